@@ -1,0 +1,204 @@
+"""The normalized record of one listed party, as every source parser produces it.
+
+One `Entity` per listed party per source. It is a plain value (no I/O) so that parsers,
+the registry, the matcher and the exporters can share it without depending on each other.
+Its dictionary form (`to_dict`) is canonical: the registry stores it, hashes it to detect
+changes between list versions, and diffs it field by field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Schema(StrEnum):
+    """Kinds of listed party, named as in FollowTheMoney so that mapping is one-to-one."""
+
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    COMPANY = "Company"
+    LEGAL_ENTITY = "LegalEntity"
+    VESSEL = "Vessel"
+    AIRCRAFT = "Aircraft"
+    CRYPTO_WALLET = "CryptoWallet"
+
+
+class NameKind(StrEnum):
+    PRIMARY = "primary"
+    ALIAS = "alias"  # a.k.a.
+    FORMER = "former"  # f.k.a.
+    NEW = "new"  # n.k.a.
+
+
+class NameQuality(StrEnum):
+    """Strong aliases are screened like primary names; weak ones (OFAC 'weak', UN 'Low') carry less weight."""
+
+    STRONG = "strong"
+    WEAK = "weak"
+
+
+class IdKind(StrEnum):
+    """Identifier vocabulary. An exact match on one of these is decisive evidence in screening."""
+
+    PASSPORT = "passport"
+    NATIONAL_ID = "national-id"
+    REGISTRATION = "registration"
+    TAX_ID = "tax-id"
+    IMO = "imo"
+    MMSI = "mmsi"
+    BIC = "bic"
+    CRYPTO = "crypto"
+    CALL_SIGN = "call-sign"
+    AIRCRAFT_SERIAL = "aircraft-serial"
+    LEI = "lei"
+    OTHER = "other"
+
+
+class LinkKind(StrEnum):
+    ASSOCIATE = "associate"  # "Linked To", "associated with"
+    OWNED_BY = "owned-by"  # this party is owned or controlled by the target
+    OWNER_OF = "owner-of"
+    ACTING_FOR = "acting-for"  # acting for or on behalf of the target
+    FAMILY = "family"
+    LEADER_OF = "leader-of"
+    OTHER = "other"
+
+
+@dataclass(slots=True)
+class Name:
+    full: str
+    kind: str = NameKind.PRIMARY
+    quality: str = NameQuality.STRONG
+    script: str | None = None  # ISO 15924 code when the list says or it is evident ("Hang", "Cyrl", "Latn")
+    # Structured parts when the list gives them. Keys: given, middle, family, patronymic, maternal, title.
+    parts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DateValue:
+    """A date as precise as the list states it: ISO prefix "1984", "1984-01" or "1984-01-08".
+
+    `end` makes it a range ("1950" to "1955"); `approximate` records "circa"/"about".
+    """
+
+    value: str
+    end: str | None = None
+    approximate: bool = False
+
+
+@dataclass(slots=True)
+class Address:
+    full: str | None = None
+    street: str | None = None
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2, lower case as in FollowTheMoney ("kp")
+
+
+@dataclass(slots=True)
+class Identifier:
+    kind: str  # an IdKind value
+    value: str
+    country: str | None = None  # issuing country, ISO alpha-2 lower case
+    label: str | None = None  # the list's own wording ("Passport", "SWIFT/BIC", "Digital Currency Address - XBT")
+    currency: str | None = None  # for crypto addresses: "XBT", "ETH", "USDT"
+    note: str | None = None  # issue/expiry dates and remarks as the list gives them
+
+
+@dataclass(slots=True)
+class Link:
+    kind: str  # a LinkKind value
+    target: str  # source_id of the other party in the same source, or its name when the list has no id
+    target_name: str | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    source: str  # "ofac-sdn", "ofac-cons", "un", "eu", "uk", "ftm"
+    source_id: str  # the list's own id: OFAC uid, UN reference number ("KPi.066"), EU logical id, UK group id
+    schema: str  # a Schema value
+    names: list[Name] = field(default_factory=list)
+    birth_dates: list[DateValue] = field(default_factory=list)
+    birth_places: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)  # ISO alpha-2, lower case
+    citizenships: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # other country links (location, jurisdiction, flag)
+    gender: str | None = None  # "male" | "female"
+    titles: list[str] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)  # functions/designations ("Minister of ...")
+    addresses: list[Address] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    programs: list[str] = field(default_factory=list)  # "DPRK3", "RUSSIA-EO14024", "NPWMD", UN regime codes
+    authorities: list[str] = field(default_factory=list)  # "EO 13382", "UNSCR 1718", EU regulation numbers
+    lists: list[str] = field(default_factory=list)  # the publication's sub-lists ("SDN List", "SSI")
+    listed_on: str | None = None  # ISO date of (first) designation
+    remarks: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    # Everything else the list says, keyed by FollowTheMoney-style property names
+    # (vessel flag, callSign, tonnage, website, email, phone, ...).
+    properties: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """Stable across versions of the list: the registry tracks a party by this key."""
+        return f"{self.source}:{self.source_id}"
+
+    @property
+    def caption(self) -> str:
+        for name in self.names:
+            if name.kind == NameKind.PRIMARY:
+                return name.full
+        return self.names[0].full if self.names else self.source_id
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
+        return cls(
+            source=data["source"],
+            source_id=data["source_id"],
+            schema=data["schema"],
+            names=[Name(**n) for n in data.get("names", [])],
+            birth_dates=[DateValue(**d) for d in data.get("birth_dates", [])],
+            birth_places=list(data.get("birth_places", [])),
+            nationalities=list(data.get("nationalities", [])),
+            citizenships=list(data.get("citizenships", [])),
+            countries=list(data.get("countries", [])),
+            gender=data.get("gender"),
+            titles=list(data.get("titles", [])),
+            positions=list(data.get("positions", [])),
+            addresses=[Address(**a) for a in data.get("addresses", [])],
+            identifiers=[Identifier(**i) for i in data.get("identifiers", [])],
+            programs=list(data.get("programs", [])),
+            authorities=list(data.get("authorities", [])),
+            lists=list(data.get("lists", [])),
+            listed_on=data.get("listed_on"),
+            remarks=list(data.get("remarks", [])),
+            links=[Link(**lk) for lk in data.get("links", [])],
+            properties={k: list(v) for k, v in data.get("properties", {}).items()},
+        )
+
+    def canonical_json(self) -> str:
+        """Deterministic serialization: equal records give equal bytes, so hashes detect real changes only."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def unique(values: list[str]) -> list[str]:
+    """Order-preserving de-duplication; parsers use it so that a repeated value is not a 'change'."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.add(value)
+            out.append(value)
+    return out

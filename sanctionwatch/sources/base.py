@@ -1,0 +1,43 @@
+"""What every parser returns, and the one error type it raises on bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sanctionwatch.model import Entity
+
+
+class SourceFormatError(ValueError):
+    """Bad input: names the file and, where known, the line and the element or field at fault.
+
+    The registry catches it and activates nothing, so the previous version stays in force.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        line: int | None = None,
+        element: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.message = message
+        self.line = line
+        self.element = element
+        where = self.path if line is None else f"{self.path}:{line}"
+        what = f" <{element}>" if element else ""
+        super().__init__(f"{where}:{what} {message}")
+
+
+@dataclass(slots=True)
+class ParsedList:
+    """One publication of one list, fully parsed."""
+
+    source: str  # "ofac-sdn", "ofac-cons", "un", "eu", "uk", "ftm"
+    format: str  # "ofac-advanced-xml", "ofac-xml", "ofac-csv", "un-xml", "eu-xml", "uk-ofsi-xlsx", ...
+    published: date | None
+    entities: list[Entity] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
