@@ -105,7 +105,9 @@ class Identifier:
     kind: str  # an IdKind value
     value: str
     country: str | None = None  # issuing country, ISO alpha-2 lower case
-    label: str | None = None  # the list's own wording ("Passport", "SWIFT/BIC", "Digital Currency Address - XBT")
+    label: str | None = (
+        None  # the list's own wording ("Passport", "SWIFT/BIC", "Digital Currency Address - XBT")
+    )
     currency: str | None = None  # for crypto addresses: "XBT", "ETH", "USDT"
     note: str | None = None  # issue/expiry dates and remarks as the list gives them
 

@@ -46,7 +46,9 @@ def open_binary(path: Path) -> BinaryIO:
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) != 1:
-            raise SourceFormatError(path, f"zip archive holds {len(members)} files; expected exactly one list file")
+            raise SourceFormatError(
+                path, f"zip archive holds {len(members)} files; expected exactly one list file"
+            )
         return archive.open(members[0])
     return open(path, "rb")
 
