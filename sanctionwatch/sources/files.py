@@ -8,7 +8,7 @@ import io
 import lzma
 import zipfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from sanctionwatch.sources.base import SourceFormatError
 
@@ -24,7 +24,7 @@ def is_zip(path: Path) -> bool:
         return fh.read(4) == _ZIP
 
 
-def open_binary(path: Path) -> BinaryIO:
+def open_binary(path: Path) -> IO[bytes]:
     """Return a stream of the decompressed content (gzip, bzip2, xz, or a zip holding one file).
 
     Detection is by magic bytes, not by file name, because mirrors and downloads rename files.

@@ -86,7 +86,8 @@ def iter_elements(
 
 def _check_prolog(path: Path, element: etree._Element) -> None:
     docinfo = element.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    declared = getattr(docinfo, "doctype", "")  # missing from lxml-stubs, present in lxml
+    if declared or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise SourceFormatError(
             path,
             "document declares a DTD (DOCTYPE); official lists never do, and DTDs enable "
