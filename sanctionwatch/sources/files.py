@@ -8,7 +8,7 @@ import io
 import lzma
 import zipfile
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from sanctionwatch.sources.base import SourceFormatError
 
@@ -37,7 +37,7 @@ def open_binary(path: Path) -> IO[bytes]:
     if not magic:
         raise SourceFormatError(path, "file is empty")
     if magic.startswith(_GZIP):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     if magic.startswith(_BZIP2):
         return bz2.open(path, "rb")
     if magic.startswith(_XZ):
