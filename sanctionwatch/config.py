@@ -1,0 +1,35 @@
+"""Settings that every interface shares: where the registry lives and where downloads are cached."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir, user_data_dir
+
+APP_NAME = "sanctionwatch"
+
+
+def default_database_url() -> str:
+    """The embedded default: one SQLite file in the user's data directory."""
+    directory = Path(user_data_dir(APP_NAME))
+    directory.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{directory / 'registry.db'}"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """`--db` wins over SANCTIONWATCH_DB, which wins over the default. A bare path means a SQLite file."""
+    value = explicit or os.environ.get("SANCTIONWATCH_DB") or ""
+    if not value:
+        return default_database_url()
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    return value
+
+
+def cache_dir() -> Path:
+    """Downloaded list files and their HTTP validators (ETag, Last-Modified) for conditional requests."""
+    override = os.environ.get("SANCTIONWATCH_CACHE")
+    directory = Path(override) if override else Path(user_cache_dir(APP_NAME))
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory

@@ -1,0 +1,70 @@
+"""What changed in one party between two list versions, field by field, in words an analyst reads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Fields that identify the record rather than describe the party: never reported as changes.
+_IDENTITY_FIELDS = {"source", "source_id"}
+
+
+@dataclass(slots=True)
+class FieldChange:
+    field: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "added": self.added, "removed": self.removed}
+
+
+def render(field_name: str, value: Any) -> str:
+    """One value of a field as a short readable string (a name's text, 'passport 123 (kp)', ...)."""
+    if isinstance(value, Mapping):
+        if field_name == "names":
+            qualifiers = [
+                q for q in (value.get("kind"), value.get("quality")) if q not in (None, "primary", "strong")
+            ]
+            suffix = f" [{', '.join(qualifiers)}]" if qualifiers else ""
+            return f"{value.get('full')}{suffix}"
+        if field_name == "identifiers":
+            country = f" ({value['country']})" if value.get("country") else ""
+            return f"{value.get('label') or value.get('kind')}: {value.get('value')}{country}"
+        if field_name == "birth_dates":
+            end = f" to {value['end']}" if value.get("end") else ""
+            return f"{'circa ' if value.get('approximate') else ''}{value.get('value')}{end}"
+        if field_name == "links":
+            return f"{value.get('kind')} {value.get('target_name') or ''} ({value.get('target')})".strip()
+        if field_name == "addresses":
+            parts = [value.get(k) for k in ("full", "street", "city", "region", "postal_code", "country")]
+            return ", ".join(p for p in parts if p)
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def _values(field_name: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [render(field_name, v) for v in value]
+    if isinstance(value, Mapping) and field_name == "properties":
+        return [f"{key}: {item}" for key, items in sorted(value.items()) for item in items]
+    return [render(field_name, value)]
+
+
+def compare_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
+    """Changed fields between two stored records (dict form of model.Entity), in a stable order."""
+    changes: list[FieldChange] = []
+    for name in sorted((set(old) | set(new)) - _IDENTITY_FIELDS):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        old_values, new_values = _values(name, before), _values(name, after)
+        added = [v for v in new_values if v not in old_values]
+        removed = [v for v in old_values if v not in new_values]
+        # A reordering alone is no change for an analyst, but content hashes differ: report it as such.
+        changes.append(FieldChange(name, added, removed))
+    return changes
