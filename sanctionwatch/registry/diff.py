@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 # Fields that identify the record rather than describe the party: never reported as changes.
@@ -14,8 +15,8 @@ _IDENTITY_FIELDS = {"source", "source_id"}
 @dataclass(slots=True)
 class FieldChange:
     field: str
-    added: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    added: list[str] = dataclasses.field(default_factory=list)
+    removed: list[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "added": self.added, "removed": self.removed}

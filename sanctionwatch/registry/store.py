@@ -241,7 +241,7 @@ class Registry:
                 ).scalar_one_or_none()
                 or 0
             ) + 1
-            version_id = conn.execute(
+            version_id: int = conn.execute(
                 insert(t.list_versions).values(
                     source=parsed.source,
                     number=number,
@@ -254,7 +254,8 @@ class Registry:
                     stats=stats,
                     status="held",
                 )
-            ).inserted_primary_key[0]
+                .returning(t.list_versions.c.id)
+            ).scalar_one()
             for chunk in _chunks(list(pairs.items())):
                 conn.execute(
                     insert(t.version_entities),
