@@ -242,7 +242,8 @@ class Registry:
                 or 0
             ) + 1
             version_id: int = conn.execute(
-                insert(t.list_versions).values(
+                insert(t.list_versions)
+                .values(
                     source=parsed.source,
                     number=number,
                     published=parsed.published,

@@ -1,0 +1,172 @@
+"""The official lists we know: where each is published, and which parser reads which file format.
+
+Formats are recognised from the content (document element, CSV header, zip magic), never trusted
+from the file name alone, because mirrors and download tools rename files. The file name only
+settles what the content cannot: OFAC's SDN and Consolidated lists share their formats.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from sanctionwatch.sources.base import ParsedList, SourceFormatError
+from sanctionwatch.sources.files import is_zip, read_head
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialFile:
+    url: str
+    filename: str  # its name in a mirror: <mirror>/<source>/<filename>
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    name: str
+    title: str
+    files: tuple[OfficialFile, ...]  # what `update` downloads; empty for sources without an official feed
+
+
+OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports"
+
+SOURCES: dict[str, SourceSpec] = {
+    spec.name: spec
+    for spec in (
+        SourceSpec(
+            "ofac-sdn",
+            "US OFAC Specially Designated Nationals and Blocked Persons List (advanced XML)",
+            (OfficialFile(f"{OFAC_EXPORTS}/SDN_ADVANCED.XML", "SDN_ADVANCED.XML"),),
+        ),
+        SourceSpec(
+            "ofac-cons",
+            "US OFAC Consolidated (non-SDN) Sanctions List",
+            (OfficialFile(f"{OFAC_EXPORTS}/CONSOLIDATED.XML", "CONSOLIDATED.XML"),),
+        ),
+        SourceSpec(
+            "un",
+            "UN Security Council Consolidated List",
+            (
+                OfficialFile(
+                    "https://scsanctions.un.org/resources/xml/en/consolidated.xml", "consolidated.xml"
+                ),
+            ),
+        ),
+        SourceSpec(
+            "eu",
+            "EU Consolidated Financial Sanctions List",
+            (
+                OfficialFile(
+                    "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
+                    "?token=dG9rZW4tMjAxNw",
+                    "xmlFullSanctionsList_1_1.xml",
+                ),
+            ),
+        ),
+        SourceSpec(
+            "uk",
+            "UK OFSI Consolidated List of Financial Sanctions Targets",
+            (
+                OfficialFile(
+                    "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+                    "ConList.csv",
+                ),
+            ),
+        ),
+        SourceSpec("ftm", "FollowTheMoney entities (e.g. OpenSanctions exports), from a given file", ()),
+    )
+}
+
+# format -> (parser module, sources it can feed)
+PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ofac-advanced-xml": ("sanctionwatch.sources.ofac_advanced_xml", ("ofac-sdn", "ofac-cons")),
+    "ofac-xml": ("sanctionwatch.sources.ofac_xml", ("ofac-sdn", "ofac-cons")),
+    "ofac-csv": ("sanctionwatch.sources.ofac_csv", ("ofac-sdn", "ofac-cons")),
+    "un-xml": ("sanctionwatch.sources.un_xml", ("un",)),
+    "eu-xml": ("sanctionwatch.sources.eu_xml", ("eu",)),
+    "uk-ofsi": ("sanctionwatch.sources.uk_ofsi", ("uk",)),
+    "ftm-jsonl": ("sanctionwatch.sources.ftm", ("ftm",)),
+}
+
+_ROOT_FORMATS = {
+    "Sanctions": "ofac-advanced-xml",
+    "sdnList": "ofac-xml",
+    "CONSOLIDATED_LIST": "un-xml",
+    "export": "eu-xml",
+}
+_FIRST_ELEMENT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
+
+
+class Parser(Protocol):
+    def __call__(self, paths: Sequence[Path], source: str = ...) -> ParsedList: ...
+
+
+def detect_format(path: Path) -> str:
+    """The list format of a file, from its content."""
+    if is_zip(path):
+        return "uk-ofsi"  # the only zip-based list format we read (XLSX)
+    head = read_head(path, 8192)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"<"):
+        body = re.sub(rb"<!--.*?-->", b"", stripped, flags=re.S)
+        match = _FIRST_ELEMENT.search(body)
+        root = match.group(1).decode("ascii", "replace") if match else "?"
+        if root in _ROOT_FORMATS:
+            return _ROOT_FORMATS[root]
+        raise SourceFormatError(path, f"unknown XML list format (document element <{root}>)", line=1)
+    if stripped.startswith(b"{"):
+        return "ftm-jsonl"
+    first_line = stripped.split(b"\n", 1)[0]
+    if b"Last Updated" in first_line or b"Name 6" in first_line:
+        return "uk-ofsi"
+    if re.match(rb'^"?\d+"?,', first_line) or _is_ofac_companion(path):
+        return "ofac-csv"
+    if not stripped:
+        raise SourceFormatError(path, "file is empty")
+    raise SourceFormatError(path, "unrecognised list format (not OFAC, UN, EU, UK or FollowTheMoney)", line=1)
+
+
+def _is_ofac_companion(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".csv", ".csv.gz")) and any(
+        k in name for k in ("add", "alt", "comments", "prim", "sdn")
+    )
+
+
+def default_source(fmt: str, path: Path) -> str:
+    """The source a file of this format feeds when the user did not say (OFAC: 'cons' in the name)."""
+    candidates = PARSERS[fmt][1]
+    if len(candidates) > 1 and "cons" in path.name.lower():
+        return "ofac-cons"
+    return candidates[0]
+
+
+def parser_for(fmt: str) -> Parser:
+    module_name = PARSERS[fmt][0]
+    module = importlib.import_module(module_name)
+    parse: Parser = module.parse
+    return parse
+
+
+def parse_files(paths: Sequence[Path], source: str | None = None) -> list[ParsedList]:
+    """Parse the given files, grouping the files of one publication (e.g. sdn.csv + add.csv + alt.csv)."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for path in paths:
+        if not path.is_file():
+            raise SourceFormatError(path, "no such file")
+        fmt = detect_format(path)
+        target = source or default_source(fmt, path)
+        if target not in PARSERS[fmt][1]:
+            raise SourceFormatError(path, f"a {fmt} file cannot feed source {target!r}")
+        groups.setdefault((target, fmt), []).append(path)
+    single_file_formats = {"ofac-advanced-xml", "ofac-xml", "un-xml", "eu-xml", "uk-ofsi", "ftm-jsonl"}
+    results: list[ParsedList] = []
+    for (target, fmt), files in groups.items():
+        if fmt in single_file_formats:
+            results.extend(parser_for(fmt)([f], source=target) for f in files)
+        else:
+            results.append(parser_for(fmt)(files, source=target))
+    return results
