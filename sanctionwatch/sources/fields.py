@@ -1,0 +1,95 @@
+"""Field cleaning shared by the UN and EU XML parsers.
+
+Both lists are typed in by hand: values carry stray spaces and line breaks, genders are spelt
+several ways, and bank or ship identifiers often sit in free-text remarks instead of their own
+fields. Keeping these rules in one place means the two parsers agree on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sanctionwatch.model import Identifier, IdKind
+from sanctionwatch.sources.base import SourceFormatError
+
+_SPACE = re.compile(r"\s+")
+
+# "SWIFT: DCBKKPPY", "SWIFT/BIC: KUDBKPPY", "SWIFT/BIC FTBDKPPY". A BIC is 4 bank letters, a 2-letter
+# country, 2 location characters and an optional 3-character branch.
+_BIC = re.compile(r"\bSWIFT(?:\s*/\s*BIC)?\s*(?:code)?\s*:?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
+# "IMO number: 5342883", "International Maritime Organization (IMO) Number: 1790183", "IMO 5434358".
+_IMO = re.compile(r"\bIMO\)?\s*(?:number|no\.?)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
+
+_GENDERS = {"male": "male", "m": "male", "female": "female", "f": "female"}
+
+
+def squash(value: str | None) -> str | None:
+    """Collapse runs of whitespace (the UN file wraps long values over indented lines); None if blank."""
+    if value is None:
+        return None
+    cleaned = _SPACE.sub(" ", value).strip()
+    return cleaned or None
+
+
+def gender_of(value: str | None) -> str | None:
+    """'Male' / 'MALE' / 'M' -> 'male'; 'Unknown' and anything else -> None rather than a guess."""
+    cleaned = squash(value)
+    return _GENDERS.get(cleaned.lower()) if cleaned else None
+
+
+def identifiers_in_text(text: str | None) -> list[Identifier]:
+    """SWIFT/BIC codes and IMO numbers written into a remark.
+
+    Only these two are taken because they have a fixed shape and an explicit label in front, so
+    a match is the identifier itself, not a guess; an exact BIC or IMO hit is decisive in screening.
+    """
+    if not text:
+        return []
+    found = [
+        Identifier(IdKind.BIC, m.group(1), label="SWIFT/BIC", note="from remarks")
+        for m in _BIC.finditer(text)
+    ]
+    found += [
+        Identifier(IdKind.IMO, m.group(1), label="IMO number", note="from remarks")
+        for m in _IMO.finditer(text)
+    ]
+    return found
+
+
+def only_path(paths: Sequence[Path], fmt: str) -> Path:
+    """These formats are one file per publication; anything else is a caller or download error."""
+    if len(paths) != 1:
+        named = ", ".join(str(p) for p in paths) or "(no file)"
+        raise SourceFormatError(named, f"{fmt} expects exactly one file, got {len(paths)}")
+    return Path(paths[0])
+
+
+def generation_date(path: Path, value: str | None, *, element: str, line: int | None) -> date | None:
+    """The calendar date of a generation timestamp as the publisher wrote it (its own time zone).
+
+    "2018-10-29T19:09:49.856-04:00" is 29 October for the UN even though it was the 30th in UTC;
+    we keep the publisher's date because that is the date users see on the publication.
+    """
+    cleaned = squash(value)
+    if cleaned is None:
+        return None
+    try:
+        return date.fromisoformat(cleaned[:10])
+    except ValueError as exc:
+        raise SourceFormatError(
+            path, f"generation date {cleaned!r} is not an ISO date", line=line, element=element
+        ) from exc
+
+
+def iso_day(value: str | None) -> str | None:
+    """'2015-04-14-04:00' (UN dates sometimes carry a zone offset) -> '2015-04-14'; None if not a date."""
+    cleaned = squash(value)
+    if cleaned is None:
+        return None
+    try:
+        return date.fromisoformat(cleaned[:10]).isoformat()
+    except ValueError:
+        return None
