@@ -1,0 +1,3 @@
+from sanctionwatch.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Command-line interface (Typer + rich). Depends on the core; nothing in the core imports it."""

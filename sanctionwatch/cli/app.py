@@ -1,0 +1,429 @@
+"""The `sanctionwatch` command. Thin: it parses options, calls the core, and renders JSON or rich tables.
+
+Exit codes (scripts rely on them): 0 success; 1 bad input or a failed download (nothing ingested
+for that source); 2 a new version was held back by the sanity guard; 3 the official sources could
+not be reached at all (offline) and nothing was ingested.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from sanctionwatch.config import cache_dir, database_url
+from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
+from sanctionwatch.registry.summary import describe_changes
+from sanctionwatch.registry.update import (
+    SourceOutcome,
+    official_sources,
+    sample_files,
+    update_from_files,
+    update_official,
+)
+from sanctionwatch.sources.catalog import SOURCES
+
+app = typer.Typer(
+    name="sanctionwatch",
+    help="Sanctions lists: ingest the official lists into a versioned registry and inspect them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+EXIT_INPUT = 1
+EXIT_HELD = 2
+EXIT_UNREACHABLE = 3
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB; default: user data dir]"
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def _registry(db: str | None) -> Registry:
+    return Registry.open(database_url(db))
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise typer.BadParameter(
+            f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source"
+        )
+
+
+# ---- update ---------------------------------------------------------------------------------------------
+
+
+@app.command()
+def update(
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help="Source(s) to update (default: every official list)."),
+    ] = None,
+    file: Annotated[
+        list[Path] | None, typer.Option("--file", "-f", help="Ingest these files instead of downloading.")
+    ] = None,
+    mirror: Annotated[
+        str | None,
+        typer.Option("--mirror", help="Internal mirror: a directory or URL laid out as <source>/<file>."),
+    ] = None,
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample", help="Ingest the small sample lists shipped with Sanctionwatch (offline demo)."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Activate even if the sanity guard objects.")
+    ] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Fetch and ingest official lists as new registry versions, activated only when complete and sane."""
+    for name in source or []:
+        _check_source(name)
+    if file and sample:
+        raise typer.BadParameter("--file and --sample exclude each other")
+    registry = _registry(db)
+    try:
+        with console.status("updating…", spinner="dots") as status:
+
+            def progress(message: str) -> None:
+                if not as_json:
+                    status.update(message)
+
+            if file:
+                chosen = source[0] if source and len(source) == 1 else None
+                outcomes = update_from_files(registry, file, source=chosen, force=force, progress=progress)
+            elif sample:
+                _warn_sample()
+                outcomes = []
+                for name, paths in sample_files().items():
+                    if not source or name in source:
+                        outcomes += update_from_files(
+                            registry, paths, source=name, force=force, progress=progress
+                        )
+            else:
+                outcomes = update_official(
+                    registry,
+                    source or official_sources(),
+                    cache=cache_dir(),
+                    mirror=mirror,
+                    force=force,
+                    progress=progress,
+                )
+    finally:
+        registry.close()
+    _report_update(outcomes, as_json, mirror)
+
+
+def _warn_sample() -> None:
+    err.print(
+        Panel(
+            "Using the SMALL SAMPLE LIST shipped with Sanctionwatch, not the official lists.\n"
+            "It holds a handful of real designations written from public facts, for demonstration only.\n"
+            "Do not screen real customers against it: run `sanctionwatch update` (online) or "
+            "`sanctionwatch update --mirror DIR_OR_URL` instead.",
+            title="SAMPLE DATA",
+            style="bold yellow",
+        )
+    )
+
+
+def _report_update(outcomes: list[SourceOutcome], as_json: bool, mirror: str | None) -> None:
+    if as_json:
+        _print_json(
+            [
+                o.result.to_json() if o.result else {"source": o.source, "error": o.error, "active": False}
+                for o in outcomes
+            ]
+        )
+    else:
+        table = Table(title="Registry update")
+        for column in ("source", "version", "published", "parties", "added", "removed", "changed", "status"):
+            table.add_column(column)
+        for o in outcomes:
+            if o.result:
+                r = o.result.to_json()
+                status = "unchanged" if o.result.unchanged else r["status"]
+                table.add_row(
+                    o.source, str(r["version"]), r["published"] or "-", str(r["entities"]),
+                    str(r["added"]), str(r["removed"]), str(r["changed"]), status,
+                )  # fmt: skip
+            else:
+                table.add_row(o.source, "-", "-", "-", "-", "-", "-", "[red]failed[/red]")
+        console.print(table)
+    for o in outcomes:
+        if o.error:
+            err.print(f"[red]error[/red] {o.source}: {o.error}")
+        elif o.result and not o.result.version.active:
+            err.print(
+                f"[yellow]held[/yellow] {o.source} version {o.result.version.number} was NOT activated: "
+                f"{o.result.problems}. The previous version stays active. "
+                f"Inspect it, then `sanctionwatch activate {o.source} {o.result.version.number} --force`."
+            )
+    unreachable = [o for o in outcomes if o.unreachable]
+    if unreachable:
+        err.print(
+            Panel(
+                "The official sources could not be reached from this machine "
+                f"({', '.join(o.source for o in unreachable)}).\n"
+                "Nothing was downloaded for them and no screening data changed; the previously active "
+                "versions (if any) stay in force.\n"
+                "On an air-gapped network, point Sanctionwatch at your internal mirror:\n"
+                "  sanctionwatch update --mirror /path/or/https://mirror.example/lists\n"
+                "(laid out as <source>/<official file name>, e.g. ofac-sdn/SDN_ADVANCED.XML), "
+                "or ingest files directly with --file PATH.",
+                title="OFFICIAL LISTS UNREACHABLE",
+                style="bold red",
+            )
+        )
+    if unreachable and len(unreachable) == len(outcomes):
+        raise typer.Exit(EXIT_UNREACHABLE)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(EXIT_INPUT)
+    if any(o.result and not o.result.version.active for o in outcomes):
+        raise typer.Exit(EXIT_HELD)
+
+
+# ---- activate -------------------------------------------------------------------------------------------
+
+
+@app.command()
+def activate(
+    source: Annotated[str, typer.Argument(help="Source name, e.g. ofac-sdn.")],
+    version: Annotated[int, typer.Argument(help="Version number (see `sanctionwatch lists`).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Activate even if the sanity guard objects.")
+    ] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Activate an existing version: release a held one, or roll back to an earlier one."""
+    _check_source(source)
+    registry = _registry(db)
+    try:
+        info = registry.activate(source, version, force=force)
+    except RegistryError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(EXIT_HELD) from exc
+    finally:
+        registry.close()
+    if as_json:
+        _print_json(info.to_json())
+    else:
+        console.print(f"{source} version {info.number} is now active ({info.entity_count} parties).")
+
+
+# ---- lists ----------------------------------------------------------------------------------------------
+
+
+@app.command("lists")
+def list_versions(
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Every stored version of every list, and which one is active."""
+    if source:
+        _check_source(source)
+    registry = _registry(db)
+    try:
+        versions = registry.versions(source)
+    finally:
+        registry.close()
+    if as_json:
+        _print_json([v.to_json() for v in versions])
+        return
+    table = Table(title="List versions")
+    for column in ("source", "version", "published", "fetched", "parties", "status", "note"):
+        table.add_column(column)
+    for v in versions:
+        table.add_row(
+            v.source, str(v.number), v.published.isoformat() if v.published else "-",
+            v.fetched.strftime("%Y-%m-%d %H:%M"), str(v.entity_count),
+            f"[bold green]{v.status}[/bold green]" if v.active else v.status, v.status_reason or "",
+        )  # fmt: skip
+    console.print(table)
+
+
+# ---- changes --------------------------------------------------------------------------------------------
+
+
+@app.command()
+def changes(
+    source: Annotated[str, typer.Option("--source", "-s", help="Source to compare.")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="Older version (default: the one before).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="Newer version (default: the active one).")
+    ] = None,
+    program: Annotated[
+        list[str] | None,
+        typer.Option("--program", "-p", help="Only parties in this programme (family: DPRK)."),
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What changed between two versions of a list: parties added, removed and changed (with fields)."""
+    _check_source(source)
+    registry = _registry(db)
+    try:
+        diff = registry.changes(
+            source, from_number=from_version, to_number=to_version, programs=program or []
+        )
+    except RegistryError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(EXIT_INPUT) from exc
+    finally:
+        registry.close()
+    if as_json:
+        _print_json(diff.to_json())
+        return
+    console.print(describe_changes(diff))
+    for title, rows in (("Added", diff.added), ("Removed", diff.removed)):
+        if rows:
+            table = Table(title=f"{title} ({len(rows)})")
+            for column in ("id", "name", "schema", "programmes", "authorities"):
+                table.add_column(column)
+            for s in rows:
+                table.add_row(s.source_id, s.name, s.schema, ", ".join(s.programs), ", ".join(s.authorities))
+            console.print(table)
+    if diff.changed:
+        table = Table(title=f"Changed ({len(diff.changed)})")
+        for column in ("id", "name", "what changed"):
+            table.add_column(column)
+        for c in diff.changed:
+            details = "; ".join(
+                f"{f.field}: " + ", ".join([f"+{a}" for a in f.added] + [f"-{r}" for r in f.removed])
+                for f in c.fields
+            )
+            table.add_row(c.summary.source_id, c.summary.name, details)
+        console.print(table)
+
+
+# ---- entity / entities ----------------------------------------------------------------------------------
+
+
+@app.command()
+def entity(
+    entity_id: Annotated[str, typer.Argument(help="SOURCE:ID, e.g. ofac-sdn:36216 or un:KPi.066.")],
+    version: Annotated[
+        int | None, typer.Option("--version", help="A version number (default: active).")
+    ] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The whole normalized record of one listed party."""
+    if ":" not in entity_id:
+        raise typer.BadParameter("expected SOURCE:ID, e.g. ofac-sdn:36216", param_hint="ENTITY_ID")
+    source = entity_id.split(":", 1)[0]
+    _check_source(source)
+    registry = _registry(db)
+    try:
+        info: VersionInfo | None = registry.version(source, version) if version is not None else None
+        record = registry.entity(entity_id, version=info)
+    except RegistryError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(EXIT_INPUT) from exc
+    finally:
+        registry.close()
+    if record is None:
+        err.print(
+            f"[red]error[/red] {entity_id} is not in the {'given' if version else 'active'} version of {source}"
+        )
+        raise typer.Exit(EXIT_INPUT)
+    data = {"id": record.id, **record.to_dict()}
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"{record.caption} ({record.id})", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for key, value in data.items():
+        if value in (None, [], {}):
+            continue
+        table.add_row(
+            key, json.dumps(value, ensure_ascii=False, indent=1) if not isinstance(value, str) else value
+        )
+    console.print(table)
+
+
+@app.command()
+def entities(
+    program: Annotated[
+        list[str] | None, typer.Option("--program", "-p", help="Programme (family: DPRK).")
+    ] = None,
+    authority: Annotated[
+        list[str] | None, typer.Option("--authority", "-a", help='Legal authority, e.g. "EO 13382".')
+    ] = None,
+    schema: Annotated[
+        list[str] | None, typer.Option("--schema", help="Person, Organization, Vessel, ...")
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Listed parties of the active versions, filtered by programme, authority, schema and source."""
+    for name in source or []:
+        _check_source(name)
+    registry = _registry(db)
+    try:
+        found = registry.entities(
+            sources=source or [], programs=program or [], authorities=authority or [], schemas=schema or []
+        )
+    finally:
+        registry.close()
+    if as_json:
+        _print_json([s.to_json() for s in found])
+        return
+    table = Table(title=f"{len(found)} listed parties")
+    for column in ("id", "name", "schema", "programmes", "authorities"):
+        table.add_column(column)
+    for s in found:
+        table.add_row(s.id, s.name, s.schema, ", ".join(s.programs), ", ".join(s.authorities))
+    console.print(table)
+
+
+# ---- sources --------------------------------------------------------------------------------------------
+
+
+@app.command("sources")
+def list_sources(as_json: JsonOption = False) -> None:
+    """The lists Sanctionwatch knows and where they are published."""
+    if as_json:
+        _print_json(
+            [{"source": s.name, "title": s.title, "urls": [f.url for f in s.files]} for s in SOURCES.values()]
+        )
+        return
+    table = Table(title="Known lists")
+    for column in ("source", "title", "official URL"):
+        table.add_column(column)
+    for spec in SOURCES.values():
+        table.add_row(spec.name, spec.title, "\n".join(f.url for f in spec.files) or "(files only)")
+    console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
