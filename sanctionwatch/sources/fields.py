@@ -93,3 +93,21 @@ def iso_day(value: str | None) -> str | None:
         return date.fromisoformat(cleaned[:10]).isoformat()
     except ValueError:
         return None
+
+
+def join_parts(*parts: str | None, sep: str = ", ") -> str | None:
+    """Address and place pieces -> one readable string, skipping blanks; None when nothing is left."""
+    kept = [cleaned for part in parts if (cleaned := squash(part))]
+    return sep.join(kept) if kept else None
+
+
+def unique_identifiers(identifiers: list[Identifier]) -> list[Identifier]:
+    """First occurrence of each (kind, value): a BIC given both as a field and in a remark is one identifier."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[Identifier] = []
+    for identifier in identifiers:
+        key = (identifier.kind, identifier.value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(identifier)
+    return kept

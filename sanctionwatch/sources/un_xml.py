@@ -58,8 +58,10 @@ from sanctionwatch.sources.fields import (
     generation_date,
     identifiers_in_text,
     iso_day,
+    join_parts,
     only_path,
     squash,
+    unique_identifiers,
 )
 from sanctionwatch.sources.script_codes import detect_script
 from sanctionwatch.sources.xmlsafe import children, iter_elements, localname
@@ -160,6 +162,7 @@ def _record(path: Path, element: etree._Element, source: str, published: date | 
         _individual(entity, element)
     entity.remarks = unique(entity.remarks)
     entity.countries = unique(entity.countries)
+    entity.identifiers = unique_identifiers(entity.identifiers)
     return entity
 
 
@@ -227,7 +230,7 @@ def _alias(entity: Entity, alias: etree._Element) -> None:
     birth = parse_date(_text(alias, "DATE_OF_BIRTH"))
     if birth:
         entity.birth_dates.append(birth)
-    place = _join(_text(alias, "CITY_OF_BIRTH"), _text(alias, "COUNTRY_OF_BIRTH"))
+    place = join_parts(_text(alias, "CITY_OF_BIRTH"), _text(alias, "COUNTRY_OF_BIRTH"))
     if place:
         entity.birth_places.append(place)
 
@@ -359,7 +362,7 @@ def _year(value: str | None) -> str | None:
 
 def _birth_place(entity: Entity, place: etree._Element) -> None:
     country_text = _text(place, "COUNTRY")
-    text = _join(_text(place, "STREET"), _text(place, "CITY"), _text(place, "STATE_PROVINCE"), country_text)
+    text = join_parts(_text(place, "STREET"), _text(place, "CITY"), _text(place, "STATE_PROVINCE"), country_text)
     note = _text(place, "NOTE")
     if text and note:
         text = f"{text} ({note})"
@@ -377,12 +380,12 @@ def _document(entity: Entity, document: etree._Element) -> None:
     label = main_type if not sub_type else (f"{main_type} ({sub_type})" if main_type else sub_type)
     number = _text(document, "NUMBER")
     country_text = _text(document, "ISSUING_COUNTRY") or _text(document, "COUNTRY_OF_ISSUE")
-    issued = _join(
+    issued = join_parts(
         f"issued {day}" if (day := _text(document, "DATE_OF_ISSUE")) else None,
         f"in {city}" if (city := _text(document, "CITY_OF_ISSUE")) else None,
         sep=" ",
     )
-    note = _join(issued, _text(document, "NOTE"), sep="; ")
+    note = join_parts(issued, _text(document, "NOTE"), sep="; ")
     if number:
         entity.identifiers.append(
             Identifier(
@@ -415,7 +418,7 @@ def _address(entity: Entity, element: etree._Element) -> None:
     region = _text(element, "STATE_PROVINCE")
     postal = _text(element, "ZIP_CODE")
     country_text = _text(element, "COUNTRY")
-    full = _join(street, city, region, postal, country_text)
+    full = join_parts(street, city, region, postal, country_text)
     note = _text(element, "NOTE")
     if note:
         entity.remarks.append(f"Address {full}: {note}" if full else f"Address: {note}")
@@ -452,7 +455,3 @@ def _iter_values(element: etree._Element, name: str) -> Iterator[str]:
             if text:
                 yield text
 
-
-def _join(*parts: str | None, sep: str = ", ") -> str | None:
-    kept = [part for part in parts if part]
-    return sep.join(kept) if kept else None
