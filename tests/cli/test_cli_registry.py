@@ -1,0 +1,148 @@
+"""End-to-end: the `sanctionwatch` command as operators and scripts run it, on a scratch database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.httpserver import serve_directory
+
+
+def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SANCTIONWATCH_DB": str(db), "SANCTIONWATCH_CACHE": str(db.parent / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sanctionwatch", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+def run_json(db: Path, *args: str) -> Any:
+    return json.loads(run(db, *args, "--json").stdout)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "registry.db"
+
+
+@pytest.fixture
+def un_dir(shared_data: Path) -> Path:
+    return shared_data / "un_consolidated"
+
+
+def test_update_from_files_then_changes_between_versions(db: Path, un_dir: Path) -> None:
+    [first] = run_json(db, "update", "--file", str(un_dir / "consolidated_2025-04-19_reserialized.xml"))
+    assert first == {
+        "source": "un", "version": 1, "published": "2025-04-19", "entities": 877, "added": 877, "removed": 0,
+        "changed": 0, "active": True, "status": "active", "status_reason": None, "unchanged": False,
+    }  # fmt: skip
+    [second] = run_json(db, "update", "--source", "un", "--file", str(un_dir / "consolidated_2026-02-27.xml"))
+    assert (second["version"], second["entities"], second["active"]) == (2, 1003, True)
+    assert second["added"] - second["removed"] == 1003 - 877
+
+    diff = run_json(db, "changes", "--source", "un")
+    assert len(diff["added"]) == second["added"] and len(diff["removed"]) == second["removed"]
+    assert {"source_id", "name", "schema", "programs"} <= set(diff["added"][0])
+    assert all(c["fields"] for c in diff["changed"])
+    iran = run_json(db, "changes", "--source", "un", "--program", "Iran")
+    assert iran["added"] and all("Iran" in a["programs"] for a in iran["added"])
+
+    human = run(db, "changes", "--source", "un").stdout
+    assert f"{second['added']}" in human.replace("\n", " ") or "added" in human
+
+
+def test_lists_entity_and_entities(db: Path, un_dir: Path) -> None:
+    run(db, "update", "--file", str(un_dir / "consolidated_2026-02-27.xml"))
+    [version] = run_json(db, "lists")
+    assert {k: version[k] for k in ("source", "version", "published", "entities", "active")} == {
+        "source": "un", "version": 1, "published": "2026-02-27", "entities": 1003, "active": True,
+    }  # fmt: skip
+    assert version["fetched"]
+    record = run_json(db, "entity", "un:KPi.013")
+    assert record["id"] == "un:KPi.013" and record["schema"] == "Person"
+    assert record["birth_dates"][0]["value"] == "1954-10-12"
+    dprk = run_json(db, "entities", "--program", "DPRK", "--source", "un")
+    assert len(dprk) == 155  # 80 KPi + 75 KPe (PROVENANCE.md)
+    people = run_json(db, "entities", "--program", "DPRK", "--schema", "Person")
+    assert len(people) == 80
+
+
+def test_malformed_file_fails_cleanly_and_keeps_active_version(
+    db: Path, un_dir: Path, tmp_path: Path
+) -> None:
+    good = un_dir / "consolidated_2026-02-27.xml"
+    run(db, "update", "--file", str(good))
+    broken = tmp_path / "consolidated.xml"
+    broken.write_bytes(good.read_bytes()[:500_000])  # a truncated download
+    proc = run(db, "update", "--source", "un", "--file", str(broken), check=False)
+    assert proc.returncode == 1
+    assert str(broken) in proc.stderr.replace("\n", "")
+    assert "malformed XML" in proc.stderr
+    versions = run_json(db, "lists")
+    assert [(v["version"], v["active"]) for v in versions] == [(1, True)]
+
+
+def test_hostile_xml_is_refused(db: Path, tmp_path: Path) -> None:
+    bomb = tmp_path / "consolidated.xml"
+    bomb.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+        "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>&b;</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n"
+    )
+    proc = run(db, "update", "--file", str(bomb), check=False)
+    assert proc.returncode == 1
+    assert "DTD" in proc.stderr
+    assert run_json(db, "lists") == []
+
+
+def test_update_from_mirror_directory_and_http_mirror(db: Path, un_dir: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    (mirror / "un").mkdir(parents=True)
+    (mirror / "un" / "consolidated.xml").symlink_to(un_dir / "consolidated_2025-04-19_reserialized.xml")
+    [local] = run_json(db, "update", "--source", "un", "--mirror", str(mirror))
+    assert (local["version"], local["entities"]) == (1, 877)
+    (mirror / "un" / "consolidated.xml").unlink()
+    (mirror / "un" / "consolidated.xml").symlink_to(un_dir / "consolidated_2026-02-27.xml")
+    with serve_directory(mirror) as base:
+        [remote] = run_json(db, "update", "--source", "un", "--mirror", base)
+    assert (remote["version"], remote["entities"], remote["active"]) == (2, 1003, True)
+
+
+def test_unreachable_sources_say_so_and_explain_mirror(db: Path) -> None:
+    proc = run(db, "update", "--source", "un", "--mirror", "http://127.0.0.1:9/", check=False)
+    assert proc.returncode == 3
+    text = " ".join(proc.stderr.split())
+    assert "could not be reached" in text and "--mirror" in text
+    assert run_json(db, "lists") == []
+
+
+def test_sample_update_warns_loudly(db: Path) -> None:
+    proc = run(db, "update", "--sample", "--json")
+    assert "SAMPLE" in proc.stderr
+    results = json.loads(proc.stdout)
+    assert {r["source"] for r in results} == {"ofac-sdn", "un"}
+    assert all(r["active"] for r in results)
+
+
+def test_guard_holds_a_shrunken_list_and_exit_code_says_so(db: Path, un_dir: Path) -> None:
+    run(db, "update", "--file", str(un_dir / "consolidated_2018-10-29.xml"))  # 1,093 records
+    proc = run(db, "update", "--file", str(un_dir / "consolidated_2025-04-19_reserialized.xml"), check=False)
+    assert proc.returncode == 2  # 877 records: -19.8 %
+    assert "NOT activated" in " ".join(proc.stderr.split())
+    versions = run_json(db, "lists")
+    assert [(v["version"], v["status"]) for v in versions] == [(1, "active"), (2, "held")]
+    run(db, "activate", "un", "2", "--force")
+    assert [v["active"] for v in run_json(db, "lists")] == [False, True]
+
+
+def test_unknown_source_is_rejected(db: Path) -> None:
+    proc = run(db, "lists", "--source", "nowhere", check=False)
+    assert proc.returncode == 2
+    assert "unknown source" in proc.stderr
