@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ListServerHandler(SimpleHTTPRequestHandler):
     """Serves files with a strong ETag and honours If-None-Match; `behaviour` injects failures per path."""
 
-    behaviour: dict[str, list[str]] = {}
-    hits: dict[str, int] = {}
+    behaviour: ClassVar[dict[str, list[str]]] = {}
+    hits: ClassVar[dict[str, int]] = {}
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
         return None

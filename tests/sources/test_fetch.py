@@ -66,5 +66,5 @@ def test_fetch_source_from_mirror_directory_and_url(mirror: Path, tmp_path: Path
 
 
 def test_mirror_without_the_file_names_what_is_missing(tmp_path: Path) -> None:
-    with pytest.raises(FetchError, match="ofac-sdn/SDN_ADVANCED.XML"):
+    with pytest.raises(FetchError, match=r"ofac-sdn/SDN_ADVANCED\.XML"):
         fetch_source(SOURCES["ofac-sdn"], tmp_path, mirror=str(tmp_path))
