@@ -58,12 +58,13 @@ from sanctionwatch.sources.fields import (
     identifiers_in_text,
     iso_day,
     join_parts,
+    line_of,
     only_path,
     squash,
     unique_identifiers,
 )
 from sanctionwatch.sources.script_codes import detect_script
-from sanctionwatch.sources.xmlsafe import children, iter_elements, localname
+from sanctionwatch.sources.xmlsafe import children, iter_elements
 
 FORMAT = "eu-xml"
 NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
@@ -106,10 +107,10 @@ def parse(paths: Sequence[Path], source: str = "eu") -> ParsedList:
             raise SourceFormatError(
                 path,
                 f"logicalId {entity.source_id} already used by the entity at line {seen[entity.source_id]}",
-                line=element.sourceline,
+                line=line_of(element),
                 element=RECORD,
             )
-        seen[entity.source_id] = element.sourceline
+        seen[entity.source_id] = line_of(element)
         entities.append(entity)
     if not entities:
         raise SourceFormatError(path, "no sanctionEntity records: refusing an empty list", element=ROOT)
@@ -121,15 +122,20 @@ def _published(path: Path, record: etree._Element) -> date | None:
     namespace = etree.QName(root).namespace
     if namespace != NAMESPACE:
         raise SourceFormatError(
-            path, f"document element is in namespace {namespace!r}, not {NAMESPACE}", line=root.sourceline, element=ROOT
+            path,
+            f"document element is in namespace {namespace!r}, not {NAMESPACE}",
+            line=line_of(root),
+            element=ROOT,
         )
-    return generation_date(path, root.get("generationDate"), element=ROOT, line=root.sourceline)
+    return generation_date(path, root.get("generationDate"), element=ROOT, line=line_of(root))
 
 
 def _entity(path: Path, element: etree._Element, source: str) -> Entity:
     logical_id = squash(element.get("logicalId"))
     if not logical_id:
-        raise SourceFormatError(path, "sanctionEntity has no logicalId", line=element.sourceline, element=RECORD)
+        raise SourceFormatError(
+            path, "sanctionEntity has no logicalId", line=line_of(element), element=RECORD
+        )
     entity = Entity(source=source, source_id=logical_id, schema=_schema(path, element))
     _names(entity, element)
     _regulations(entity, element)
@@ -157,7 +163,7 @@ def _schema(path: Path, element: etree._Element) -> str:
         raise SourceFormatError(
             path,
             f"unknown or missing subjectType code {code!r}; expected person or enterprise",
-            line=(subject[0] if subject else element).sourceline,
+            line=line_of(subject[0] if subject else element),
             element="subjectType",
         )
     return schema
@@ -194,7 +200,12 @@ def _name(alias: etree._Element, *, primary: bool) -> Name | None:
         return None
     parts = {
         key: value
-        for key, attribute in (("given", "firstName"), ("middle", "middleName"), ("family", "lastName"), ("title", "title"))
+        for key, attribute in (
+            ("given", "firstName"),
+            ("middle", "middleName"),
+            ("family", "lastName"),
+            ("title", "title"),
+        )
         if (value := squash(alias.get(attribute)))
     }
     return Name(
@@ -345,9 +356,19 @@ def _address(entity: Entity, element: etree._Element) -> None:
     region = squash(element.get("region"))
     postal = squash(element.get("zipCode"))
     code = _country(element)
-    full = join_parts(street, f"PO Box {po_box}" if po_box else None, element.get("place"), city, postal, region, _country_text(element))
+    full = join_parts(
+        street,
+        f"PO Box {po_box}" if po_box else None,
+        element.get("place"),
+        city,
+        postal,
+        region,
+        _country_text(element),
+    )
     if full:
-        entity.addresses.append(Address(full=full, street=street, city=city, region=region, postal_code=postal, country=code))
+        entity.addresses.append(
+            Address(full=full, street=street, city=city, region=region, postal_code=postal, country=code)
+        )
     if code:
         entity.countries.append(code)
     for contact in children(element, "contactInfo"):
@@ -386,10 +407,18 @@ def _int(value: str | None) -> int | None:
     return int(cleaned) if cleaned and cleaned.isdigit() else None
 
 
-
 def _deduplicate(entity: Entity) -> None:
     """Every nameAlias repeats title/function/gender, and regulations repeat programmes: keep each once."""
-    for attribute in ("titles", "positions", "nationalities", "countries", "programs", "authorities", "birth_places", "remarks"):
+    for attribute in (
+        "titles",
+        "positions",
+        "nationalities",
+        "countries",
+        "programs",
+        "authorities",
+        "birth_places",
+        "remarks",
+    ):
         setattr(entity, attribute, unique(getattr(entity, attribute)))
     for key, values in entity.properties.items():
         entity.properties[key] = unique(values)

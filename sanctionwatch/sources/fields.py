@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from lxml import etree
+
 from sanctionwatch.model import Identifier, IdKind
 from sanctionwatch.sources.base import SourceFormatError
 
@@ -21,7 +23,7 @@ _SPACE = re.compile(r"\s+")
 # country, 2 location characters and an optional 3-character branch.
 _BIC = re.compile(r"\bSWIFT(?:\s*/\s*BIC)?\s*(?:code)?\s*:?\s*([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
 # "IMO number: 5342883", "International Maritime Organization (IMO) Number: 1790183", "IMO 5434358".
-_IMO = re.compile(r"\bIMO\)?\s*(?:number|no\.?)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
+_IMO = re.compile(r"\bIMO\)?\s*(?:number|no\.?)?\s*:?\s*([0-9]{7})\b", re.IGNORECASE)
 
 _GENDERS = {"male": "male", "m": "male", "female": "female", "f": "female"}
 
@@ -111,3 +113,9 @@ def unique_identifiers(identifiers: list[Identifier]) -> list[Identifier]:
             seen.add(key)
             kept.append(identifier)
     return kept
+
+
+def line_of(element: etree._Element) -> int | None:
+    """Source line of an element for error messages (lxml-stubs type `sourceline` loosely)."""
+    line: object = element.sourceline
+    return line if isinstance(line, int) else None

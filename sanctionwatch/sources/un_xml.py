@@ -59,6 +59,7 @@ from sanctionwatch.sources.fields import (
     identifiers_in_text,
     iso_day,
     join_parts,
+    line_of,
     only_path,
     squash,
     unique_identifiers,
@@ -92,7 +93,12 @@ IRAN_2231_PERIOD = (date(2016, 1, 16), date(2025, 9, 28))  # Implementation Day 
 
 _REFERENCE = re.compile(r"\b[A-Z]{2}[ie]\.\d{3}\b")
 _FORMER_NOTE = re.compile(r"^\s*(?:formerly|previously)\s+listed\s+as\b", re.IGNORECASE)
-_NAME_PARTS = (("FIRST_NAME", "first"), ("SECOND_NAME", "second"), ("THIRD_NAME", "third"), ("FOURTH_NAME", "fourth"))
+_NAME_PARTS = (
+    ("FIRST_NAME", "first"),
+    ("SECOND_NAME", "second"),
+    ("THIRD_NAME", "third"),
+    ("FOURTH_NAME", "fourth"),
+)
 _ALIAS_QUALITY: dict[str, tuple[str, str]] = {
     "good": (NameKind.ALIAS, NameQuality.STRONG),
     "a.k.a.": (NameKind.ALIAS, NameQuality.STRONG),
@@ -110,7 +116,10 @@ _DOCUMENT_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
         IdKind.OTHER,
     ),
     (
-        re.compile(r"national|identity|identification|tazkira|\bid\b|civil|social security|personalausweis|\bbpa\b", re.I),
+        re.compile(
+            r"national|identity|identification|tazkira|\bid\b|civil|social security|personalausweis|\bbpa\b",
+            re.I,
+        ),
         IdKind.NATIONAL_ID,
     ),
 )
@@ -130,10 +139,10 @@ def parse(paths: Sequence[Path], source: str = "un") -> ParsedList:
             raise SourceFormatError(
                 path,
                 f"reference {entity.source_id} already used by the record at line {lines[entity.source_id]}",
-                line=element.sourceline,
+                line=line_of(element),
                 element=localname(element.tag),
             )
-        lines[entity.source_id] = element.sourceline
+        lines[entity.source_id] = line_of(element)
         entities.append(entity)
     if not entities:
         raise SourceFormatError(path, "no INDIVIDUAL or ENTITY records: refusing an empty list", element=ROOT)
@@ -143,7 +152,7 @@ def parse(paths: Sequence[Path], source: str = "un") -> ParsedList:
 
 def _published(path: Path, record: etree._Element) -> date | None:
     root = record.getroottree().getroot()
-    return generation_date(path, root.get("dateGenerated"), element=ROOT, line=root.sourceline)
+    return generation_date(path, root.get("dateGenerated"), element=ROOT, line=line_of(root))
 
 
 def _record(path: Path, element: etree._Element, source: str, published: date | None) -> Entity:
@@ -177,7 +186,7 @@ def _source_id(path: Path, element: etree._Element) -> str:
     raise SourceFormatError(
         path,
         "record has neither REFERENCE_NUMBER nor DATAID, so it cannot be tracked",
-        line=element.sourceline,
+        line=line_of(element),
         element=localname(element.tag),
     )
 
@@ -300,7 +309,9 @@ def _add_links(entities: list[Entity]) -> None:
     for entity in entities:
         targets: list[str] = []
         for remark in entity.remarks:
-            targets += [ref for ref in _REFERENCE.findall(remark) if ref in captions and ref != entity.source_id]
+            targets += [
+                ref for ref in _REFERENCE.findall(remark) if ref in captions and ref != entity.source_id
+            ]
         entity.links = [
             Link(LinkKind.ASSOCIATE, ref, target_name=captions[ref], note="referenced in COMMENTS1")
             for ref in unique(targets)
@@ -362,7 +373,9 @@ def _year(value: str | None) -> str | None:
 
 def _birth_place(entity: Entity, place: etree._Element) -> None:
     country_text = _text(place, "COUNTRY")
-    text = join_parts(_text(place, "STREET"), _text(place, "CITY"), _text(place, "STATE_PROVINCE"), country_text)
+    text = join_parts(
+        _text(place, "STREET"), _text(place, "CITY"), _text(place, "STATE_PROVINCE"), country_text
+    )
     note = _text(place, "NOTE")
     if text and note:
         text = f"{text} ({note})"
@@ -454,4 +467,3 @@ def _iter_values(element: etree._Element, name: str) -> Iterator[str]:
             text = squash(value.text)
             if text:
                 yield text
-

@@ -71,13 +71,17 @@ def test_dprk_individual_with_passport_and_birth_date(shared_data: Path) -> None
     assert [(n.full, n.kind, n.script) for n in ri.names] == [("RI WON HO", NameKind.PRIMARY, "Latn")]
     assert ri.names[0].parts == {"first": "RI", "second": "WON HO"}
     assert ri.birth_dates == [DateValue("1964-07-17")]
-    assert [(i.kind, i.value, i.label) for i in ri.identifiers] == [(IdKind.PASSPORT, "381310014", "Passport")]
+    assert [(i.kind, i.value, i.label) for i in ri.identifiers] == [
+        (IdKind.PASSPORT, "381310014", "Passport")
+    ]
     assert ri.nationalities == ["kp"]
     assert ri.positions == ["DPRK Ministry of State Security Official"]
     assert ri.programs == ["DPRK"] and ri.authorities == ["UNSCR 1718"]
     assert ri.lists == ["UN List"]
     assert ri.listed_on == "2016-11-30"
-    assert ri.remarks == ["Ri Won Ho is a DPRK Ministry of State Security Official stationed in Syria supporting KOMID."]
+    assert ri.remarks == [
+        "Ri Won Ho is a DPRK Ministry of State Security Official stationed in Syria supporting KOMID."
+    ]
     assert ri.properties == {"dataId": ["6908555"]}
 
 
