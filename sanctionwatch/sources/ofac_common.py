@@ -81,7 +81,7 @@ def add_name(entity: Entity, name: Name) -> None:
 
 
 def set_programs(entity: Entity, programs: list[str]) -> None:
-    entity.programs = unique(programs)
+    entity.programs = sorted(unique(programs))  # OFAC orders them differently in CSV and XML
     entity.authorities = authorities_for(entity.programs)
 
 

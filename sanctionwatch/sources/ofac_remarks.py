@@ -502,10 +502,12 @@ def _parse_alias(facts: RemarkFacts, body: str) -> bool:
 
 
 def _parse_link(facts: RemarkFacts, body: str) -> bool:
+    if body.startswith("(") and body.endswith(")"):
+        body = body[1:-1]  # SDN.XML writes "(Linked To: X)"
     match = _LINKED.match(body)
-    if match is None:
+    name = match.group(1).strip() if match else ""
+    if not name:
         return False
-    name = match.group(1).strip()
     append_once(facts.links, Link(LinkKind.ASSOCIATE, target=name, target_name=name))
     return True
 
