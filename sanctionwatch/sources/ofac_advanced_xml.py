@@ -73,7 +73,7 @@ from sanctionwatch.model import (
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix
-from sanctionwatch.sources.xmlsafe import child_text, children, iter_elements, localname
+from sanctionwatch.sources.xmlsafe import iter_elements, localname
 
 FORMAT = "ofac-advanced-xml"
 
@@ -123,13 +123,20 @@ def _clean(value: str | None) -> str | None:
     return cleaned or None
 
 
+# Child lookups go through lxml's C-level "{*}" wildcard (any namespace or none): the same
+# namespace-agnostic matching as xmlsafe.children, without a Python call per child element.
+
+
+def _all(element: etree._Element, name: str) -> list[etree._Element]:
+    return element.findall("{*}" + name)
+
+
+def _one(element: etree._Element, name: str) -> etree._Element | None:
+    return element.find("{*}" + name)
+
+
 def _text_of(element: etree._Element, name: str) -> str | None:
-    return _clean(child_text(element, name))
-
-
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    found = children(element, name)
-    return found[0] if found else None
+    return _clean(element.findtext("{*}" + name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +150,7 @@ class _Reference:
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[str, _Value]] = {}
+        self._country_names: dict[str, str] | None = None
 
     @property
     def loaded(self) -> bool:
@@ -174,9 +182,23 @@ class _Reference:
         return self.value(table, element, attribute).text
 
     def country(self, element: etree._Element, attribute: str = "CountryID") -> str | None:
-        """ISO2 as OFAC gives it, run through the shared vocabulary; the name when OFAC has no ISO2."""
+        """OFAC's ISO2 for the country; the shared vocabulary only for the few without one (Kosovo)."""
         value = self.value("Country", element, attribute)
-        return country_code(value.attrs.get("ISO2") or value.text)
+        iso2 = value.attrs.get("ISO2")
+        return iso2.lower() if iso2 else country_code(value.text)
+
+    def country_named(self, name: str | None) -> str | None:
+        """A country written as text ("Belarus"): OFAC's own Country table first, as it is exact and
+        cheap, then the shared vocabulary for other spellings ("Democratic People's Republic of Korea")."""
+        if name is None:
+            return None
+        if self._country_names is None:
+            self._country_names = {
+                value.text.casefold(): value.attrs["ISO2"].lower()
+                for value in self._tables.get("Country", {}).values()
+                if value.attrs.get("ISO2")
+            }
+        return self._country_names.get(name.casefold()) or country_code(name)
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -246,11 +268,11 @@ def _span(low: _Ymd, high: _Ymd, approximate: bool) -> DateValue | None:
 
 
 def _date_period(period: etree._Element) -> DateValue | None:
-    bounds = [bound for bound in (_child(period, "Start"), _child(period, "End")) if bound is not None]
+    bounds = [bound for bound in (_one(period, "Start"), _one(period, "End")) if bound is not None]
     if not bounds:
         return None
-    low = _ymd(_child(bounds[0], "From")) or _ymd(_child(bounds[0], "To"))
-    high = _ymd(_child(bounds[-1], "To")) or _ymd(_child(bounds[-1], "From"))
+    low = _ymd(_one(bounds[0], "From")) or _ymd(_one(bounds[0], "To"))
+    high = _ymd(_one(bounds[-1], "To")) or _ymd(_one(bounds[-1], "From"))
     if low is None or high is None:
         return None
     approximate = any(bound.get("Approximate") == "true" for bound in bounds)
@@ -294,10 +316,6 @@ class _Location:
 
     def text(self) -> str | None:
         return self._full(self.parts)
-
-    def country_or_named(self) -> str | None:
-        """Nationality locations often carry the country only as text ("Belarus")."""
-        return self.country or country_code(self.text())
 
     def addresses(self) -> list[Address]:
         if not self.parts:
@@ -528,6 +546,7 @@ class _Fact:
     date: DateValue | None
     places: list[_Location]
     comment: str | None
+    resolve_country: Callable[[str | None], str | None]
     comment_used: bool = False
 
     def value(self) -> str | None:
@@ -539,9 +558,10 @@ class _Fact:
         return "; ".join(text for text in texts if text) or None
 
     def countries(self) -> list[str]:
-        codes = [place.country_or_named() for place in self.places]
+        """Nationality locations often carry the country only as text ("Belarus"), flags always do."""
+        codes = [place.country or self.resolve_country(place.text()) for place in self.places]
         if not self.places and self.text is not None:
-            codes.append(country_code(self.text))
+            codes.append(self.resolve_country(self.text))
         return [code for code in codes if code]
 
 
@@ -815,27 +835,27 @@ class _Parser:
         ident = element.get("ID")
         if ident is None:
             raise _InvalidError(element, "Location without ID")
-        country_element = _child(element, "LocationCountry")
-        area = _child(element, "LocationAreaCode")
+        country_element = _one(element, "LocationCountry")
+        area = _one(element, "LocationAreaCode")
         country: str | None = None
         country_name: str | None = None
         if country_element is not None:
             country = self.refs.country(country_element)
             country_name = self.refs.name("Country", country_element)
         elif area is not None:
-            country = country_code(self.refs.name("AreaCode", area))
+            country = self.refs.country_named(self.refs.name("AreaCode", area))
         location = _Location(country, country_name)
-        for part in children(element, "LocationPart"):
+        for part in _all(element, "LocationPart"):
             self._location_part(location, part)
         self.locations[ident] = location
-        for reference in children(element, "IDRegDocumentReference"):
+        for reference in _all(element, "IDRegDocumentReference"):
             document = reference.get("IDRegDocumentID")
             if document is not None:
                 self.document_places[document] = location
 
     def _location_part(self, location: _Location, part: etree._Element) -> None:
         type_name = self.refs.name("LocPartType", part)
-        for value in children(part, "LocationPartValue"):
+        for value in _all(part, "LocationPartValue"):
             text = _text_of(value, "Value")
             if text is None:
                 continue
@@ -864,8 +884,8 @@ class _Parser:
 
     def _document_notes(self, element: etree._Element) -> list[str]:
         notes: list[str] = []
-        for document_date in children(element, "DocumentDate"):
-            period = _child(document_date, "DatePeriod")
+        for document_date in _all(element, "DocumentDate"):
+            period = _one(document_date, "DatePeriod")
             value = _date_period(period) if period is not None else None
             if value is not None:
                 kind = self.refs.name("IDRegDocDateType", document_date)
@@ -889,7 +909,7 @@ class _Parser:
         fixed_ref = element.get("FixedRef")
         if not fixed_ref:
             raise _InvalidError(element, "DistinctParty without FixedRef")
-        profiles = children(element, "Profile")
+        profiles = _all(element, "Profile")
         if not profiles:
             raise _InvalidError(element, f"DistinctParty {fixed_ref} has no Profile")
         entity = Entity(source=self.source, source_id=fixed_ref, schema=self._schema(profiles[0]))
@@ -916,10 +936,10 @@ class _Parser:
         remark = _text_of(profile, "Comment")
         if remark:
             entity.remarks.append(remark)
-        for identity in children(profile, "Identity"):
+        for identity in _all(profile, "Identity"):
             entity.names.extend(self._names(identity))
             entity.identifiers.extend(self.documents.pop(identity.get("ID") or "", []))
-        for feature in children(profile, "Feature"):
+        for feature in _all(profile, "Feature"):
             self._feature(entity, feature)
 
     def _names(self, identity: etree._Element) -> list[Name]:
@@ -929,14 +949,14 @@ class _Parser:
             if ident is not None:
                 part_types[ident] = self.refs.name("NamePartType", group)
         names: list[Name] = []
-        for alias in children(identity, "Alias"):
+        for alias in _all(identity, "Alias"):
             alias_type = self.refs.name("AliasType", alias)
             primary = alias.get("Primary") == "true"
             kind = NameKind.PRIMARY if primary else _ALIAS_KINDS.get(alias_type, NameKind.ALIAS)
             if kind == NameKind.PRIMARY and not primary:
                 kind = NameKind.ALIAS  # a second "Name" that OFAC does not flag primary
             quality = NameQuality.WEAK if alias.get("LowQuality") == "true" else NameQuality.STRONG
-            for documented in children(alias, "DocumentedName"):
+            for documented in _all(alias, "DocumentedName"):
                 name = self._documented_name(documented, part_types, kind, quality)
                 if name is not None:
                     names.append(name)
@@ -951,8 +971,8 @@ class _Parser:
     ) -> Name | None:
         parts: list[tuple[str, str]] = []
         script: str | None = None
-        for part in children(documented, "DocumentedNamePart"):
-            for value in children(part, "NamePartValue"):
+        for part in _all(documented, "DocumentedNamePart"):
+            for value in _all(part, "NamePartValue"):
                 text = _clean(value.text)
                 if text is None:
                     continue
@@ -982,7 +1002,7 @@ class _Parser:
         if handler is None:
             self.unknown_features[feature_type] += 1
             handler = _prop(_property_key(feature_type))
-        for version in children(feature, "FeatureVersion"):
+        for version in _all(feature, "FeatureVersion"):
             fact = self._fact(feature_type, version)
             handler(entity, fact)
             if fact.comment and not fact.comment_used:
@@ -990,15 +1010,15 @@ class _Parser:
 
     def _fact(self, feature_type: str, version: etree._Element) -> _Fact:
         texts: list[str] = []
-        for detail in children(version, "VersionDetail"):
+        for detail in _all(version, "VersionDetail"):
             value = _clean(detail.text)
             if value is None and detail.get("DetailReferenceID"):
                 value = self.refs.name("DetailReference", detail)
             if value:
                 texts.append(value)
-        period = _child(version, "DatePeriod")
+        period = _one(version, "DatePeriod")
         places: list[_Location] = []
-        for reference in children(version, "VersionLocation"):
+        for reference in _all(version, "VersionLocation"):
             location_id = reference.get("LocationID") or ""
             place = self.locations.get(location_id)
             if place is None:
@@ -1010,6 +1030,7 @@ class _Parser:
             date=_date_period(period) if period is not None else None,
             places=places,
             comment=_text_of(version, "Comment"),
+            resolve_country=self.refs.country_named,
         )
 
     def _profile_entity(self, element: etree._Element, attribute: str) -> Entity:
@@ -1042,9 +1063,9 @@ class _Parser:
     def _sanctions_entry(self, element: etree._Element) -> None:
         entity = self._profile_entity(element, "ProfileID")
         entity.lists.append(self.refs.name("List", element))
-        for event in children(element, "EntryEvent"):
+        for event in _all(element, "EntryEvent"):
             self._entry_event(entity, event)
-        for measure in children(element, "SanctionsMeasure"):
+        for measure in _all(element, "SanctionsMeasure"):
             measure_type = self.refs.name("SanctionsType", measure)
             comment = _text_of(measure, "Comment")
             if measure_type == "Program":
@@ -1054,7 +1075,7 @@ class _Parser:
                 _append(entity, "provisions", f"{measure_type}: {comment}" if comment else measure_type)
 
     def _entry_event(self, entity: Entity, event: etree._Element) -> None:
-        when = _ymd(_child(event, "Date"))
+        when = _ymd(_one(event, "Date"))
         listed = _iso(when) if when is not None else None
         if listed and (entity.listed_on is None or listed < entity.listed_on):
             entity.listed_on = listed

@@ -29,7 +29,7 @@ ALIAS_KINDS: dict[str, str] = {
     "n.k.a.": NameKind.NEW,
 }
 
-# OFAC's Title field mixes forms of address with job descriptions; only the former are titles.
+# OFAC's Title field mixes forms of address and ranks with job descriptions; only the former are titles.
 _HONORIFICS = frozenset(
     t.casefold()
     for t in (
@@ -50,6 +50,12 @@ _HONORIFICS = frozenset(
         "Qari",
         "Imam",
         "Sayyid",
+        "General",
+        "Colonel",
+        "Lt. Col.",
+        "Brigadier General",
+        "Major General",
+        "Lieutenant General",
     )
 )
 
@@ -121,10 +127,13 @@ def apply_facts(entity: Entity, facts: RemarkFacts) -> None:
     """Merge remark facts into the entity; unparsed segments become its remarks."""
     for date in facts.birth_dates:
         append_once(entity.birth_dates, date)
-    for attribute in ("birth_places", "nationalities", "citizenships", "countries", "remarks"):
+    for attribute in ("birth_places", "nationalities", "citizenships", "countries"):
         target: list[str] = getattr(entity, attribute)
         for value in getattr(facts, attribute):
             append_once(target, value)
+    for remark in facts.remarks:
+        if remark not in entity.positions and remark not in entity.titles:  # OFAC repeats the title
+            append_once(entity.remarks, remark)
     if facts.gender and entity.gender is None:
         entity.gender = facts.gender
     for name in facts.names:

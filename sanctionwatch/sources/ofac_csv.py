@@ -147,19 +147,21 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[_Row]:
     """Rows as dicts with nulls as None; wrong column counts and CSV syntax errors name the line."""
     text = _read(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    finished = 0  # last line of the last complete record: a broken record starts after it
     try:
         for values in reader:
+            start, finished = finished + 1, reader.line_num
             if not values or values == [_CTRL_Z] or (len(values) == 1 and not values[0].strip()):
                 continue
             if len(values) != len(columns):
                 raise SourceFormatError(
                     path,
                     f"expected {len(columns)} columns ({', '.join(columns)}), found {len(values)}",
-                    line=reader.line_num,
+                    line=start,
                 )
-            yield _Row(path, reader.line_num, dict(zip(columns, map(_cell, values), strict=True)))
+            yield _Row(path, start, dict(zip(columns, map(_cell, values), strict=True)))
     except csv.Error as exc:
-        raise SourceFormatError(path, f"CSV syntax error: {exc}", line=reader.line_num + 1) from exc
+        raise SourceFormatError(path, f"CSV syntax error: {exc}", line=finished + 1) from exc
 
 
 def _read(path: Path) -> str:
