@@ -124,7 +124,7 @@ def test_truncated_file_names_line(csv_dir: Path) -> None:
 
 
 def test_truncated_gzip_is_a_format_error(csv_dir: Path) -> None:
-    with pytest.raises(SourceFormatError, match="sdn_truncated.csv.gz"):
+    with pytest.raises(SourceFormatError, match=r"sdn_truncated\.csv\.gz"):
         ofac_csv.parse([csv_dir / "sdn_truncated.csv.gz"])
 
 
@@ -239,7 +239,10 @@ def test_spot_vessel_with_imo(sdn_2024: dict[str, Entity]) -> None:
         ("SAND SWAN", NameKind.FORMER, NameQuality.WEAK),
     ]
     tug = sdn_2024["4249"]
-    assert {(i.kind, i.value) for i in tug.identifiers} == {(IdKind.IMO, "7206512"), (IdKind.CALL_SIGN, "CL2059")}
+    assert {(i.kind, i.value) for i in tug.identifiers} == {
+        (IdKind.IMO, "7206512"),
+        (IdKind.CALL_SIGN, "CL2059"),
+    }
 
 
 @pytest.mark.realdata
@@ -255,7 +258,12 @@ def test_spot_individual_with_several_dobs_and_link(sdn_2024: dict[str, Entity])
         "Subject to Secondary Sanctions Pursuant to the Hizballah Financial Sanctions Regulations"
     ]
     nasrallah = sdn_2024["2686"]
-    assert [d.value for d in nasrallah.birth_dates] == ["1960-08-31", "1953-08-31", "1955-08-31", "1958-08-31"]
+    assert [d.value for d in nasrallah.birth_dates] == [
+        "1960-08-31",
+        "1953-08-31",
+        "1955-08-31",
+        "1958-08-31",
+    ]
     assert [(lk.kind, lk.target, lk.target_name) for lk in nasrallah.links] == [
         ("associate", "4697", "HIZBALLAH")
     ]

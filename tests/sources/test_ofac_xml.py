@@ -100,7 +100,12 @@ def test_xml_and_csv_fixtures_agree(xml_dir: Path, fixtures_dir: Path) -> None:
     csv = by_id(ofac_csv.parse([csv_dir / n for n in ("sdn.csv", "sdn_comments.csv")]).entities)
     for uid in ("101", "102", "103"):
         a, b = xml[uid], csv[uid]
-        assert (a.schema, a.caption, a.programs, a.authorities) == (b.schema, b.caption, b.programs, b.authorities)
+        assert (a.schema, a.caption, a.programs, a.authorities) == (
+            b.schema,
+            b.caption,
+            b.programs,
+            b.authorities,
+        )
         assert a.birth_dates == b.birth_dates
         assert a.gender == b.gender
         assert a.links == b.links
@@ -196,4 +201,6 @@ def test_links_in_parentheses_resolve(consolidated: dict[str, Entity]) -> None:
     assert len(links) == 283
     gazprom_children = [lk for lk in links if lk.target_name == "PUBLIC JOINT STOCK COMPANY GAZPROM"]
     assert gazprom_children
-    assert {consolidated[lk.target].caption for lk in gazprom_children} == {"PUBLIC JOINT STOCK COMPANY GAZPROM"}
+    assert {consolidated[lk.target].caption for lk in gazprom_children} == {
+        "PUBLIC JOINT STOCK COMPANY GAZPROM"
+    }
