@@ -256,6 +256,25 @@ def _cell_text(value: Any) -> str | None:
     return text or None
 
 
+_SPACES = re.compile(r"\s+")
+# Direction marks, soft hyphens and stray BOMs pasted in from word processors: invisible, but they
+# make 'Di\xadrectorate' differ from 'Directorate'. Zero-width (non-)joiners stay: they are spelling.
+_INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\xad\ufeff]")
+
+
+def _squash(column: str, value: str | None) -> str | None:
+    """Drop invisible marks and collapse runs of spaces (narrow no-break spaces included).
+
+    Other Information keeps its line breaks: it is kept verbatim as the remarks.
+    """
+    if value is None:
+        return None
+    value = _INVISIBLE.sub("", value)
+    if column != "Other Information":
+        value = _SPACES.sub(" ", value).strip()
+    return value or None
+
+
 def _xlsx_records(path: Path) -> tuple[str, Iterator[list[str | None]]]:
     from openpyxl import load_workbook
 
@@ -322,7 +341,7 @@ def _read_table(path: Path, where: str, records: Iterator[list[str | None]]) -> 
             _check_header(table, header, number)
             continue
         if any(values):
-            cells = {name: value for name, value in zip(header, values, strict=False) if name}
+            cells = {name: _squash(name, value) for name, value in zip(header, values, strict=False) if name}
             table.rows.append(_Row(number, cells))
     if header is None:
         raise table.error("no header row (file is empty)")
