@@ -128,15 +128,16 @@ def _clean(value: str | None) -> str | None:
 
 
 def _all(element: etree._Element, name: str) -> list[etree._Element]:
-    return element.findall("{*}" + name)
+    return list(element.iterchildren("{*}" + name))
 
 
 def _one(element: etree._Element, name: str) -> etree._Element | None:
-    return element.find("{*}" + name)
+    return next(element.iterchildren("{*}" + name), None)
 
 
 def _text_of(element: etree._Element, name: str) -> str | None:
-    return _clean(element.findtext("{*}" + name))
+    child = _one(element, name)
+    return None if child is None else _clean(child.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,9 +842,12 @@ class _Parser:
         country_name: str | None = None
         if country_element is not None:
             country = self.refs.country(country_element)
-            country_name = self.refs.name("Country", country_element)
-        elif area is not None:
-            country = self.refs.country_named(self.refs.name("AreaCode", area))
+            country_name = self.refs.name("Country", country_element) if country else None
+        elif area is not None:  # OFAC's "undetermined" country comes as an area code only
+            area_country = self.refs.value("AreaCode", area).attrs.get("CountryID")
+            value = self.refs.lookup("Country", area_country, area, "AreaCodeID")
+            country = value.attrs["ISO2"].lower() if value.attrs.get("ISO2") else country_code(value.text)
+            country_name = value.text if country else None
         location = _Location(country, country_name)
         for part in _all(element, "LocationPart"):
             self._location_part(location, part)
@@ -899,7 +903,7 @@ class _Parser:
         if element.get("ValidityID"):
             validity = self.refs.name("Validity", element)
             if validity != "Valid":
-                notes.append(validity)
+                notes.append(f"Validity: {validity}")
         comment = _text_of(element, "Comment")
         if comment:
             notes.append(comment)
