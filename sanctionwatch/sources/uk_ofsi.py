@@ -594,9 +594,31 @@ def _distinct(items: list[_T]) -> list[_T]:
     return out
 
 
+_KIND_RANK = {NameKind.PRIMARY: 0, NameKind.NEW: 1, NameKind.ALIAS: 2, NameKind.FORMER: 3}
+
+
+def _merge_names(names: list[Name]) -> list[Name]:
+    """One name per spelling: the non-Latin column repeats on AKA rows, and a spelling listed both as
+    primary and as an alias is one name to screen. The strongest kind and quality win.
+    """
+    merged: dict[str, Name] = {}
+    for name in names:
+        kept = merged.get(name.full)
+        if kept is None:
+            merged[name.full] = Name(name.full, name.kind, name.quality, name.script, dict(name.parts))
+            continue
+        if _KIND_RANK.get(NameKind(name.kind), 9) < _KIND_RANK.get(NameKind(kept.kind), 9):
+            kept.kind = name.kind
+        if name.quality == NameQuality.STRONG:
+            kept.quality = NameQuality.STRONG
+        kept.parts = kept.parts or dict(name.parts)
+    # Primary names first, Latin before other scripts, so the caption is the Latin primary name.
+    return sorted(merged.values(), key=lambda n: (_KIND_RANK.get(NameKind(n.kind), 9), n.script is not None))
+
+
 def _finish(entity: Entity) -> Entity:
     """Rows repeat group-level facts; keep each once so re-ordered rows do not look like a change."""
-    entity.names = _distinct(entity.names)
+    entity.names = _merge_names(entity.names)
     entity.birth_dates = _distinct(entity.birth_dates)
     entity.addresses = _distinct(entity.addresses)
     entity.identifiers = _distinct(entity.identifiers)

@@ -417,6 +417,10 @@ def test_real_counts(real: ParsedList, real_rows: list[tuple[str | None, ...]]) 
         assert {e.source_id for e in real.entities if name in e.programs} == from_rows
         assert len(from_rows) == groups
     assert all(e.names for e in real.entities)
+    # One name per spelling, and the caption is a Latin-script primary name where there is one.
+    assert all(len({n.full for n in e.names}) == len(e.names) for e in real.entities)
+    assert all(e.names[0].script is None for e in real.entities)
+    assert sum(1 for e in real.entities for n in e.names if n.script) == 3_225
     assert all(e.authorities for e in real.entities), "every regime in the list has an authority"
 
 
