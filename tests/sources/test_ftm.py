@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from followthemoney import model
 from followthemoney.types import registry
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sanctionwatch.model import (
     Address,
@@ -314,6 +316,13 @@ def test_unrepresentable_ids_get_a_hash(tmp_path: Path) -> None:
     assert ftm_id("eu", "EU.123.45") == "eu-EU.123.45"
     odd = ftm_id("ofac-sdn", "a b/c")
     assert odd == ftm_id("ofac-sdn", "a b/c") and " " not in odd and len(odd) == 40
+
+
+@given(st.sampled_from(["uk", "ofac-sdn", "eu", "un"]), st.text(min_size=1, max_size=40))
+def test_ftm_id_is_always_a_valid_stable_id(source: str, source_id: str) -> None:
+    value = ftm_id(source, source_id)
+    assert registry.entity.clean(value) == value
+    assert ftm_id(source, source_id) == value
 
 
 def test_shared_relation_written_once(fixtures_dir: Path) -> None:
