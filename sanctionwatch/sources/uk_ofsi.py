@@ -17,11 +17,15 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.etree.ElementTree import ParseError
+
+from openpyxl import load_workbook
 
 from sanctionwatch.model import (
     Address,
@@ -275,25 +279,40 @@ def _squash(column: str, value: str | None) -> str | None:
     return value or None
 
 
-def _xlsx_records(path: Path) -> tuple[str, Iterator[list[str | None]]]:
-    from openpyxl import load_workbook
+# What openpyxl lets escape from a damaged workbook: broken zip, deflate stream or sheet XML.
+_CORRUPT_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    TypeError,
+)
 
+
+def _xlsx_records(path: Path) -> tuple[str, Iterator[list[str | None]]]:
+    """Stream the first sheet (read-only mode: the 18,000-row list never sits in memory as cells)."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except _CORRUPT_XLSX as exc:
         raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
+    if not workbook.worksheets:
         workbook.close()
         raise SourceFormatError(path, "workbook has no sheet")
+    sheet = workbook.worksheets[0]
     where = f"sheet {sheet.title!r}"
 
     def records() -> Iterator[list[str | None]]:
+        number = 0
         try:
-            for values in sheet.iter_rows(values_only=True):
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # noqa: B007
                 yield [_cell_text(value) for value in values]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-            raise SourceFormatError(path, f"{where}: corrupt workbook data: {exc}") from exc
+        except _CORRUPT_XLSX as exc:
+            raise SourceFormatError(
+                path, f"{where}: corrupt workbook data after row {number}: {exc}", line=number + 1
+            ) from exc
         finally:
             workbook.close()
 
@@ -308,7 +327,7 @@ def _csv_records(path: Path) -> Iterator[list[str | None]]:
                 yield [_cell_text(value) for value in values]
         except UnicodeDecodeError as exc:
             raise SourceFormatError(
-                path, f"not valid UTF-8 text after row {reader.line_num}", line=reader.line_num
+                path, f"not valid UTF-8 text after line {reader.line_num}", line=reader.line_num
             ) from exc
         except csv.Error as exc:
             raise SourceFormatError(path, f"bad CSV: {exc}", line=reader.line_num) from exc

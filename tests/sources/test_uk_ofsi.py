@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import re
 import time
+import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -242,6 +243,47 @@ def test_truncated_and_corrupt_workbooks(fixtures_dir: Path, tmp_path: Path) -> 
     garbage.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     with pytest.raises(SourceFormatError):
         parse([garbage])
+
+
+def _rewrite_sheet(source: Path, target: Path, damage: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            copy.writestr(info, damage(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+def _big_workbook(path: Path) -> Path:
+    rows: list[list[str | None]] = [["Last Updated", "10/04/2025"], ["Name 6", "Group Type", "Group ID"]]
+    rows += [[f"NAME {n}", "Individual", str(n)] for n in range(3000)]
+    return write_xlsx(rows, path)
+
+
+def test_damaged_sheet_xml_and_deflate_stream(tmp_path: Path) -> None:
+    """Damage inside the sheet surfaces while streaming rows: the error names the sheet and the row reached."""
+    whole = _big_workbook(tmp_path / "whole.xlsx")
+    cut = _rewrite_sheet(whole, tmp_path / "cut.xlsx", lambda data: data[: len(data) // 2])
+    with pytest.raises(SourceFormatError, match=r"sheet 'Data': corrupt workbook data after row \d+") as info:
+        parse([cut])
+    assert info.value.path == str(cut) and info.value.line is not None and info.value.line > 100
+
+    with zipfile.ZipFile(whole) as archive:
+        member = archive.getinfo("xl/worksheets/sheet1.xml")
+    raw = bytearray(whole.read_bytes())
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra) + member.compress_size // 2
+    raw[start : start + 64] = bytes(b ^ 0x55 for b in raw[start : start + 64])
+    flipped = tmp_path / "flipped.xlsx"
+    flipped.write_bytes(bytes(raw))
+    with pytest.raises(SourceFormatError, match="sheet 'Data'"):
+        parse([flipped])
+
+
+def test_zipped_csv_is_read_as_csv(fixtures_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ConList.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(fixtures_dir / "uk" / "ConList.csv", "ConList.csv")
+    parsed = parse([path])
+    assert parsed.format == "uk-ofsi-csv" and len(parsed.entities) == 4
 
 
 def test_not_utf8_csv(tmp_path: Path) -> None:
