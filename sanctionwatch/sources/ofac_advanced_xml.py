@@ -388,7 +388,7 @@ _ID_KIND_BY_TYPE: dict[str, IdKind] = {
     "Enterprise Number": IdKind.REGISTRATION,
     "Legal Entity Number": IdKind.REGISTRATION,
     "Organization Code": IdKind.REGISTRATION,
-    "Chinese Commercial Code": IdKind.REGISTRATION,
+    "Chinese Commercial Code": IdKind.OTHER,  # telegraph codes of the name characters, not a company id
 }
 
 # First matching rule wins; the order matters ("Tax Registration" is a tax id).
