@@ -28,6 +28,7 @@ from sanctionwatch.registry.update import (
     update_official,
 )
 from sanctionwatch.sources.catalog import SOURCES
+from sanctionwatch.sources.ftm import write_ftm
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -400,6 +401,35 @@ def entities(
     for s in found:
         table.add_row(s.id, s.name, s.schema, ", ".join(s.programs), ", ".join(s.authorities))
     console.print(table)
+
+
+# ---- export ---------------------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for stdout).")],
+    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Output format: ftm (FollowTheMoney JSON lines).")
+    ] = "ftm",
+    db: DbOption = None,
+) -> None:
+    """Export the active versions as FollowTheMoney entities (JSON lines), for the FtM/OpenSanctions ecosystem."""
+    if fmt != "ftm":
+        raise typer.BadParameter("only 'ftm' is supported", param_hint="--format")
+    for name in source or []:
+        _check_source(name)
+    registry = _registry(db)
+    try:
+        if str(output) == "-":
+            count = write_ftm(registry.iter_entities(source), sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8") as out:
+                count = write_ftm(registry.iter_entities(source), out)
+    finally:
+        registry.close()
+    err.print(f"wrote {count} FollowTheMoney entities to {output}")
 
 
 # ---- sources --------------------------------------------------------------------------------------------

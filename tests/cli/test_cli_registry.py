@@ -146,3 +146,18 @@ def test_unknown_source_is_rejected(db: Path) -> None:
     proc = run(db, "lists", "--source", "nowhere", check=False)
     assert proc.returncode == 2
     assert "unknown source" in proc.stderr
+
+
+def test_export_to_followthemoney_and_import_back(db: Path, tmp_path: Path) -> None:
+    run(db, "update", "--sample")
+    exported = tmp_path / "registry.ftm.json"
+    proc = run(db, "export", "--output", str(exported))
+    assert "FollowTheMoney entities" in proc.stderr
+    lines = [json.loads(line) for line in exported.read_text().splitlines()]
+    parties = {line["id"] for line in lines if line["schema"] in {"Person", "Organization", "Vessel"}}
+    active = sum(v["entities"] for v in run_json(db, "lists") if v["active"])
+    assert len(parties) == active
+    [imported] = run_json(db, "update", "--source", "ftm", "--file", str(exported))
+    assert (imported["source"], imported["entities"], imported["active"]) == ("ftm", active, True)
+    bank = [e for e in run_json(db, "entities", "--source", "ftm") if "FOREIGN TRADE BANK" in e["name"]]
+    assert bank and "NPWMD" in bank[0]["programs"]
