@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Alembic's command API keeps its context in module globals: one migration at a time per process.
+_MIGRATION_LOCK = threading.Lock()
 
 
 def connect(url: str) -> Engine:
@@ -40,6 +43,6 @@ def migrate(engine: Engine) -> None:
     """Apply pending Alembic migrations (idempotent; a no-op once at head)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with _MIGRATION_LOCK, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

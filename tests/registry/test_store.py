@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from sanctionwatch.model import Name
+from sanctionwatch.model import Entity, Name
 from sanctionwatch.registry.store import Registry, RegistryError
 from tests.registry.factories import base_list, party, publication
 
@@ -146,3 +148,36 @@ def test_unknown_version_is_a_clear_error(registry: Registry) -> None:
     registry.ingest(publication(base_list()))
     with pytest.raises(RegistryError, match="test has no version 7"):
         registry.version("test", 7)
+
+
+def test_concurrent_ingests_of_one_source_are_serialized(registry_url: str) -> None:
+    """Two operators (or a cron job and an operator) updating at once: both versions land, numbered in turn."""
+    errors: list[BaseException] = []
+
+    def ingest(entities: list[Entity]) -> None:
+        reg = Registry.open(registry_url)
+        try:
+            reg.ingest(publication(entities))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            reg.close()
+
+    Registry.open(registry_url).close()  # migrate once, before the race
+    threads = [
+        threading.Thread(target=ingest, args=(base_list(),)),
+        threading.Thread(target=ingest, args=([*base_list(), party(500)],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    reg = Registry.open(registry_url)
+    try:
+        versions = reg.versions("test")
+        assert [v.number for v in versions] == [1, 2]
+        assert sum(v.active for v in versions) == 1
+        assert reg.version("test").number == 2
+    finally:
+        reg.close()
