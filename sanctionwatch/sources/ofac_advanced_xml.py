@@ -184,7 +184,10 @@ class _Reference:
 
     def country(self, element: etree._Element, attribute: str = "CountryID") -> str | None:
         """OFAC's ISO2 for the country; the shared vocabulary only for the few without one (Kosovo)."""
-        value = self.value("Country", element, attribute)
+        return self.country_code(self.value("Country", element, attribute))
+
+    @staticmethod
+    def country_code(value: _Value) -> str | None:
         iso2 = value.attrs.get("ISO2")
         return iso2.lower() if iso2 else country_code(value.text)
 
@@ -211,22 +214,20 @@ class _Ymd(NamedTuple):
     day: int | None
 
 
-def _number(element: etree._Element, name: str) -> int | None:
-    raw = _text_of(element, name)
-    if raw is None:
-        return None
-    if not raw.isdigit():
-        raise _InvalidError(element, f"<{name}> is not a number: {raw!r}")
-    return int(raw)
-
-
 def _ymd(element: etree._Element | None) -> _Ymd | None:
     if element is None:
         return None
-    year = _number(element, "Year")
-    if year is None:
-        return None
-    return _Ymd(year, _number(element, "Month"), _number(element, "Day"))
+    fields: dict[str, int] = {}
+    for child in element:  # one pass over Year/Month/Day instead of three lookups
+        name = localname(child.tag)
+        raw = (child.text or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit():
+            raise _InvalidError(child, f"<{name}> is not a number: {raw!r}")
+        fields[name] = int(raw)
+    year = fields.get("Year")
+    return None if year is None else _Ymd(year, fields.get("Month"), fields.get("Day"))
 
 
 def _iso(point: _Ymd) -> str | None:
@@ -846,7 +847,7 @@ class _Parser:
         elif area is not None:  # OFAC's "undetermined" country comes as an area code only
             area_country = self.refs.value("AreaCode", area).attrs.get("CountryID")
             value = self.refs.lookup("Country", area_country, area, "AreaCodeID")
-            country = value.attrs["ISO2"].lower() if value.attrs.get("ISO2") else country_code(value.text)
+            country = self.refs.country_code(value)
             country_name = value.text if country else None
         location = _Location(country, country_name)
         for part in _all(element, "LocationPart"):
@@ -975,19 +976,18 @@ class _Parser:
     ) -> Name | None:
         parts: list[tuple[str, str]] = []
         script: str | None = None
-        for part in _all(documented, "DocumentedNamePart"):
-            for value in _all(part, "NamePartValue"):
-                text = _clean(value.text)
-                if text is None:
-                    continue
-                group = value.get("NamePartGroupID") or ""
-                if group not in part_types:
-                    raise _InvalidError(
-                        value, f"NamePartGroupID={group!r} is not in this Identity's NamePartGroups"
-                    )
-                if script is None and value.get("ScriptID"):
-                    script = _script_code(self.refs.value("Script", value))
-                parts.append((part_types[group], text))
+        for value in documented.iter("{*}NamePartValue"):  # DocumentedNamePart/NamePartValue, in order
+            text = _clean(value.text)
+            if text is None:
+                continue
+            group = value.get("NamePartGroupID") or ""
+            if group not in part_types:
+                raise _InvalidError(
+                    value, f"NamePartGroupID={group!r} is not in this Identity's NamePartGroups"
+                )
+            if script is None and value.get("ScriptID"):
+                script = _script_code(self.refs.value("Script", value))
+            parts.append((part_types[group], text))
         if not parts:
             return None
         return Name(

@@ -214,7 +214,7 @@ def _broken_copy(fixtures_dir: Path, tmp_path: Path, old: str, new: str) -> Path
         ),
         ('ProfileID="2002" ListID="1550"', 'ProfileID="4242" ListID="1550"', "SanctionsEntry", "4242"),
         ('<DistinctParty FixedRef="2002">', "<DistinctParty>", "DistinctParty", "FixedRef"),
-        ("<Year>2025</Year><Month>11</Month>", "<Year>20x5</Year><Month>11</Month>", "DateOfIssue", "20x5"),
+        ("<Year>2025</Year><Month>11</Month>", "<Year>20x5</Year><Month>11</Month>", "Year", "20x5"),
         ('NamePartGroupID="2" ScriptID', 'NamePartGroupID="99" ScriptID', "NamePartValue", "99"),
     ],
 )
