@@ -163,7 +163,7 @@ def test_regulation_title_never_raises(number_title: str | None) -> None:
         ("wrong_root.xml", 2, "exportList", "unexpected document element"),
         ("wrong_namespace.xml", 2, "export", "namespace"),
         ("empty.xml", None, None, "file is empty"),
-        ("entity_bomb.xml", 1, None, "DTD"),
+        ("entity_bomb.xml", 2, None, "DTD"),
         ("missing_logical_id.xml", 4, "sanctionEntity", "no logicalId"),
         ("unknown_subject.xml", 5, "subjectType", "'vessel'"),
         ("duplicate_logical_id.xml", 4, "sanctionEntity", "110301 already used by the entity at line 3"),

@@ -182,7 +182,7 @@ def test_unmapped_nationality_text_is_kept_as_remark(shared_data: Path) -> None:
         ("malformed.xml", 5, "malformed XML"),
         ("wrong_root.xml", 2, "unexpected document element <SANCTIONS_LIST>"),
         ("empty.xml", None, "file is empty"),
-        ("entity_bomb.xml", 1, "DTD"),
+        ("entity_bomb.xml", 2, "DTD"),
         ("missing_ids.xml", 5, "neither REFERENCE_NUMBER nor DATAID"),
         ("duplicate_reference.xml", 5, "KPi.033 already used by the record at line 4"),
         ("no_records.xml", None, "empty list"),
