@@ -15,6 +15,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from sanctionwatch.config import cache_dir, database_url
@@ -29,6 +37,7 @@ from sanctionwatch.registry.update import (
 )
 from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.ftm import write_ftm
+from sanctionwatch.sources.progress import reporting
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -102,12 +111,22 @@ def update(
     if file and sample:
         raise typer.BadParameter("--file and --sample exclude each other")
     registry = _registry(db)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
     try:
-        with console.status("updating…", spinner="dots") as status:
+        with (
+            Progress(*columns, console=err, disable=as_json, transient=True) as bar,
+            reporting(lambda _path, done, size: bar.update(task, completed=done, total=size)),
+        ):
+            task = bar.add_task("updating", total=None)
 
             def progress(message: str) -> None:
-                if not as_json:
-                    status.update(message)
+                bar.update(task, description=message, completed=0, total=None)
 
             if file:
                 chosen = source[0] if source and len(source) == 1 else None

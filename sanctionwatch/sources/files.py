@@ -8,9 +8,10 @@ import io
 import lzma
 import zipfile
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, Protocol, cast
 
 from sanctionwatch.sources.base import SourceFormatError
+from sanctionwatch.sources.progress import open_raw
 
 _GZIP = b"\x1f\x8b"
 _BZIP2 = b"BZh"
@@ -37,20 +38,57 @@ def open_binary(path: Path) -> IO[bytes]:
     if not magic:
         raise SourceFormatError(path, "file is empty")
     if magic.startswith(_GZIP):
-        return cast(IO[bytes], gzip.open(path, "rb"))
+        raw = open_raw(path)
+        return _owning(cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")), raw)
     if magic.startswith(_BZIP2):
-        return bz2.open(path, "rb")
+        raw = open_raw(path)
+        return _owning(bz2.BZ2File(raw, "rb"), raw)
     if magic.startswith(_XZ):
-        return lzma.open(path, "rb")
+        raw = open_raw(path)
+        return _owning(lzma.LZMAFile(raw, "rb"), raw)
     if magic.startswith(_ZIP):
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) != 1:
+            archive.close()
             raise SourceFormatError(
                 path, f"zip archive holds {len(members)} files; expected exactly one list file"
             )
-        return archive.open(members[0])
-    return open(path, "rb")
+        return _owning(archive.open(members[0]), archive)
+    return io.BufferedReader(open_raw(path))
+
+
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+class _OwningReader(io.RawIOBase):
+    """A decompressing stream that also closes what it reads from (the decompressors leave that open)."""
+
+    def __init__(self, inner: IO[bytes], owned: _Closable) -> None:
+        super().__init__()
+        self._inner = inner
+        self._owned = owned
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._inner.close()
+            finally:
+                self._owned.close()
+        super().close()
+
+
+def _owning(inner: IO[bytes], owned: _Closable) -> IO[bytes]:
+    return io.BufferedReader(_OwningReader(inner, owned), buffer_size=1 << 16)
 
 
 def read_head(path: Path, size: int = 4096) -> bytes:
