@@ -623,4 +623,4 @@ def _version(row: Any) -> VersionInfo:
 def _id_order(entity_id: str) -> tuple[int, str]:
     """Numeric ids (OFAC uids) in numeric order, others alphabetically."""
     local = entity_id.split(":", 1)[-1]
-    return (int(local), "") if local.isdigit() else (1 << 62, local)
+    return (int(local), "") if local.isdecimal() else (1 << 62, local)

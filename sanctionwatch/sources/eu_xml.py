@@ -404,7 +404,7 @@ def _country_text(element: etree._Element) -> str | None:
 
 def _int(value: str | None) -> int | None:
     cleaned = squash(value)
-    return int(cleaned) if cleaned and cleaned.isdigit() else None
+    return int(cleaned) if cleaned and cleaned.isdecimal() else None
 
 
 def _deduplicate(entity: Entity) -> None:

@@ -223,7 +223,7 @@ def _ymd(element: etree._Element | None) -> _Ymd | None:
         raw = (child.text or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if not raw.isdecimal():
             raise _InvalidError(child, f"<{name}> is not a number: {raw!r}")
         fields[name] = int(raw)
     year = fields.get("Year")

@@ -182,7 +182,7 @@ def _cell(value: str) -> str | None:
 
 def _ent_num(row: _Row) -> str:
     value = row.values["ent_num"]
-    if value is None or not value.isdigit():
+    if value is None or not value.isdecimal():
         raise row.error(f"ent_num must be a number, got {value!r}", "ent_num")
     return str(int(value))
 

@@ -94,14 +94,14 @@ def _publish_information(path: Path, element: etree._Element) -> tuple[date | No
                 path, element, f"Publish_Date {raw_date!r} is not mm/dd/yyyy", "Publish_Date"
             ) from exc
     raw_count = child_text(element, "Record_Count")
-    if raw_count is None or not raw_count.isdigit():
+    if raw_count is None or not raw_count.isdecimal():
         raise _error(path, element, f"Record_Count {raw_count!r} is not a number", "Record_Count")
     return published, int(raw_count)
 
 
 def _entry(path: Path, element: etree._Element, source: str) -> Entity:
     uid = child_text(element, "uid")
-    if uid is None or not uid.isdigit():
+    if uid is None or not uid.isdecimal():
         raise _error(path, element, f"sdnEntry without a numeric <uid> (got {uid!r})", "uid")
     sdn_type = child_text(element, "sdnType")
     schema = schema_for(sdn_type)

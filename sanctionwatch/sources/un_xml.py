@@ -368,7 +368,7 @@ def birth_date_value(
 
 def _year(value: str | None) -> str | None:
     cleaned = squash(value)
-    return iso_prefix(int(cleaned)) if cleaned and cleaned.isdigit() else None
+    return iso_prefix(int(cleaned)) if cleaned and cleaned.isdecimal() else None
 
 
 def _birth_place(entity: Entity, place: etree._Element) -> None:
