@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,8 +64,17 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
-def _registry(db: str | None) -> Registry:
-    return Registry.open(database_url(db))
+@contextmanager
+def _opened(db: str | None, *, error_exit: int = EXIT_INPUT) -> Iterator[Registry]:
+    """The registry for one command; a RegistryError becomes a clear message and exit code."""
+    registry = Registry.open(database_url(db))
+    try:
+        yield registry
+    except RegistryError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(error_exit) from exc
+    finally:
+        registry.close()
 
 
 def _print_json(data: Any) -> None:
@@ -110,7 +121,6 @@ def update(
         _check_source(name)
     if file and sample:
         raise typer.BadParameter("--file and --sample exclude each other")
-    registry = _registry(db)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -118,38 +128,36 @@ def update(
         TaskProgressColumn(),
         TimeElapsedColumn(),
     )
-    try:
-        with (
-            Progress(*columns, console=err, disable=as_json, transient=True) as bar,
-            reporting(lambda _path, done, size: bar.update(task, completed=done, total=size)),
-        ):
-            task = bar.add_task("updating", total=None)
+    with (
+        _opened(db) as registry,
+        Progress(*columns, console=err, disable=as_json, transient=True) as bar,
+        reporting(lambda _path, done, size: bar.update(task, completed=done, total=size)),
+    ):
+        task = bar.add_task("updating", total=None)
 
-            def progress(message: str) -> None:
-                bar.update(task, description=message, completed=0, total=None)
+        def progress(message: str) -> None:
+            bar.update(task, description=message, completed=0, total=None)
 
-            if file:
-                chosen = source[0] if source and len(source) == 1 else None
-                outcomes = update_from_files(registry, file, source=chosen, force=force, progress=progress)
-            elif sample:
-                _warn_sample()
-                outcomes = []
-                for name, paths in sample_files().items():
-                    if not source or name in source:
-                        outcomes += update_from_files(
-                            registry, paths, source=name, force=force, progress=progress
-                        )
-            else:
-                outcomes = update_official(
-                    registry,
-                    source or official_sources(),
-                    cache=cache_dir(),
-                    mirror=mirror,
-                    force=force,
-                    progress=progress,
-                )
-    finally:
-        registry.close()
+        if file:
+            chosen = source[0] if source and len(source) == 1 else None
+            outcomes = update_from_files(registry, file, source=chosen, force=force, progress=progress)
+        elif sample:
+            _warn_sample()
+            outcomes = []
+            for name, paths in sample_files().items():
+                if not source or name in source:
+                    outcomes += update_from_files(
+                        registry, paths, source=name, force=force, progress=progress
+                    )
+        else:
+            outcomes = update_official(
+                registry,
+                source or official_sources(),
+                cache=cache_dir(),
+                mirror=mirror,
+                force=force,
+                progress=progress,
+            )
     _report_update(outcomes, as_json, mirror)
 
 
@@ -237,14 +245,8 @@ def activate(
 ) -> None:
     """Activate an existing version: release a held one, or roll back to an earlier one."""
     _check_source(source)
-    registry = _registry(db)
-    try:
+    with _opened(db, error_exit=EXIT_HELD) as registry:
         info = registry.activate(source, version, force=force)
-    except RegistryError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(EXIT_HELD) from exc
-    finally:
-        registry.close()
     if as_json:
         _print_json(info.to_json())
     else:
@@ -263,11 +265,8 @@ def list_versions(
     """Every stored version of every list, and which one is active."""
     if source:
         _check_source(source)
-    registry = _registry(db)
-    try:
+    with _opened(db) as registry:
         versions = registry.versions(source)
-    finally:
-        registry.close()
     if as_json:
         _print_json([v.to_json() for v in versions])
         return
@@ -304,16 +303,10 @@ def changes(
 ) -> None:
     """What changed between two versions of a list: parties added, removed and changed (with fields)."""
     _check_source(source)
-    registry = _registry(db)
-    try:
+    with _opened(db) as registry:
         diff = registry.changes(
             source, from_number=from_version, to_number=to_version, programs=program or []
         )
-    except RegistryError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(EXIT_INPUT) from exc
-    finally:
-        registry.close()
     if as_json:
         _print_json(diff.to_json())
         return
@@ -356,15 +349,9 @@ def entity(
         raise typer.BadParameter("expected SOURCE:ID, e.g. ofac-sdn:36216", param_hint="ENTITY_ID")
     source = entity_id.split(":", 1)[0]
     _check_source(source)
-    registry = _registry(db)
-    try:
+    with _opened(db) as registry:
         info: VersionInfo | None = registry.version(source, version) if version is not None else None
         record = registry.entity(entity_id, version=info)
-    except RegistryError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(EXIT_INPUT) from exc
-    finally:
-        registry.close()
     if record is None:
         err.print(
             f"[red]error[/red] {entity_id} is not in the {'given' if version else 'active'} version of {source}"
@@ -404,13 +391,10 @@ def entities(
     """Listed parties of the active versions, filtered by programme, authority, schema and source."""
     for name in source or []:
         _check_source(name)
-    registry = _registry(db)
-    try:
+    with _opened(db) as registry:
         found = registry.entities(
             sources=source or [], programs=program or [], authorities=authority or [], schemas=schema or []
         )
-    finally:
-        registry.close()
     if as_json:
         _print_json([s.to_json() for s in found])
         return
@@ -439,15 +423,12 @@ def export(
         raise typer.BadParameter("only 'ftm' is supported", param_hint="--format")
     for name in source or []:
         _check_source(name)
-    registry = _registry(db)
-    try:
+    with _opened(db) as registry:
         if str(output) == "-":
             count = write_ftm(registry.iter_entities(source), sys.stdout)
         else:
             with open(output, "w", encoding="utf-8") as out:
                 count = write_ftm(registry.iter_entities(source), out)
-    finally:
-        registry.close()
     err.print(f"wrote {count} FollowTheMoney entities to {output}")
 
 
