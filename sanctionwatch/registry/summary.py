@@ -59,12 +59,12 @@ def describe_group(verb: str, summaries: Sequence[EntitySummary]) -> str:
 
 def describe_changes(changes: Changes) -> str:
     """The whole diff in three clauses: added, removed, changed."""
-    old = f"version {changes.old.number}" if changes.old else "nothing"
     head = f"{changes.source} version {changes.new.number}"
     if changes.new.published:
         head += f" ({changes.new.published.isoformat()})"
+    head += f" against version {changes.old.number}" if changes.old else " (first version)"
     changed = f"{len(changes.changed)} changed" if changes.changed else "none changed"
     return (
-        f"{head} against {old}: {describe_group('added', changes.added)}; "
+        f"{head}: {describe_group('added', changes.added)}; "
         f"{describe_group('removed', changes.removed)}; {changed}."
     )
