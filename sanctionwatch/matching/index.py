@@ -1,0 +1,148 @@
+"""The in-memory candidate index over one registry snapshot.
+
+Built once from the entities (seconds for the whole registry) and then only read, so forked
+batch workers share it copy-on-write. Retrieval is by tokens: every query token is expanded to
+the vocabulary tokens that share a lookup key with it (exact, one deletion, consonant skeleton,
+phonetic code), verified with the token similarity, and the postings of those tokens vote for
+name forms, weighted by rarity. Only the best-voted forms go on to full scoring.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionwatch.matching.names import is_noise, name_forms
+from sanctionwatch.matching.tokens import lookup_keys, token_similarity
+from sanctionwatch.model import Entity, NameQuality, Schema
+
+ORGANIZATION_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
+NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
+_ID_CLEAN = re.compile(r"[^0-9A-Za-z]")
+
+
+def identifier_key(value: str) -> str:
+    """Identifiers compare without spaces, dashes or case: 'IMO 7937317' and 'imo7937317' agree."""
+    key = _ID_CLEAN.sub("", value).upper()
+    return key[3:] if key.startswith("IMO") and key[3:].isdigit() else key
+
+
+@dataclass(slots=True)
+class IndexedName:
+    entity: int  # position in MatchIndex.entities
+    text: str  # the listed name as written
+    tokens: tuple[str, ...]
+    weak: bool
+
+
+@dataclass(slots=True)
+class Candidate:
+    form: int
+    votes: float
+
+
+@dataclass
+class MatchIndex:
+    entities: list[Entity]
+    forms: list[IndexedName] = field(default_factory=list)
+    vocabulary: dict[str, int] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # token id -> token
+    weights: list[float] = field(default_factory=list)  # per vocabulary token
+    postings: list[npt.NDArray[np.int32]] = field(default_factory=list)  # per token: form ids
+    keys: dict[str, list[int]] = field(default_factory=dict)  # lookup key -> token ids
+    identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
+    max_weight: float = 1.0
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity]) -> MatchIndex:
+        index = cls(entities=list(entities))
+        postings: list[list[int]] = []
+        for position, entity in enumerate(index.entities):
+            organization = entity.schema in ORGANIZATION_SCHEMAS
+            for name in entity.names:
+                weak = name.quality == NameQuality.WEAK
+                for form in name_forms(name.full, organization=organization):
+                    form_id = len(index.forms)
+                    index.forms.append(IndexedName(position, name.full, form.tokens, weak))
+                    for token in set(form.tokens):
+                        token_id = index.vocabulary.get(token)
+                        if token_id is None:
+                            token_id = len(postings)
+                            index.vocabulary[token] = token_id
+                            postings.append([])
+                        postings[token_id].append(form_id)
+            for identifier in entity.identifiers:
+                key = identifier_key(identifier.value)
+                if len(key) >= 4:
+                    index.identifiers.setdefault(key, []).append(position)
+        index._finish(postings)
+        return index
+
+    def _finish(self, postings: list[list[int]]) -> None:
+        total = max(len(self.forms), 1)
+        self.postings = [np.asarray(p, dtype=np.int32) for p in postings]
+        self.weights = []
+        for token, token_id in self.vocabulary.items():
+            rarity = math.log(1.0 + total / len(postings[token_id]))
+            self.weights.append(rarity * (NOISE_WEIGHT if is_noise(token) else 1.0))
+        self.max_weight = max(self.weights, default=1.0)
+        self.words = [""] * len(self.vocabulary)
+        for token, token_id in self.vocabulary.items():
+            self.words[token_id] = token
+        keys: defaultdict[str, list[int]] = defaultdict(list)
+        for token, token_id in self.vocabulary.items():
+            for key in lookup_keys(token):
+                keys[key].append(token_id)
+        self.keys = dict(keys)
+
+    def token_weight(self, token: str) -> float:
+        """Rarity weight of a token; an unknown token is as rare as the rarest known one."""
+        token_id = self.vocabulary.get(token)
+        if token_id is not None:
+            return self.weights[token_id]
+        return self.max_weight * (NOISE_WEIGHT if is_noise(token) else 1.0)
+
+    def similar_tokens(self, token: str) -> list[tuple[int, float]]:
+        """Vocabulary tokens similar to `token`, with their similarity."""
+        found: set[int] = set()
+        for key in lookup_keys(token):
+            found.update(self.keys.get(key, ()))
+        if not found:
+            return []
+        out: list[tuple[int, float]] = []
+        for token_id in found:
+            similarity = token_similarity(token, self.words[token_id])
+            if similarity > 0.0:
+                out.append((token_id, similarity))
+        return out
+
+    def candidates(self, query_tokens: Sequence[str], limit: int) -> list[Candidate]:
+        """Name forms voted for by the query tokens, best first."""
+        form_ids: list[npt.NDArray[np.int32]] = []
+        votes: list[npt.NDArray[np.float64]] = []
+        for token in dict.fromkeys(query_tokens):
+            for token_id, similarity in self.similar_tokens(token):
+                posting = self.postings[token_id]
+                form_ids.append(posting)
+                votes.append(np.full(len(posting), similarity * self.weights[token_id]))
+        if not form_ids:
+            return []
+        ids = np.concatenate(form_ids)
+        weights = np.concatenate(votes)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        totals = np.bincount(inverse, weights=weights)
+        if len(unique) > limit:
+            top = np.argpartition(-totals, limit)[:limit]
+        else:
+            top = np.arange(len(unique))
+        order = top[np.argsort(-totals[top])]
+        return [Candidate(int(unique[i]), float(totals[i])) for i in order]
+
+    def by_identifier(self, value: str) -> list[int]:
+        return list(self.identifiers.get(identifier_key(value), ()))

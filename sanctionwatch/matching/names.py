@@ -1,0 +1,77 @@
+"""Name structure: from a name as written to the token sequences the matcher compares.
+
+A name becomes one or more *forms* (one per plausible Latin spelling). Each form is a tuple of
+ASCII tokens. Legal forms are rewritten to one canonical token per form of company
+("Joint Stock Company" and "JSC" both become "jsc"), honorifics and titles are dropped, and
+tokens are classified so that scoring can weigh them: a legal form or a stopword says little
+about identity, a rare family name says a lot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names.org_types import replace_org_types_compare
+
+from sanctionwatch.matching.normalize import clean
+from sanctionwatch.matching.translit import latin_variants
+
+# Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
+AFFIXES = frozenset(
+    """mr mrs ms miss mister dr prof sir madam mme mlle herr frau sheikh shaikh sayyid sayed haji hajji
+    hadji mullah maulana general gen colonel col major maj captain capt lieutenant lt admiral adm sgt
+    mv mt mts""".split()
+)
+# Connecting words that carry no identity on their own (kept, but weighed as noise).
+STOPWORDS = frozenset("of the and for de del der des du la le los las el y e et und van von da do dos das di".split())
+# Canonical legal-form tokens produced by rigour's comparison form, plus common ones it leaves alone.
+LEGAL_FORMS = frozenset(
+    """llc jsc ojsc cjsc pjsc ltd coltd plc inc corp co gmbh ag sa sarl srl spa bv nv oy ab as aps kg ohg
+    ooo oao zao pao tov ip fzco fze fzc llp lp pte pty bhd sdn tbk pt cv sl sas sa de cv srlcv sapi sti
+    company corporation limited incorporated group holding holdings trading enterprise enterprises
+    establishment est""".split()
+)
+
+_SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
+# "M/V ARGO", "M.V. Argo", "MT Ocean": ship prefixes, removed before folding splits them into letters.
+_VESSEL_PREFIX = re.compile(r"^\s*(?:m\s*[/.]\s*[vt]\.?|m\.?s\.?|mv|mt)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    tokens: tuple[str, ...]
+    text: str  # the form as one string (tokens joined by a space)
+
+
+def is_noise(token: str) -> bool:
+    """Tokens that must never decide a match on their own."""
+    return token in STOPWORDS or token in LEGAL_FORMS or len(token) == 1
+
+
+@lru_cache(maxsize=200_000)
+def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]:
+    """Every Latin form of a name, with affixes dropped and, for organizations, legal forms canonical.
+
+    Person names written "FAMILY, Given" keep their tokens; order does not matter to the scorer.
+    """
+    text = _VESSEL_PREFIX.sub("", clean(name))
+    if not text:
+        return ()
+    forms: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for variant in latin_variants(text):
+        folded = replace_org_types_compare(variant) if organization else variant
+        tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
+        if not tokens:
+            tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t)
+        if tokens and tokens not in seen:
+            seen.add(tokens)
+            forms.append(NameForm(tokens, " ".join(tokens)))
+    return tuple(forms)
+
+
+def looks_like_organization(tokens: tuple[str, ...]) -> bool:
+    """A query with a legal-form token names a company, whatever schema the caller gave (or didn't)."""
+    return any(t in LEGAL_FORMS and len(t) > 1 for t in tokens)

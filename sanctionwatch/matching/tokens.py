@@ -1,0 +1,118 @@
+"""Similarity of two name tokens, and the keys under which a token is found despite spelling changes.
+
+The keys are what makes retrieval tolerant without scanning the whole list: a token is indexed
+under itself, under every string one deletion away (typos, OCR slips, transpositions and doubled
+letters meet at a shared deletion), under its consonant skeleton (dropped vowels, and most vowel
+differences between romanizations: Muhammad / Mohammed / Mhmmd), and under a phonetic code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+from rigour.text.phonetics import metaphone
+
+INITIAL = 0.62  # "B." for "Barakat": supports a match, never makes one
+PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of it is left
+VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
+SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
+PHONETIC = 0.78  # same metaphone code ("Faiez" / "Fayez")
+EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
+FLOOR = 0.66  # below this two tokens are simply different
+
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=500_000)
+def skeleton(token: str) -> str:
+    """Consonants in order (y counts as one), doubled letters collapsed: 'mohammed' -> 'mhmd'."""
+    out: list[str] = []
+    for ch in token:
+        if ch in _VOWELS or not ch.isalpha():
+            continue
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=500_000)
+def phonetic(token: str) -> str:
+    return metaphone(token) if len(token) >= 3 and token.isalpha() else ""
+
+
+def deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def lookup_keys(token: str) -> list[str]:
+    """Keys under which a token is indexed and looked up (both sides use the same keys)."""
+    keys = [f"={token}"]
+    if len(token) >= 4:
+        keys.extend(f"-{d}" for d in deletions(token))
+    skel = skeleton(token)
+    if len(skel) >= 2:
+        keys.append(f"#{skel}")
+    code = phonetic(token)
+    if len(code) >= 2:
+        keys.append(f"^{code}")
+    return keys
+
+
+def _allowed_edits(length: int) -> int:
+    if length <= 3:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+
+@lru_cache(maxsize=1_000_000)
+def token_similarity(query: str, listed: str) -> float:
+    """0..1 similarity of two ASCII tokens; 0 when they are simply different.
+
+    Edits cost more on short tokens (one letter changes 'Wang' into 'Kang', a different name),
+    and the looser rules (consonant skeleton, phonetic code) only apply to tokens long enough
+    for them to be specific.
+    """
+    if query == listed:
+        return 1.0
+    lq, ll = len(query), len(listed)
+    shorter, longer = min(lq, ll), max(lq, ll)
+    if shorter <= 2:
+        # An initial or a cut-off in the query ('B.', 'Fa') supports a match when it starts the listed
+        # token; a listed initial ('A.A. Raspletin') likewise. A listed two-letter token ('Co') is a word.
+        if lq < ll and listed.startswith(query):
+            return INITIAL
+        if ll == 1 and lq > 1 and query.startswith(listed):
+            return INITIAL
+        return 0.0
+    best = 0.0
+    allowed = _allowed_edits(shorter)
+    if allowed:
+        distance = OSA.distance(query, listed, score_cutoff=allowed)
+        if distance <= allowed:
+            best = 1.0 - EDIT_COST * distance / (longer + 1)
+    if lq >= 3 and ll > lq and listed.startswith(query):
+        best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
+    elif ll >= 3 and lq > ll and query.startswith(listed):
+        best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
+    if best < VOWELLESS:
+        best = max(best, _loose(query, listed))
+    return best if best >= FLOOR else 0.0
+
+
+def _loose(query: str, listed: str) -> float:
+    skel = skeleton(query)
+    if len(skel) >= 2 and skel == skeleton(listed):
+        if not _VOWELS.intersection(query) or not _VOWELS.intersection(listed):
+            return VOWELLESS
+        if len(skel) >= 3 and abs(len(query) - len(listed)) <= 3:
+            return SKELETON
+    code = phonetic(query)
+    if len(code) >= 3 and code == phonetic(listed):
+        return PHONETIC
+    return 0.0

@@ -1,0 +1,1 @@
+"""Screening: queries and hits, the Screener over one registry snapshot, batch files, identifiers."""
