@@ -122,17 +122,28 @@ class MatchIndex:
                 out.append((token_id, similarity))
         return out
 
-    def candidates(self, query_tokens: Sequence[str], limit: int) -> list[Candidate]:
-        """Name forms voted for by the query tokens, best first."""
+    def candidates(self, query_tokens: Sequence[str], limit: int) -> tuple[list[Candidate], float]:
+        """Name forms voted for by the query tokens, best first, and the most the votes could reach.
+
+        A query token's weight is that of the rarest vocabulary token it resembles (its own, if it
+        resembles none): a misspelt common name must not count as a rare one.
+        """
         form_ids: list[npt.NDArray[np.int32]] = []
         votes: list[npt.NDArray[np.float64]] = []
+        reachable = 0.0
+        for token in query_tokens:
+            similar = self.similar_tokens(token)
+            if not similar:
+                reachable += self.token_weight(token)
+            else:
+                reachable += max(similarity * self.weights[token_id] for token_id, similarity in similar)
         for token in dict.fromkeys(query_tokens):
             for token_id, similarity in self.similar_tokens(token):
                 posting = self.postings[token_id]
                 form_ids.append(posting)
                 votes.append(np.full(len(posting), similarity * self.weights[token_id]))
         if not form_ids:
-            return []
+            return [], reachable
         ids = np.concatenate(form_ids)
         weights = np.concatenate(votes)
         unique, inverse = np.unique(ids, return_inverse=True)
@@ -142,7 +153,7 @@ class MatchIndex:
         else:
             top = np.arange(len(unique))
         order = top[np.argsort(-totals[top])]
-        return [Candidate(int(unique[i]), float(totals[i])) for i in order]
+        return [Candidate(int(unique[i]), float(totals[i])) for i in order], reachable
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))

@@ -25,7 +25,7 @@ from sanctionwatch.matching.tokens import token_similarity
 from sanctionwatch.model import DateValue, Entity, Schema
 
 QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
-UNMATCHED_QUERY = 1.5  # an unexplained distinctive word in the query weighs more than a matched one
+UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs more than a matched one
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
 
 
@@ -34,6 +34,8 @@ class TokenPair:
     query: str
     listed: str
     similarity: float
+    q_span: tuple[int, ...] = ()
+    l_span: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -44,6 +46,7 @@ class NameMatch:
     pairs: list[TokenPair] = field(default_factory=list)
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_listed: list[str] = field(default_factory=list)
+    features: tuple[float, ...] = ()
 
 
 def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> NameMatch:
@@ -53,8 +56,9 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     tokens of the other side written together ('Jongun' for 'Jong Un'), which keeps the common
     case cheap.
     """
-    q_weights = [index.token_weight(t) for t in query]
+    own_weights = [index.token_weight(t) for t in query]
     l_weights = [index.token_weight(t) for t in listed]
+    q_weights = own_weights
     q_credit = [0.0] * len(query)
     l_credit = [0.0] * len(listed)
     pairs: list[TokenPair] = []
@@ -80,6 +84,14 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
             if (similarity := token_similarity("".join(query[k] for k in span), listed[j])) > 0.0
         ]
         _take(compounds, q_credit, l_credit, pairs)
+    # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
+    # as 'Muhammad', however unknown its spelling. Unmatched ones keep their own weight.
+    q_weights = list(own_weights)
+    for pair in pairs:
+        if pair.q_span and pair.l_span:
+            partner = sum(l_weights[j] for j in pair.l_span) / len(pair.q_span)
+            for i in pair.q_span:
+                q_weights[i] = partner
     if len(query) == 1 and len(listed) == 1 and q_credit[0] < 1.0:
         # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
         q_credit[0] = l_credit[0] = q_credit[0] ** 2
@@ -87,7 +99,22 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     l_total = sum(l_weights) or 1.0
     q_cov = sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / q_total
     l_cov = sum(c * w for c, w in zip(l_credit, l_weights, strict=True)) / l_total
+    scale = index.max_weight or 1.0
+    matched = [c for c in q_credit if c]
+    features = (
+        q_cov,
+        l_cov,
+        sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / scale,
+        sum(w for c, w in zip(q_credit, q_weights, strict=True) if not c) / scale,
+        sum(w for c, w in zip(l_credit, l_weights, strict=True) if not c) / scale,
+        sum(1 for c in q_credit if c == 1.0) / len(query),
+        1.0 if len(query) == 1 else 0.0,
+        min(matched) if matched else 0.0,
+        len(query) / 5,
+        len(listed) / 5,
+    )
     return NameMatch(
+        features=features,
         score=QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * l_cov,
         query_coverage=q_cov,
         listed_coverage=l_cov,
@@ -110,7 +137,7 @@ def _take(options: list[_Option], q_credit: list[float], l_credit: list[float], 
             q_credit[i] = similarity
         for j in l_span:
             l_credit[j] = similarity
-        pairs.append(TokenPair(q_text, l_text, round(similarity, 3)))
+        pairs.append(TokenPair(q_text, l_text, round(similarity, 3), q_span, l_span))
 
 
 def _adjacent(positions: Sequence[int]) -> list[tuple[int, int]]:

@@ -18,6 +18,7 @@ PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of
 VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
 SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
 PHONETIC = 0.78  # same metaphone code ("Faiez" / "Fayez")
+VISUAL = 0.9  # the same letters to the eye or a scanner ("KlM" / "KIM", "C0" / "CO")
 EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
 FLOOR = 0.66  # below this two tokens are simply different
 
@@ -41,6 +42,15 @@ def phonetic(token: str) -> str:
     return metaphone(token) if len(token) >= 3 and token.isalpha() else ""
 
 
+_VISUAL = str.maketrans({"l": "i", "1": "i", "j": "i", "0": "o", "5": "s", "8": "b", "6": "g"})
+
+
+@lru_cache(maxsize=500_000)
+def visual(token: str) -> str:
+    """Fold letters that scanners and eyes confuse ('KlM', 'C0', 'Moharnmad') to one shape."""
+    return token.replace("rn", "m").replace("vv", "w").replace("cl", "d").translate(_VISUAL)
+
+
 def deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -48,6 +58,9 @@ def deletions(token: str) -> set[str]:
 def lookup_keys(token: str) -> list[str]:
     """Keys under which a token is indexed and looked up (both sides use the same keys)."""
     keys = [f"={token}"]
+    shape = visual(token)
+    if shape != token:
+        keys.append(f"={shape}")
     if len(token) >= 4:
         keys.extend(f"-{d}" for d in deletions(token))
     skel = skeleton(token)
@@ -80,8 +93,12 @@ def token_similarity(query: str, listed: str) -> float:
     """
     if query == listed:
         return 1.0
+    if visual(query) == visual(listed):
+        return VISUAL
     lq, ll = len(query), len(listed)
     shorter, longer = min(lq, ll), max(lq, ll)
+    if shorter >= 2 and _vowels_dropped(query, listed):
+        return VOWELLESS
     if shorter <= 2:
         # An initial or a cut-off in the query ('B.', 'Fa') supports a match when it starts the listed
         # token; a listed initial ('A.A. Raspletin') likewise. A listed two-letter token ('Co') is a word.
@@ -103,6 +120,20 @@ def token_similarity(query: str, listed: str) -> float:
     if best < VOWELLESS:
         best = max(best, _loose(query, listed))
     return best if best >= FLOOR else 0.0
+
+
+def _vowels_dropped(a: str, b: str) -> bool:
+    """One token is the other with some vowels left out ('Sna' / 'Sina', 'Yn' / 'Yan')."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) == len(long) or not short[0] == long[0]:
+        return False
+    position = 0
+    for ch in long:
+        if position < len(short) and ch == short[position]:
+            position += 1
+        elif ch not in _VOWELS:
+            return False
+    return position == len(short)
 
 
 def _loose(query: str, listed: str) -> float:

@@ -110,8 +110,7 @@ class Screener:
         forms = name_forms(clean.name, organization=organization) if clean.name else ()
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
         for form in forms[:6]:
-            query_weight = sum(self.index.token_weight(t) for t in form.tokens) or 1.0
-            candidates = self.index.candidates(form.tokens, CANDIDATES)
+            candidates, query_weight = self.index.candidates(form.tokens, CANDIDATES)
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
