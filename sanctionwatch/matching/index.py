@@ -148,10 +148,7 @@ class MatchIndex:
         weights = np.concatenate(votes)
         unique, inverse = np.unique(ids, return_inverse=True)
         totals = np.bincount(inverse, weights=weights)
-        if len(unique) > limit:
-            top = np.argpartition(-totals, limit)[:limit]
-        else:
-            top = np.arange(len(unique))
+        top = np.argpartition(-totals, limit)[:limit] if len(unique) > limit else np.arange(len(unique))
         order = top[np.argsort(-totals[top])]
         return [Candidate(int(unique[i]), float(totals[i])) for i in order], reachable
 

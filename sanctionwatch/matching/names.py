@@ -25,7 +25,9 @@ AFFIXES = frozenset(
     mv mt mts""".split()
 )
 # Connecting words that carry no identity on their own (kept, but weighed as noise).
-STOPWORDS = frozenset("of the and for de del der des du la le los las el y e et und van von da do dos das di".split())
+STOPWORDS = frozenset(
+    "of the and for de del der des du la le los las el y e et und van von da do dos das di".split()
+)
 # Canonical legal-form tokens produced by rigour's comparison form, plus common ones it leaves alone.
 LEGAL_FORMS = frozenset(
     """llc jsc ojsc cjsc pjsc ltd coltd plc inc corp co gmbh ag sa sarl srl spa bv nv oy ab as aps kg ohg

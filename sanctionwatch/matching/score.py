@@ -16,6 +16,7 @@ Every step is recorded in the explanation an analyst reads.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,7 +96,9 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     if len(query) == 1 and len(listed) == 1 and q_credit[0] < 1.0:
         # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
         q_credit[0] = l_credit[0] = q_credit[0] ** 2
-    q_total = sum(w * (1.0 if c else UNMATCHED_QUERY) for c, w in zip(q_credit, q_weights, strict=True)) or 1.0
+    q_total = (
+        sum(w * (1.0 if c else UNMATCHED_QUERY) for c, w in zip(q_credit, q_weights, strict=True)) or 1.0
+    )
     l_total = sum(l_weights) or 1.0
     q_cov = sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / q_total
     l_cov = sum(c * w for c, w in zip(l_credit, l_weights, strict=True)) / l_total
@@ -127,7 +130,9 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
 
 
-def _take(options: list[_Option], q_credit: list[float], l_credit: list[float], pairs: list[TokenPair]) -> None:
+def _take(
+    options: list[_Option], q_credit: list[float], l_credit: list[float], pairs: list[TokenPair]
+) -> None:
     """Greedy assignment: most similar pairs first, rarer (heavier) pairs first among equals."""
     options.sort(key=lambda o: (o[0], o[1]), reverse=True)
     for similarity, _weight, q_span, l_span, q_text, l_text in options:
@@ -141,7 +146,7 @@ def _take(options: list[_Option], q_credit: list[float], l_credit: list[float], 
 
 
 def _adjacent(positions: Sequence[int]) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in zip(positions, positions[1:], strict=False) if b == a + 1]
+    return [(a, b) for a, b in itertools.pairwise(positions) if b == a + 1]
 
 
 # ---- secondary evidence ---------------------------------------------------------------------------------
@@ -245,11 +250,14 @@ def explain(
         "name_score": round(name.score, 4),
         "query_coverage": round(name.query_coverage, 4),
         "listed_coverage": round(name.listed_coverage, 4),
-        "token_pairs": [{"query": p.query, "listed": p.listed, "similarity": p.similarity} for p in name.pairs],
+        "token_pairs": [
+            {"query": p.query, "listed": p.listed, "similarity": p.similarity} for p in name.pairs
+        ],
         "unmatched_query_tokens": name.unmatched_query,
         "unmatched_listed_tokens": name.unmatched_listed,
         "evidence": [
-            {"feature": e.feature, "effect": e.effect, "detail": e.detail, "factor": e.factor} for e in evidence
+            {"feature": e.feature, "effect": e.effect, "detail": e.detail, "factor": e.factor}
+            for e in evidence
         ],
         "score": round(final, 4),
     }

@@ -56,13 +56,17 @@ def deletions(token: str) -> set[str]:
 
 
 def lookup_keys(token: str) -> list[str]:
-    """Keys under which a token is indexed and looked up (both sides use the same keys)."""
-    keys = [f"={token}"]
+    """Keys under which a token is indexed and looked up (both sides use the same keys).
+
+    A token and its one-letter deletions share one key space, so an inserted, dropped, changed or
+    swapped letter on either side still meets the other spelling under some key.
+    """
+    keys = [f"~{token}"]
     shape = visual(token)
     if shape != token:
-        keys.append(f"={shape}")
+        keys.append(f"~{shape}")
     if len(token) >= 4:
-        keys.extend(f"-{d}" for d in deletions(token))
+        keys.extend(f"~{d}" for d in deletions(token))
     skel = skeleton(token)
     if len(skel) >= 2:
         keys.append(f"#{skel}")
@@ -80,7 +84,6 @@ def _allowed_edits(length: int) -> int:
     if length <= 9:
         return 2
     return 3
-
 
 
 @lru_cache(maxsize=1_000_000)
@@ -125,7 +128,7 @@ def token_similarity(query: str, listed: str) -> float:
 def _vowels_dropped(a: str, b: str) -> bool:
     """One token is the other with some vowels left out ('Sna' / 'Sina', 'Yn' / 'Yan')."""
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) == len(long) or not short[0] == long[0]:
+    if len(short) == len(long) or short[0] != long[0]:
         return False
     position = 0
     for ch in long:

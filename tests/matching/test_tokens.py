@@ -1,0 +1,79 @@
+"""Token similarity: what counts as the same word written differently, and what does not."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctionwatch.matching.tokens import lookup_keys, skeleton, token_similarity, visual
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("mohamkad", "mohammad"),  # typo
+        ("mohamamd", "mohammad"),  # transposition
+        ("brkt", "barakat"),  # vowels dropped
+        ("mhmmd", "mohammad"),
+        ("sna", "sina"),
+        ("faiez", "fayez"),  # phonetic
+        ("muhammad", "mohammed"),  # romanization
+        ("electrlc", "electric"),  # OCR
+        ("comp", "company"),  # truncation
+    ],
+)
+def test_variants_of_one_word_are_similar(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) >= 0.74
+
+
+def test_ocr_confusions_fold_to_one_shape() -> None:
+    assert visual("klm") == visual("kim")
+    assert token_similarity("c0", "co") == pytest.approx(0.9)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("pierre", "opera"), ("ines", "younous"), ("corpomedios", "co"), ("rangel", "daniel"), ("youmin", "min")],
+)
+def test_different_words_are_not_similar(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) == 0.0
+
+
+def test_short_words_pay_more_per_edit() -> None:
+    assert token_similarity("wang", "kang") < token_similarity("mohamkad", "mohammad")
+
+
+def test_initials_support_but_do_not_decide() -> None:
+    assert 0.5 < token_similarity("b", "barakat") < 0.7
+    assert token_similarity("x", "barakat") == 0.0
+
+
+def test_skeleton_collapses_doubles_and_drops_vowels() -> None:
+    assert skeleton("mohammed") == skeleton("muhamad") == "mhmd"
+
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=14)
+
+
+@given(words, words)
+def test_similarity_is_bounded(a: str, b: str) -> None:
+    assert 0.0 <= token_similarity(a, b) <= 1.0
+
+
+@given(words)
+def test_a_word_is_identical_to_itself(a: str) -> None:
+    assert token_similarity(a, a) == 1.0
+
+
+@given(words, words)
+def test_edit_based_similarity_is_symmetric_for_equal_lengths(a: str, b: str) -> None:
+    if len(a) == len(b):
+        assert token_similarity(a, b) == pytest.approx(token_similarity(b, a))
+
+
+@given(words)
+def test_a_typo_shares_a_lookup_key(word: str) -> None:
+    if len(word) >= 5:
+        typo = word[:2] + word[3:]  # one letter dropped
+        assert set(lookup_keys(word)) & set(lookup_keys(typo))
