@@ -1,0 +1,259 @@
+"""Text layer of the matcher: one canonical spelling of whatever a list or a customer typed.
+
+Screening compares names written by different people on different keyboards, and sometimes by
+people who do not want to be found. Before any comparison, text is made canonical: compatibility
+forms unified (NFKC), invisible characters removed (a zero-width joiner inside "BARA\u200dKAT" must
+not hide "BARAKAT"), and lookalike letters from another script folded when they sit inside a word
+of Latin letters ("Fаyez" with a Cyrillic "а" is "Fayez"). Fuzzy spelling is not handled here:
+the scorer does that, on the ASCII tokens this module produces.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import Counter
+from functools import cache, lru_cache
+from typing import Protocol, cast
+
+import icu  # type: ignore[import-untyped]
+
+from sanctionwatch.sources.script_codes import detect_script
+
+__all__ = ["ascii_fold", "clean", "script_of", "tokens", "transliterate"]
+
+
+# ---------------------------------------------------------------------------------------------
+# ICU transliterators: built once (construction parses rule sets and costs milliseconds), used
+# under a lock because an ICU Transliterator keeps per-call state and is not safe to share
+# between threads.
+
+
+class _Transliterator(Protocol):
+    def transliterate(self, text: str) -> str: ...
+
+
+_ICU_LOCK = threading.Lock()
+
+
+@cache
+def _transliterator(spec: str) -> _Transliterator:
+    return cast(_Transliterator, icu.Transliterator.createInstance(spec))
+
+
+def transliterate(spec: str, text: str) -> str:
+    """Run an ICU transform ("Any-Latin", "Russian-Latin/BGN; Latin-ASCII", ...) on text."""
+    translit = _transliterator(spec)
+    with _ICU_LOCK:
+        return str(translit.transliterate(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Invisible characters and punctuation look-alikes.
+
+# Characters that render as nothing (or as blank) and are not format characters (category Cf):
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian free variation
+# selectors, braille blank, Arabic tatweel (a stretching stroke, "محـــمد").
+_INVISIBLE_EXTRA = frozenset(
+    (
+        *(
+            0x034F,
+            0x115F,
+            0x1160,
+            0x17B4,
+            0x17B5,
+            0x180B,
+            0x180C,
+            0x180D,
+            0x180F,
+            0x3164,
+            0xFFA0,
+            0x2800,
+            0x0640,
+        ),
+        *range(0xFE00, 0xFE10),  # variation selectors
+        *range(0xE0100, 0xE01F0),  # variation selectors supplement
+    )
+)
+
+_APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02ba\u02bb\u02bc\u02bd\u02be\u02bf\u02c8`\u00b4\uff07\ua78b\ua78c"
+_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u301d\u301e\u301f\uff02\u2033\u2036"
+_DASHES = (
+    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e17\u30a0"
+)
+_PUNCTUATION = str.maketrans(
+    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_QUOTES, '"'), **dict.fromkeys(_DASHES, "-")}
+)
+
+
+@lru_cache(maxsize=4096)
+def _is_invisible(char: str) -> bool:
+    """Format and control characters carry no letters; whitespace is kept (it separates words)."""
+    if ord(char) in _INVISIBLE_EXTRA:
+        return True
+    return unicodedata.category(char) in ("Cf", "Cc") and not char.isspace()
+
+
+def _drop_invisible(text: str) -> str:
+    return "".join(char for char in text if not _is_invisible(char))
+
+
+# ---------------------------------------------------------------------------------------------
+# Homoglyphs: letters of Cyrillic and Greek drawn like Latin ones. Pairs are (Latin, other).
+
+_CYRILLIC_PAIRS = (
+    "aа cс eе oо pр xх yу iі jј sѕ hһ dԁ qԛ wԝ lӏ AА BВ CС EЕ HН IІ JЈ KК MМ OО PР SЅ TТ XХ YУ YҮ IӀ QԚ WԜ"
+)
+_GREEK_PAIRS = "AΑ BΒ EΕ ZΖ HΗ IΙ KΚ MΜ NΝ OΟ PΡ TΤ YΥ XΧ oο vν iι kκ pρ uυ xχ aα"
+
+
+def _pairs(spec: str) -> list[tuple[str, str]]:
+    return [(pair[0], pair[1]) for pair in spec.split()]
+
+
+def _lookalikes() -> dict[str, dict[str, str]]:
+    """For each script a word can be folded into: the foreign letters drawn like one of its letters."""
+    cyrillic, greek = _pairs(_CYRILLIC_PAIRS), _pairs(_GREEK_PAIRS)
+    to_latin = {other: latin for latin, other in cyrillic + greek}
+    to_cyrillic: dict[str, str] = {}
+    for latin, other in cyrillic:
+        to_cyrillic.setdefault(latin, other)
+    to_greek: dict[str, str] = {}
+    for latin, other in greek:
+        to_greek.setdefault(latin, other)
+    return {"Latn": to_latin, "Cyrl": to_cyrillic, "Grek": to_greek}
+
+
+_LOOKALIKES = _lookalikes()
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _fold_word(match: re.Match[str]) -> str:
+    """A word mixing Latin, Cyrillic and Greek letters is rewritten in its majority script, if every
+    minority letter has a lookalike there; otherwise it is left alone (it may be a real mixed word)."""
+    word = match.group()
+    if word.isascii():
+        return word
+    counts = Counter(_char_script(char) for char in word)
+    mixable = {script: counts[script] for script in _LOOKALIKES if counts[script]}
+    if len(mixable) < 2 or len(mixable) != len(counts):
+        return word
+    target = max(mixable, key=lambda script: (mixable[script], script == "Latn"))
+    table = _LOOKALIKES[target]
+    folded = [char if _char_script(char) == target else table.get(char) for char in word]
+    if any(char is None for char in folded):
+        return word
+    return "".join(cast(list[str], folded))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public functions.
+
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
+@lru_cache(maxsize=200_000)
+def clean(text: str) -> str:
+    """Canonical Unicode for a name: what a reader sees, without what they cannot see.
+
+    Idempotent, so callers may clean text that was cleaned already.
+    """
+    if text.isascii():
+        return " ".join(_ASCII_CONTROLS.sub("", text).replace("`", "'").split())
+    text = _drop_invisible(text).translate(_PUNCTUATION)
+    normal = unicodedata.normalize("NFKC", text)
+    if normal != text:  # compatibility forms can expand into punctuation or formatting
+        normal = unicodedata.normalize("NFKC", _drop_invisible(normal).translate(_PUNCTUATION))
+    folded = _WORD.sub(_fold_word, normal)
+    if folded != normal:  # a folded base letter may now compose with a following mark
+        folded = unicodedata.normalize("NFC", folded)
+    return " ".join(folded.split())
+
+
+# Letters that survive ICU's Latin-ASCII (IPA-ish letters in Azeri, Arabic and Russian transcriptions).
+_LATIN_LEFTOVERS = str.maketrans(
+    {
+        "ə": "e",
+        "ǝ": "e",
+        "Ə": "E",
+        "Ǝ": "E",
+        "ɛ": "e",
+        "ɔ": "o",
+        "ʃ": "sh",
+        "ʒ": "zh",
+        "ŋ": "ng",
+        "ı": "i",
+        "ſ": "s",
+    }
+    | dict.fromkeys("ʾʿʔꞌʹʺ\u2019", "'")
+)
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z0-9])['`]+(?=[a-z0-9])")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _to_ascii(text: str) -> str:
+    """Any text to ASCII: ICU for scripts and diacritics, a small table for what ICU leaves."""
+    latin = transliterate("Any-Latin; Latin-ASCII", text).translate(_LATIN_LEFTOVERS)
+    if latin.isascii():
+        return latin
+    stripped = unicodedata.normalize("NFKD", latin)
+    return "".join(char if char.isascii() else " " for char in stripped if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=200_000)
+def ascii_fold(text: str) -> str:
+    """Lowercase ASCII words separated by single spaces.
+
+    An apostrophe between letters is dropped, not split on: McCune-Reischauer writes aspiration
+    and vowel quality with it ("Ch'oe", "So'k"), and customers leave it out ("Choe", "Sok").
+    """
+    if not text.isascii():
+        text = _to_ascii(clean(text))
+    lowered = _INNER_APOSTROPHE.sub("", text.lower())
+    return _NOT_ALNUM.sub(" ", lowered).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The ASCII words of a text, in order."""
+    return ascii_fold(text).split()
+
+
+# Unicode name prefixes that script_codes does not know, for letters that belong to a script.
+_EXTRA_PREFIXES = (
+    ("KATAKANA-HIRAGANA", "Jpan"),
+    ("HALFWIDTH KATAKANA", "Jpan"),
+    ("HALFWIDTH HANGUL", "Hang"),
+    ("IDEOGRAPHIC", "Hani"),
+    ("FULLWIDTH LATIN", "Latn"),
+)
+
+
+@lru_cache(maxsize=8192)
+def _char_script(char: str) -> str:
+    """ISO 15924 code of one character; "Zyyy" for non-letters and script-neutral modifier letters."""
+    if not char.isalpha():
+        return "Zyyy"
+    code = detect_script(char)
+    if code is not None:
+        return code
+    name = unicodedata.name(char, "")
+    for prefix, extra in _EXTRA_PREFIXES:
+        if name.startswith(prefix):
+            return extra
+    return "Zyyy" if name.startswith("MODIFIER") else "Zzzz"
+
+
+def script_of(text: str) -> str:
+    """Script of most letters of a text, so that one stray letter does not decide how it is read.
+
+    Kana make a text Japanese, and then the kanji beside them count as Japanese too.
+    """
+    if text.isascii():
+        return "Latn" if any(char.isalpha() for char in text) else "Zyyy"
+    counts = Counter(code for code in map(_char_script, text) if code != "Zyyy")
+    if not counts:
+        return "Zyyy"
+    if "Jpan" in counts:
+        counts["Jpan"] += counts.pop("Hani", 0)
+    return max(counts, key=counts.__getitem__)
