@@ -186,7 +186,7 @@ _LATIN_LEFTOVERS = str.maketrans(
         "ı": "i",
         "ſ": "s",
     }
-    | dict.fromkeys("ʾʿʔꞌʹʺ\u2019", "'")
+    | dict.fromkeys("ʾʿʔꞌʹʺ\u2019\u00b7", "'")  # BGN separates letters with a middle dot
 )
 _INNER_APOSTROPHE = re.compile(r"(?<=[a-z0-9])['`]+(?=[a-z0-9])")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -1,0 +1,454 @@
+"""Latin spellings of a name written in any script.
+
+A listed name and a customer's name meet only if some spelling of one is close to some spelling of
+the other. Each script has several romanizations in real use, and lists and customers rarely pick
+the same one: OFAC writes DPRK names in a McCune-Reischauer style ("RI, Man Gon"), Seoul writes
+Revised Romanization ("Ri Man-geon"), Russian media write the Kontsevich Cyrillic ("Ли Ман Гон"),
+Russian names come in BGN/PCGN ("Arkadiy"), ICAO passport ("Arkadii") and informal ("Arkady")
+spellings. `latin_variants` offers the plausible ones, most likely first, all ASCII-folded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from itertools import product
+
+from sanctionwatch.matching.normalize import ascii_fold, clean, script_of, transliterate
+
+__all__ = ["MAX_VARIANTS", "latin_variants"]
+
+MAX_VARIANTS = 8
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    """Non-empty items, first occurrence kept, order kept."""
+    return [item for item in dict.fromkeys(items) if item]
+
+
+# =============================================================================================
+# Korean: Hangul syllable -> (initial, medial, final) jamo indices -> romanization systems.
+
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+_MEDIALS, _FINALS = 21, 28
+
+Syllable = tuple[int, int, int]  # initial (0-18), medial (0-20), final (0 = none, 1-27)
+
+
+def _decompose(char: str) -> Syllable | None:
+    code = ord(char) - _HANGUL_FIRST
+    if not 0 <= code <= _HANGUL_LAST - _HANGUL_FIRST:
+        return None
+    return code // (_MEDIALS * _FINALS), code // _FINALS % _MEDIALS, code % _FINALS
+
+
+def _compose(syllable: Syllable) -> str:
+    initial, medial, final = syllable
+    return chr(_HANGUL_FIRST + (initial * _MEDIALS + medial) * _FINALS + final)
+
+
+def _table(spec: str) -> tuple[str, ...]:
+    """Space-separated table; "-" stands for nothing (silent ㅇ, no final consonant)."""
+    return tuple("" if cell == "-" else cell for cell in spec.split())
+
+
+def _initials(spec: str) -> tuple[tuple[str, str], ...]:
+    """Initial consonants as (at the start of a name part, after a voiced sound): "k/g"."""
+    return tuple((cell.split("/")[0], cell.split("/")[-1]) for cell in _table(spec))
+
+
+# Initials in jamo order: ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ
+# DPRK (the style of OFAC's DPRK entries): plain stops voice between voiced sounds, ㅈ is always j,
+# aspirates are written with h. McCune-Reischauer without its breves and apostrophes (which
+# ascii_fold drops anyway). Revised Romanization spells each jamo one way in names.
+_DPRK_INITIALS = _initials("k/g kk n t/d tt r m p/b pp s ss - j jj ch kh th ph h")
+_MR_INITIALS = _initials("k/g kk n t/d tt r m p/b pp s ss - ch/j tch ch k t p h")
+_RR_INITIALS = _initials("g kk n d tt r m b pp s ss - j jj ch k t p h")
+# Medials: ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ
+_MR_MEDIALS = _table("a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i")
+_RR_MEDIALS = _table("a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i")
+# Finals: - ㄱ ㄲ ㄳ ㄴ ㄵ ㄶ ㄷ ㄹ ㄺ ㄻ ㄼ ㄽ ㄾ ㄿ ㅀ ㅁ ㅂ ㅄ ㅅ ㅆ ㅇ ㅈ ㅊ ㅋ ㅌ ㅍ ㅎ (as pronounced)
+_FINAL_SOUNDS = _table("- k k k n n n t l k m l l l p l m p p t t ng t t k t p t")
+# After these finals (and after a vowel) a following plain stop is voiced.
+_VOICING_FINALS = frozenset({0, 4, 8, 16, 21})
+_SIOT, _I_VOWEL = 9, 20
+
+
+class _System:
+    """One romanization system: how each jamo is written, depending on its neighbour."""
+
+    def __init__(
+        self, initials: tuple[tuple[str, str], ...], medials: tuple[str, ...], *, mr_shi: bool = False
+    ) -> None:
+        self.initials, self.medials, self.mr_shi = initials, medials, mr_shi
+
+    def part(self, syllables: Sequence[Syllable]) -> list[str]:
+        """A name part (family name, or the given name) syllable by syllable; voicing runs across
+        syllables of one part only, since "Man Gon" is one given name and "Kim" another part."""
+        written: list[str] = []
+        previous_final: int | None = None
+        for initial, medial, final in syllables:
+            voiced = previous_final is not None and previous_final in _VOICING_FINALS
+            consonant = self.initials[initial][1 if voiced else 0]
+            if self.mr_shi and initial == _SIOT and medial == _I_VOWEL:
+                consonant = "sh"
+            written.append(consonant + self.medials[medial] + _FINAL_SOUNDS[final])
+            previous_final = final
+        return written
+
+
+_DPRK = _System(_DPRK_INITIALS, _MR_MEDIALS)
+_MR = _System(_MR_INITIALS, _MR_MEDIALS, mr_shi=True)
+_RR = _System(_RR_INITIALS, _RR_MEDIALS)
+
+# Family names -> spellings in common use beyond the systematic ones (South Korean passports,
+# press, the diaspora). Initial ㄹ is dropped in the South (리 -> 이 "Lee"), kept in the North.
+_FAMILY_SPELLINGS: dict[str, tuple[str, ...]] = {
+    entry.split()[0]: tuple(entry.split()[1:])
+    for entry in """김 kim|이 lee yi rhee ri|리 lee yi rhee|박 park bak|최 choi choe|정 jung chung jeong|강 kang
+    |조 cho jo|윤 yoon yun|장 jang chang|임 lim im|림 lim rim|한 han|오 oh o|서 suh seo|신 shin sin|권 kwon
+    |황 hwang|안 ahn an|송 song|전 jeon jun chun|홍 hong|유 yoo yu|류 ryu yoo|고 ko go|문 moon mun|양 yang
+    |량 ryang yang|손 sohn son|배 bae pae|백 baek paek paik|허 heo hur ho|남 nam|노 roh noh|로 ro roh|하 ha
+    |곽 kwak|성 sung seong|차 cha|주 joo ju chu|우 woo u|구 koo ku|민 min|라 ra na|진 jin chin|지 ji chi
+    |엄 eom um|채 chae|원 won|천 cheon chun|방 bang pang|공 kong|현 hyun hyon|함 ham|변 byun pyon|염 yeom
+    |여 yeo|추 choo chu|도 do to|소 so|석 seok suk|선 sun son|설 seol sul|마 ma|길 gil kil|연 yeon yun
+    |위 wi wee|표 pyo|명 myung myong|기 ki gi|반 ban pan|왕 wang|금 keum kum|옥 ok|육 yuk|인 in|맹 maeng
+    |제 je|모 mo|탁 tak|국 kook kuk|태 tae thae|계 kye gye|동 dong tong|봉 bong pong|심 shim sim
+    |남궁 namgung|제갈 jegal|선우 sunwoo|황보 hwangbo|독고 dokgo|사공 sagong|서문 seomun""".split("|")
+}
+_DOUBLE_FAMILY = frozenset(name for name in _FAMILY_SPELLINGS if len(name) == 2)
+
+
+def _split_family(syllables: list[Syllable]) -> tuple[list[Syllable], list[Syllable]]:
+    """A Korean personal name is a family name of one syllable (a few have two) and a given name."""
+    hangul = "".join(_compose(syllable) for syllable in syllables[:2])
+    if hangul in _DOUBLE_FAMILY and len(syllables) > 2:
+        return syllables[:2], syllables[2:]
+    if hangul[:1] in _FAMILY_SPELLINGS or len(syllables) == 3:
+        return syllables[:1], syllables[1:]
+    return [], syllables
+
+
+def _spaced(*parts: Sequence[str]) -> str:
+    return " ".join(word for part in parts for word in part)
+
+
+def _korean_name(syllables: list[Syllable], limit: int = MAX_VARIANTS) -> list[str]:
+    """Romanizations of one Korean name, syllables separated; the DPRK style first (the lists'),
+    then Revised Romanization, the given name joined, McCune-Reischauer, popular family spellings."""
+    family, given = _split_family(syllables)
+    dprk_family, dprk_given = _DPRK.part(family), _DPRK.part(given)
+    rr_given = _RR.part(given)
+    popular = _FAMILY_SPELLINGS.get("".join(map(_compose, family)), ())
+    variants = [
+        _spaced(dprk_family, dprk_given),
+        _spaced(_RR.part(family), rr_given),
+        _spaced(dprk_family, ["".join(dprk_given)]),
+        _spaced(_MR.part(family), _MR.part(given)),
+        *(_spaced([spelling], words) for spelling in popular[:2] for words in (rr_given, dprk_given)),
+    ]
+    return _unique(variants)[:limit]
+
+
+def _hangul_variants(words: Sequence[str]) -> list[str]:
+    syllables = [syllable for word in words for syllable in map(_decompose, word) if syllable is not None]
+    if not syllables:
+        return [ascii_fold(" ".join(words))]
+    return _korean_name(syllables)
+
+
+# =============================================================================================
+# Korean written in Cyrillic (the Kontsevich system and the older Russian habits beside it).
+# Each Cyrillic spelling maps to candidate jamo with a rank (0 = usual reading).
+
+_KONTSEVICH_INITIALS: tuple[tuple[str, int], ...] = tuple(
+    (cell.split("=")[0], int(cell.split("=")[1]))
+    for cell in """чж=12 дж=12 чх=14 кх=15 тх=16 пх=17 кк=1 тт=4 пп=8 сс=10 чч=13 к=0 г=0 н=2 т=3 д=3 р=5
+    л=5 м=6 п=7 б=7 с=9 ш=9 ч=12 ц=14 х=18""".split()
+)
+_KONTSEVICH_MEDIALS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("ва", (9,)),
+    ("вэ", (11, 10)),
+    ("ве", (15, 11)),
+    ("во", (14,)),
+    ("ви", (16,)),
+    ("ый", (19,)),
+    ("ой", (11,)),
+    ("йе", (7,)),
+    ("я", (2,)),
+    ("э", (1,)),
+    ("е", (4, 6)),  # Чен 정 (ㅓ), Ен 영 (ㅕ)
+    ("ё", (6,)),
+    ("о", (4,)),  # ㅓ and ㅗ: the same letter in DPRK and McCune-Reischauer output
+    ("у", (13,)),
+    ("ю", (17,)),
+    ("ы", (18,)),
+    ("и", (20, 19)),  # Хи: 히 or 희
+    ("а", (0,)),
+)
+_KONTSEVICH_FINALS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("нг", (21,)),
+    ("ль", (8,)),
+    ("н", (4, 21)),  # ㄴ and ㅇ are both н in Kontsevich; ranked by the vowel below
+    ("к", (1,)),
+    ("т", (7,)),
+    ("р", (8,)),
+    ("л", (8,)),
+    ("м", (16,)),
+    ("п", (17,)),
+    ("", (0,)),
+)
+# After ㅓ, ㅕ and ㅗ, н is more often ㅇ (Чен 정, Бён 병, Пон 봉) than ㄴ.
+_NG_FIRST_MEDIALS = frozenset({4, 6, 8})
+_NIEUN, _IEUNG, _SILENT = 4, 21, 11
+
+# Family names as Russian writes them -> Hangul.
+_KONTSEVICH_FAMILIES: dict[str, str] = {
+    entry.split()[0]: entry.split()[1]
+    for entry in """ким 김|ли 리|ри 리|и 이|пак 박|пэк 백|бэк 백|пек 백|чхве 최|чвэ 최|чве 최|цой 최|чой 최
+    |чон 정|чен 정|тен 정|чжон 정|хван 황|кан 강|чо 조|чжо 조|юн 윤|чан 장|чжан 장|лим 림|рим 림|им 임
+    |хан 한|о 오|со 서|син 신|шин 신|квон 권|хо 허|ко 고|мун 문|ян 양|рян 량|сон 송|пэ 배|ро 로|но 노
+    |нам 남|ан 안|ю 유|рю 류|хён 현|хен 현|пён 변|сим 심|чу 주|чжу 주|у 우|ку 구|мин 민|чин 진|чи 지
+    |тхэ 태|тхак 탁|кым 금|ок 옥|ха 하|кон 공|пан 방|чха 차|ом 엄|вон 원|чхон 천|хам 함|ём 염|сок 석
+    |ма 마|кил 길|киль 길|ён 연|ви 위|пхё 표|мён 명|ки 기|ван 왕|ке 계|тон 동|пон 봉|чу 주|ким 김""".split(
+        "|"
+    )
+}
+
+Reading = tuple[int, tuple[Syllable, ...]]  # (rank, syllables)
+
+
+def _final_options(medial: int, finals: tuple[int, ...]) -> tuple[int, ...]:
+    if finals == (_NIEUN, _IEUNG) and medial in _NG_FIRST_MEDIALS:
+        return _IEUNG, _NIEUN
+    return finals
+
+
+def _medial_options(initial: int, medials: tuple[int, ...]) -> tuple[int, ...]:
+    """Word-initial е is "ye" in Russian, so it reads ㅕ first (Ен 영)."""
+    return medials[::-1] if initial == _SILENT and medials == (4, 6) else medials
+
+
+def _syllable_starts(word: str, at: int) -> Iterable[tuple[int, int, int, int, int]]:
+    """Every (initial, medial, final, rank, end) that spells a syllable at word[at:]."""
+    initials = [(spelling, jamo) for spelling, jamo in _KONTSEVICH_INITIALS if word.startswith(spelling, at)]
+    for spelling, initial in [*initials, ("", _SILENT)]:
+        start = at + len(spelling)
+        for medial_spelling, medials in _KONTSEVICH_MEDIALS:
+            if not word.startswith(medial_spelling, start):
+                continue
+            after = start + len(medial_spelling)
+            for medial_rank, medial in enumerate(_medial_options(initial, medials)):
+                for final_spelling, finals in _KONTSEVICH_FINALS:
+                    if word.startswith(final_spelling, after):
+                        for final_rank, final in enumerate(_final_options(medial, finals)):
+                            # a syllable without a final costs one, so "Ченын" reads 정은 before 저늰
+                            rank = medial_rank + final_rank + (final == 0)
+                            yield initial, medial, final, rank, after + len(final_spelling)
+
+
+@lru_cache(maxsize=4096)
+def _kontsevich_word(word: str, at: int = 0) -> tuple[Reading, ...]:
+    """Readings of a Cyrillic word as Korean syllables, best first (empty if it cannot be Korean)."""
+    if at == len(word):
+        return ((0, ()),)
+    readings: list[Reading] = []
+    for initial, medial, final, rank, end in _syllable_starts(word, at):
+        for rest_rank, rest in _kontsevich_word(word, end):
+            readings.append((rank + rest_rank, ((initial, medial, final), *rest)))
+    readings.sort(key=lambda reading: reading[0])
+    return tuple(readings[:6])
+
+
+_NAME_PARTS = re.compile(r"[\s\-]+")
+
+
+def _kontsevich_readings(text: str, limit: int = 4) -> list[tuple[Syllable, ...]]:
+    """Korean readings of a Cyrillic name, when its first word is a Korean family name as Russian
+    writes it and every other word spells Korean syllables; none otherwise."""
+    words = [word for word in _NAME_PARTS.split(text.lower()) if word]
+    if len(words) < 2 or words[0] not in _KONTSEVICH_FAMILIES:
+        return []
+    family = tuple(_decompose(char) for char in _KONTSEVICH_FAMILIES[words[0]])
+    given = [_kontsevich_word(word) for word in words[1:]]
+    if not all(given) or sum(len(word[0][1]) for word in given) > 4:
+        return []
+    combos = sorted(product(*given), key=lambda combo: sum(rank for rank, _ in combo))
+    return [
+        tuple(s for s in family if s is not None) + tuple(s for _, syllables in combo for s in syllables)
+        for combo in combos[:limit]
+    ]
+
+
+def _korean_from_cyrillic(text: str) -> list[str]:
+    return _unique(_korean_name(list(reading), limit=1)[0] for reading in _kontsevich_readings(text))
+
+
+# =============================================================================================
+# Cyrillic: BGN/PCGN per language, ICAO 9303 (passports), ISO-like, informal.
+
+_BGN_BY_LETTERS = (
+    ("ў", "Belarusian-Latin/BGN"),
+    ("јљњћђџ", "Serbian-Latin/BGN"),
+    ("ієїґ", "Ukrainian-Latin/BGN"),
+)
+
+# ICAO Doc 9303 part 3, lower case; ь is left out.
+_ICAO = str.maketrans(
+    dict(
+        zip(
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґў",
+            "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y - e iu ia i ie i g u".split(),
+            strict=True,
+        )
+    )
+    | {"ь": ""}
+)
+
+# Informal English spellings from BGN: "-iy"/"-yy" endings are "-y", "-iye-" is "-ie-".
+_INFORMAL = (
+    (re.compile(r"(?<=[a-z])[iy]y\b"), "y"),
+    (re.compile(r"iye"), "ie"),
+    (re.compile(r"\bye(?=[a-z])"), "e"),
+)
+
+
+def _bgn_spec(text: str) -> str:
+    lowered = text.lower()
+    for letters, spec in _BGN_BY_LETTERS:
+        if any(letter in lowered for letter in letters):
+            return spec
+    return "Russian-Latin/BGN"
+
+
+def _informal(bgn: str) -> str:
+    for pattern, replacement in _INFORMAL:
+        bgn = pattern.sub(replacement, bgn)
+    return bgn
+
+
+def _cyrillic_variants(words: Sequence[str]) -> list[str]:
+    text = " ".join(words)
+    bgn = ascii_fold(transliterate(_bgn_spec(text), text))
+    standard = [
+        bgn,
+        ascii_fold(text.lower().translate(_ICAO)),
+        _informal(bgn),
+        ascii_fold(transliterate("Cyrillic-Latin", text)),
+    ]
+    return _unique([*_korean_from_cyrillic(text), *standard])[:MAX_VARIANTS]
+
+
+# =============================================================================================
+# Chinese, Japanese, Arabic and the rest.
+
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 司徒 东方 夏侯 皇甫 尉迟 公孙 慕容 长孙 宇文 令狐 歐陽 司馬 諸葛".split()
+)
+
+
+def _han_word(word: str) -> list[str]:
+    """Pinyin of one Chinese name: surname readings (单 is Shan as a surname), syllables spaced, and
+    the given name joined ("xi jinping") as passports and the press write it."""
+    as_name = ascii_fold(transliterate("Han-Latin/Names", word)).split()
+    plain = ascii_fold(transliterate("Han-Latin", word))
+    family_length = 2 if word[:2] in _COMPOUND_SURNAMES else 1
+    family, given = as_name[:family_length], as_name[family_length:]
+    return _unique([" ".join(as_name), _spaced(["".join(family)], ["".join(given)]), plain])
+
+
+def _han_variants(words: Sequence[str]) -> list[str]:
+    per_word = [_han_word(word) for word in words]
+    return _combine(per_word)
+
+
+# Hepburn as ICU writes it keeps long vowels ("shinzou"); passports and the press drop them.
+_LONG_VOWELS = ((re.compile(r"ou"), "o"), (re.compile(r"uu"), "u"), (re.compile(r"oo(?=[^aeiou]|$)"), "o"))
+
+
+def _japanese_variants(words: Sequence[str]) -> list[str]:
+    hepburn = ascii_fold(transliterate("Any-Latin", " ".join(words)))
+    short = hepburn
+    for pattern, replacement in _LONG_VOWELS:
+        short = pattern.sub(replacement, short)
+    return _unique([hepburn, short])
+
+
+_ARTICLE = re.compile(r"\b([ae]l)(?=[a-z]{2,})")
+
+
+def _arabic_variants(words: Sequence[str]) -> list[str]:
+    """ICU writes the consonant skeleton ("bha alhlaq"); lists write the article apart ("al hlaq")."""
+    skeleton = ascii_fold(transliterate("Any-Latin", " ".join(words)))
+    return _unique([skeleton, _ARTICLE.sub(r"\1 ", skeleton)])
+
+
+def _any_variants(words: Sequence[str]) -> list[str]:
+    return _unique([ascii_fold(" ".join(words))])
+
+
+_BY_SCRIPT: dict[str, Callable[[Sequence[str]], list[str]]] = {
+    "Hang": _hangul_variants,
+    "Cyrl": _cyrillic_variants,
+    "Hani": _han_variants,
+    "Jpan": _japanese_variants,
+    "Arab": _arabic_variants,
+}
+
+
+# =============================================================================================
+# Whole names: words grouped by script, each group romanized, the groups' variants combined.
+
+
+def _combine(parts: Sequence[Sequence[str]]) -> list[str]:
+    """Variants of consecutive parts joined, lowest rank sum first (rank = position in a part)."""
+    combined: list[tuple[int, str]] = [(0, "")]
+    for options in parts:
+        if not options:
+            continue
+        joined = sorted(
+            (
+                (rank + position, f"{text} {option}" if text else option)
+                for rank, text in combined
+                for position, option in enumerate(options)
+            ),
+            key=lambda pair: pair[0],
+        )
+        best: dict[str, int] = {}
+        for rank, text in joined:
+            best.setdefault(text, rank)
+            if len(best) == MAX_VARIANTS:
+                break
+        combined = [(rank, text) for text, rank in best.items()]
+    return [text for _, text in combined if text]
+
+
+def _groups(text: str) -> list[tuple[str, list[str]]]:
+    """Consecutive words of one script; words without letters stay with the words before them."""
+    groups: list[tuple[str, list[str]]] = []
+    for word in text.split():
+        script = script_of(word)
+        if groups and (script == "Zyyy" or script == groups[-1][0]):
+            groups[-1][1].append(word)
+        else:
+            groups.append((script, [word]))
+    return groups
+
+
+@lru_cache(maxsize=200_000)
+def _variants(text: str) -> tuple[str, ...]:
+    if text.isascii():
+        folded = ascii_fold(text)
+        return (folded,) if folded else ()
+    parts = [_BY_SCRIPT.get(script, _any_variants)(words) for script, words in _groups(clean(text))]
+    return tuple(_combine(parts))
+
+
+def latin_variants(text: str) -> list[str]:
+    """Plausible Latin spellings of a name, ASCII-folded, most likely first, at most MAX_VARIANTS.
+
+    Latin text has one: its folded form. Mixed-script text is read word by word in each word's
+    script, so "Kim 정은" is read as Latin "kim" followed by Korean given-name syllables.
+    """
+    return list(_variants(text))
