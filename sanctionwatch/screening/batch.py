@@ -1,0 +1,174 @@
+"""Screen a whole file: read queries, screen them on every core, write the results in input order.
+
+The index is large and slow to build, so worker processes are forked after it exists and find it in
+a module-level global: the operating system shares its pages copy-on-write and nothing is pickled.
+Only the small things travel: chunks of a few hundred queries out, their result records back.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from sanctionwatch.screening.batchio import (
+    Record,
+    Row,
+    RowError,
+    error_record,
+    open_writer,
+    output_format,
+    read_queries,
+    result_record,
+)
+from sanctionwatch.screening.query import Hit, Query, QueryError
+
+
+class Screener(Protocol):
+    """All the runner needs of `screening.screener.Screener`, so it neither imports nor pins the engine."""
+
+    def screen(self, query: Query, *, threshold: float | None = None, limit: int = 5) -> list[Hit]: ...
+
+
+CHUNK_SIZE = 250  # queries per task: big enough to amortize the round trip, small enough to balance load
+IN_FLIGHT = 3  # chunks queued per worker: keeps workers busy without reading the whole file ahead
+
+Chunk = list[Row]
+
+# Set in the parent just before the pool forks; workers read it, never receive it.
+_SCREENER: Screener | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    rows: int
+    with_hits: int
+    errors: int
+    elapsed: float  # seconds, reading and writing included
+    workers: int  # processes that screened (1: in this process)
+
+
+def screen_file(
+    screener: Screener,
+    input_path: Path,
+    output_path: Path,
+    *,
+    threshold: float | None = None,
+    limit: int = 5,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> BatchSummary:
+    """Screen every record of `input_path` into `output_path`, one result per record, in input order.
+
+    `workers=None` uses every available core, but a file that fits in one chunk is screened in this
+    process (forking costs more than it saves). `progress` receives the number of rows written so
+    far after each chunk. A bad input file or output name raises before any output exists.
+    """
+    started = time.perf_counter()
+    output_format(output_path)
+    rows = read_queries(input_path)
+    chunks = _chunked(rows, chunk_size)
+    wanted = _available_cores() if workers is None else max(1, workers)
+    used, results = _screened(screener, chunks, (threshold, limit), wanted, auto=workers is None)
+    count = with_hits = errors = 0
+    with open_writer(output_path) as writer:
+        for records in results:
+            for record in records:
+                writer.write(record)
+                with_hits += bool(record["hits"])
+                errors += "error" in record
+            count += len(records)
+            if progress is not None:
+                progress(count)
+    return BatchSummary(count, with_hits, errors, time.perf_counter() - started, used)
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunked(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+Settings = tuple[float | None, int]  # threshold, limit
+
+
+def _screened(
+    screener: Screener, chunks: Iterator[Chunk], settings: Settings, workers: int, *, auto: bool
+) -> tuple[int, Iterator[list[Record]]]:
+    """How many processes will screen, and the result records chunk by chunk in input order."""
+    if workers > 1 and auto:
+        first = next(chunks, None)
+        second = next(chunks, None)
+        ahead = [c for c in (first, second) if c is not None]
+        chunks = _chain(ahead, chunks)
+        if len(ahead) < 2:
+            workers = 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1, (_screen_rows(screener, chunk, settings) for chunk in chunks)
+    return workers, _pooled(screener, chunks, settings, workers)
+
+
+def _chain(ahead: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    yield from ahead
+    yield from rest
+
+
+def _pooled(
+    screener: Screener, chunks: Iterator[Chunk], settings: Settings, workers: int
+) -> Iterator[list[Record]]:
+    """Results come back in submission order; a bounded queue keeps memory flat on huge files."""
+    global _SCREENER
+    _SCREENER = screener
+    # Frozen objects are left alone by the collector, so children do not copy pages just to scan them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque[Any] = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_screen_in_worker, (chunk, settings)))
+                if len(pending) >= workers * IN_FLIGHT:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _SCREENER = None
+        gc.unfreeze()
+
+
+def _screen_in_worker(chunk: Chunk, settings: Settings) -> list[Record]:
+    assert _SCREENER is not None, "worker forked before the screener was set"
+    return _screen_rows(_SCREENER, chunk, settings)
+
+
+def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[Record]:
+    threshold, limit = settings
+    return [_screen_one(screener, row, query, threshold, limit) for row, query in chunk]
+
+
+def _screen_one(
+    screener: Screener, row: int, query: Query | QueryError, threshold: float | None, limit: int
+) -> Record:
+    if isinstance(query, RowError):
+        return error_record(query)
+    if isinstance(query, QueryError):
+        return error_record(RowError(row, str(query)))
+    try:
+        hits = screener.screen(query, threshold=threshold, limit=limit)
+    except QueryError as exc:  # the screener's own checks, should they be stricter than the reader's
+        return error_record(RowError(row, str(exc), id=query.id))
+    return result_record(query.id or str(row), hits)

@@ -1,0 +1,570 @@
+"""Screen-file input and output: query files in, one result per query out (the contract in DESIGN.md).
+
+Input is CSV, JSON lines, XLSX or Parquet with the columns `id`, `name`, `schema`, `birth_date`,
+`country`, `identifier`. Files come from customers' systems and spreadsheets, so one bad row must not
+cost the others: every record becomes either a clean `Query` or a `RowError` that names the row and
+the field, and the error travels to the output in the row's place. Only a file that cannot hold
+queries at all (unreadable, no `name` or `identifier` column) is refused, before anything is screened.
+
+Rows are numbered 1, 2, 3 ... over the records after the header, so "row n" is also the n-th record of
+the output. Blank lines and rows with no value at all are not records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import zipfile
+import zlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+from xml.etree.ElementTree import ParseError
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from sanctionwatch.screening.query import Hit, Query, QueryError
+from sanctionwatch.screening.screener import validate
+from sanctionwatch.sources.base import SourceFormatError
+from sanctionwatch.sources.files import open_binary
+
+FIELDS = ("id", "name", "schema", "birth_date", "country", "identifier")
+NEEDED = ("name", "identifier")  # at least one of these columns, or no row could ever be screened
+INPUT_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".parquet": "parquet"}
+OUTPUT_FORMATS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+}
+COMPRESSED = (".gz", ".gzip")  # decompressed by magic bytes; only the text formats are streams
+OUTPUT_COLUMNS = ("id", "rank", "entity_id", "score", "matched_name", "source_ids", "programs", "error")
+PARQUET_BATCH = 4096
+XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included
+
+Record = dict[str, Any]
+Row = tuple[int, "Query | QueryError"]
+Raw = tuple[int, "Mapping[str, object] | RowError"]
+FlatRow = tuple[str, int | None, str | None, float | None, str | None, str | None, str | None, str | None]
+
+
+class RowError(QueryError):
+    """A QueryError tied to its row, carrying the caller's id so the output can still echo it."""
+
+    def __init__(self, row: int, message: str, *, id: str | None = None) -> None:
+        self.row = row
+        self.id = id if id is not None else str(row)
+        self.reason = message
+        super().__init__(f"row {row}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Chunks of rows cross process boundaries in the batch runner.
+        return (_rebuild_row_error, (self.row, self.reason, self.id))
+
+
+def _rebuild_row_error(row: int, message: str, id: str) -> RowError:
+    return RowError(row, message, id=id)
+
+
+class OutputFormatError(ValueError):
+    """The output path's extension names no format we write."""
+
+
+class _FieldError(ValueError):
+    """A cell whose type cannot be a query field (a JSON list, a boolean ...)."""
+
+
+# ---- reading ----------------------------------------------------------------------------------------
+
+
+def input_format(path: Path) -> str:
+    """Format by extension, looking through a .gz suffix; refuses what it cannot read before any work."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSED:
+        suffixes.pop()
+        if suffixes and INPUT_FORMATS.get(suffixes[-1]) in ("xlsx", "parquet"):
+            raise SourceFormatError(path, f"{suffixes[-1]} files are compressed already; give it unzipped")
+    fmt = INPUT_FORMATS.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        known = ", ".join(INPUT_FORMATS)
+        raise SourceFormatError(
+            path, f"unsupported input format; use one of {known} (.csv/.jsonl may be .gz)"
+        )
+    return fmt
+
+
+def read_queries(path: Path) -> Iterator[Row]:
+    """Every record of the file as (row number, Query or QueryError), in file order.
+
+    Not a generator itself: the file is opened and its header checked on the call, so a file that
+    cannot be screened fails before the caller creates any output.
+    """
+    fmt = input_format(path)
+    if os.path.getsize(path) == 0:
+        return iter(())
+    records = _READERS[fmt](path)
+    return ((row, parse_row(row, raw)) for row, raw in records)
+
+
+def parse_row(row: int, raw: Mapping[str, object] | RowError) -> Query | QueryError:
+    """One record (field name -> cell value of any type) as a clean Query, or the RowError saying why not."""
+    if isinstance(raw, RowError):
+        return raw
+    query_id = _safe_id(raw.get("id")) or str(row)
+    try:
+        values = {name: _text(name, raw.get(name)) for name in FIELDS[1:]}
+        query = Query(name=values["name"] or "", id=query_id, **{k: values[k] for k in FIELDS[2:]})
+        return validate(query)
+    except (QueryError, _FieldError) as exc:
+        return RowError(row, str(exc), id=query_id)
+
+
+def _safe_id(value: object) -> str | None:
+    """The id is echoed, never judged: an odd one is kept as text rather than failing the row."""
+    try:
+        return _text("id", value)
+    except _FieldError:
+        return _clean(str(value))
+
+
+def _text(name: str, value: object) -> str | None:
+    """A cell as query text, whatever type the file gave it (spreadsheets type ids and dates)."""
+    if value is None or isinstance(value, str):
+        return _clean(value) if value is not None else None
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | date):
+        raise _FieldError(f"{name}: expected text, got {type(value).__name__} {_short(value)}")
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float | Decimal) and _whole(value):
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _whole(value: float | Decimal) -> bool:
+    """Spreadsheets store the id 17 as 17.0; it should come back as "17"."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and value == value.to_integral_value()
+    return value.is_integer()
+
+
+def _clean(value: str) -> str | None:
+    """Any run of whitespace (tabs, line breaks, no-break spaces) is one space; empty means absent."""
+    return " ".join(value.split()) or None
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _blank(values: Iterable[object]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _check_columns(path: Path, columns: Sequence[object], where: str = "header") -> dict[str, int]:
+    """Column positions by field name (case and spacing ignored); refuses a file no row could pass."""
+    positions: dict[str, int] = {}
+    for position, column in enumerate(columns):
+        key = str(column).strip().lower() if column is not None else ""
+        if key in FIELDS and key not in positions:
+            positions[key] = position
+    if not any(need in positions for need in NEEDED):
+        found = ", ".join(repr(c) for c in columns if c is not None) or "nothing"
+        raise SourceFormatError(
+            path,
+            f"{where} has no 'name' column and no 'identifier' column (found {found}); "
+            f"expected columns: {', '.join(FIELDS)}",
+        )
+    return positions
+
+
+def _by_field(positions: Mapping[str, int], cells: Sequence[object]) -> dict[str, object]:
+    return {name: cells[at] for name, at in positions.items() if at < len(cells)}
+
+
+def _decoded_lines(stream: IO[bytes]) -> Iterator[tuple[str, bool]]:
+    """Decode line by line, so a stray non-UTF-8 byte spoils one row instead of the whole file.
+
+    Yields the text (undecodable bytes replaced) and whether it was valid UTF-8.
+    """
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8"), True
+        except UnicodeDecodeError:
+            yield raw.decode("utf-8", errors="replace"), False
+
+
+def _noting_bad(lines: Iterator[tuple[str, bool]], bad: set[int]) -> Iterator[str]:
+    """Text for the CSV parser, which cannot carry a flag; the numbers of spoiled lines go to `bad`."""
+    for number, (text, ok) in enumerate(lines, start=1):
+        if not ok:
+            bad.add(number)
+        yield text
+
+
+def _csv_records(path: Path) -> Iterator[Raw]:
+    stream = open_binary(path)
+    bad: set[int] = set()
+    reader = csv.reader(_noting_bad(_decoded_lines(stream), bad))
+    try:
+        header = next(reader, None)
+        if header is None:
+            stream.close()
+            return iter(())
+        if bad:
+            raise SourceFormatError(path, "header is not UTF-8 text", line=1)
+        positions = _check_columns(path, header)
+    except BaseException:
+        stream.close()
+        raise
+    return _csv_rows(stream, reader, positions, bad)
+
+
+def _csv_rows(stream: IO[bytes], reader: Any, positions: Mapping[str, int], bad: set[int]) -> Iterator[Raw]:
+    row = 0
+    with stream:
+        while True:
+            first_line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                row += 1
+                yield row, RowError(row, f"not a readable CSV record (line {reader.line_num}): {exc}")
+                continue
+            if _blank(cells):
+                continue
+            row += 1
+            spoiled = sorted(n for n in bad if first_line <= n <= reader.line_num)
+            if spoiled:
+                yield row, RowError(row, f"not UTF-8 text (line {spoiled[0]})")
+            else:
+                yield row, _by_field(positions, cells)
+
+
+def _jsonl_records(path: Path) -> Iterator[Raw]:
+    stream = open_binary(path)
+    return _jsonl_rows(stream)
+
+
+def _jsonl_rows(stream: IO[bytes]) -> Iterator[Raw]:
+    row = 0
+    with stream:
+        for line, (text, ok) in enumerate(_decoded_lines(stream), start=1):
+            if ok and not text.strip():
+                continue
+            row += 1
+            yield row, _json_object(row, line, text if ok else None)
+
+
+def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] | RowError:
+    if text is None:
+        return RowError(row, f"not UTF-8 text (line {line})")
+    try:
+        value = json.loads(text.rstrip())
+    except json.JSONDecodeError as exc:
+        return RowError(row, f"not valid JSON (line {line}, column {exc.colno}): {exc.msg}")
+    if not isinstance(value, dict):
+        return RowError(row, f"expected a JSON object (line {line}), got {type(value).__name__}")
+    return {str(k).strip().lower(): v for k, v in value.items()}
+
+
+# What openpyxl lets escape from a damaged workbook: broken zip, deflate stream or sheet XML.
+_CORRUPT_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    TypeError,
+)
+
+
+def _xlsx_records(path: Path) -> Iterator[Raw]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except _CORRUPT_XLSX as exc:
+        raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
+    try:
+        if not workbook.worksheets:
+            raise SourceFormatError(path, "workbook has no sheet")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong size; read what is actually there
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            workbook.close()
+            return iter(())
+        positions = _check_columns(path, header, where=f"sheet {sheet.title!r} header")
+    except BaseException:
+        workbook.close()
+        raise
+    return _xlsx_rows(path, workbook, rows, positions)
+
+
+def _xlsx_rows(
+    path: Path, workbook: Any, rows: Iterator[Sequence[object]], positions: Mapping[str, int]
+) -> Iterator[Raw]:
+    row, row_number = 0, 1
+    try:
+        for row_number, cells in enumerate(rows, start=2):  # noqa: B007
+            if _blank(cells):
+                continue
+            row += 1
+            yield row, _by_field(positions, cells)
+    except _CORRUPT_XLSX as exc:
+        raise SourceFormatError(path, f"damaged sheet after spreadsheet row {row_number}: {exc}") from exc
+    finally:
+        workbook.close()
+
+
+def _parquet_records(path: Path) -> Iterator[Raw]:
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceFormatError(path, f"not a readable Parquet file: {exc}") from exc
+    names = list(parquet.schema_arrow.names)
+    positions = _check_columns(path, names, where="schema")
+    wanted = {names[at]: field for field, at in positions.items()}
+    return _parquet_rows(path, parquet, wanted)
+
+
+def _parquet_rows(path: Path, parquet: Any, wanted: Mapping[str, str]) -> Iterator[Raw]:
+    """Record batches keep memory flat however long the file; only the query columns are decoded."""
+    row = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH, columns=list(wanted)):
+            for values in batch.to_pylist():
+                if _blank(values.values()):
+                    continue
+                row += 1
+                yield row, {wanted[column]: value for column, value in values.items()}
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceFormatError(path, f"damaged Parquet data after row {row}: {exc}") from exc
+    finally:
+        parquet.close()
+
+
+_READERS: dict[str, Callable[[Path], Iterator[Raw]]] = {
+    "csv": _csv_records,
+    "jsonl": _jsonl_records,
+    "xlsx": _xlsx_records,
+    "parquet": _parquet_records,
+}
+
+
+# ---- results ----------------------------------------------------------------------------------------
+
+
+def result_record(query_id: str, hits: Sequence[Hit]) -> Record:
+    return {"id": query_id, "hits": [hit.to_json() for hit in hits]}
+
+
+def error_record(error: RowError) -> Record:
+    return {"id": error.id, "hits": [], "error": str(error)}
+
+
+def flat_rows(record: Mapping[str, Any]) -> list[FlatRow]:
+    """One row per hit, and one with empty hit columns for a query without hits, so no input vanishes."""
+    query_id, error = str(record["id"]), record.get("error")
+    hits = record["hits"]
+    if not hits:
+        return [(query_id, None, None, None, None, None, None, error)]
+    return [
+        (
+            query_id,
+            rank,
+            hit["entity_id"],
+            hit["score"],
+            hit["matched_name"],
+            ";".join(hit["source_ids"]),
+            ";".join(hit["programs"]),
+            error,
+        )
+        for rank, hit in enumerate(hits, start=1)
+    ]
+
+
+# ---- writing ----------------------------------------------------------------------------------------
+
+
+def output_format(path: Path) -> str:
+    """Format by extension; callers ask first so a bad output name fails before any screening."""
+    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise OutputFormatError(f"{path}: unsupported output format; use one of {', '.join(OUTPUT_FORMATS)}")
+    return fmt
+
+
+class ResultWriter(ABC):
+    """Writes beside the target and renames on close: an aborted run never leaves a file that looks complete."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_name(f".{path.name}.partial")
+
+    @abstractmethod
+    def write(self, record: Record) -> None: ...
+
+    @abstractmethod
+    def _finish(self) -> None:
+        """Flush and close the partial file."""
+
+    def close(self) -> None:
+        self._finish()
+        os.replace(self.partial, self.path)
+
+    def abort(self) -> None:
+        try:
+            self._finish()
+        finally:
+            self.partial.unlink(missing_ok=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class _JsonlWriter(ResultWriter):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._file = open(self.partial, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+
+    def write(self, record: Record) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def _finish(self) -> None:
+        self._file.close()
+
+
+class _FlatWriter(ResultWriter):
+    """Formats with one row per hit share the flattening; each only knows how to put rows down."""
+
+    def write(self, record: Record) -> None:
+        self._rows(flat_rows(record))
+
+    @abstractmethod
+    def _rows(self, rows: list[FlatRow]) -> None: ...
+
+
+class _CsvWriter(_FlatWriter):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._file = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._csv = csv.writer(self._file)
+        self._csv.writerow(OUTPUT_COLUMNS)
+
+    def _rows(self, rows: list[FlatRow]) -> None:
+        self._csv.writerows(rows)
+
+    def _finish(self) -> None:
+        self._file.close()
+
+
+class _XlsxWriter(_FlatWriter):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet("results")
+        self._sheet.append(list(OUTPUT_COLUMNS))
+        self._count = 1
+        self._saved = False
+
+    def _rows(self, rows: list[FlatRow]) -> None:
+        self._count += len(rows)
+        if self._count > XLSX_MAX_ROWS:
+            raise OutputFormatError(
+                f"{self.path}: more than {XLSX_MAX_ROWS:,} rows, Excel's limit; write .csv, .jsonl or .parquet"
+            )
+        for row in rows:
+            self._sheet.append([self._cell(value) for value in row])
+
+    def _cell(self, value: object) -> object:
+        """Text stays text: a name starting with '=' must not become a formula in the analyst's Excel."""
+        if not isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(self._sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
+
+    def _finish(self) -> None:
+        if not self._saved:
+            self._saved = True
+            self._book.save(self.partial)
+
+
+_PARQUET_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("rank", pa.int32()),
+        ("entity_id", pa.string()),
+        ("score", pa.float64()),
+        ("matched_name", pa.string()),
+        ("source_ids", pa.string()),
+        ("programs", pa.string()),
+        ("error", pa.string()),
+    ]
+)
+
+
+class _ParquetWriter(_FlatWriter):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._writer = pq.ParquetWriter(self.partial, _PARQUET_SCHEMA)
+        self._pending: list[FlatRow] = []
+
+    def _rows(self, rows: list[FlatRow]) -> None:
+        self._pending.extend(rows)
+        if len(self._pending) >= PARQUET_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            columns = list(zip(*self._pending, strict=True))
+            self._writer.write_table(pa.Table.from_arrays(columns, schema=_PARQUET_SCHEMA))
+            self._pending = []
+
+    def _finish(self) -> None:
+        try:
+            self._flush()
+        finally:
+            self._writer.close()
+
+
+_WRITERS: dict[str, Callable[[Path], ResultWriter]] = {
+    "jsonl": _JsonlWriter,
+    "csv": _CsvWriter,
+    "xlsx": _XlsxWriter,
+    "parquet": _ParquetWriter,
+}
+
+
+def open_writer(path: Path) -> ResultWriter:
+    return _WRITERS[output_format(path)](path)
