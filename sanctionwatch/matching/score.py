@@ -74,15 +74,17 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
         free_q = [i for i, c in enumerate(q_credit) if c == 0.0]
         free_l = [j for j, c in enumerate(l_credit) if c == 0.0]
         compounds = [
-            (similarity, 0.0, (i,), span, query[i], "".join(listed[k] for k in span))
+            (similarity, 0.0, (i,), (a, b), query[i], listed[a] + listed[b])
             for i in free_q
-            for span in _adjacent(free_l)
-            if (similarity := token_similarity(query[i], "".join(listed[k] for k in span))) > 0.0
+            for a, b in _adjacent(free_l)
+            if _joinable(query[i], listed[a], listed[b])
+            and (similarity := token_similarity(query[i], listed[a] + listed[b])) > 0.0
         ] + [
-            (similarity, 0.0, span, (j,), "".join(query[k] for k in span), listed[j])
+            (similarity, 0.0, (a, b), (j,), query[a] + query[b], listed[j])
             for j in free_l
-            for span in _adjacent(free_q)
-            if (similarity := token_similarity("".join(query[k] for k in span), listed[j])) > 0.0
+            for a, b in _adjacent(free_q)
+            if _joinable(listed[j], query[a], query[b])
+            and (similarity := token_similarity(query[a] + query[b], listed[j])) > 0.0
         ]
         _take(compounds, q_credit, l_credit, pairs)
     # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
@@ -147,6 +149,11 @@ def _take(
 
 def _adjacent(positions: Sequence[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(positions) if b == a + 1]
+
+
+def _joinable(single: str, first: str, second: str) -> bool:
+    """Cheap test before comparing: two tokens written together are about as long as the one token."""
+    return abs(len(single) - len(first) - len(second)) <= 2 and single[0] == first[0]
 
 
 # ---- secondary evidence ---------------------------------------------------------------------------------
