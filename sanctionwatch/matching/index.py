@@ -33,6 +33,20 @@ def identifier_key(value: str) -> str:
     return key[3:] if key.startswith("IMO") and key[3:].isdigit() else key
 
 
+def information(token: str) -> float:
+    """How much a token can say about identity, before rarity: noise words little, short words less.
+
+    Two- and three-letter tokens (Korean and Chinese syllables, 'Li', 'Kim') recur across unrelated
+    people far more than their frequency in one list suggests.
+    """
+    if is_noise(token):
+        return NOISE_WEIGHT
+    return SHORT_TOKEN.get(len(token), 1.0)
+
+
+SHORT_TOKEN = {2: 0.6, 3: 0.8}
+
+
 @dataclass(slots=True)
 class IndexedName:
     entity: int  # position in MatchIndex.entities
@@ -90,7 +104,7 @@ class MatchIndex:
         self.weights = []
         for token, token_id in self.vocabulary.items():
             rarity = math.log(1.0 + total / len(postings[token_id]))
-            self.weights.append(rarity * (NOISE_WEIGHT if is_noise(token) else 1.0))
+            self.weights.append(rarity * information(token))
         self.max_weight = max(self.weights, default=1.0)
         self.words = [""] * len(self.vocabulary)
         for token, token_id in self.vocabulary.items():
@@ -106,7 +120,7 @@ class MatchIndex:
         token_id = self.vocabulary.get(token)
         if token_id is not None:
             return self.weights[token_id]
-        return self.max_weight * (NOISE_WEIGHT if is_noise(token) else 1.0)
+        return self.max_weight * information(token)
 
     def similar_tokens(self, token: str) -> list[tuple[int, float]]:
         """Vocabulary tokens similar to `token`, with their similarity."""

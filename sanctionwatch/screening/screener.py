@@ -34,7 +34,9 @@ DEFAULT_THRESHOLD = 0.8
 CANDIDATES = 30  # name forms scored in full per query form
 PREFILTER = 0.4  # name scores below this are not worth the secondary evidence
 ESTIMATE_FLOOR = 0.3  # forms whose votes cover less of the query than this are not aligned at all
-ESTIMATE_MARGIN = 0.25  # ... nor those this far behind the best-voted form
+ESTIMATE_MARGIN = 0.25
+MAX_FORMS = 6  # Latin spellings of a query name that are screened
+SPELLING_PENALTY = 0.03  # ... nor those this far behind the best-voted form
 MAX_NAME_LENGTH = 1000
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}
@@ -109,7 +111,9 @@ class Screener:
         organization = clean.schema in ORGANIZATION_SCHEMAS
         forms = name_forms(clean.name, organization=organization) if clean.name else ()
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
-        for form in forms[:6]:
+        for rank, form in enumerate(forms[:MAX_FORMS]):
+            # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
+            spelling = 1.0 - SPELLING_PENALTY * min(rank, 1)
             candidates, query_weight = self.index.candidates(form.tokens, CANDIDATES)
             if not candidates:
                 continue
@@ -132,7 +136,7 @@ class Screener:
                     )
                     if e is not None
                 ]
-                base = name.score * (WEAK_ALIAS if indexed.weak else 1.0)
+                base = name.score * spelling * (WEAK_ALIAS if indexed.weak else 1.0)
                 final = apply(base, evidence)
                 current = best.get(indexed.entity)
                 if current is None or final > current.score:
