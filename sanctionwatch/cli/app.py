@@ -37,6 +37,11 @@ from sanctionwatch.registry.update import (
     update_from_files,
     update_official,
 )
+from sanctionwatch.screening.batch import screen_file
+from sanctionwatch.screening.batchio import OutputFormatError
+from sanctionwatch.screening.query import Hit, Query, QueryError
+from sanctionwatch.screening.screener import Screener
+from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.ftm import write_ftm
 from sanctionwatch.sources.progress import reporting
@@ -430,6 +435,128 @@ def export(
             with open(output, "w", encoding="utf-8") as out:
                 count = write_ftm(registry.iter_entities(source), out)
     err.print(f"wrote {count} FollowTheMoney entities to {output}")
+
+
+# ---- screen ---------------------------------------------------------------------------------------------
+
+
+SourceFilter = Annotated[
+    list[str] | None, typer.Option("--source", "-s", help="Screen only against these sources.")
+]
+ProgramFilter = Annotated[
+    list[str] | None,
+    typer.Option("--program", "-p", help="Screen only against these programmes (family: DPRK)."),
+]
+
+
+def _screener(registry: Registry, source: list[str] | None, program: list[str] | None) -> Screener:
+    for name in source or []:
+        _check_source(name)
+    if not registry.active_versions():
+        err.print("[red]error[/red] the registry holds no active list: run `sanctionwatch update` first")
+        raise typer.Exit(EXIT_INPUT)
+    return Screener.from_registry(registry, sources=source or [], programs=program or [])
+
+
+@app.command()
+def screen(
+    name: Annotated[str, typer.Argument(help="Name of the person, company or vessel to screen.")] = "",
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="Person, Organization, Company, Vessel, ...")
+    ] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Birth date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country (ISO code or name).")] = None,
+    identifier: Annotated[
+        str | None, typer.Option("--id", help="Identifier: passport, IMO, BIC, registration, wallet ...")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most hits to show.")] = 5,
+    source: SourceFilter = None,
+    program: ProgramFilter = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Screen one name against the active lists, with an explanation for every hit."""
+    query = Query(name, schema, dob, country, identifier)
+    with _opened(db) as registry:
+        screener = _screener(registry, source, program)
+    try:
+        hits = screener.screen(query, threshold=threshold, limit=limit)
+    except QueryError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(EXIT_INPUT) from exc
+    if as_json:
+        _print_json({"query": name, "threshold": screener.threshold if threshold is None else threshold,
+                     "hits": [h.to_json() for h in hits]})  # fmt: skip
+        return
+    if not hits:
+        console.print(
+            f"No hit for {name!r} at threshold {screener.threshold if threshold is None else threshold}."
+        )
+        return
+    table = Table(title=f"Hits for {name!r}")
+    for column in ("score", "listed party", "matched name", "schema", "programmes", "why"):
+        table.add_column(column)
+    for hit in hits:
+        table.add_row(
+            f"{hit.score:.2f}", f"{hit.caption}\n[dim]{', '.join(hit.source_ids)}[/dim]", hit.matched_name,
+            hit.schema, ", ".join(hit.programs), _why(hit),
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("screen-file")
+def screen_file_command(
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV, JSONL, XLSX or Parquet of queries.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Results: .jsonl, .csv, .xlsx or .parquet.")],
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Most hits per record.")] = 5,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: every core).")] = None,
+    source: SourceFilter = None,
+    program: ProgramFilter = None,
+    db: DbOption = None,
+) -> None:
+    """Screen a file of parties: one result per input record, in input order; bad rows are reported in place."""
+    if not input_path.is_file():
+        raise typer.BadParameter(f"no such file: {input_path}", param_hint="INPUT")
+    with _opened(db) as registry:
+        screener = _screener(registry, source, program)
+    columns = (SpinnerColumn(), TextColumn("screening"), BarColumn(), TextColumn("{task.completed} rows"))
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("screening", total=None)
+            summary = screen_file(
+                screener, input_path, output, threshold=threshold, limit=limit, workers=workers,
+                progress=lambda done: bar.update(task, completed=done),
+            )  # fmt: skip
+    except (SourceFormatError, OutputFormatError) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(EXIT_INPUT) from exc
+    rate = summary.rows / summary.elapsed if summary.elapsed else 0.0
+    err.print(
+        f"screened {summary.rows} records ({summary.with_hits} with hits, {summary.errors} bad rows) "
+        f"in {summary.elapsed:.1f} s ({rate:.0f}/s, {summary.workers} worker(s)) -> {output}"
+    )
+
+
+def _why(hit: Hit) -> str:
+    explanation = hit.explanation
+    pairs = ", ".join(
+        f"{p['query']}≈{p['listed']}" if p["similarity"] < 1 else p["query"]
+        for p in explanation.get("token_pairs", [])
+    )
+    lines = [f"name {explanation.get('name_score', 0):.2f}: {pairs}"] if pairs else []
+    unmatched = explanation.get("unmatched_query_tokens") or []
+    if unmatched:
+        lines.append(f"not in listed name: {' '.join(unmatched)}")
+    lines.extend(f"{e['effect']}: {e['detail']}" for e in explanation.get("evidence", []))
+    return "\n".join(lines)
 
 
 # ---- sources --------------------------------------------------------------------------------------------

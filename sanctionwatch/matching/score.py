@@ -50,6 +50,9 @@ class NameMatch:
     features: tuple[float, ...] = ()
 
 
+_Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
+
+
 def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> NameMatch:
     """Best one-to-one alignment of query and listed tokens (greedy on similarity, rare tokens first).
 
@@ -63,7 +66,7 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     q_credit = [0.0] * len(query)
     l_credit = [0.0] * len(listed)
     pairs: list[TokenPair] = []
-    options = [
+    options: list[_Option] = [
         (similarity, q_weights[i] + l_weights[j], (i,), (j,), q, t)
         for i, q in enumerate(query)
         for j, t in enumerate(listed)
@@ -73,7 +76,7 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     if 0.0 in q_credit and 0.0 in l_credit:
         free_q = [i for i, c in enumerate(q_credit) if c == 0.0]
         free_l = [j for j, c in enumerate(l_credit) if c == 0.0]
-        compounds = [
+        compounds: list[_Option] = [
             (similarity, 0.0, (i,), (a, b), query[i], listed[a] + listed[b])
             for i in free_q
             for a, b in _adjacent(free_l)
@@ -129,15 +132,13 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     )
 
 
-_Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
-
-
 def _take(
     options: list[_Option], q_credit: list[float], l_credit: list[float], pairs: list[TokenPair]
 ) -> None:
     """Greedy assignment: most similar pairs first, rarer (heavier) pairs first among equals."""
-    options.sort(key=lambda o: (o[0], o[1]), reverse=True)
-    for similarity, _weight, q_span, l_span, q_text, l_text in options:
+    for similarity, _weight, q_span, l_span, q_text, l_text in sorted(
+        options, key=lambda o: (o[0], o[1]), reverse=True
+    ):
         if any(q_credit[i] for i in q_span) or any(l_credit[j] for j in l_span):
             continue
         for i in q_span:

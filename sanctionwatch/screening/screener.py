@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, MatchIndex
+from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, MatchIndex, identifier_key
 from sanctionwatch.matching.names import looks_like_organization, name_forms
 from sanctionwatch.matching.score import (
     WEAK_ALIAS,
@@ -45,7 +46,7 @@ _SCHEMAS = {s.value.lower(): s.value for s in Schema}
 @dataclass(slots=True)
 class _Best:
     score: float
-    explanation: dict[str, object]
+    explanation: dict[str, Any]
     matched_name: str
 
 
@@ -100,7 +101,9 @@ class Screener:
         """The active versions of the given sources (all by default), optionally only some programmes."""
         entities = registry.iter_entities(sources or None)
         if programs:
-            entities = (e for e in entities if any(program_matches(p, w) for p in e.programs for w in programs))
+            entities = (
+                e for e in entities if any(program_matches(p, w) for p in e.programs for w in programs)
+            )
         return cls.from_entities(entities)
 
     def screen(self, query: Query, *, threshold: float | None = None, limit: int = 5) -> list[Hit]:
@@ -154,12 +157,17 @@ class Screener:
             entity = self.index.entities[position]
             matched = next(i for i in entity.identifiers if i.value and _same_id(i.value, identifier))
             evidence = Evidence(
-                "identifier", "decides", f"{matched.label or matched.kind} {matched.value} matches exactly", 0.99
+                "identifier",
+                "decides",
+                f"{matched.label or matched.kind} {matched.value} matches exactly",
+                0.99,
             )
             current = best.get(position)
             score = apply(current.score if current else 0.0, [evidence])
-            explanation = dict(current.explanation) if current else {"matched_name": entity.caption}
-            explanation["evidence"] = [*explanation.get("evidence", []), _as_dict(evidence)]  # type: ignore[misc]
+            explanation: dict[str, Any] = (
+                dict(current.explanation) if current else {"matched_name": entity.caption, "evidence": []}
+            )
+            explanation["evidence"] = [*explanation["evidence"], _as_dict(evidence)]
             explanation["score"] = round(score, 4)
             best[position] = _Best(score, explanation, current.matched_name if current else entity.caption)
 
@@ -178,10 +186,13 @@ class Screener:
 
 
 def _same_id(a: str, b: str) -> bool:
-    from sanctionwatch.matching.index import identifier_key
-
     return identifier_key(a) == identifier_key(b)
 
 
 def _as_dict(evidence: Evidence) -> dict[str, object]:
-    return {"feature": evidence.feature, "effect": evidence.effect, "detail": evidence.detail, "factor": evidence.factor}
+    return {
+        "feature": evidence.feature,
+        "effect": evidence.effect,
+        "detail": evidence.detail,
+        "factor": evidence.factor,
+    }
