@@ -42,11 +42,24 @@ def _transliterator(spec: str) -> _Transliterator:
     return cast(_Transliterator, icu.Transliterator.createInstance(spec))
 
 
-def transliterate(spec: str, text: str) -> str:
-    """Run an ICU transform ("Any-Latin", "Russian-Latin/BGN; Latin-ASCII", ...) on text."""
-    translit = _transliterator(spec)
+def _run(translit: _Transliterator, text: str) -> str:
     with _ICU_LOCK:
         return str(translit.transliterate(text))
+
+
+def transliterate(spec: str, text: str) -> str:
+    """Run an ICU transform ("Any-Latin", "Russian-Latin/BGN; Latin-ASCII", ...) on text.
+
+    ICU can produce a broken surrogate pair (a kana iteration mark after a supplementary-plane
+    character) and then refuses to return the string; character by character it cannot.
+    """
+    translit = _transliterator(spec)
+    try:
+        return _run(translit, text)
+    except icu.ICUError:
+        return "".join(
+            _run(translit, char) if char.isascii() or ord(char) < 0x10000 else char for char in text
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +206,16 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _to_ascii(text: str) -> str:
-    """Any text to ASCII: ICU for scripts and diacritics, a small table for what ICU leaves."""
+    """Any text to ASCII: ICU for scripts and diacritics, a small table for what ICU leaves.
+
+    Most Latin text only needs its accents stripped, which is cheaper than ICU (pinyin tone marks,
+    Romance and Turkish diacritics), so that is tried first.
+    """
+    stripped = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    if stripped.isascii():
+        return stripped
     latin = transliterate("Any-Latin; Latin-ASCII", text).translate(_LATIN_LEFTOVERS)
     if latin.isascii():
         return latin

@@ -131,13 +131,12 @@ def _split_family(syllables: list[Syllable]) -> tuple[list[Syllable], list[Sylla
 
 
 def _spaced(*parts: Sequence[str]) -> str:
-    return " ".join(word for part in parts for word in part)
+    return " ".join(word for part in parts for word in part if word)
 
 
-def _korean_name(syllables: list[Syllable], limit: int = MAX_VARIANTS) -> list[str]:
+def _korean_name(family: Sequence[Syllable], given: Sequence[Syllable]) -> list[str]:
     """Romanizations of one Korean name, syllables separated; the DPRK style first (the lists'),
     then Revised Romanization, the given name joined, McCune-Reischauer, popular family spellings."""
-    family, given = _split_family(syllables)
     dprk_family, dprk_given = _DPRK.part(family), _DPRK.part(given)
     rr_given = _RR.part(given)
     popular = _FAMILY_SPELLINGS.get("".join(map(_compose, family)), ())
@@ -148,14 +147,14 @@ def _korean_name(syllables: list[Syllable], limit: int = MAX_VARIANTS) -> list[s
         _spaced(_MR.part(family), _MR.part(given)),
         *(_spaced([spelling], words) for spelling in popular[:2] for words in (rr_given, dprk_given)),
     ]
-    return _unique(variants)[:limit]
+    return _unique(variants)[:MAX_VARIANTS]
 
 
 def _hangul_variants(words: Sequence[str]) -> list[str]:
     syllables = [syllable for word in words for syllable in map(_decompose, word) if syllable is not None]
     if not syllables:
         return [ascii_fold(" ".join(words))]
-    return _korean_name(syllables)
+    return _korean_name(*_split_family(syllables))
 
 
 # =============================================================================================
@@ -264,25 +263,25 @@ def _kontsevich_word(word: str, at: int = 0) -> tuple[Reading, ...]:
 _NAME_PARTS = re.compile(r"[\s\-]+")
 
 
-def _kontsevich_readings(text: str, limit: int = 4) -> list[tuple[Syllable, ...]]:
+def _kontsevich_readings(text: str, limit: int = 4) -> list[tuple[Syllable, list[Syllable]]]:
     """Korean readings of a Cyrillic name, when its first word is a Korean family name as Russian
     writes it and every other word spells Korean syllables; none otherwise."""
     words = [word for word in _NAME_PARTS.split(text.lower()) if word]
     if len(words) < 2 or words[0] not in _KONTSEVICH_FAMILIES:
         return []
-    family = tuple(_decompose(char) for char in _KONTSEVICH_FAMILIES[words[0]])
+    family = _decompose(_KONTSEVICH_FAMILIES[words[0]])
     given = [_kontsevich_word(word) for word in words[1:]]
-    if not all(given) or sum(len(word[0][1]) for word in given) > 4:
+    if family is None or not all(given) or sum(len(word[0][1]) for word in given) > 4:
         return []
     combos = sorted(product(*given), key=lambda combo: sum(rank for rank, _ in combo))
     return [
-        tuple(s for s in family if s is not None) + tuple(s for _, syllables in combo for s in syllables)
-        for combo in combos[:limit]
+        (family, [syllable for _, syllables in combo for syllable in syllables]) for combo in combos[:limit]
     ]
 
 
 def _korean_from_cyrillic(text: str) -> list[str]:
-    return _unique(_korean_name(list(reading), limit=1)[0] for reading in _kontsevich_readings(text))
+    """The DPRK-style spelling of each Korean reading (the other systems would multiply guesses)."""
+    return _unique(_korean_name([family], given)[0] for family, given in _kontsevich_readings(text))
 
 
 # =============================================================================================
@@ -348,14 +347,23 @@ _COMPOUND_SURNAMES = frozenset(
 )
 
 
+def _pinyin(spec: str, chars: str) -> list[str]:
+    return ascii_fold(transliterate(spec, chars)).split() if chars else []
+
+
 def _han_word(word: str) -> list[str]:
-    """Pinyin of one Chinese name: surname readings (单 is Shan as a surname), syllables spaced, and
-    the given name joined ("xi jinping") as passports and the press write it."""
-    as_name = ascii_fold(transliterate("Han-Latin/Names", word)).split()
-    plain = ascii_fold(transliterate("Han-Latin", word))
+    """Pinyin of one Chinese name: the surname read as a surname (单 is Shan, not Dan), syllables
+    spaced; the given name joined ("xi jinping") as passports and the press write it; the surname
+    in its everyday reading. ICU's Han readings cost ~10 us a character, so each is read once."""
     family_length = 2 if word[:2] in _COMPOUND_SURNAMES else 1
-    family, given = as_name[:family_length], as_name[family_length:]
-    return _unique([" ".join(as_name), _spaced(["".join(family)], ["".join(given)]), plain])
+    family, given = (
+        _pinyin("Han-Latin/Names", word[:family_length]),
+        _pinyin("Han-Latin", word[family_length:]),
+    )
+    everyday = _pinyin("Han-Latin", word[:family_length])
+    return _unique(
+        [_spaced(family, given), _spaced(["".join(family)], ["".join(given)]), _spaced(everyday, given)]
+    )
 
 
 def _han_variants(words: Sequence[str]) -> list[str]:
@@ -425,11 +433,11 @@ def _combine(parts: Sequence[Sequence[str]]) -> list[str]:
 
 
 def _groups(text: str) -> list[tuple[str, list[str]]]:
-    """Consecutive words of one script; words without letters stay with the words before them."""
+    """Runs of words in one script (words without letters, such as numbers, make their own runs)."""
     groups: list[tuple[str, list[str]]] = []
     for word in text.split():
         script = script_of(word)
-        if groups and (script == "Zyyy" or script == groups[-1][0]):
+        if groups and script == groups[-1][0]:
             groups[-1][1].append(word)
         else:
             groups.append((script, [word]))
