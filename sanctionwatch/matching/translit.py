@@ -210,9 +210,7 @@ _KONTSEVICH_FAMILIES: dict[str, str] = {
     |хан 한|о 오|со 서|син 신|шин 신|квон 권|хо 허|ко 고|мун 문|ян 양|рян 량|сон 송|пэ 배|ро 로|но 노
     |нам 남|ан 안|ю 유|рю 류|хён 현|хен 현|пён 변|сим 심|чу 주|чжу 주|у 우|ку 구|мин 민|чин 진|чи 지
     |тхэ 태|тхак 탁|кым 금|ок 옥|ха 하|кон 공|пан 방|чха 차|ом 엄|вон 원|чхон 천|хам 함|ём 염|сок 석
-    |ма 마|кил 길|киль 길|ён 연|ви 위|пхё 표|мён 명|ки 기|ван 왕|ке 계|тон 동|пон 봉|чу 주|ким 김""".split(
-        "|"
-    )
+    |ма 마|кил 길|киль 길|ён 연|ви 위|пхё 표|мён 명|ки 기|ван 왕|ке 계|тон 동|пон 봉""".split("|")
 }
 
 Reading = tuple[int, tuple[Syllable, ...]]  # (rank, syllables)
@@ -298,11 +296,10 @@ _ICAO = str.maketrans(
     dict(
         zip(
             "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґў",
-            "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y - e iu ia i ie i g u".split(),
+            _table("a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y - e iu ia i ie i g u"),
             strict=True,
         )
     )
-    | {"ь": ""}
 )
 
 # Informal English spellings from BGN: "-iy"/"-yy" endings are "-y", "-iye-" is "-ie-".
