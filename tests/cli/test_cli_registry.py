@@ -15,7 +15,12 @@ from tests.httpserver import serve_directory
 
 
 def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SANCTIONWATCH_DB": str(db), "SANCTIONWATCH_CACHE": str(db.parent / "cache")}
+    env = {
+        **os.environ,
+        "SANCTIONWATCH_DB": str(db),
+        "SANCTIONWATCH_CACHE": str(db.parent / "cache"),
+        "COLUMNS": "220",
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "sanctionwatch", *args], capture_output=True, text=True, env=env, timeout=600
     )
@@ -161,3 +166,46 @@ def test_export_to_followthemoney_and_import_back(db: Path, tmp_path: Path) -> N
     assert (imported["source"], imported["entities"], imported["active"]) == ("ftm", active, True)
     bank = [e for e in run_json(db, "entities", "--source", "ftm") if "FOREIGN TRADE BANK" in e["name"]]
     assert bank and "NPWMD" in bank[0]["programs"]
+
+
+def test_screen_one_name_with_explanation(db: Path) -> None:
+    run(db, "update", "--sample")
+    result = run_json(db, "screen", "Ким Чен Ын")
+    [hit, *_] = result["hits"]
+    assert hit["entity_id"] == "ofac-sdn:20157" and hit["source_ids"] == ["ofac-sdn:20157"]
+    assert hit["explanation"]["matched_name"] == "KIM, Jong Un"
+    human = run(db, "screen", "Kim Jong-un", "--dob", "1984-01-08").stdout
+    assert "KIM, Jong Un" in human and "same birth date" in " ".join(human.split())
+    by_id = run_json(db, "screen", "--id", "IMO 7937317")
+    assert by_id["hits"][0]["entity_id"] == "ofac-sdn:17069"
+    bad = run(db, "screen", "Kim", "--dob", "1984-13-45", check=False)
+    assert bad.returncode == 1 and "birth_date" in bad.stderr
+
+
+def test_screen_file_contract(db: Path, tmp_path: Path) -> None:
+    run(db, "update", "--sample")
+    queries = tmp_path / "queries.csv"
+    queries.write_text(
+        "id,name,schema,birth_date,country,identifier\n"
+        "q1,Kim Jong Un,Person,1984,,\n"
+        "q2,Gail Smith,Person,,,\n"
+        "q3,Broken,Person,1984-99-99,,\n"
+        "q4,,,,,FTBDKPPY\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out.jsonl"
+    run(db, "screen-file", str(queries), "--output", str(output), "--limit", "3")
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["q1", "q2", "q3", "q4"]
+    assert lines[0]["hits"][0]["source_ids"] == ["ofac-sdn:20157"]
+    assert {"entity_id", "score", "source_ids", "matched_name", "programs", "explanation"} <= set(
+        lines[0]["hits"][0]
+    )
+    assert lines[1]["hits"] == []
+    assert "birth_date" in lines[2]["error"] and lines[2]["hits"] == []
+    assert lines[3]["hits"][0]["entity_id"] == "ofac-sdn:15603"
+
+
+def test_screening_an_empty_registry_says_what_to_do(db: Path) -> None:
+    proc = run(db, "screen", "Kim Jong Un", check=False)
+    assert proc.returncode == 1 and "sanctionwatch update" in proc.stderr
