@@ -9,6 +9,7 @@ name forms, weighted by rarity. Only the best-voted forms go on to full scoring.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -151,7 +152,9 @@ class MatchIndex:
                 reachable += self.token_weight(token)
             else:
                 reachable += max(similarity * self.weights[token_id] for token_id, similarity in similar)
-        for token in dict.fromkeys(query_tokens):
+        # A word split in two ('Es ail', 'Jong un') is also looked up whole.
+        joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
+        for token in dict.fromkeys([*query_tokens, *joined]):
             for token_id, similarity in self.similar_tokens(token):
                 posting = self.postings[token_id]
                 form_ids.append(posting)

@@ -22,7 +22,7 @@ from sanctionwatch.matching.translit import latin_variants
 AFFIXES = frozenset(
     """mr mrs ms miss mister dr prof sir madam mme mlle herr frau sheikh shaikh sayyid sayed haji hajji
     hadji mullah maulana general gen colonel col major maj captain capt lieutenant lt admiral adm sgt
-    mv mt mts""".split()
+    eng engr ing dipl lic mv mt mts""".split()
 )
 # Connecting words that carry no identity on their own (kept, but weighed as noise).
 STOPWORDS = frozenset(
@@ -68,10 +68,27 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
         if not tokens:
             tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t)
-        if tokens and tokens not in seen:
-            seen.add(tokens)
-            forms.append(NameForm(tokens, " ".join(tokens)))
+        for candidate in (tokens, _join_letter_runs(tokens)):
+            if candidate and candidate not in seen:
+                seen.add(candidate)
+                forms.append(NameForm(candidate, " ".join(candidate)))
     return tuple(forms)
+
+
+def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """'I&S', 'U.S.', 'S.A.' fold to single letters; written together they are one word ('is', 'sa')."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in (*tokens, ""):
+        if len(token) == 1:
+            run.append(token)
+            continue
+        if run:
+            out.extend(["".join(run)] if len(run) > 1 else run)
+            run = []
+        if token:
+            out.append(token)
+    return tuple(out)
 
 
 def looks_like_organization(tokens: tuple[str, ...]) -> bool:

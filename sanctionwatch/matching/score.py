@@ -72,24 +72,30 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
         for j, t in enumerate(listed)
         if (similarity := token_similarity(q, t)) > 0.0
     ]
+    # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun', 'Pl aneta'): these
+    # compete with the single-token pairs, so a split word is not half-matched as an initial.
+    options.extend(
+        (
+            similarity,
+            q_weights[i] + l_weights[a] + l_weights[b],
+            (i,),
+            (a, b),
+            query[i],
+            listed[a] + listed[b],
+        )
+        for i in range(len(query))
+        for a, b in itertools.pairwise(range(len(listed)))
+        if _joinable(query[i], listed[a], listed[b])
+        and (similarity := token_similarity(query[i], listed[a] + listed[b])) > 0.0
+    )
+    options.extend(
+        (similarity, q_weights[a] + q_weights[b] + l_weights[j], (a, b), (j,), query[a] + query[b], listed[j])
+        for j in range(len(listed))
+        for a, b in itertools.pairwise(range(len(query)))
+        if _joinable(listed[j], query[a], query[b])
+        and (similarity := token_similarity(query[a] + query[b], listed[j])) > 0.0
+    )
     _take(options, q_credit, l_credit, pairs)
-    if 0.0 in q_credit and 0.0 in l_credit:
-        free_q = [i for i, c in enumerate(q_credit) if c == 0.0]
-        free_l = [j for j, c in enumerate(l_credit) if c == 0.0]
-        compounds: list[_Option] = [
-            (similarity, 0.0, (i,), (a, b), query[i], listed[a] + listed[b])
-            for i in free_q
-            for a, b in _adjacent(free_l)
-            if _joinable(query[i], listed[a], listed[b])
-            and (similarity := token_similarity(query[i], listed[a] + listed[b])) > 0.0
-        ] + [
-            (similarity, 0.0, (a, b), (j,), query[a] + query[b], listed[j])
-            for j in free_l
-            for a, b in _adjacent(free_q)
-            if _joinable(listed[j], query[a], query[b])
-            and (similarity := token_similarity(query[a] + query[b], listed[j])) > 0.0
-        ]
-        _take(compounds, q_credit, l_credit, pairs)
     # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
     # as 'Muhammad', however unknown its spelling. Unmatched ones keep their own weight.
     q_weights = list(own_weights)
@@ -146,10 +152,6 @@ def _take(
         for j in l_span:
             l_credit[j] = similarity
         pairs.append(TokenPair(q_text, l_text, round(similarity, 3), q_span, l_span))
-
-
-def _adjacent(positions: Sequence[int]) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in itertools.pairwise(positions) if b == a + 1]
 
 
 def _joinable(single: str, first: str, second: str) -> bool:

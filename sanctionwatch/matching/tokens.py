@@ -51,6 +51,16 @@ def visual(token: str) -> str:
     return token.replace("rn", "m").replace("vv", "w").replace("cl", "d").translate(_VISUAL)
 
 
+_SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "y": "i", "w": "v"})
+
+
+@lru_cache(maxsize=500_000)
+def sound(token: str) -> str:
+    """A coarse sound fold for short tokens that metaphone leaves alone ('Zam'/'Sam', 'Riu'/'Ryu')."""
+    folded = token.replace("ph", "f").replace("kh", "h").translate(_SOUND)
+    return "".join(ch for i, ch in enumerate(folded) if i == 0 or ch != folded[i - 1])
+
+
 def deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -73,6 +83,8 @@ def lookup_keys(token: str) -> list[str]:
     code = phonetic(token)
     if len(code) >= 2:
         keys.append(f"^{code}")
+    if len(token) >= 2:
+        keys.append(f"@{sound(token)}")
     return keys
 
 
@@ -148,5 +160,7 @@ def _loose(query: str, listed: str) -> float:
             return SKELETON
     code = phonetic(query)
     if len(code) >= 3 and code == phonetic(listed):
+        return PHONETIC
+    if len(query) >= 3 and sound(query) == sound(listed):
         return PHONETIC
     return 0.0
