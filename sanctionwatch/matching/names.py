@@ -47,9 +47,20 @@ class NameForm:
     text: str  # the form as one string (tokens joined by a space)
 
 
+# Legal-form words written out, whose cut-off beginnings ('Lim', 'Corpor', 'Obshche') are still noise.
+LEGAL_WORDS = (
+    "limited", "company", "corporation", "incorporated", "enterprises", "establishment", "holdings",
+    "trading", "international", "group", "aktsionernoe", "aktsionernoye", "obshchestvo", "obschestvo",
+    "otvetstvennostyu", "ogranichennoy", "tovarishchestvo", "sociedad", "societe", "compania", "compagnie",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=100_000)
 def is_noise(token: str) -> bool:
     """Tokens that must never decide a match on their own."""
-    return token in STOPWORDS or token in LEGAL_FORMS or len(token) == 1
+    if token in STOPWORDS or token in LEGAL_FORMS or len(token) == 1:
+        return True
+    return len(token) >= 3 and any(word.startswith(token) for word in LEGAL_WORDS)
 
 
 @lru_cache(maxsize=200_000)
