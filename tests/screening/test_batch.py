@@ -17,6 +17,7 @@ from sanctionwatch.model import Entity, Name
 from sanctionwatch.screening.batch import screen_file
 from sanctionwatch.screening.batchio import OutputFormatError
 from sanctionwatch.screening.query import Hit, Query
+from sanctionwatch.screening.screener import Screener
 from sanctionwatch.sources.base import SourceFormatError
 from tests.screening.test_batchio import HEADER, WRITERS, write_csv
 
@@ -210,3 +211,41 @@ def test_an_engine_failure_stops_the_run_and_leaves_no_output(tmp_path: Path, wo
     with pytest.raises(ZeroDivisionError, match="engine bug"):
         screen_file(FailingScreener(ENTITIES), source, tmp_path / "out.jsonl", workers=workers, chunk_size=50)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+# ---- with the real engine -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_screener() -> Screener:
+    return Screener.from_entities(ENTITIES)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_real_screener_finds_listed_names_and_fills_the_contract(
+    tmp_path: Path, real_screener: Screener, workers: int
+) -> None:
+    source = write_csv(tmp_path / "in.csv", HEADER, [*INPUT, *many_rows(40)])
+    summary = screen_file(real_screener, source, tmp_path / "out.jsonl", workers=workers, chunk_size=9)
+    records = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in records] == ["a", "b", "c", "d"] + [f"id-{i}" for i in range(40)]
+    first = records[0]["hits"][0]
+    assert first["entity_id"] == "ofac-sdn:1"
+    assert first["source_ids"] == ["ofac-sdn:1"]
+    assert first["programs"] == ["DPRK3"]
+    assert first["score"] >= real_screener.threshold
+    assert set(first) >= {"entity_id", "score", "source_ids", "matched_name", "programs", "explanation"}
+    assert records[1]["hits"] == []  # Jane Doe is nobody on the list
+    assert records[2]["error"].startswith("row 3: birth_date")
+    assert (summary.errors, summary.workers) == (1, workers)
+
+
+def test_the_real_screener_gives_the_same_file_on_one_core_or_two(
+    tmp_path: Path, real_screener: Screener
+) -> None:
+    source = write_csv(tmp_path / "in.csv", HEADER, many_rows(120))
+    for workers in (1, 2):
+        screen_file(
+            real_screener, source, tmp_path / f"w{workers}.jsonl", workers=workers, threshold=0, chunk_size=13
+        )
+    assert (tmp_path / "w1.jsonl").read_bytes() == (tmp_path / "w2.jsonl").read_bytes()
