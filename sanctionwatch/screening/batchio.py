@@ -111,7 +111,11 @@ def read_queries(path: Path) -> Iterator[Row]:
     cannot be screened fails before the caller creates any output.
     """
     fmt = input_format(path)
-    if os.path.getsize(path) == 0:
+    try:
+        empty = os.path.getsize(path) == 0
+    except OSError as exc:
+        raise SourceFormatError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if empty:
         return iter(())
     records = _READERS[fmt](path)
     return ((row, parse_row(row, raw)) for row, raw in records)

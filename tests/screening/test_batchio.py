@@ -150,6 +150,11 @@ def test_an_unknown_input_extension_is_refused(tmp_path: Path, name: str) -> Non
         read_queries(tmp_path / name)
 
 
+def test_a_missing_file_is_a_clear_input_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceFormatError, match="cannot read file"):
+        read_queries(tmp_path / "absent.csv")
+
+
 @pytest.mark.parametrize("content", ["", "id,name\n", "id,name\n\n\n"])
 def test_an_empty_file_has_no_rows(tmp_path: Path, content: str) -> None:
     (tmp_path / "in.csv").write_text(content)
