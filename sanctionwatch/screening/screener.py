@@ -52,7 +52,9 @@ class _Best:
 
 def validate(query: Query) -> Query:
     """A clean copy of the query, or QueryError naming the field at fault."""
-    name = "".join(ch for ch in query.name or "" if ch.isprintable() or ch == " ").strip()
+    name = " ".join(
+        "".join(ch if ch.isprintable() or ch.isspace() else "" for ch in query.name or "").split()
+    )
     identifier = (query.identifier or "").strip() or None
     if not name and not identifier:
         raise QueryError("name: empty (and no identifier given)")
