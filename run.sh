@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: set up, bring the registry up to date from the official lists, and show what it holds.
+# The main job: set up, bring the registry up to date from the official lists, show what it holds, screen examples.
 # Offline, it says so loudly and uses the small sample list shipped with the package instead.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,5 +28,11 @@ for source in $("$SW" lists --json | "$ROOT/.venv/bin/python" -c 'import json,sy
   "$SW" changes --source "$source" | head -n 5
 done
 echo
-echo "Listed parties under DPRK programmes (first 15):"
-"$SW" entities --program DPRK | head -n 20
+echo "Listed parties under DPRK programmes: $("$SW" entities --program DPRK --json | "$ROOT/.venv/bin/python" -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+echo
+echo "Screening examples against the active lists:"
+"$SW" screen "Ким Чен Ын"
+"$SW" screen "Kim Jong-un" --dob 1984-01-08 --country kp
+"$SW" screen "Foreign Trade Bank of the Democratic Peoples Republic of Korea"
+"$SW" screen --id "IMO 7937317"
+"$SW" screen "Gail Smith"
