@@ -24,6 +24,7 @@ from sanctionwatch.matching.tokens import lookup_keys, token_similarity
 from sanctionwatch.model import Entity, NameQuality, Schema
 
 ORGANIZATION_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
+SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
 _ID_CLEAN = re.compile(r"[^0-9A-Za-z]")
 
@@ -73,6 +74,7 @@ class MatchIndex:
     keys: dict[str, list[int]] = field(default_factory=dict)  # lookup key -> token ids
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
     max_weight: float = 1.0
+    _similar: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -124,7 +126,15 @@ class MatchIndex:
         return self.max_weight * information(token)
 
     def similar_tokens(self, token: str) -> list[tuple[int, float]]:
-        """Vocabulary tokens similar to `token`, with their similarity."""
+        """Vocabulary tokens similar to `token`, with their similarity (memoized: names repeat a lot)."""
+        cached = self._similar.get(token)
+        if cached is None:
+            cached = self._similar_uncached(token)
+            if len(self._similar) < SIMILAR_CACHE:
+                self._similar[token] = cached
+        return cached
+
+    def _similar_uncached(self, token: str) -> list[tuple[int, float]]:
         found: set[int] = set()
         for key in lookup_keys(token):
             found.update(self.keys.get(key, ()))
@@ -144,7 +154,7 @@ class MatchIndex:
         resembles none): a misspelt common name must not count as a rare one.
         """
         form_ids: list[npt.NDArray[np.int32]] = []
-        votes: list[npt.NDArray[np.float64]] = []
+        votes: list[float] = []
         reachable = 0.0
         for token in query_tokens:
             similar = self.similar_tokens(token)
@@ -156,13 +166,12 @@ class MatchIndex:
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
         for token in dict.fromkeys([*query_tokens, *joined]):
             for token_id, similarity in self.similar_tokens(token):
-                posting = self.postings[token_id]
-                form_ids.append(posting)
-                votes.append(np.full(len(posting), similarity * self.weights[token_id]))
+                form_ids.append(self.postings[token_id])
+                votes.append(similarity * self.weights[token_id])
         if not form_ids:
             return [], reachable
         ids = np.concatenate(form_ids)
-        weights = np.concatenate(votes)
+        weights = np.repeat(votes, [len(p) for p in form_ids])
         unique, inverse = np.unique(ids, return_inverse=True)
         totals = np.bincount(inverse, weights=weights)
         top = np.argpartition(-totals, limit)[:limit] if len(unique) > limit else np.arange(len(unique))

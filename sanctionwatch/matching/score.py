@@ -16,7 +16,6 @@ Every step is recorded in the explanation an analyst reads.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,27 +73,8 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     ]
     # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun', 'Pl aneta'): these
     # compete with the single-token pairs, so a split word is not half-matched as an initial.
-    options.extend(
-        (
-            similarity,
-            q_weights[i] + l_weights[a] + l_weights[b],
-            (i,),
-            (a, b),
-            query[i],
-            listed[a] + listed[b],
-        )
-        for i in range(len(query))
-        for a, b in itertools.pairwise(range(len(listed)))
-        if _joinable(query[i], listed[a], listed[b])
-        and (similarity := token_similarity(query[i], listed[a] + listed[b])) > 0.0
-    )
-    options.extend(
-        (similarity, q_weights[a] + q_weights[b] + l_weights[j], (a, b), (j,), query[a] + query[b], listed[j])
-        for j in range(len(listed))
-        for a, b in itertools.pairwise(range(len(query)))
-        if _joinable(listed[j], query[a], query[b])
-        and (similarity := token_similarity(query[a] + query[b], listed[j])) > 0.0
-    )
+    options.extend(_compound_options(query, listed, q_weights, l_weights, flipped=False))
+    options.extend(_compound_options(listed, query, l_weights, q_weights, flipped=True))
     _take(options, q_credit, l_credit, pairs)
     # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
     # as 'Muhammad', however unknown its spelling. Unmatched ones keep their own weight.
@@ -154,9 +134,39 @@ def _take(
         pairs.append(TokenPair(q_text, l_text, round(similarity, 3), q_span, l_span))
 
 
-def _joinable(single: str, first: str, second: str) -> bool:
-    """Cheap test before comparing: two tokens written together are about as long as the one token."""
-    return abs(len(single) - len(first) - len(second)) <= 2 and single[0] == first[0]
+def _compound_options(
+    singles: Sequence[str],
+    pairs: Sequence[str],
+    single_weights: Sequence[float],
+    pair_weights: Sequence[float],
+    *,
+    flipped: bool,
+) -> list[_Option]:
+    """Options pairing one token of `singles` with two adjacent tokens of `pairs` written together.
+
+    Lengths are compared first (cheaply) so that the similarity is computed only for plausible joins.
+    """
+    if len(pairs) < 2:
+        return []
+    lengths = {len(t) for t in singles}
+    out: list[_Option] = []
+    for a in range(len(pairs) - 1):
+        joined = pairs[a] + pairs[a + 1]
+        size = len(joined)
+        if not any(abs(size - n) <= 2 for n in lengths):
+            continue
+        for i, single in enumerate(singles):
+            if abs(size - len(single)) > 2 or single[0] != joined[0]:
+                continue
+            similarity = token_similarity(joined, single) if flipped else token_similarity(single, joined)
+            if similarity > 0.0:
+                weight = single_weights[i] + pair_weights[a] + pair_weights[a + 1]
+                out.append(
+                    (similarity, weight, (a, a + 1), (i,), joined, single)
+                    if flipped
+                    else (similarity, weight, (i,), (a, a + 1), single, joined)
+                )
+    return out
 
 
 # ---- secondary evidence ---------------------------------------------------------------------------------
