@@ -67,6 +67,7 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Activate even if the sanity guard objects.")]
 
 
 @contextmanager
@@ -115,9 +116,7 @@ def update(
             "--sample", help="Ingest the small sample lists shipped with Sanctionwatch (offline demo)."
         ),
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Activate even if the sanity guard objects.")
-    ] = False,
+    force: ForceOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -242,9 +241,7 @@ def _report_update(outcomes: list[SourceOutcome], as_json: bool, mirror: str | N
 def activate(
     source: Annotated[str, typer.Argument(help="Source name, e.g. ofac-sdn.")],
     version: Annotated[int, typer.Argument(help="Version number (see `sanctionwatch lists`).")],
-    force: Annotated[
-        bool, typer.Option("--force", help="Activate even if the sanity guard objects.")
-    ] = False,
+    force: ForceOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:

@@ -16,8 +16,6 @@ import csv
 import json
 import math
 import os
-import zipfile
-import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -25,7 +23,6 @@ from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
-from xml.etree.ElementTree import ParseError
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
@@ -36,7 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import validate
 from sanctionwatch.sources.base import SourceFormatError
-from sanctionwatch.sources.files import open_binary
+from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, open_binary
 
 FIELDS = ("id", "name", "schema", "birth_date", "country", "identifier")
 NEEDED = ("name", "identifier")  # at least one of these columns, or no row could ever be screened
@@ -291,23 +288,10 @@ def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] 
     return {str(k).strip().lower(): v for k, v in value.items()}
 
 
-# What openpyxl lets escape from a damaged workbook: broken zip, deflate stream or sheet XML.
-_CORRUPT_XLSX = (
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    KeyError,
-    OSError,
-    ValueError,
-    EOFError,
-    TypeError,
-)
-
-
 def _xlsx_records(path: Path) -> Iterator[Raw]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except _CORRUPT_XLSX as exc:
+    except CORRUPT_XLSX_ERRORS as exc:
         raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
     try:
         if not workbook.worksheets:
@@ -336,7 +320,7 @@ def _xlsx_rows(
                 continue
             row += 1
             yield row, _by_field(positions, cells)
-    except _CORRUPT_XLSX as exc:
+    except CORRUPT_XLSX_ERRORS as exc:
         raise SourceFormatError(path, f"damaged sheet after spreadsheet row {row_number}: {exc}") from exc
     finally:
         workbook.close()

@@ -7,11 +7,25 @@ import gzip
 import io
 import lzma
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
+from xml.etree.ElementTree import ParseError
 
 from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.progress import open_raw
+
+# What openpyxl lets escape from a damaged workbook: broken zip, deflate stream or sheet XML.
+CORRUPT_XLSX_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    TypeError,
+)
 
 _GZIP = b"\x1f\x8b"
 _BZIP2 = b"BZh"

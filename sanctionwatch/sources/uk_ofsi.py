@@ -17,13 +17,11 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 
@@ -44,7 +42,7 @@ from sanctionwatch.model import (
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix
-from sanctionwatch.sources.files import is_zip, text_stream
+from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, is_zip, text_stream
 from sanctionwatch.sources.script_codes import name_script
 
 _T = TypeVar("_T")
@@ -279,24 +277,11 @@ def _squash(column: str, value: str | None) -> str | None:
     return value or None
 
 
-# What openpyxl lets escape from a damaged workbook: broken zip, deflate stream or sheet XML.
-_CORRUPT_XLSX = (
-    zipfile.BadZipFile,
-    zlib.error,
-    ParseError,
-    KeyError,
-    OSError,
-    ValueError,
-    EOFError,
-    TypeError,
-)
-
-
 def _xlsx_records(path: Path) -> tuple[str, Iterator[list[str | None]]]:
     """Stream the first sheet (read-only mode: the 18,000-row list never sits in memory as cells)."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except _CORRUPT_XLSX as exc:
+    except CORRUPT_XLSX_ERRORS as exc:
         raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
     if not workbook.worksheets:
         workbook.close()
@@ -309,7 +294,7 @@ def _xlsx_records(path: Path) -> tuple[str, Iterator[list[str | None]]]:
         try:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # noqa: B007
                 yield [_cell_text(value) for value in values]
-        except _CORRUPT_XLSX as exc:
+        except CORRUPT_XLSX_ERRORS as exc:
             raise SourceFormatError(
                 path, f"{where}: corrupt workbook data after row {number}: {exc}", line=number + 1
             ) from exc
