@@ -34,7 +34,13 @@ def test_ocr_confusions_fold_to_one_shape() -> None:
 
 @pytest.mark.parametrize(
     ("query", "listed"),
-    [("pierre", "opera"), ("ines", "younous"), ("corpomedios", "co"), ("rangel", "daniel"), ("youmin", "min")],
+    [
+        ("pierre", "opera"),
+        ("ines", "younous"),
+        ("corpomedios", "co"),
+        ("rangel", "daniel"),
+        ("youmin", "min"),
+    ],
 )
 def test_different_words_are_not_similar(query: str, listed: str) -> None:
     assert token_similarity(query, listed) == 0.0
