@@ -16,6 +16,7 @@ Every step is recorded in the explanation an analyst reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,11 @@ from sanctionwatch.model import DateValue, Entity, Schema
 
 QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
 UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs more than a matched one
+#   (except a patronymic: see UNMATCHED_PATRONYMIC)
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
+UNMATCHED_PATRONYMIC = 1.0  # a query patronymic the list omits weighs like an omitted listed token
+# East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
+_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|inichna|ich)$")
 
 
 @dataclass(slots=True)
@@ -88,7 +93,11 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
         # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
         q_credit[0] = l_credit[0] = q_credit[0] ** 2
     q_total = (
-        sum(w * (1.0 if c else UNMATCHED_QUERY) for c, w in zip(q_credit, q_weights, strict=True)) or 1.0
+        sum(
+            w * (1.0 if c else _unmatched_factor(t))
+            for c, w, t in zip(q_credit, q_weights, query, strict=True)
+        )
+        or 1.0
     )
     l_total = sum(l_weights) or 1.0
     q_cov = sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / q_total
@@ -116,6 +125,11 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
         unmatched_query=[t for i, t in enumerate(query) if q_credit[i] == 0.0],
         unmatched_listed=[t for j, t in enumerate(listed) if l_credit[j] == 0.0],
     )
+
+
+def _unmatched_factor(token: str) -> float:
+    """How much an unmatched query token counts against the match, relative to a matched one."""
+    return UNMATCHED_PATRONYMIC if _PATRONYMIC.match(token) else UNMATCHED_QUERY
 
 
 def _take(

@@ -83,3 +83,12 @@ def test_a_typo_shares_a_lookup_key(word: str) -> None:
     if len(word) >= 5:
         typo = word[:2] + word[3:]  # one letter dropped
         assert set(lookup_keys(word)) & set(lookup_keys(typo))
+
+
+def test_unmatched_patronymic_counts_less_than_other_unmatched_words() -> None:
+    from sanctionwatch.matching.score import UNMATCHED_QUERY, _unmatched_factor
+
+    assert _unmatched_factor("vasilyevich") < UNMATCHED_QUERY
+    assert _unmatched_factor("petrovna") < UNMATCHED_QUERY
+    assert _unmatched_factor("ivanov") == UNMATCHED_QUERY
+    assert _unmatched_factor("rich") == UNMATCHED_QUERY
