@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rigour.text.phonetics import metaphone
 
-INITIAL = 0.62  # "B." for "Barakat": supports a match, never makes one
+INITIAL = 0.68  # "B." for "Barakat": supports a match, never makes one
 PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of it is left
 VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
 SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
