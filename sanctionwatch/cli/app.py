@@ -67,6 +67,9 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+ThresholdOption = Annotated[
+    float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Activate even if the sanity guard objects.")]
 
 
@@ -466,9 +469,7 @@ def screen(
     identifier: Annotated[
         str | None, typer.Option("--id", help="Identifier: passport, IMO, BIC, registration, wallet ...")
     ] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
-    ] = None,
+    threshold: ThresholdOption = None,
     limit: Annotated[int, typer.Option("--limit", help="Most hits to show.")] = 5,
     source: SourceFilter = None,
     program: ProgramFilter = None,
@@ -510,9 +511,7 @@ def screen_file_command(
         Path, typer.Argument(metavar="INPUT", help="CSV, JSONL, XLSX or Parquet of queries.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Results: .jsonl, .csv, .xlsx or .parquet.")],
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
-    ] = None,
+    threshold: ThresholdOption = None,
     limit: Annotated[int, typer.Option("--limit", help="Most hits per record.")] = 5,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: every core).")] = None,
     source: SourceFilter = None,

@@ -155,17 +155,15 @@ class MatchIndex:
         """
         form_ids: list[npt.NDArray[np.int32]] = []
         votes: list[float] = []
-        reachable = 0.0
-        for token in query_tokens:
-            similar = self.similar_tokens(token)
-            if not similar:
-                reachable += self.token_weight(token)
-            else:
-                reachable += max(similarity * self.weights[token_id] for token_id, similarity in similar)
         # A word split in two ('Es ail', 'Jong un') is also looked up whole.
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
-        for token in dict.fromkeys([*query_tokens, *joined]):
-            for token_id, similarity in self.similar_tokens(token):
+        similar = {token: self.similar_tokens(token) for token in [*query_tokens, *joined]}
+        reachable = sum(
+            max((s * self.weights[t] for t, s in similar[token]), default=0.0) or self.token_weight(token)
+            for token in query_tokens
+        )
+        for matches in similar.values():
+            for token_id, similarity in matches:
                 form_ids.append(self.postings[token_id])
                 votes.append(similarity * self.weights[token_id])
         if not form_ids:

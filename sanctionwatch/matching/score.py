@@ -193,6 +193,9 @@ class Evidence:
     detail: str
     factor: float  # score after = score * factor, or for 'raises': score + (1 - score) * factor
 
+    def to_json(self) -> dict[str, Any]:
+        return {"feature": self.feature, "effect": self.effect, "detail": self.detail, "factor": self.factor}
+
 
 def _year(value: str) -> int | None:
     return int(value[:4]) if len(value) >= 4 and value[:4].isdecimal() else None
@@ -289,9 +292,6 @@ def explain(
         ],
         "unmatched_query_tokens": name.unmatched_query,
         "unmatched_listed_tokens": name.unmatched_listed,
-        "evidence": [
-            {"feature": e.feature, "effect": e.effect, "detail": e.detail, "factor": e.factor}
-            for e in evidence
-        ],
+        "evidence": [e.to_json() for e in evidence],
         "score": round(final, 4),
     }

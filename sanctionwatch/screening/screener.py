@@ -169,7 +169,7 @@ class Screener:
             explanation: dict[str, Any] = (
                 dict(current.explanation) if current else {"matched_name": entity.caption, "evidence": []}
             )
-            explanation["evidence"] = [*explanation["evidence"], _as_dict(evidence)]
+            explanation["evidence"] = [*explanation["evidence"], evidence.to_json()]
             explanation["score"] = round(score, 4)
             best[position] = _Best(score, explanation, current.matched_name if current else entity.caption)
 
@@ -189,12 +189,3 @@ class Screener:
 
 def _same_id(a: str, b: str) -> bool:
     return identifier_key(a) == identifier_key(b)
-
-
-def _as_dict(evidence: Evidence) -> dict[str, object]:
-    return {
-        "feature": evidence.feature,
-        "effect": evidence.effect,
-        "detail": evidence.detail,
-        "factor": evidence.factor,
-    }
