@@ -13,7 +13,7 @@ from sanctionwatch.model import DateValue, Entity, Identifier, IdKind, LinkKind,
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.ofac_advanced_xml import FORMAT, parse
 
-SMALL = "sdn_advanced_small.xml"
+SMALL = "three_parties.xml"
 
 
 def _by_id(parsed: ParsedList) -> dict[str, Entity]:
