@@ -8,6 +8,7 @@ differences between romanizations: Muhammad / Mohammed / Mhmmd), and under a pho
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -18,6 +19,7 @@ PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of
 VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
 SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
 PHONETIC = 0.78  # same metaphone code ("Faiez" / "Fayez")
+ROMANIZED = 0.9  # one sound, two romanizations ('Zhalolov' / 'Jalolov', 'Luqa' / 'Louka')
 VISUAL = 0.9  # the same letters to the eye or a scanner ("KlM" / "KIM", "C0" / "CO")
 EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
 FLOOR = 0.66  # below this two tokens are simply different
@@ -51,6 +53,33 @@ def visual(token: str) -> str:
     return token.replace("rn", "m").replace("vv", "w").replace("cl", "d").translate(_VISUAL)
 
 
+# Letter groups that different romanization schemes write differently for one sound: Cyrillic ж as
+# 'zh' (BGN) or 'j' (French, Uzbek), х as 'kh' or 'h', Arabic ق as 'q' or 'k', ش as 'sh' or 'ch'
+# (French), ou/u, ee/i, y/i ('Aleksey' / 'Aleksei' / 'Aliaksei'), x/ks ('Alexander' / 'Aleksandr').
+_ROMANIZATION = (
+    ("dzh", "j"), ("tch", "ch"), ("sch", "sh"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("gh", "g"),
+    ("ph", "f"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    ("y", "i"),
+)  # fmt: skip
+_ENDING = re.compile(r"(?:ii|ei|ie)$")
+_FINAL_H = re.compile(r"(?<=[aeiou])h$")
+
+
+@lru_cache(maxsize=500_000)
+def romanized(token: str) -> str:
+    """One spelling for the romanizations of a sound: 'Zhalolov' / 'Jalolov', 'Luqa' / 'Louka',
+    'Sergey' / 'Sergei', 'Abdallah' / 'Abdalla'. Compared, never shown."""
+    previous, folded = "", token
+    while folded != previous:  # a fold can create another ('qh' -> 'kh' -> 'h'): fold to a fixed point
+        previous = folded
+        for written, sound_ in _ROMANIZATION:
+            if written in folded:
+                folded = folded.replace(written, sound_)
+        folded = _FINAL_H.sub("", _ENDING.sub("i", folded))
+        folded = "".join(ch for i, ch in enumerate(folded) if i == 0 or ch != folded[i - 1])
+    return folded
+
+
 _SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "y": "i", "w": "v"})
 
 
@@ -80,6 +109,12 @@ def lookup_keys(token: str) -> list[str]:
     skel = skeleton(token)
     if len(skel) >= 2:
         keys.append(f"#{skel}")
+    spelling = romanized(token)
+    if spelling != token and len(token) >= 3:
+        keys.append(f"~{spelling}")
+        folded_skel = skeleton(spelling)
+        if folded_skel != skel and len(folded_skel) >= 2:
+            keys.append(f"#{folded_skel}")
     code = phonetic(token)
     if len(code) >= 2:
         keys.append(f"^{code}")
@@ -132,9 +167,28 @@ def token_similarity(query: str, listed: str) -> float:
         best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
     elif ll >= 3 and lq > ll and query.startswith(listed):
         best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
+    if best < ROMANIZED and shorter >= 5:
+        best = max(best, _romanized_similarity(query, listed))
     if best < VOWELLESS:
         best = max(best, _loose(query, listed))
     return best if best >= FLOOR else 0.0
+
+
+def _romanized_similarity(query: str, listed: str) -> float:
+    """Similarity of the two spellings once romanization differences are folded away."""
+    rq, rl = romanized(query), romanized(listed)
+    if rq == query and rl == listed:
+        return 0.0
+    if rq == rl:
+        return ROMANIZED
+    # Folding already made the spellings closer: allow one edit fewer than between raw spellings.
+    allowed = _allowed_edits(min(len(rq), len(rl))) - 1
+    if allowed <= 0:
+        return 0.0
+    distance = OSA.distance(rq, rl, score_cutoff=allowed)
+    if distance > allowed:
+        return 0.0
+    return ROMANIZED * (1.0 - EDIT_COST * distance / (max(len(rq), len(rl)) + 1))
 
 
 def _vowels_dropped(a: str, b: str) -> bool:
@@ -151,9 +205,16 @@ def _vowels_dropped(a: str, b: str) -> bool:
     return position == len(short)
 
 
+def _same_romanized_skeleton(query: str, listed: str) -> bool:
+    """Consonants agree once romanizations are folded ('Alexander' / 'Alyaksandr'); only for long
+    skeletons, as 'y' then counts as a vowel and short Korean syllables would all look alike."""
+    folded = skeleton(romanized(query))
+    return len(folded) >= 5 and folded == skeleton(romanized(listed))
+
+
 def _loose(query: str, listed: str) -> float:
     skel = skeleton(query)
-    if len(skel) >= 2 and skel == skeleton(listed):
+    if len(skel) >= 2 and (skel == skeleton(listed) or _same_romanized_skeleton(query, listed)):
         if not _VOWELS.intersection(query) or not _VOWELS.intersection(listed):
             return VOWELLESS
         if len(skel) >= 3 and abs(len(query) - len(listed)) <= 3:

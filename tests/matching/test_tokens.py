@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.matching.tokens import lookup_keys, skeleton, token_similarity, visual
+from sanctionwatch.matching.tokens import lookup_keys, romanized, skeleton, token_similarity, visual
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,10 @@ from sanctionwatch.matching.tokens import lookup_keys, skeleton, token_similarit
         ("muhammad", "mohammed"),  # romanization
         ("electrlc", "electric"),  # OCR
         ("comp", "company"),  # truncation
+        ("zhalolov", "jalolov"),  # Cyrillic zh / French-Uzbek j
+        ("nazhmidin", "najmiddin"),
+        ("alexander", "alyaksandr"),  # x / ks, Belarusian ya
+        ("abdallah", "abdalla"),
     ],
 )
 def test_variants_of_one_word_are_similar(query: str, listed: str) -> None:
@@ -40,6 +44,8 @@ def test_ocr_confusions_fold_to_one_shape() -> None:
         ("corpomedios", "co"),
         ("rangel", "daniel"),
         ("youmin", "min"),
+        ("sonyong", "song"),  # Korean syllables: y is not a vowel to drop
+        ("yatsenyuk", "yatsenko"),
     ],
 )
 def test_different_words_are_not_similar(query: str, listed: str) -> None:
@@ -92,3 +98,14 @@ def test_unmatched_patronymic_counts_less_than_other_unmatched_words() -> None:
     assert _unmatched_factor("petrovna") < UNMATCHED_QUERY
     assert _unmatched_factor("ivanov") == UNMATCHED_QUERY
     assert _unmatched_factor("rich") == UNMATCHED_QUERY
+
+
+def test_romanizations_of_one_sound_fold_to_one_spelling() -> None:
+    assert romanized("sergey") == romanized("sergei")
+    assert romanized("louka") == romanized("luqa")
+    assert romanized("zhalolov") == romanized("jalolov")
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=20))
+def test_romanized_fold_is_idempotent(token: str) -> None:
+    assert romanized(romanized(token)) == romanized(token)
