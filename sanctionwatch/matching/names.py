@@ -21,19 +21,19 @@ from sanctionwatch.matching.translit import latin_variants
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
     """mr mrs ms miss mister dr prof sir madam mme mlle herr frau sheikh shaikh sayyid sayed haji hajji
-    hadji mullah maulana general gen colonel col major maj captain capt lieutenant lt admiral adm sgt
+    hadji mullah maulana seyyed seyed syed sayyed seyyid ayatollah hojatoleslam general gen colonel col major maj captain capt lieutenant lt admiral adm sgt
     eng engr ing dipl lic mv mt mts""".split()
 )
 # Connecting words that carry no identity on their own (kept, but weighed as noise).
 STOPWORDS = frozenset(
-    "of the and for de del der des du la le los las el y e et und van von da do dos das di".split()
+    "of the and for de del der des du la le los las el al ul y e et und van von da do dos das di".split()
 )
 # Canonical legal-form tokens produced by rigour's comparison form, plus common ones it leaves alone.
 LEGAL_FORMS = frozenset(
     """llc jsc ojsc cjsc pjsc ltd coltd plc inc corp co gmbh ag sa sarl srl spa bv nv oy ab as aps kg ohg
     ooo oao zao pao tov ip fzco fze fzc llp lp pte pty bhd sdn tbk pt cv sl sas sa de cv srlcv sapi sti
     company corporation limited incorporated group holding holdings trading enterprise enterprises
-    establishment est""".split()
+    establishment est private public joint stock""".split()
 )
 
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")

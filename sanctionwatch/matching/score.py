@@ -31,7 +31,7 @@ UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs mor
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
 UNMATCHED_PATRONYMIC = 1.0  # a query patronymic the list omits weighs like an omitted listed token
 # East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
-_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:ovich|evich|ovna|evna|ichna|inichna|ich)$")
+_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:[oea]v[iy]ch|[oe]vna|ivna|ichna|inichna|ich)$")
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import snowballstemmer
 from rapidfuzz.distance import OSA
 from rigour.text.phonetics import metaphone
 
@@ -19,6 +20,7 @@ PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of
 VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
 SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
 PHONETIC = 0.78  # same metaphone code ("Faiez" / "Fayez")
+STEM = 0.88  # one English word, two inflections ('Industries' / 'Industry', 'Chemicals' / 'Chemical')
 ROMANIZED = 0.9  # one sound, two romanizations ('Zhalolov' / 'Jalolov', 'Luqa' / 'Louka')
 VISUAL = 0.9  # the same letters to the eye or a scanner ("KlM" / "KIM", "C0" / "CO")
 EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
@@ -78,6 +80,15 @@ def romanized(token: str) -> str:
         folded = _FINAL_H.sub("", _ENDING.sub("i", folded))
         folded = "".join(ch for i, ch in enumerate(folded) if i == 0 or ch != folded[i - 1])
     return folded
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=500_000)
+def stem(token: str) -> str:
+    """The English stem, for the business words of company names ('services', 'trading')."""
+    return str(_ENGLISH.stemWord(token))
 
 
 _SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "y": "i", "w": "v"})
@@ -167,6 +178,8 @@ def token_similarity(query: str, listed: str) -> float:
         best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
     elif ll >= 3 and lq > ll and query.startswith(listed):
         best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
+    if best < STEM and shorter >= 5 and stem(query) == stem(listed):
+        best = STEM
     if best < ROMANIZED and shorter >= 5:
         best = max(best, _romanized_similarity(query, listed))
     if best < VOWELLESS:
