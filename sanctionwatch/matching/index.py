@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from sanctionwatch.matching.names import is_noise, name_forms
+from sanctionwatch.matching.names import is_noise, listed_forms
 from sanctionwatch.matching.tokens import lookup_keys, token_similarity
 from sanctionwatch.model import Entity, NameQuality, Schema
 
@@ -84,9 +84,9 @@ class MatchIndex:
             organization = entity.schema in ORGANIZATION_SCHEMAS
             for name in entity.names:
                 weak = name.quality == NameQuality.WEAK
-                for form in name_forms(name.full, organization=organization):
+                for form, derived in listed_forms(name.full, organization=organization):
                     form_id = len(index.forms)
-                    index.forms.append(IndexedName(position, name.full, form.tokens, weak))
+                    index.forms.append(IndexedName(position, name.full, form.tokens, weak or derived))
                     for token in set(form.tokens):
                         token_id = index.vocabulary.get(token)
                         if token_id is None:

@@ -17,6 +17,7 @@ from rigour.names.org_types import replace_org_types_compare
 
 from sanctionwatch.matching.normalize import clean
 from sanctionwatch.matching.translit import latin_variants
+from sanctionwatch.sources.countries import country_code
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
@@ -32,6 +33,7 @@ STOPWORDS = frozenset(
 LEGAL_FORMS = frozenset(
     """llc jsc ojsc cjsc pjsc ltd coltd plc inc corp co gmbh ag sa sarl srl spa bv nv oy ab as aps kg ohg
     ooo oao zao pao tov ip fzco fze fzc llp lp pte pty bhd sdn tbk pt cv sl sas sa de cv srlcv sapi sti
+    lda ltda sal saog
     company corporation limited incorporated group holding holdings trading enterprise enterprises
     establishment est private public joint stock""".split()
 )
@@ -75,7 +77,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for variant in latin_variants(text):
-        folded = replace_org_types_compare(variant) if organization else variant
+        folded = _canonical_legal_forms(variant) if organization else variant
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
         if not tokens:
             tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t)
@@ -84,6 +86,50 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
                 seen.add(candidate)
                 forms.append(NameForm(candidate, " ".join(candidate)))
     return tuple(forms)
+
+
+_IN = re.compile(r"(?i)(?<![^\W_])in(?![^\W_])")
+
+
+def _canonical_legal_forms(text: str) -> str:
+    """rigour's legal-form canon, except that it reads the preposition 'in' as 'Inc.' ('ISIS in the
+    Philippines'): the text is folded around each 'in'."""
+    return "in".join(replace_org_types_compare(part) for part in _IN.split(text))
+
+
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+NAME_MIN = 3  # a parenthesis shorter than this ('(A)') is not a name on its own
+
+
+def listed_forms(name: str, *, organization: bool = False) -> list[tuple[NameForm, bool]]:
+    """The forms under which a listed name is indexed, each flagged True when derived by us.
+
+    Beyond the name as written, an organization's name with a parenthesis is also indexed without
+    it and as the parenthesis alone ('NAFTIRAN INTERTRADE CO. (NICO) LIMITED' is also 'NICO').
+    Derived forms weigh as weak aliases. (Initials as acronym forms were tried and dropped: short
+    acronyms crowd real names out of the candidates for little gain.)
+    """
+    out: list[tuple[NameForm, bool]] = [(f, False) for f in name_forms(name, organization=organization)]
+    seen = {form.tokens for form, _ in out}
+    derived: list[str] = []
+    # Only for organizations: a person's parenthesis ('KIM (Jong Un)') is part of the name.
+    inner = [m.strip() for m in _PARENTHESIS.findall(name)] if organization else []
+    if inner:
+        derived.append(_PARENTHESIS.sub(" ", name))
+        derived.extend(part for part in inner if _names_on_its_own(part))
+    forms = [form for text in derived for form in name_forms(text, organization=organization)]
+    for form in forms:
+        if form.tokens not in seen:
+            seen.add(form.tokens)
+            out.append((form, True))
+    return out
+
+
+def _names_on_its_own(part: str) -> bool:
+    """'(NICO)' names the company; '(IRAN)', '(Private)' or '(L.L.C.)' do not."""
+    if len(part) < NAME_MIN or country_code(part) is not None:
+        return False
+    return any(not is_noise(t) for form in name_forms(part, organization=True) for t in form.tokens)
 
 
 def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:

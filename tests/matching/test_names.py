@@ -1,0 +1,55 @@
+"""Name structure: forms of a name as the matcher compares them, for queries and for listed names."""
+
+from __future__ import annotations
+
+from sanctionwatch.matching.names import is_noise, listed_forms, name_forms
+
+
+def texts(name: str, organization: bool = False) -> list[str]:
+    return [form.text for form in name_forms(name, organization=organization)]
+
+
+def test_legal_forms_become_one_canonical_token() -> None:
+    assert texts("Wings Private Joint Stock Company", organization=True) == texts(
+        "WINGS PRIVATE JSC", organization=True
+    )
+
+
+def test_the_preposition_in_is_not_read_as_incorporated() -> None:
+    assert texts("ISIS Branch in the Philippines", organization=True) == ["isis branch in the philippines"]
+
+
+def test_honorifics_and_vessel_prefixes_are_dropped() -> None:
+    assert texts("Seyyed Mahmoud ALAVI") == ["mahmoud alavi"]
+    assert texts("M/V ARGO") == ["argo"]
+
+
+def test_arabic_articles_and_business_words_are_noise() -> None:
+    assert is_noise("al") and is_noise("ul") and is_noise("private")
+    assert not is_noise("haq")
+
+
+def test_an_organization_parenthesis_is_also_a_name_of_its_own() -> None:
+    forms = {
+        f.text: derived
+        for f, derived in listed_forms("NAFTIRAN INTERTRADE CO. (NICO) LIMITED", organization=True)
+    }
+    assert forms == {
+        "naftiran intertrade co nico ltd": False,
+        "naftiran intertrade co ltd": True,
+        "nico": True,
+    }
+
+
+def test_countries_and_legal_forms_in_parentheses_are_not_names() -> None:
+    assert [f.text for f, _ in listed_forms("MAHAN AIR (IRAN)", organization=True)] == [
+        "mahan air iran",
+        "mahan air",
+    ]
+    assert "private" not in [
+        f.text for f, _ in listed_forms("X TRADING (PRIVATE) LIMITED", organization=True)
+    ]
+
+
+def test_a_person_parenthesis_stays_part_of_the_name() -> None:
+    assert [f.text for f, _ in listed_forms("KIM (Jong Un)")] == texts("KIM (Jong Un)")
