@@ -192,6 +192,7 @@ class Evidence:
     effect: str  # "raises" | "lowers" | "decides"
     detail: str
     factor: float  # score after = score * factor, or for 'raises': score + (1 - score) * factor
+    kind: str = ""  # the evidence kind the name model weighs (model.EVIDENCE_KINDS)
 
     def to_json(self) -> dict[str, Any]:
         return {"feature": self.feature, "effect": self.effect, "detail": self.detail, "factor": self.factor}
@@ -219,15 +220,25 @@ def birth_date_evidence(query: str | None, dates: Sequence[DateValue]) -> Eviden
             continue
         if len(query) >= 10 and len(listed.value) >= 10 and not listed.end:
             if query[:10] == listed.value[:10]:
-                return Evidence("birth_date", "raises", f"same birth date {listed.value}", 0.45)
+                return Evidence(
+                    "birth_date", "raises", f"same birth date {listed.value}", 0.45, "birth_date_same"
+                )
             continue  # same year, different day: neither confirms nor refutes much
-        best = Evidence("birth_date", "raises", f"birth year {year} fits {_show(listed)}", 0.25)
+        best = Evidence(
+            "birth_date", "raises", f"birth year {year} fits {_show(listed)}", 0.25, "birth_year_fits"
+        )
     if best is not None:
         return best
     shown = ", ".join(_show(d) for d in dates[:3])
     nearest = min(abs(year - (_year(d.value) or year)) for d in dates)
-    factor = 0.93 if nearest <= 2 else 0.72
-    return Evidence("birth_date", "lowers", f"born {query}, listed {shown}", factor)
+    near = nearest <= 2
+    return Evidence(
+        "birth_date",
+        "lowers",
+        f"born {query}, listed {shown}",
+        0.93 if near else 0.72,
+        "birth_date_near" if near else "birth_date_far",
+    )
 
 
 def _show(value: DateValue) -> str:
@@ -244,8 +255,12 @@ def country_evidence(query: str | None, entity: Entity) -> Evidence | None:
     if not known:
         return None
     if wanted in known:
-        return Evidence("country", "raises", f"country {wanted} is linked to the listed party", 0.12)
-    return Evidence("country", "lowers", f"country {wanted} not among {', '.join(sorted(known))}", 0.96)
+        return Evidence(
+            "country", "raises", f"country {wanted} is linked to the listed party", 0.12, "country_linked"
+        )
+    return Evidence(
+        "country", "lowers", f"country {wanted} not among {', '.join(sorted(known))}", 0.96, "country_other"
+    )
 
 
 def schema_evidence(query_schema: str | None, query_is_org: bool, entity: Entity) -> Evidence | None:
@@ -256,7 +271,9 @@ def schema_evidence(query_schema: str | None, query_is_org: bool, entity: Entity
         return None
     if kind == _kind(listed):
         return None
-    return Evidence("schema", "lowers", f"query is a {kind}, listed party a {_kind(listed)}", 0.7)
+    return Evidence(
+        "schema", "lowers", f"query is a {kind}, listed party a {_kind(listed)}", 0.7, "schema_other"
+    )
 
 
 def _kind(schema: str) -> str:
