@@ -191,11 +191,10 @@ class Evidence:
     feature: str
     effect: str  # "raises" | "lowers" | "decides"
     detail: str
-    factor: float  # score after = score * factor, or for 'raises': score + (1 - score) * factor
-    kind: str = ""  # the evidence kind the name model weighs (model.EVIDENCE_KINDS)
+    kind: str = ""  # the kind of evidence the name model weighs (model.EVIDENCE_KINDS)
 
     def to_json(self) -> dict[str, Any]:
-        return {"feature": self.feature, "effect": self.effect, "detail": self.detail, "factor": self.factor}
+        return {"feature": self.feature, "effect": self.effect, "detail": self.detail, "kind": self.kind}
 
 
 def _year(value: str) -> int | None:
@@ -220,13 +219,9 @@ def birth_date_evidence(query: str | None, dates: Sequence[DateValue]) -> Eviden
             continue
         if len(query) >= 10 and len(listed.value) >= 10 and not listed.end:
             if query[:10] == listed.value[:10]:
-                return Evidence(
-                    "birth_date", "raises", f"same birth date {listed.value}", 0.45, "birth_date_same"
-                )
+                return Evidence("birth_date", "raises", f"same birth date {listed.value}", "birth_date_same")
             continue  # same year, different day: neither confirms nor refutes much
-        best = Evidence(
-            "birth_date", "raises", f"birth year {year} fits {_show(listed)}", 0.25, "birth_year_fits"
-        )
+        best = Evidence("birth_date", "raises", f"birth year {year} fits {_show(listed)}", "birth_year_fits")
     if best is not None:
         return best
     shown = ", ".join(_show(d) for d in dates[:3])
@@ -236,7 +231,6 @@ def birth_date_evidence(query: str | None, dates: Sequence[DateValue]) -> Eviden
         "birth_date",
         "lowers",
         f"born {query}, listed {shown}",
-        0.93 if near else 0.72,
         "birth_date_near" if near else "birth_date_far",
     )
 
@@ -256,10 +250,10 @@ def country_evidence(query: str | None, entity: Entity) -> Evidence | None:
         return None
     if wanted in known:
         return Evidence(
-            "country", "raises", f"country {wanted} is linked to the listed party", 0.12, "country_linked"
+            "country", "raises", f"country {wanted} is linked to the listed party", "country_linked"
         )
     return Evidence(
-        "country", "lowers", f"country {wanted} not among {', '.join(sorted(known))}", 0.96, "country_other"
+        "country", "lowers", f"country {wanted} not among {', '.join(sorted(known))}", "country_other"
     )
 
 
@@ -271,9 +265,7 @@ def schema_evidence(query_schema: str | None, query_is_org: bool, entity: Entity
         return None
     if kind == _kind(listed):
         return None
-    return Evidence(
-        "schema", "lowers", f"query is a {kind}, listed party a {_kind(listed)}", 0.7, "schema_other"
-    )
+    return Evidence("schema", "lowers", f"query is a {kind}, listed party a {_kind(listed)}", "schema_other")
 
 
 def _kind(schema: str) -> str:
@@ -282,17 +274,6 @@ def _kind(schema: str) -> str:
     if schema == Schema.PERSON:
         return "person"
     return schema.lower()
-
-
-def apply(score: float, evidence: Sequence[Evidence]) -> float:
-    for item in evidence:
-        if item.effect == "raises":
-            score += (1.0 - score) * item.factor
-        elif item.effect == "lowers":
-            score *= item.factor
-        else:
-            score = max(score, item.factor)
-    return min(max(score, 0.0), 1.0)
 
 
 def explain(

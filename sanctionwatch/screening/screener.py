@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, MatchIndex, identifier_key
+import numpy as np
+
+from sanctionwatch.matching.features import PairInput, name_features
+from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, IndexedName, MatchIndex, identifier_key
+from sanctionwatch.matching.model import NameModel, default_model, sigmoid
 from sanctionwatch.matching.names import looks_like_organization, name_forms
 from sanctionwatch.matching.score import (
     WEAK_ALIAS,
     Evidence,
+    NameMatch,
     align,
-    apply,
     birth_date_evidence,
     country_evidence,
     explain,
@@ -31,7 +35,7 @@ from sanctionwatch.registry.terms import program_matches
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
 
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.5
 CANDIDATES = 30  # name forms scored in full per query form
 PREFILTER = 0.4  # name scores below this are not worth the secondary evidence
 ESTIMATE_FLOOR = 0.3  # forms whose votes cover less of the query than this are not aligned at all
@@ -39,6 +43,8 @@ ESTIMATE_MARGIN = 0.25
 MAX_FORMS = 6  # Latin spellings of a query name that are screened
 SPELLING_PENALTY = 0.03  # ... nor those this far behind the best-voted form
 MAX_NAME_LENGTH = 1000
+IDENTIFIER_SCORE = 0.99  # an exact identifier match alerts whatever the names say
+EXPLAINED_FEATURES = 5  # name-model features shown per hit, strongest first
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}
 
@@ -46,8 +52,9 @@ _SCHEMAS = {s.value.lower(): s.value for s in Schema}
 @dataclass(slots=True)
 class _Best:
     score: float
-    explanation: dict[str, Any]
+    pair: ScoredPair | None  # None: found by identifier alone
     matched_name: str
+    identifier: Evidence | None = None
 
 
 def validate(query: Query) -> Query:
@@ -87,10 +94,37 @@ def _real_date(year: str, month: str | None, day: str | None) -> bool:
     return True
 
 
+@dataclass(slots=True)
+class ScoredPair:
+    """One aligned (query form, listed name) pair with everything the name model weighs."""
+
+    entity: int  # position in the index
+    entity_id: str
+    indexed: IndexedName
+    match: NameMatch
+    evidence: list[Evidence]
+    features: list[float]
+    discount: float  # less likely spelling of the query, weak alias: multiplies the model's score
+
+    @property
+    def evidence_kinds(self) -> list[str]:
+        return [e.kind for e in self.evidence]
+
+
 class Screener:
-    def __init__(self, index: MatchIndex, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, index: MatchIndex, threshold: float = DEFAULT_THRESHOLD, model: NameModel | None = None
+    ) -> None:
         self.index = index
         self.threshold = threshold
+        self._model = model
+
+    @property
+    def model(self) -> NameModel:
+        """The name model (the one shipped with the package unless another was given)."""
+        if self._model is None:
+            self._model = default_model()
+        return self._model
 
     @classmethod
     def from_entities(cls, entities: Iterable[Entity]) -> Screener:
@@ -113,9 +147,29 @@ class Screener:
         clean = validate(query)
         cutoff = self.threshold if threshold is None else threshold
         best: dict[int, _Best] = {}
+        pairs = self._scored_pairs(clean)
+        if pairs:
+            logits = self.model.name_logits(np.array([pair.features for pair in pairs]))
+            for pair, logit in zip(pairs, logits, strict=True):
+                final = sigmoid(float(logit) + self.model.evidence_logit(pair.evidence_kinds)) * pair.discount
+                current = best.get(pair.entity)
+                if current is None or final > current.score:
+                    best[pair.entity] = _Best(final, pair, pair.indexed.text)
+        if clean.identifier:
+            self._identifier_hits(clean.identifier, best)
+        ranked = sorted(best.items(), key=lambda item: item[1].score, reverse=True)
+        return [self._hit(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+
+    def scored_pairs(self, query: Query) -> list[ScoredPair]:
+        """Every pair the screen of `query` weighs, before the model: what bench/train_scorer.py learns on."""
+        return self._scored_pairs(validate(query))
+
+    def _scored_pairs(self, clean: Query) -> list[ScoredPair]:
         organization = clean.schema in ORGANIZATION_SCHEMAS
         forms = name_forms(clean.name, organization=organization) if clean.name else ()
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
+        pairs: list[ScoredPair] = []
+        evidence_by_entity: dict[int, list[Evidence]] = {}
         for rank, form in enumerate(forms[:MAX_FORMS]):
             # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
             spelling = 1.0 - SPELLING_PENALTY * min(rank, 1)
@@ -124,6 +178,7 @@ class Screener:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
             floor = max(ESTIMATE_FLOOR, candidates[0].votes / query_weight - ESTIMATE_MARGIN) * query_weight
+            query_weights = [self.index.token_weight(t) for t in form.tokens]
             for candidate in candidates:
                 if candidate.votes < floor:
                     break
@@ -131,27 +186,64 @@ class Screener:
                 name = align(self.index, form.tokens, indexed.tokens)
                 if name.score < PREFILTER:
                     continue
-                entity = self.index.entities[indexed.entity]
-                evidence = [
-                    e
-                    for e in (
-                        schema_evidence(clean.schema, query_is_org, entity),
-                        birth_date_evidence(clean.birth_date, entity.birth_dates),
-                        country_evidence(clean.country, entity),
+                evidence = evidence_by_entity.get(indexed.entity)
+                if evidence is None:
+                    evidence = self._evidence(clean, query_is_org, self.index.entities[indexed.entity])
+                    evidence_by_entity[indexed.entity] = evidence
+                features = name_features(
+                    PairInput(
+                        query=form.tokens,
+                        listed=indexed.tokens,
+                        query_weights=query_weights,
+                        listed_weights=[self.index.token_weight(t) for t in indexed.tokens],
+                        listed_text=indexed.text,
+                        match=name,
+                        query_is_organization=query_is_org,
+                        vote_share=candidate.votes / query_weight,
+                        max_weight=self.index.max_weight,
                     )
-                    if e is not None
+                )
+                discount = spelling * (WEAK_ALIAS if indexed.weak else 1.0)
+                pairs.append(
+                    ScoredPair(
+                        indexed.entity,
+                        self.index.entities[indexed.entity].id,
+                        indexed,
+                        name,
+                        evidence,
+                        features,
+                        discount,
+                    )
+                )
+        return pairs
+
+    @staticmethod
+    def _evidence(clean: Query, query_is_org: bool, entity: Entity) -> list[Evidence]:
+        found = (
+            schema_evidence(clean.schema, query_is_org, entity),
+            birth_date_evidence(clean.birth_date, entity.birth_dates),
+            country_evidence(clean.country, entity),
+        )
+        return [e for e in found if e is not None]
+
+    def _explanation(self, found: _Best) -> dict[str, Any]:
+        """What an analyst reads: which names matched, word by word, and what moved the score."""
+        pair = found.pair
+        if pair is None:
+            return {"matched_name": found.matched_name, "evidence": [], "score": round(found.score, 4)}
+        explanation = explain(pair.indexed.text, pair.indexed.weak, pair.match, pair.evidence, found.score)
+        contributions = self.model.contributions(pair.features)
+        explanation["name_model"] = {
+            "strongest_features": {
+                name: round(value, 3)
+                for name, value in sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[
+                    :EXPLAINED_FEATURES
                 ]
-                base = name.score * spelling * (WEAK_ALIAS if indexed.weak else 1.0)
-                final = apply(base, evidence)
-                current = best.get(indexed.entity)
-                if current is None or final > current.score:
-                    best[indexed.entity] = _Best(
-                        final, explain(indexed.text, indexed.weak, name, evidence, final), indexed.text
-                    )
-        if clean.identifier:
-            self._identifier_hits(clean.identifier, best)
-        ranked = sorted(best.items(), key=lambda item: item[1].score, reverse=True)
-        return [self._hit(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+            },
+        }
+        for item in explanation["evidence"]:
+            item["weight"] = round(self.model.evidence.get(item.pop("kind", ""), 0.0), 3)
+        return explanation
 
     def _identifier_hits(self, identifier: str, best: dict[int, _Best]) -> None:
         """An exact identifier (passport, IMO, BIC, wallet) match is decisive whatever the name says."""
@@ -162,19 +254,19 @@ class Screener:
                 "identifier",
                 "decides",
                 f"{matched.label or matched.kind} {matched.value} matches exactly",
-                0.99,
             )
             current = best.get(position)
-            score = apply(current.score if current else 0.0, [evidence])
-            explanation: dict[str, Any] = (
-                dict(current.explanation) if current else {"matched_name": entity.caption, "evidence": []}
-            )
-            explanation["evidence"] = [*explanation["evidence"], evidence.to_json()]
-            explanation["score"] = round(score, 4)
-            best[position] = _Best(score, explanation, current.matched_name if current else entity.caption)
+            if current is None:
+                best[position] = _Best(IDENTIFIER_SCORE, None, entity.caption, evidence)
+            else:
+                current.score = max(current.score, IDENTIFIER_SCORE)
+                current.identifier = evidence
 
     def _hit(self, position: int, found: _Best) -> Hit:
         entity = self.index.entities[position]
+        explanation = self._explanation(found)
+        if found.identifier is not None:
+            explanation["evidence"].append(found.identifier.to_json())
         return Hit(
             entity_id=entity.id,
             score=found.score,
@@ -183,7 +275,7 @@ class Screener:
             caption=entity.caption,
             schema=entity.schema,
             programs=list(entity.programs),
-            explanation=found.explanation,
+            explanation=explanation,
         )
 
 

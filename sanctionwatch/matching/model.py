@@ -1,0 +1,119 @@
+"""The learned name scorer: a logistic regression over the pair features and the secondary evidence.
+
+Why learned: how much an unexplained middle name, a missing legal form or a loose spelling should
+cost depends on all the others at once, and hand-set penalties trade alias recall against near-miss
+alerts badly. A logistic regression on quadratic terms of the standardised name features (plus one
+linear weight per kind of evidence: same birth date, other country ...) keeps that interplay and
+stays transparent: every score is a sum of per-feature contributions an analyst can read.
+
+The coefficients live in `name_model.json` beside this module. `bench/train_scorer.py` fits them on
+the development benchmark (queries with known answers) and prints cross-validated figures; the
+model file records what it was trained on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sanctionwatch.matching.features import NAME_FEATURES
+
+MODEL_FILE = Path(__file__).with_name("name_model.json")
+# The kinds of secondary evidence the model weighs (score.Evidence.kind).
+EVIDENCE_KINDS = (
+    "birth_date_same",
+    "birth_year_fits",
+    "birth_date_near",  # a different year, at most two apart
+    "birth_date_far",
+    "country_linked",
+    "country_other",
+    "schema_other",  # a person against a company, or the reverse
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def quadratic_terms(standardised: FloatArray) -> FloatArray:
+    """Rows of [x_1 .. x_n, x_i * x_j for i <= j]: the terms the name weights apply to."""
+    n = standardised.shape[1]
+    upper_i, upper_j = np.triu_indices(n)
+    return np.hstack([standardised, standardised[:, upper_i] * standardised[:, upper_j]])
+
+
+@dataclass(frozen=True)
+class NameModel:
+    mean: FloatArray  # per name feature, for standardising
+    scale: FloatArray
+    weights: FloatArray  # per quadratic term
+    intercept: float
+    evidence: Mapping[str, float]  # logit added per kind of evidence
+    trained_on: str = ""
+
+    def name_logits(self, features: FloatArray) -> FloatArray:
+        """Logit of the name match for each row of NAME_FEATURES (evidence not included)."""
+        terms = quadratic_terms((features - self.mean) / self.scale)
+        return np.asarray(terms @ self.weights + self.intercept, dtype=np.float64)
+
+    def evidence_logit(self, kinds: Sequence[str]) -> float:
+        return sum(self.evidence.get(kind, 0.0) for kind in kinds)
+
+    def contributions(self, features: Sequence[float]) -> dict[str, float]:
+        """Each name feature's share of the logit: its linear term plus half of every product it is in."""
+        z = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
+        n = len(z)
+        shares = self.weights[:n] * z
+        upper_i, upper_j = np.triu_indices(n)
+        products = self.weights[n:] * z[upper_i] * z[upper_j]
+        np.add.at(shares, upper_i, products / 2)
+        np.add.at(shares, upper_j, products / 2)
+        return {name: float(value) for name, value in zip(NAME_FEATURES, shares, strict=True)}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(NAME_FEATURES),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(),
+            "intercept": self.intercept,
+            "evidence": dict(self.evidence),
+            "trained_on": self.trained_on,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NameModel:
+        if list(data["features"]) != list(NAME_FEATURES):
+            raise ValueError(
+                "name model was trained on other features; retrain it with bench/train_scorer.py"
+            )
+        return cls(
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            intercept=float(data["intercept"]),
+            evidence={str(k): float(v) for k, v in data["evidence"].items()},
+            trained_on=str(data.get("trained_on", "")),
+        )
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+@cache
+def default_model() -> NameModel:
+    """The model shipped with the package."""
+    return NameModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+
+
+def sigmoid(logit: float) -> float:
+    if logit >= 0:
+        return 1.0 / (1.0 + math.exp(-logit))
+    e = math.exp(logit)
+    return e / (1.0 + e)

@@ -1,0 +1,47 @@
+"""The learned name model: its file agrees with the features, its weights point the right way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctionwatch.matching.features import NAME_FEATURES
+from sanctionwatch.matching.model import NameModel, default_model, quadratic_terms, sigmoid
+
+
+def test_shipped_model_matches_the_feature_list() -> None:
+    model = default_model()
+    assert len(model.mean) == len(NAME_FEATURES)
+    assert len(model.weights) == quadratic_terms(np.zeros((1, len(NAME_FEATURES)))).shape[1]
+
+
+def test_evidence_weights_have_the_expected_signs() -> None:
+    weights = default_model().evidence
+    assert weights["birth_date_same"] > weights["birth_year_fits"] > 0
+    assert weights["birth_date_far"] < weights["birth_date_near"] <= 0.5
+    assert weights["birth_date_far"] < -1.0  # a namesake born years apart must fall below the threshold
+    assert weights["schema_other"] < 0
+    assert weights["country_linked"] > weights["country_other"]
+
+
+def test_a_rename_of_the_features_is_refused() -> None:
+    data = default_model().to_json()
+    data["features"] = [*data["features"][:-1], "renamed"]
+    with pytest.raises(ValueError, match="retrain"):
+        NameModel.from_json(data)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)))
+def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
+    model = default_model()
+    features = np.asarray(values) * model.scale + model.mean
+    logit = float(model.name_logits(features[None, :])[0])
+    assert sum(model.contributions(features).values()) + model.intercept == pytest.approx(logit, abs=1e-6)
+    assert 0.0 <= sigmoid(logit) <= 1.0
+
+
+def test_sigmoid_is_stable_at_the_extremes() -> None:
+    assert sigmoid(-1000) == 0.0 and sigmoid(1000) == 1.0 and sigmoid(0) == 0.5
