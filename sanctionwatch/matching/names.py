@@ -40,6 +40,8 @@ LEGAL_FORMS = frozenset(
 
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
 # "M/V ARGO", "M.V. Argo", "MT Ocean": ship prefixes, removed before folding splits them into letters.
+# 'J & M' is 'J and M'; 'I&S', 'AT&T' (no spaces) are letters of one word, joined later.
+_AMPERSAND = re.compile(r"\s+&\s+")
 _VESSEL_PREFIX = re.compile(r"^\s*(?:m\s*[/.]\s*[vt]\.?|m\.?s\.?|mv|mt)\s+", re.IGNORECASE)
 
 
@@ -71,7 +73,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
 
     Person names written "FAMILY, Given" keep their tokens; order does not matter to the scorer.
     """
-    text = _VESSEL_PREFIX.sub("", clean(name))
+    text = _AMPERSAND.sub(" and ", _VESSEL_PREFIX.sub("", clean(name)))
     if not text:
         return ()
     forms: list[NameForm] = []

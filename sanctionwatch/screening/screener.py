@@ -168,6 +168,8 @@ class Screener:
         organization = clean.schema in ORGANIZATION_SCHEMAS
         forms = name_forms(clean.name, organization=organization) if clean.name else ()
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
+        if query_is_org and not organization:  # a legal form says so: compare legal forms canonically
+            forms = name_forms(clean.name, organization=True)
         pairs: list[ScoredPair] = []
         evidence_by_entity: dict[int, list[Evidence]] = {}
         for rank, form in enumerate(forms[:MAX_FORMS]):
