@@ -51,8 +51,6 @@ class PairInput:
 
     query: Sequence[str]
     listed: Sequence[str]
-    query_weights: Sequence[float]  # the index's rarity weights, per token
-    listed_weights: Sequence[float]
     listed_text: str  # the listed name as written: 'FAMILY, Given' tells the family name
     match: NameMatch
     query_is_organization: bool
@@ -63,48 +61,53 @@ class PairInput:
 def name_features(pair: PairInput) -> list[float]:
     """The NAME_FEATURES of one pair, in order."""
     query, listed, match = pair.query, pair.listed, pair.match
-    q_credit = [0.0] * len(query)
-    l_credit = [0.0] * len(listed)
-    # A query word that found its partner weighs what the partner weighs (as in align).
-    q_weights = list(pair.query_weights)
-    for token_pair in match.pairs:
-        for i in token_pair.q_span:
-            q_credit[i] = token_pair.similarity
-        for j in token_pair.l_span:
-            l_credit[j] = token_pair.similarity
-        if token_pair.q_span and token_pair.l_span:
-            partner = sum(pair.listed_weights[j] for j in token_pair.l_span) / len(token_pair.q_span)
-            for i in token_pair.q_span:
-                q_weights[i] = partner
+    q_credit, l_credit = match.query_credit, match.listed_credit
+    q_weights, l_weights = match.query_weights, match.listed_weights
     scale = pair.max_weight or 1.0
-    matched_q = sum(c * w for c, w in zip(q_credit, q_weights, strict=True))
-    unmatched_q = [w for c, w in zip(q_credit, q_weights, strict=True) if not c]
-    matched_l = sum(c * w for c, w in zip(l_credit, pair.listed_weights, strict=True))
-    unmatched_l = sum(w for c, w in zip(l_credit, pair.listed_weights, strict=True) if not c)
-    similarities = [c for c in q_credit if c]
-    q_noise = [is_noise(t) for t in query]
-    l_noise = [is_noise(t) for t in listed]
+    matched_q = unmatched_q = heaviest_unmatched = heaviest_matched = 0.0
+    exact = unmatched_words = matched_words = 0
+    weakest = 1.0
+    for token, credit, weight in zip(query, q_credit, q_weights, strict=True):
+        noise = is_noise(token)
+        if credit:
+            matched_q += credit * weight
+            heaviest_matched = max(heaviest_matched, weight)
+            weakest = min(weakest, credit)
+            exact += credit == 1.0
+            matched_words += not noise
+        else:
+            unmatched_q += weight
+            heaviest_unmatched = max(heaviest_unmatched, weight)
+            unmatched_words += not noise
+    matched_l = unmatched_l = 0.0
+    listed_unmatched_words = 0
+    for token, credit, weight in zip(listed, l_credit, l_weights, strict=True):
+        if credit:
+            matched_l += credit * weight
+        else:
+            unmatched_l += weight
+            listed_unmatched_words += not is_noise(token)
     family = _family_size(pair.listed_text)
     query_text, listed_text = " ".join(query), " ".join(listed)
     return [
         match.score,
         matched_q / (sum(q_weights) or 1.0),
-        matched_l / (sum(pair.listed_weights) or 1.0),
+        matched_l / (sum(l_weights) or 1.0),
         matched_q / scale,
-        sum(unmatched_q) / scale,
+        unmatched_q / scale,
         unmatched_l / scale,
-        sum(1 for c in q_credit if c == 1.0) / len(query),
+        exact / len(query),
         1.0 if len(query) == 1 else 0.0,
-        min(similarities, default=0.0),
-        float(sum(1 for c, n in zip(q_credit, q_noise, strict=True) if not c and not n)),
-        float(sum(1 for c, n in zip(l_credit, l_noise, strict=True) if not c and not n)),
-        float(sum(1 for c, n in zip(q_credit, q_noise, strict=True) if c and not n)),
+        weakest if matched_q else 0.0,
+        float(unmatched_words),
+        float(listed_unmatched_words),
+        float(matched_words),
         1.0 if pair.query_is_organization else 0.0,
-        max(unmatched_q, default=0.0) / scale,
+        heaviest_unmatched / scale,
         pair.vote_share,
         fuzz.token_set_ratio(query_text, listed_text) / 100.0,
         JaroWinkler.normalized_similarity(" ".join(sorted(query)), " ".join(sorted(listed))),
-        max((w for c, w in zip(q_credit, q_weights, strict=True) if c), default=0.0) / scale,
+        heaviest_matched / scale,
         1.0 if family and all(l_credit[j] for j in range(min(family, len(listed)))) else 0.0,
         1.0 if family else 0.0,
         len(listed) / 5,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,11 +56,21 @@ class NameModel:
     intercept: float
     evidence: Mapping[str, float]  # logit added per kind of evidence
     trained_on: str = ""
+    _upper: FloatArray = field(init=False, repr=False, compare=False)
+    _linear: FloatArray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The quadratic weights as one upper-triangular matrix: z.W.z costs two products, not 250 columns.
+        n = len(self.mean)
+        upper = np.zeros((n, n))
+        upper[np.triu_indices(n)] = self.weights[n:]
+        object.__setattr__(self, "_upper", upper)
+        object.__setattr__(self, "_linear", self.weights[:n].copy())
 
     def name_logits(self, features: FloatArray) -> FloatArray:
         """Logit of the name match for each row of NAME_FEATURES (evidence not included)."""
-        terms = quadratic_terms((features - self.mean) / self.scale)
-        return np.asarray(terms @ self.weights + self.intercept, dtype=np.float64)
+        z = (features - self.mean) / self.scale
+        return np.asarray(((z @ self._upper + self._linear) * z).sum(axis=1) + self.intercept)
 
     def evidence_logit(self, kinds: Sequence[str]) -> float:
         return sum(self.evidence.get(kind, 0.0) for kind in kinds)

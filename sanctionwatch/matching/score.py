@@ -51,7 +51,12 @@ class NameMatch:
     pairs: list[TokenPair] = field(default_factory=list)
     unmatched_query: list[str] = field(default_factory=list)
     unmatched_listed: list[str] = field(default_factory=list)
-    features: tuple[float, ...] = ()
+    # Per token: the similarity of its partner (0: none) and its rarity weight, a query token
+    # weighing what its partner weighs. What the name model's features are computed from.
+    query_credit: list[float] = field(default_factory=list)
+    listed_credit: list[float] = field(default_factory=list)
+    query_weights: list[float] = field(default_factory=list)
+    listed_weights: list[float] = field(default_factory=list)
 
 
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
@@ -60,9 +65,8 @@ _Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
 def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> NameMatch:
     """Best one-to-one alignment of query and listed tokens (greedy on similarity, rare tokens first).
 
-    Single tokens are paired first; only tokens still unpaired are then tried against two adjacent
-    tokens of the other side written together ('Jongun' for 'Jong Un'), which keeps the common
-    case cheap.
+    Single tokens compete with pairs of two adjacent tokens written together on the other side
+    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first.
     """
     own_weights = [index.token_weight(t) for t in query]
     l_weights = [index.token_weight(t) for t in listed]
@@ -77,9 +81,12 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
         if (similarity := token_similarity(q, t)) > 0.0
     ]
     # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun', 'Pl aneta'): these
-    # compete with the single-token pairs, so a split word is not half-matched as an initial.
-    options.extend(_compound_options(query, listed, q_weights, l_weights, flipped=False))
-    options.extend(_compound_options(listed, query, l_weights, q_weights, flipped=True))
+    # compete with the single-token pairs, so a split word is not half-matched as an initial. Not
+    # needed when every token on both sides has its exact twin already (the common true match).
+    exact = [(o[2][0], o[3][0]) for o in options if o[0] == 1.0]
+    if len({i for i, _ in exact}) < len(query) or len({j for _, j in exact}) < len(listed):
+        options.extend(_compound_options(query, listed, q_weights, l_weights, flipped=False))
+        options.extend(_compound_options(listed, query, l_weights, q_weights, flipped=True))
     _take(options, q_credit, l_credit, pairs)
     # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
     # as 'Muhammad', however unknown its spelling. Unmatched ones keep their own weight.
@@ -102,28 +109,17 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
     l_total = sum(l_weights) or 1.0
     q_cov = sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / q_total
     l_cov = sum(c * w for c, w in zip(l_credit, l_weights, strict=True)) / l_total
-    scale = index.max_weight or 1.0
-    matched = [c for c in q_credit if c]
-    features = (
-        q_cov,
-        l_cov,
-        sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / scale,
-        sum(w for c, w in zip(q_credit, q_weights, strict=True) if not c) / scale,
-        sum(w for c, w in zip(l_credit, l_weights, strict=True) if not c) / scale,
-        sum(1 for c in q_credit if c == 1.0) / len(query),
-        1.0 if len(query) == 1 else 0.0,
-        min(matched) if matched else 0.0,
-        len(query) / 5,
-        len(listed) / 5,
-    )
     return NameMatch(
-        features=features,
         score=QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * l_cov,
         query_coverage=q_cov,
         listed_coverage=l_cov,
         pairs=pairs,
         unmatched_query=[t for i, t in enumerate(query) if q_credit[i] == 0.0],
         unmatched_listed=[t for j, t in enumerate(listed) if l_credit[j] == 0.0],
+        query_credit=q_credit,
+        listed_credit=l_credit,
+        query_weights=q_weights,
+        listed_weights=l_weights,
     )
 
 
@@ -158,19 +154,24 @@ def _compound_options(
 ) -> list[_Option]:
     """Options pairing one token of `singles` with two adjacent tokens of `pairs` written together.
 
-    Lengths are compared first (cheaply) so that the similarity is computed only for plausible joins.
+    A join and its single must start alike and be of similar length: both are checked (cheaply)
+    before any similarity is computed.
     """
     if len(pairs) < 2:
         return []
-    lengths = {len(t) for t in singles}
+    by_initial: dict[str, list[int]] = {}
+    for i, single in enumerate(singles):
+        by_initial.setdefault(single[0], []).append(i)
     out: list[_Option] = []
     for a in range(len(pairs) - 1):
+        starting_alike = by_initial.get(pairs[a][0])
+        if not starting_alike:
+            continue
         joined = pairs[a] + pairs[a + 1]
         size = len(joined)
-        if not any(abs(size - n) <= 2 for n in lengths):
-            continue
-        for i, single in enumerate(singles):
-            if abs(size - len(single)) > 2 or single[0] != joined[0]:
+        for i in starting_alike:
+            single = singles[i]
+            if abs(size - len(single)) > 2:
                 continue
             similarity = token_similarity(joined, single) if flipped else token_similarity(single, joined)
             if similarity > 0.0:

@@ -180,7 +180,6 @@ class Screener:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
             floor = max(ESTIMATE_FLOOR, candidates[0].votes / query_weight - ESTIMATE_MARGIN) * query_weight
-            query_weights = [self.index.token_weight(t) for t in form.tokens]
             for candidate in candidates:
                 if candidate.votes < floor:
                     break
@@ -196,8 +195,6 @@ class Screener:
                     PairInput(
                         query=form.tokens,
                         listed=indexed.tokens,
-                        query_weights=query_weights,
-                        listed_weights=[self.index.token_weight(t) for t in indexed.tokens],
                         listed_text=indexed.text,
                         match=name,
                         query_is_organization=query_is_org,
