@@ -17,7 +17,6 @@ from rigour.names.org_types import replace_org_types_compare
 
 from sanctionwatch.matching.normalize import clean
 from sanctionwatch.matching.translit import latin_variants
-from sanctionwatch.sources.countries import country_code
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
@@ -100,38 +99,26 @@ def _canonical_legal_forms(text: str) -> str:
 
 
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
-NAME_MIN = 3  # a parenthesis shorter than this ('(A)') is not a name on its own
 
 
 def listed_forms(name: str, *, organization: bool = False) -> list[tuple[NameForm, bool]]:
     """The forms under which a listed name is indexed, each flagged True when derived by us.
 
     Beyond the name as written, an organization's name with a parenthesis is also indexed without
-    it and as the parenthesis alone ('NAFTIRAN INTERTRADE CO. (NICO) LIMITED' is also 'NICO').
-    Derived forms weigh as weak aliases. (Initials as acronym forms were tried and dropped: short
-    acronyms crowd real names out of the candidates for little gain.)
+    it ('NAFTIRAN INTERTRADE CO. (NICO) LIMITED' is also 'NAFTIRAN INTERTRADE CO. LIMITED'); derived
+    forms weigh as weak aliases. (Tried and dropped: the parenthesis alone as a name, which needs a
+    country lookup per name to keep '(IRAN)' out and costs more index build time than it finds;
+    initials as acronym forms, which crowd real names out of the candidates for little gain.)
     """
     out: list[tuple[NameForm, bool]] = [(f, False) for f in name_forms(name, organization=organization)]
-    seen = {form.tokens for form, _ in out}
-    derived: list[str] = []
     # Only for organizations: a person's parenthesis ('KIM (Jong Un)') is part of the name.
-    inner = [m.strip() for m in _PARENTHESIS.findall(name)] if organization else []
-    if inner:
-        derived.append(_PARENTHESIS.sub(" ", name))
-        derived.extend(part for part in inner if _names_on_its_own(part))
-    forms = [form for text in derived for form in name_forms(text, organization=organization)]
-    for form in forms:
-        if form.tokens not in seen:
-            seen.add(form.tokens)
-            out.append((form, True))
+    if organization and "(" in name:
+        seen = {form.tokens for form, _ in out}
+        for form in name_forms(_PARENTHESIS.sub(" ", name), organization=True):
+            if form.tokens not in seen:
+                seen.add(form.tokens)
+                out.append((form, True))
     return out
-
-
-def _names_on_its_own(part: str) -> bool:
-    """'(NICO)' names the company; '(IRAN)', '(Private)' or '(L.L.C.)' do not."""
-    if len(part) < NAME_MIN or country_code(part) is not None:
-        return False
-    return any(not is_noise(t) for form in name_forms(part, organization=True) for t in form.tokens)
 
 
 def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:

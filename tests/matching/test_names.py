@@ -29,26 +29,12 @@ def test_arabic_articles_and_business_words_are_noise() -> None:
     assert not is_noise("haq")
 
 
-def test_an_organization_parenthesis_is_also_a_name_of_its_own() -> None:
-    forms = {
-        f.text: derived
-        for f, derived in listed_forms("NAFTIRAN INTERTRADE CO. (NICO) LIMITED", organization=True)
-    }
-    assert forms == {
+def test_an_organization_is_also_indexed_without_its_parenthesis() -> None:
+    forms = listed_forms("NAFTIRAN INTERTRADE CO. (NICO) LIMITED", organization=True)
+    assert {f.text: derived for f, derived in forms} == {
         "naftiran intertrade co nico ltd": False,
         "naftiran intertrade co ltd": True,
-        "nico": True,
     }
-
-
-def test_countries_and_legal_forms_in_parentheses_are_not_names() -> None:
-    assert [f.text for f, _ in listed_forms("MAHAN AIR (IRAN)", organization=True)] == [
-        "mahan air iran",
-        "mahan air",
-    ]
-    assert "private" not in [
-        f.text for f, _ in listed_forms("X TRADING (PRIVATE) LIMITED", organization=True)
-    ]
 
 
 def test_a_person_parenthesis_stays_part_of_the_name() -> None:
