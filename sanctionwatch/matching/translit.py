@@ -150,11 +150,85 @@ def _korean_name(family: Sequence[Syllable], given: Sequence[Syllable]) -> list[
     return _unique(variants)[:MAX_VARIANTS]
 
 
+# Words of Korean organization names, as the lists translate them ('단천상업은행' is listed as
+# 'TANCHON COMMERCIAL BANK', '조선대성은행' as 'KOREA DAESONG BANK'). The proper-name part between
+# them is romanized. Longest words first when segmenting.
+_ORGANIZATION_WORDS: dict[str, str] = {
+    entry.split(":")[0]: entry.split(":")[1]
+    for entry in """은행:bank|상업:commercial|신용:credit|무역:trading|회사:company|총회사:general corporation
+    |공사:corporation|상사:trading company|그룹:group|조선:korea|국제:international|합영:joint venture
+    |합작:joint venture|개발:development|발전:development|투자:investment|광업:mining|기술:technology
+    |통일:united|대외:foreign|외국:foreign|경제:economic|협력:cooperation|해운:shipping|선박:ship
+    |항공:airline|보험:insurance|금융:finance|중앙:central|국가:state|총국:general bureau|위원회:committee
+    |연구소:research institute|연구원:research institute|대학:university|공업:industry|산업:industry
+    |화학:chemical|수출입:export import|제철:steel|전자:electronics|석유:oil|해외:overseas|건설:construction
+    |통신:communications|련합:association|연합:association|지사:branch|은행지사:bank branch|기업소:enterprise
+    |종합:general|조합:association|물산:trading""".replace("\n", "")
+    .replace(" |", "|")
+    .split("|")
+}
+_LONGEST_WORD = max(map(len, _ORGANIZATION_WORDS))
+# A name ending in one of these is an organization's, not a person's.
+_ORGANIZATION_ENDINGS = (
+    "은행",
+    "회사",
+    "공사",
+    "상사",
+    "그룹",
+    "총국",
+    "위원회",
+    "연구소",
+    "연구원",
+    "대학",
+    "기업소",
+    "지사",
+)
+
+
 def _hangul_variants(words: Sequence[str]) -> list[str]:
     syllables = [syllable for word in words for syllable in map(_decompose, word) if syllable is not None]
     if not syllables:
         return [ascii_fold(" ".join(words))]
+    if words and words[-1].endswith(_ORGANIZATION_ENDINGS):
+        return _korean_organization(words)
     return _korean_name(*_split_family(syllables))
+
+
+def _korean_organization(words: Sequence[str]) -> list[str]:
+    """Known words translated, the proper names between them romanized as one word each (the DPRK
+    style first, then Revised Romanization)."""
+    segments: list[tuple[str, str]] = []  # (kind, text): ("word", "bank") or ("name", "단천")
+    for word in words:
+        at = 0
+        while at < len(word):
+            size = next(
+                (
+                    n
+                    for n in range(min(_LONGEST_WORD, len(word) - at), 1, -1)
+                    if word[at : at + n] in _ORGANIZATION_WORDS
+                ),
+                0,
+            )
+            if size:
+                segments.append(("word", _ORGANIZATION_WORDS[word[at : at + size]]))
+                at += size
+            else:
+                if segments and segments[-1][0] == "name" and at > 0:
+                    segments[-1] = ("name", segments[-1][1] + word[at])
+                else:
+                    segments.append(("name", word[at]))
+                at += 1
+    variants = []
+    for system in (_DPRK, _RR):
+        parts = []
+        for kind, text in segments:
+            if kind == "word":
+                parts.append(text)
+            else:
+                syllables = [s for s in map(_decompose, text) if s is not None]
+                parts.append("".join(system.part(syllables)) if syllables else ascii_fold(text))
+        variants.append(" ".join(parts))
+    return _unique(variants)
 
 
 # =============================================================================================

@@ -148,3 +148,20 @@ _LATIN = st.text(
 def test_latin_folded_is_its_own_single_variant(text: str) -> None:
     folded = ascii_fold(text)
     assert latin_variants(folded) == ([folded] if folded else [])
+
+
+@pytest.mark.parametrize(
+    ("hangul", "listed"),
+    [
+        ("단천상업은행", "tanchon commercial bank"),
+        ("조선대성은행", "korea taesong bank"),
+        ("대동신용은행", "daedong credit bank"),
+        ("조선통일발전은행", "korea united development bank"),
+    ],
+)
+def test_korean_organization_names_are_translated_word_by_word(hangul: str, listed: str) -> None:
+    assert listed in latin_variants(hangul)
+
+
+def test_korean_personal_names_are_not_translated() -> None:
+    assert latin_variants("조선희")[0] == "cho son hui"  # a person named Cho Son-hui, not 'Korea ...'
