@@ -2,12 +2,11 @@
 
 For a sample of the development benchmark's positives (index: OFAC sdn.csv 2024-05-03), compare
   (a) the indexed Screener (candidate retrieval, then scoring), with
-  (b) a brute-force scan: the same scoring applied to the 200 listed name forms closest to the query
-      by rapidfuzz token-set similarity over ALL forms of the index (a scan, no index), plus the
-      expected party's own forms.
-A true match is "findable" when the brute-force best name score of the expected party is at least
-the screener's default threshold; candidate recall is the share of findable matches the indexed
-Screener also returns at that threshold.
+  (b) brute force: the same scoring applied to every indexed form of the expected party, whether
+      retrieval proposes it or not.
+A true match is "findable" when the brute-force best score of the expected party (the Screener's own
+scoring of those forms, `Screener.best_score_among`) is at least the default threshold; candidate
+recall is the share of findable matches the indexed Screener also returns at that threshold.
 
 Usage: .venv/bin/python -m bench.candidate_recall [--sample 1500]
 """
@@ -21,11 +20,6 @@ import random
 import time
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
-from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS
-from sanctionwatch.matching.names import name_forms
-from sanctionwatch.matching.score import align
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.sources.catalog import parse_files
@@ -41,7 +35,9 @@ def main() -> None:
     [parsed] = parse_files([SHARED / "data" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv.gz"])
     screener = Screener.from_entities(parsed.entities)
     index = screener.index
-    texts = [" ".join(form.tokens) for form in index.forms]
+    forms_of: dict[int, list[int]] = {}
+    for i, form in enumerate(index.forms):
+        forms_of.setdefault(form.entity, []).append(i)
     position = {entity.id: i for i, entity in enumerate(index.entities)}
     with open(SHARED / "bench" / "dev" / "answers.jsonl", encoding="utf-8") as fh:
         answers = [json.loads(line) for line in fh]
@@ -63,14 +59,7 @@ def main() -> None:
         target = position.get(expected[row["id"]][0])
         if target is None:
             continue
-        forms = name_forms(row["name"], organization=(row["schema"] or "") in ORGANIZATION_SCHEMAS)
-        best = 0.0
-        for form in forms:
-            nearest = process.extract(form.text, texts, scorer=fuzz.token_set_ratio, limit=200)
-            scan = {i for _, _, i in nearest} | {i for i, f in enumerate(index.forms) if f.entity == target}
-            for i in scan:
-                if index.forms[i].entity == target:
-                    best = max(best, align(index, form.tokens, index.forms[i].tokens).score)
+        best = screener.best_score_among(query, forms_of[target])
         if best >= screener.threshold:
             findable += 1
             kept += expected[row["id"]][0] in found

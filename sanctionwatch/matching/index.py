@@ -147,14 +147,12 @@ class MatchIndex:
                 out.append((token_id, similarity))
         return out
 
-    def candidates(self, query_tokens: Sequence[str], limit: int) -> tuple[list[Candidate], float]:
-        """Name forms voted for by the query tokens, best first, and the most the votes could reach.
+    def _expansion(self, query_tokens: Sequence[str]) -> tuple[dict[str, list[tuple[int, float]]], float]:
+        """Each query token's similar vocabulary tokens, and the most the votes could reach.
 
         A query token's weight is that of the rarest vocabulary token it resembles (its own, if it
         resembles none): a misspelt common name must not count as a rare one.
         """
-        form_ids: list[npt.NDArray[np.int32]] = []
-        votes: list[float] = []
         # A word split in two ('Es ail', 'Jong un') is also looked up whole.
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
         similar = {token: self.similar_tokens(token) for token in [*query_tokens, *joined]}
@@ -162,6 +160,13 @@ class MatchIndex:
             max((s * self.weights[t] for t, s in similar[token]), default=0.0) or self.token_weight(token)
             for token in query_tokens
         )
+        return similar, reachable
+
+    def candidates(self, query_tokens: Sequence[str], limit: int) -> tuple[list[Candidate], float]:
+        """Name forms voted for by the query tokens, best first, and the most the votes could reach."""
+        similar, reachable = self._expansion(query_tokens)
+        form_ids: list[npt.NDArray[np.int32]] = []
+        votes: list[float] = []
         for matches in similar.values():
             for token_id, similarity in matches:
                 form_ids.append(self.postings[token_id])
@@ -175,6 +180,18 @@ class MatchIndex:
         top = np.argpartition(-totals, limit)[:limit] if len(unique) > limit else np.arange(len(unique))
         order = top[np.argsort(-totals[top])]
         return [Candidate(int(unique[i]), float(totals[i])) for i in order], reachable
+
+    def vote_share(self, query_tokens: Sequence[str], form_id: int) -> float:
+        """The share of the reachable votes that `candidates` would give this one form."""
+        similar, reachable = self._expansion(query_tokens)
+        present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
+        votes = sum(
+            similarity * self.weights[token_id]
+            for matches in similar.values()
+            for token_id, similarity in matches
+            if token_id in present
+        )
+        return votes / reachable if reachable else 0.0
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))

@@ -18,7 +18,7 @@ import numpy as np
 from sanctionwatch.matching.features import PairInput, name_features
 from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, IndexedName, MatchIndex, identifier_key
 from sanctionwatch.matching.model import NameModel, default_model, sigmoid
-from sanctionwatch.matching.names import looks_like_organization, name_forms
+from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
 from sanctionwatch.matching.score import (
     WEAK_ALIAS,
     Evidence,
@@ -148,13 +148,10 @@ class Screener:
         cutoff = self.threshold if threshold is None else threshold
         best: dict[int, _Best] = {}
         pairs = self._scored_pairs(clean)
-        if pairs:
-            logits = self.model.name_logits(np.array([pair.features for pair in pairs]))
-            for pair, logit in zip(pairs, logits, strict=True):
-                final = sigmoid(float(logit) + self.model.evidence_logit(pair.evidence_kinds)) * pair.discount
-                current = best.get(pair.entity)
-                if current is None or final > current.score:
-                    best[pair.entity] = _Best(final, pair, pair.indexed.text)
+        for pair, final in zip(pairs, self._final_scores(pairs), strict=True):
+            current = best.get(pair.entity)
+            if current is None or final > current.score:
+                best[pair.entity] = _Best(final, pair, pair.indexed.text)
         if clean.identifier:
             self._identifier_hits(clean.identifier, best)
         ranked = sorted(best.items(), key=lambda item: item[1].score, reverse=True)
@@ -164,17 +161,54 @@ class Screener:
         """Every pair the screen of `query` weighs, before the model: what bench/train_scorer.py learns on."""
         return self._scored_pairs(validate(query))
 
-    def _scored_pairs(self, clean: Query) -> list[ScoredPair]:
+    def best_score_among(self, query: Query, form_ids: Iterable[int]) -> float:
+        """The score the screen would give the best of these indexed forms, were they all retrieved.
+
+        For judging retrieval (bench/candidate_recall.py): the same scoring, without the index's choice.
+        """
+        clean = validate(query)
+        wanted = sorted(set(form_ids))
+        pairs = [
+            pair
+            for rank, form, query_is_org in self._query_forms(clean)
+            for form_id in wanted
+            if (
+                pair := self._pair(
+                    clean,
+                    form.tokens,
+                    rank,
+                    form_id,
+                    self.index.vote_share(form.tokens, form_id),
+                    query_is_org,
+                    {},
+                )
+            )
+            is not None
+        ]
+        return max(self._final_scores(pairs), default=0.0)
+
+    def _final_scores(self, pairs: Sequence[ScoredPair]) -> list[float]:
+        if not pairs:
+            return []
+        logits = self.model.name_logits(np.array([pair.features for pair in pairs]))
+        return [
+            sigmoid(float(logit) + self.model.evidence_logit(pair.evidence_kinds)) * pair.discount
+            for pair, logit in zip(pairs, logits, strict=True)
+        ]
+
+    def _query_forms(self, clean: Query) -> list[tuple[int, NameForm, bool]]:
+        """(rank, form, query is an organization) for the Latin forms of the query name screened."""
         organization = clean.schema in ORGANIZATION_SCHEMAS
         forms = name_forms(clean.name, organization=organization) if clean.name else ()
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
         if query_is_org and not organization:  # a legal form says so: compare legal forms canonically
             forms = name_forms(clean.name, organization=True)
+        return [(rank, form, query_is_org) for rank, form in enumerate(forms[:MAX_FORMS])]
+
+    def _scored_pairs(self, clean: Query) -> list[ScoredPair]:
         pairs: list[ScoredPair] = []
-        evidence_by_entity: dict[int, list[Evidence]] = {}
-        for rank, form in enumerate(forms[:MAX_FORMS]):
-            # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
-            spelling = 1.0 - SPELLING_PENALTY * min(rank, 1)
+        evidence_cache: dict[int, list[Evidence]] = {}
+        for rank, form, query_is_org in self._query_forms(clean):
             candidates, query_weight = self.index.candidates(form.tokens, CANDIDATES)
             if not candidates:
                 continue
@@ -183,38 +217,53 @@ class Screener:
             for candidate in candidates:
                 if candidate.votes < floor:
                     break
-                indexed = self.index.forms[candidate.form]
-                name = align(self.index, form.tokens, indexed.tokens)
-                if name.score < PREFILTER:
-                    continue
-                evidence = evidence_by_entity.get(indexed.entity)
-                if evidence is None:
-                    evidence = self._evidence(clean, query_is_org, self.index.entities[indexed.entity])
-                    evidence_by_entity[indexed.entity] = evidence
-                features = name_features(
-                    PairInput(
-                        query=form.tokens,
-                        listed=indexed.tokens,
-                        listed_text=indexed.text,
-                        match=name,
-                        query_is_organization=query_is_org,
-                        vote_share=candidate.votes / query_weight,
-                        max_weight=self.index.max_weight,
-                    )
+                pair = self._pair(
+                    clean,
+                    form.tokens,
+                    rank,
+                    candidate.form,
+                    candidate.votes / query_weight,
+                    query_is_org,
+                    evidence_cache,
                 )
-                discount = spelling * (WEAK_ALIAS if indexed.weak else 1.0)
-                pairs.append(
-                    ScoredPair(
-                        indexed.entity,
-                        self.index.entities[indexed.entity].id,
-                        indexed,
-                        name,
-                        evidence,
-                        features,
-                        discount,
-                    )
-                )
+                if pair is not None:
+                    pairs.append(pair)
         return pairs
+
+    def _pair(
+        self,
+        clean: Query,
+        tokens: tuple[str, ...],
+        rank: int,
+        form_id: int,
+        vote_share: float,
+        query_is_org: bool,
+        evidence_cache: dict[int, list[Evidence]],
+    ) -> ScoredPair | None:
+        """One query form against one indexed form; None when the names are too far apart to weigh."""
+        indexed = self.index.forms[form_id]
+        name = align(self.index, tokens, indexed.tokens)
+        if name.score < PREFILTER:
+            return None
+        evidence = evidence_cache.get(indexed.entity)
+        if evidence is None:
+            evidence = self._evidence(clean, query_is_org, self.index.entities[indexed.entity])
+            evidence_cache[indexed.entity] = evidence
+        features = name_features(
+            PairInput(
+                query=tokens,
+                listed=indexed.tokens,
+                listed_text=indexed.text,
+                match=name,
+                query_is_organization=query_is_org,
+                vote_share=vote_share,
+                max_weight=self.index.max_weight,
+            )
+        )
+        # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
+        discount = (1.0 - SPELLING_PENALTY * min(rank, 1)) * (WEAK_ALIAS if indexed.weak else 1.0)
+        entity = self.index.entities[indexed.entity]
+        return ScoredPair(indexed.entity, entity.id, indexed, name, evidence, features, discount)
 
     @staticmethod
     def _evidence(clean: Query, query_is_org: bool, entity: Entity) -> list[Evidence]:
