@@ -139,6 +139,21 @@ def command_line() -> str:
     return " ".join([shown, "-m", "bench.screening_speed", *map(shlex.quote, sys.argv[1:])])
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast this CPU is right now.
+
+    Shared machines vary several-fold from hour to hour; this row lets two runs be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for step in range(10_000_000):
+            total += step
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def percentile(sorted_values: Sequence[float], share: float) -> float:
     """Nearest-rank percentile of an ascending sequence."""
     rank = max(1, round(share * len(sorted_values) + 0.5 - 1e-9))
@@ -376,6 +391,7 @@ def main() -> None:
     rows: list[Row] = []
     run_started = time.perf_counter()
     load_start = os.getloadavg()[0]
+    reference_start = cpu_reference()
 
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
@@ -544,6 +560,13 @@ def main() -> None:
                 f"{time.perf_counter() - run_started:.0f} s",
                 note=f"1-min load average {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at end "
                 "(other work on the machine inflates wall-clock figures)",
+            )
+        )
+        rows.append(
+            Row(
+                "CPU reference: 10 M-step pure-Python loop, best of 3",
+                f"{reference_start:.2f} s at start, {cpu_reference():.2f} s at end",
+                note="shared machines vary from hour to hour: compare runs only at similar values",
             )
         )
 
