@@ -9,12 +9,14 @@ name forms, weighted by rarity. Only the best-voted forms go on to full scoring.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -70,53 +72,80 @@ class MatchIndex:
     vocabulary: dict[str, int] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # token id -> token
     weights: list[float] = field(default_factory=list)  # per vocabulary token
-    postings: list[npt.NDArray[np.int32]] = field(default_factory=list)  # per token: form ids
-    keys: dict[str, list[int]] = field(default_factory=dict)  # lookup key -> token ids
+    # Postings of every token in one array (CSR): the form ids of token t are
+    # posting_forms[posting_starts[t]:posting_starts[t + 1]], ascending. One array instead of one
+    # small array per token saves memory and build time and lets a query gather all its postings
+    # in a few vectorized steps.
+    posting_forms: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    posting_starts: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    weight_array: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # = weights
+    # Lookup key -> token id, or a list of them when several tokens share the key. Most of the
+    # ~850,000 keys belong to one token: a bare (shared) int instead of a one-element list saves ~40 MB.
+    keys: dict[str, int | list[int]] = field(default_factory=dict)
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
     max_weight: float = 1.0
     _similar: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
-        index = cls(entities=list(entities))
-        postings: list[list[int]] = []
-        for position, entity in enumerate(index.entities):
+        # The build allocates millions of small objects and frees almost none: the cyclic collector
+        # would only rescan them again and again (a third of the build time), so it waits.
+        with _collector_paused():
+            index = cls(entities=list(entities))
+            occurrences = index._add_forms()
+            index._finish(occurrences)
+        return index
+
+    def _add_forms(self) -> tuple[list[int], list[int]]:
+        """Index every listed form; returns the (token id, form id) of each distinct token in a form."""
+        token_ids: list[int] = []
+        form_ids: list[int] = []
+        vocabulary = self.vocabulary
+        for position, entity in enumerate(self.entities):
             organization = entity.schema in ORGANIZATION_SCHEMAS
             for name in entity.names:
                 weak = name.quality == NameQuality.WEAK
                 for form, derived in listed_forms(name.full, organization=organization):
-                    form_id = len(index.forms)
-                    index.forms.append(IndexedName(position, name.full, form.tokens, weak or derived))
+                    form_id = len(self.forms)
+                    self.forms.append(IndexedName(position, name.full, form.tokens, weak or derived))
                     for token in set(form.tokens):
-                        token_id = index.vocabulary.get(token)
-                        if token_id is None:
-                            token_id = len(postings)
-                            index.vocabulary[token] = token_id
-                            postings.append([])
-                        postings[token_id].append(form_id)
+                        token_ids.append(vocabulary.setdefault(token, len(vocabulary)))
+                        form_ids.append(form_id)
             for identifier in entity.identifiers:
                 key = identifier_key(identifier.value)
                 if len(key) >= 4:
-                    index.identifiers.setdefault(key, []).append(position)
-        index._finish(postings)
-        return index
+                    self.identifiers.setdefault(key, []).append(position)
+        return token_ids, form_ids
 
-    def _finish(self, postings: list[list[int]]) -> None:
+    def _finish(self, occurrences: tuple[list[int], list[int]]) -> None:
+        token_ids = np.asarray(occurrences[0], dtype=np.int32)
+        form_ids = np.asarray(occurrences[1], dtype=np.int32)
+        # A stable sort by token keeps each token's form ids in ascending order.
+        self.posting_forms = form_ids[np.argsort(token_ids, kind="stable")]
+        counts = np.bincount(token_ids, minlength=len(self.vocabulary))
+        self.posting_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         total = max(len(self.forms), 1)
-        self.postings = [np.asarray(p, dtype=np.int32) for p in postings]
-        self.weights = []
-        for token, token_id in self.vocabulary.items():
-            rarity = math.log(1.0 + total / len(postings[token_id]))
-            self.weights.append(rarity * information(token))
+        self.words = list(self.vocabulary)  # token ids are given in insertion order
+        self.weights = [
+            math.log(1.0 + total / int(count)) * information(token)
+            for token, count in zip(self.words, counts.tolist(), strict=True)
+        ]
+        self.weight_array = np.asarray(self.weights, dtype=np.float64)
         self.max_weight = max(self.weights, default=1.0)
-        self.words = [""] * len(self.vocabulary)
-        for token, token_id in self.vocabulary.items():
-            self.words[token_id] = token
-        keys: defaultdict[str, list[int]] = defaultdict(list)
-        for token, token_id in self.vocabulary.items():
+        keys = self.keys
+        for token_id, token in enumerate(self.words):
             for key in lookup_keys(token):
-                keys[key].append(token_id)
-        self.keys = dict(keys)
+                shared = keys.setdefault(key, token_id)
+                if shared is token_id:
+                    continue
+                if isinstance(shared, int):
+                    keys[key] = [shared, token_id]
+                else:
+                    shared.append(token_id)
+
+    def posting(self, token_id: int) -> npt.NDArray[np.int32]:
+        """The form ids a vocabulary token occurs in, ascending (a view, not a copy)."""
+        return self.posting_forms[self.posting_starts[token_id] : self.posting_starts[token_id + 1]]
 
     def token_weight(self, token: str) -> float:
         """Rarity weight of a token; an unknown token is as rare as the rarest known one."""
@@ -137,7 +166,11 @@ class MatchIndex:
     def _similar_uncached(self, token: str) -> list[tuple[int, float]]:
         found: set[int] = set()
         for key in lookup_keys(token):
-            found.update(self.keys.get(key, ()))
+            shared = self.keys.get(key)
+            if isinstance(shared, int):
+                found.add(shared)
+            elif shared is not None:
+                found.update(shared)
         if not found:
             return []
         out: list[tuple[int, float]] = []
@@ -165,21 +198,30 @@ class MatchIndex:
     def candidates(self, query_tokens: Sequence[str], limit: int) -> tuple[list[Candidate], float]:
         """Name forms voted for by the query tokens, best first, and the most the votes could reach."""
         similar, reachable = self._expansion(query_tokens)
-        form_ids: list[npt.NDArray[np.int32]] = []
-        votes: list[float] = []
-        for matches in similar.values():
-            for token_id, similarity in matches:
-                form_ids.append(self.postings[token_id])
-                votes.append(similarity * self.weights[token_id])
-        if not form_ids:
+        matched = [match for matches in similar.values() for match in matches]
+        if not matched:
             return [], reachable
-        ids = np.concatenate(form_ids)
-        weights = np.repeat(votes, [len(p) for p in form_ids])
-        unique, inverse = np.unique(ids, return_inverse=True)
-        totals = np.bincount(inverse, weights=weights)
-        top = np.argpartition(-totals, limit)[:limit] if len(unique) > limit else np.arange(len(unique))
+        token_ids = np.fromiter((t for t, _ in matched), dtype=np.int64, count=len(matched))
+        similarities = np.fromiter((s for _, s in matched), dtype=np.float64, count=len(matched))
+        form_ids, votes = self._gather(token_ids, similarities * self.weight_array[token_ids])
+        if len(form_ids) == 0:
+            return [], reachable
+        forms, totals = _vote_totals(form_ids, votes)
+        top = np.argpartition(-totals, limit)[:limit] if len(forms) > limit else np.arange(len(forms))
         order = top[np.argsort(-totals[top])]
-        return [Candidate(int(unique[i]), float(totals[i])) for i in order], reachable
+        return [Candidate(int(forms[i]), float(totals[i])) for i in order], reachable
+
+    def _gather(
+        self, token_ids: npt.NDArray[np.int64], votes: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        """The postings of the tokens, concatenated in their order, each form id with its token's vote."""
+        starts = self.posting_starts[token_ids]
+        lengths = self.posting_starts[token_ids + 1] - starts
+        ends = np.cumsum(lengths)
+        # Position k of the output reads posting_forms[starts[t] + (k - first output of t)].
+        shift = np.repeat(starts - (ends - lengths), lengths)
+        positions = np.arange(int(ends[-1]), dtype=np.int64) + shift
+        return self.posting_forms[positions], np.repeat(votes, lengths)
 
     def vote_share(self, query_tokens: Sequence[str], form_id: int) -> float:
         """The share of the reachable votes that `candidates` would give this one form."""
@@ -195,3 +237,33 @@ class MatchIndex:
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))
+
+
+DENSE_VOTES = 4096  # from this many postings on, summing into one slot per form beats sorting them
+
+
+def _vote_totals(
+    form_ids: npt.NDArray[np.int32], votes: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.float64]]:
+    """Distinct form ids (ascending) and the sum of their votes, added in input order either way.
+
+    Every vote is positive, so a form's total is non-zero exactly when it was voted for.
+    """
+    if len(form_ids) < DENSE_VOTES:
+        distinct, inverse = np.unique(form_ids, return_inverse=True)
+        return distinct, np.bincount(inverse, weights=votes).astype(np.float64, copy=False)
+    dense = np.bincount(form_ids, weights=votes).astype(np.float64, copy=False)
+    voted = np.flatnonzero(dense)
+    return voted, dense[voted]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector for the duration (restoring its state afterwards)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
