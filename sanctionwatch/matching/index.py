@@ -239,7 +239,7 @@ class MatchIndex:
         return list(self.identifiers.get(identifier_key(value), ()))
 
 
-DENSE_VOTES = 4096  # from this many postings on, summing into one slot per form beats sorting them
+DENSE_VOTES = 1024  # from this many postings on, summing into one slot per form beats sorting them
 
 
 def _vote_totals(
@@ -253,7 +253,7 @@ def _vote_totals(
         distinct, inverse = np.unique(form_ids, return_inverse=True)
         return distinct, np.bincount(inverse, weights=votes).astype(np.float64, copy=False)
     dense = np.bincount(form_ids, weights=votes).astype(np.float64, copy=False)
-    voted = np.flatnonzero(dense)
+    voted = (dense != 0).nonzero()[0]  # a boolean mask's nonzero is several times faster
     return voted, dense[voted]
 
 

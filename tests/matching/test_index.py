@@ -1,0 +1,57 @@
+"""The candidate index: one postings array (CSR), vote sums that do not depend on the summing path."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctionwatch.matching import index as index_module
+from sanctionwatch.matching.index import MatchIndex, _vote_totals
+from sanctionwatch.model import Entity, Name
+
+PARTIES = [
+    Entity("ofac-sdn", "1", "Person", names=[Name("KIM, Jong Un"), Name("KIM Jong-un")]),
+    Entity("ofac-sdn", "2", "Person", names=[Name("KIM, Yo Jong")]),
+    Entity("ofac-sdn", "3", "Person", names=[Name("RI, Man Gon")]),
+    Entity("ofac-sdn", "4", "Organization", names=[Name("KOREA KWANGSON BANKING CORP")]),
+]
+
+
+def test_postings_list_every_form_of_a_token_once_in_ascending_order() -> None:
+    index = MatchIndex.build(PARTIES)
+    for token, token_id in index.vocabulary.items():
+        expected = [f for f, form in enumerate(index.forms) if token in form.tokens]
+        assert index.posting(token_id).tolist() == expected
+    assert index.posting_starts[-1] == len(index.posting_forms)
+
+
+def test_every_lookup_key_of_a_token_leads_back_to_it() -> None:
+    index = MatchIndex.build(PARTIES)
+    kim = index.vocabulary["kim"]
+    assert kim in [token_id for token_id, _ in index.similar_tokens("kim")]
+    assert any(index.words[token_id] == "kim" for token_id, _ in index.similar_tokens("kimm"))
+
+
+def test_candidates_rank_the_forms_sharing_most_rare_tokens_first() -> None:
+    index = MatchIndex.build(PARTIES)
+    candidates, _ = index.candidates(("kim", "jong", "un"), 3)
+    best = index.forms[candidates[0].form]
+    assert index.entities[best.entity].id == "ofac-sdn:1"
+    assert [c.votes for c in candidates] == sorted((c.votes for c in candidates), reverse=True)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.floats(0.01, 5.0)), min_size=1, max_size=400))
+def test_sparse_and_dense_vote_sums_agree_bit_for_bit(votes: list[tuple[int, float]]) -> None:
+    form_ids = np.array([f for f, _ in votes], dtype=np.int32)
+    weights = np.array([w for _, w in votes])
+    sparse_forms, sparse_totals = _vote_totals(form_ids, weights)
+    original = index_module.DENSE_VOTES
+    index_module.DENSE_VOTES = 0  # force the dense path
+    try:
+        dense_forms, dense_totals = _vote_totals(form_ids, weights)
+    finally:
+        index_module.DENSE_VOTES = original
+    assert sparse_forms.tolist() == dense_forms.tolist() == sorted(set(form_ids.tolist()))
+    assert sparse_totals.tolist() == dense_totals.tolist()
