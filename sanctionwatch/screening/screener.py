@@ -155,7 +155,9 @@ class Screener:
         if clean.identifier:
             self._identifier_hits(clean.identifier, best)
         ranked = sorted(best.items(), key=lambda item: item[1].score, reverse=True)
-        return [self._hit(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+        # Explanations are the costliest part of a hit: only the ones returned get one.
+        shown = [(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+        return [self._hit(position, found) for position, found in shown]
 
     def scored_pairs(self, query: Query) -> list[ScoredPair]:
         """Every pair the screen of `query` weighs, before the model: what bench/train_scorer.py learns on."""
