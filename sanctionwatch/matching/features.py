@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
@@ -115,6 +116,7 @@ def name_features(pair: PairInput) -> list[float]:
     ]
 
 
+@lru_cache(maxsize=200_000)
 def _family_size(listed_text: str) -> int:
     """Tokens of the family name in a list's 'FAMILY, Given' writing; 0 when the name has no comma."""
     if "," not in listed_text:
