@@ -89,7 +89,7 @@ def name_features(pair: PairInput) -> list[float]:
             unmatched_l += weight
             listed_unmatched_words += not is_noise(token)
     family = _family_size(pair.listed_text)
-    query_text, listed_text = " ".join(query), " ".join(listed)
+    query_joined, listed_joined = " ".join(query), " ".join(listed)
     return [
         match.score,
         matched_q / (sum(q_weights) or 1.0),
@@ -106,7 +106,7 @@ def name_features(pair: PairInput) -> list[float]:
         1.0 if pair.query_is_organization else 0.0,
         heaviest_unmatched / scale,
         pair.vote_share,
-        fuzz.token_set_ratio(query_text, listed_text) / 100.0,
+        fuzz.token_set_ratio(query_joined, listed_joined) / 100.0,
         JaroWinkler.normalized_similarity(" ".join(sorted(query)), " ".join(sorted(listed))),
         heaviest_matched / scale,
         1.0 if family and all(l_credit[j] for j in range(min(family, len(listed)))) else 0.0,

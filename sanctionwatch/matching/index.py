@@ -228,17 +228,18 @@ class MatchIndex:
         positions = np.arange(int(ends[-1]), dtype=np.int64) + shift
         return self.posting_forms[positions], np.repeat(votes, lengths)
 
-    def vote_share(self, query_tokens: Sequence[str], form_id: int) -> float:
-        """The share of the reachable votes that `candidates` would give this one form."""
+    def vote_shares(self, query_tokens: Sequence[str], form_ids: Iterable[int]) -> dict[int, float]:
+        """The share of the reachable votes that `candidates` would give each of these forms."""
         similar, reachable = self._expansion(query_tokens)
-        present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
-        votes = sum(
-            similarity * self.weights[token_id]
-            for matches in similar.values()
-            for token_id, similarity in matches
-            if token_id in present
-        )
-        return votes / reachable if reachable else 0.0
+        votes: dict[int, float] = {}  # a vocabulary token like two query tokens votes twice, as in candidates
+        for matches in similar.values():
+            for token_id, similarity in matches:
+                votes[token_id] = votes.get(token_id, 0.0) + similarity * self.weights[token_id]
+        shares: dict[int, float] = {}
+        for form_id in form_ids:
+            present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
+            shares[form_id] = sum(votes.get(t, 0.0) for t in present) / reachable if reachable else 0.0
+        return shares
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))

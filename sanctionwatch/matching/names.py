@@ -21,8 +21,8 @@ from sanctionwatch.matching.translit import latin_variants
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
     """mr mrs ms miss mister dr prof sir madam mme mlle herr frau sheikh shaikh sayyid sayed haji hajji
-    hadji mullah maulana seyyed seyed syed sayyed seyyid ayatollah hojatoleslam general gen colonel col major maj captain capt lieutenant lt admiral adm sgt
-    eng engr ing dipl lic mv mt mts""".split()
+    hadji mullah maulana seyyed seyed syed sayyed seyyid ayatollah hojatoleslam general gen colonel col
+    major maj captain capt lieutenant lt admiral adm sgt eng engr ing dipl lic mv mt mts""".split()
 )
 # Connecting words that carry no identity on their own (kept, but weighed as noise).
 STOPWORDS = frozenset(
@@ -38,9 +38,9 @@ LEGAL_FORMS = frozenset(
 )
 
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
-# "M/V ARGO", "M.V. Argo", "MT Ocean": ship prefixes, removed before folding splits them into letters.
 # 'J & M' is 'J and M'; 'I&S', 'AT&T' (no spaces) are letters of one word, joined later.
 _AMPERSAND = re.compile(r"\s+&\s+")
+# "M/V ARGO", "M.V. Argo", "MT Ocean": ship prefixes, removed before folding splits them into letters.
 _VESSEL_PREFIX = re.compile(r"^\s*(?:m\s*[/.]\s*[vt]\.?|m\.?s\.?|mv|mt)\s+", re.IGNORECASE)
 
 

@@ -195,7 +195,7 @@ class Evidence:
     kind: str = ""  # the kind of evidence the name model weighs (model.EVIDENCE_KINDS)
 
     def to_json(self) -> dict[str, Any]:
-        return {"feature": self.feature, "effect": self.effect, "detail": self.detail, "kind": self.kind}
+        return {"feature": self.feature, "effect": self.effect, "detail": self.detail}
 
 
 def _year(value: str) -> int | None:

@@ -53,7 +53,6 @@ _SCHEMAS = {s.value.lower(): s.value for s in Schema}
 class _Best:
     score: float
     pair: ScoredPair | None  # None: found by identifier alone
-    matched_name: str
     identifier: Evidence | None = None
 
 
@@ -151,7 +150,7 @@ class Screener:
         for pair, final in zip(pairs, self._final_scores(pairs), strict=True):
             current = best.get(pair.entity)
             if current is None or final > current.score:
-                best[pair.entity] = _Best(final, pair, pair.indexed.text)
+                best[pair.entity] = _Best(final, pair)
         if clean.identifier:
             self._identifier_hits(clean.identifier, best)
         ranked = sorted(best.items(), key=lambda item: item[1].score, reverse=True)
@@ -170,23 +169,13 @@ class Screener:
         """
         clean = validate(query)
         wanted = sorted(set(form_ids))
-        pairs = [
-            pair
-            for rank, form, query_is_org in self._query_forms(clean)
-            for form_id in wanted
-            if (
-                pair := self._pair(
-                    clean,
-                    form.tokens,
-                    rank,
-                    form_id,
-                    self.index.vote_share(form.tokens, form_id),
-                    query_is_org,
-                    {},
-                )
-            )
-            is not None
-        ]
+        pairs: list[ScoredPair] = []
+        for rank, form, query_is_org in self._query_forms(clean):
+            shares = self.index.vote_shares(form.tokens, wanted)
+            for form_id in wanted:
+                pair = self._pair(clean, form.tokens, rank, form_id, shares[form_id], query_is_org, {})
+                if pair is not None:
+                    pairs.append(pair)
         return max(self._final_scores(pairs), default=0.0)
 
     def _final_scores(self, pairs: Sequence[ScoredPair]) -> list[float]:
@@ -276,23 +265,26 @@ class Screener:
         )
         return [e for e in found if e is not None]
 
-    def _explanation(self, found: _Best) -> dict[str, Any]:
+    def _explanation(self, found: _Best, caption: str) -> dict[str, Any]:
         """What an analyst reads: which names matched, word by word, and what moved the score."""
         pair = found.pair
         if pair is None:
-            return {"matched_name": found.matched_name, "evidence": [], "score": round(found.score, 4)}
-        explanation = explain(pair.indexed.text, pair.indexed.weak, pair.match, pair.evidence, found.score)
-        contributions = self.model.contributions(pair.features)
-        explanation["name_model"] = {
-            "strongest_features": {
-                name: round(value, 3)
-                for name, value in sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[
-                    :EXPLAINED_FEATURES
-                ]
-            },
-        }
-        for item in explanation["evidence"]:
-            item["weight"] = round(self.model.evidence.get(item.pop("kind", ""), 0.0), 3)
+            explanation: dict[str, Any] = {
+                "matched_name": caption,
+                "evidence": [],
+                "score": round(found.score, 4),
+            }
+        else:
+            explanation = explain(
+                pair.indexed.text, pair.indexed.weak, pair.match, pair.evidence, found.score
+            )
+            contributions = self.model.contributions(pair.features)
+            strongest = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[:EXPLAINED_FEATURES]
+            explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest}}
+            for item, evidence in zip(explanation["evidence"], pair.evidence, strict=True):
+                item["weight"] = round(self.model.evidence.get(evidence.kind, 0.0), 3)
+        if found.identifier is not None:
+            explanation["evidence"].append(found.identifier.to_json())
         return explanation
 
     def _identifier_hits(self, identifier: str, best: dict[int, _Best]) -> None:
@@ -307,25 +299,22 @@ class Screener:
             )
             current = best.get(position)
             if current is None:
-                best[position] = _Best(IDENTIFIER_SCORE, None, entity.caption, evidence)
+                best[position] = _Best(IDENTIFIER_SCORE, None, evidence)
             else:
                 current.score = max(current.score, IDENTIFIER_SCORE)
                 current.identifier = evidence
 
     def _hit(self, position: int, found: _Best) -> Hit:
         entity = self.index.entities[position]
-        explanation = self._explanation(found)
-        if found.identifier is not None:
-            explanation["evidence"].append(found.identifier.to_json())
         return Hit(
             entity_id=entity.id,
             score=found.score,
             source_ids=[entity.id],
-            matched_name=found.matched_name,
+            matched_name=found.pair.indexed.text if found.pair else entity.caption,
             caption=entity.caption,
             schema=entity.schema,
             programs=list(entity.programs),
-            explanation=explanation,
+            explanation=self._explanation(found, entity.caption),
         )
 
 
