@@ -10,14 +10,14 @@ screening on exactly the same definitions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
-from sanctionwatch.matching.names import is_noise, name_forms
+from sanctionwatch.matching.names import LEGAL_FORMS, is_noise, name_forms
 from sanctionwatch.matching.score import NameMatch
 
 NAME_FEATURES = (
@@ -43,6 +43,9 @@ NAME_FEATURES = (
     "listed_has_family",
     "listed_words",  # lengths, divided by 5
     "query_words",
+    "listed_elsewhere_unmatched",  # the rarest unexplained query word that is a word of another listed name
+    "syllabic_query",  # spelled by us from Hangul or Chinese: short common syllables, no typos
+    "legal_form_replaced",  # the listed legal form is unexplained and a query word stands unexplained
 )
 
 
@@ -55,8 +58,12 @@ class PairInput:
     listed_text: str  # the listed name as written: 'FAMILY, Given' tells the family name
     match: NameMatch
     query_is_organization: bool
+    syllabic_query: bool
     vote_share: float
     max_weight: float
+    # Words of the registry's names: an unexplained query word that is one of them points elsewhere
+    # ('MENYAILO Sergei AMHAZ': AMHAZ is another listed party's name), an unknown one may be a typo.
+    listed_words: Container[str] = frozenset()
 
 
 def name_features(pair: PairInput) -> list[float]:
@@ -65,7 +72,7 @@ def name_features(pair: PairInput) -> list[float]:
     q_credit, l_credit = match.query_credit, match.listed_credit
     q_weights, l_weights = match.query_weights, match.listed_weights
     scale = pair.max_weight or 1.0
-    matched_q = unmatched_q = heaviest_unmatched = heaviest_matched = 0.0
+    matched_q = unmatched_q = heaviest_unmatched = heaviest_matched = heaviest_elsewhere = 0.0
     exact = unmatched_words = matched_words = 0
     weakest = 1.0
     for token, credit, weight in zip(query, q_credit, q_weights, strict=True):
@@ -80,14 +87,18 @@ def name_features(pair: PairInput) -> list[float]:
             unmatched_q += weight
             heaviest_unmatched = max(heaviest_unmatched, weight)
             unmatched_words += not noise
+            if not noise and token in pair.listed_words:
+                heaviest_elsewhere = max(heaviest_elsewhere, weight)
     matched_l = unmatched_l = 0.0
     listed_unmatched_words = 0
+    legal_form_unmatched = False
     for token, credit, weight in zip(listed, l_credit, l_weights, strict=True):
         if credit:
             matched_l += credit * weight
         else:
             unmatched_l += weight
             listed_unmatched_words += not is_noise(token)
+            legal_form_unmatched = legal_form_unmatched or token in LEGAL_FORMS
     family = _family_size(pair.listed_text)
     query_joined, listed_joined = " ".join(query), " ".join(listed)
     return [
@@ -113,6 +124,9 @@ def name_features(pair: PairInput) -> list[float]:
         1.0 if family else 0.0,
         len(listed) / 5,
         len(query) / 5,
+        heaviest_elsewhere / scale,
+        1.0 if pair.syllabic_query else 0.0,
+        1.0 if legal_form_unmatched and not all(q_credit) else 0.0,
     ]
 
 

@@ -40,12 +40,25 @@ EVIDENCE_KINDS = (
 
 FloatArray = npt.NDArray[np.float64]
 
+# A listed name matched whole, word for word, is never scored below this by its name: a compliance
+# rule, not a statistic. (The benchmark's near misses include exact names of other companies,
+# 'MAPLES S.A.' for 'MAPLES SA', which would teach the model to doubt exact matches of long names.)
+# Evidence still moves the score: a birth date years apart takes a namesake below the threshold.
+EXACT_NAME_SCORE = 0.9
+_EXACT_NAME_LOGIT = math.log(EXACT_NAME_SCORE / (1.0 - EXACT_NAME_SCORE))
+_EXACT_FEATURES = [NAME_FEATURES.index(f) for f in ("query_coverage", "listed_coverage", "exact_share")]
+
 
 def quadratic_terms(standardised: FloatArray) -> FloatArray:
     """Rows of [x_1 .. x_n, x_i * x_j for i <= j]: the terms the name weights apply to."""
     n = standardised.shape[1]
     upper_i, upper_j = np.triu_indices(n)
     return np.hstack([standardised, standardised[:, upper_i] * standardised[:, upper_j]])
+
+
+def exact_names(features: FloatArray) -> npt.NDArray[np.bool_]:
+    """Per row of NAME_FEATURES: is it a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
+    return np.asarray((np.atleast_2d(features)[:, _EXACT_FEATURES] >= 1.0 - 1e-9).all(axis=1))
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,10 @@ class NameModel:
     weights: FloatArray  # per quadratic term
     intercept: float
     evidence: Mapping[str, float]  # logit added per kind of evidence
+    # The range of each feature in the training pairs. A pair outside it (a name of twelve words) is
+    # clipped to it: quadratic terms extrapolated beyond the data can say anything.
+    low: FloatArray
+    high: FloatArray
     trained_on: str = ""
     _upper: FloatArray = field(init=False, repr=False, compare=False)
     _linear: FloatArray = field(init=False, repr=False, compare=False)
@@ -69,15 +86,18 @@ class NameModel:
 
     def name_logits(self, features: FloatArray) -> FloatArray:
         """Logit of the name match for each row of NAME_FEATURES (evidence not included)."""
-        z = (features - self.mean) / self.scale
-        return np.asarray(((z @ self._upper + self._linear) * z).sum(axis=1) + self.intercept)
+        z = (np.clip(features, self.low, self.high) - self.mean) / self.scale
+        logits = ((z @ self._upper + self._linear) * z).sum(axis=1) + self.intercept
+        return np.asarray(np.where(exact_names(features), np.maximum(logits, _EXACT_NAME_LOGIT), logits))
 
     def evidence_logit(self, kinds: Sequence[str]) -> float:
         return sum(self.evidence.get(kind, 0.0) for kind in kinds)
 
     def contributions(self, features: Sequence[float]) -> dict[str, float]:
-        """Each name feature's share of the logit: its linear term plus half of every product it is in."""
-        z = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
+        """Each name feature's share of the logit: its linear term plus half of every product it is in.
+
+        (Before the floor for exact names: name_logits is the intercept plus these, or the floor.)"""
+        z = (np.clip(np.asarray(features, dtype=np.float64), self.low, self.high) - self.mean) / self.scale
         n = len(z)
         shares = self.weights[:n] * z
         upper_i, upper_j = np.triu_indices(n)
@@ -91,6 +111,8 @@ class NameModel:
             "features": list(NAME_FEATURES),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
+            "low": self.low.tolist(),
+            "high": self.high.tolist(),
             "weights": self.weights.tolist(),
             "intercept": self.intercept,
             "evidence": dict(self.evidence),
@@ -106,6 +128,8 @@ class NameModel:
         return cls(
             mean=np.asarray(data["mean"], dtype=np.float64),
             scale=np.asarray(data["scale"], dtype=np.float64),
+            low=np.asarray(data["low"], dtype=np.float64),
+            high=np.asarray(data["high"], dtype=np.float64),
             weights=np.asarray(data["weights"], dtype=np.float64),
             intercept=float(data["intercept"]),
             evidence={str(k): float(v) for k, v in data["evidence"].items()},

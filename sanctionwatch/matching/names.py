@@ -16,7 +16,7 @@ from functools import lru_cache
 from rigour.names.org_types import replace_org_types_compare
 
 from sanctionwatch.matching.normalize import clean
-from sanctionwatch.matching.translit import latin_variants
+from sanctionwatch.matching.translit import latin_variants, spelled_from_syllables
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
@@ -48,6 +48,7 @@ _VESSEL_PREFIX = re.compile(r"^\s*(?:m\s*[/.]\s*[vt]\.?|m\.?s\.?|mv|mt)\s+", re.
 class NameForm:
     tokens: tuple[str, ...]
     text: str  # the form as one string (tokens joined by a space)
+    syllabic: bool = False  # spelled by us from Hangul, Chinese or Japanese: no typos in it
 
 
 # Legal-form words written out, whose cut-off beginnings ('Lim', 'Corpor', 'Obshche') are still noise.
@@ -77,6 +78,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         return ()
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
+    syllabic = not text.isascii() and spelled_from_syllables(text)
     for variant in latin_variants(text):
         folded = _canonical_legal_forms(variant) if organization else variant
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
@@ -85,7 +87,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         for candidate in (tokens, _join_letter_runs(tokens)):
             if candidate and candidate not in seen:
                 seen.add(candidate)
-                forms.append(NameForm(candidate, " ".join(candidate)))
+                forms.append(NameForm(candidate, " ".join(candidate), syllabic))
     return tuple(forms)
 
 

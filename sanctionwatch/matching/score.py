@@ -17,17 +17,18 @@ Every step is recorded in the explanation an analyst reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, MatchIndex
-from sanctionwatch.matching.tokens import token_similarity
+from sanctionwatch.matching.tokens import syllable_similarity, token_similarity
 from sanctionwatch.model import DateValue, Entity, Schema
 
 QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
 UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs more than a matched one
 #   (except a patronymic: see UNMATCHED_PATRONYMIC)
+COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not merely sounding alike
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
 UNMATCHED_PATRONYMIC = 1.0  # a query patronymic the list omits weighs like an omitted listed token
 # East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
@@ -62,12 +63,17 @@ class NameMatch:
 _Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
 
 
-def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> NameMatch:
+def align(
+    index: MatchIndex, query: Sequence[str], listed: Sequence[str], *, syllabic: bool = False
+) -> NameMatch:
     """Best one-to-one alignment of query and listed tokens (greedy on similarity, rare tokens first).
 
     Single tokens compete with pairs of two adjacent tokens written together on the other side
-    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first.
+    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first. A `syllabic` query
+    (spelled by us from Hangul or Chinese characters) has no typos: its tokens match the same syllables
+    or nothing (tokens.syllable_similarity).
     """
+    similar = syllable_similarity if syllabic else token_similarity
     own_weights = [index.token_weight(t) for t in query]
     l_weights = [index.token_weight(t) for t in listed]
     q_weights = own_weights
@@ -78,15 +84,15 @@ def align(index: MatchIndex, query: Sequence[str], listed: Sequence[str]) -> Nam
         (similarity, q_weights[i] + l_weights[j], (i,), (j,), q, t)
         for i, q in enumerate(query)
         for j, t in enumerate(listed)
-        if (similarity := token_similarity(q, t)) > 0.0
+        if (similarity := similar(q, t)) > 0.0
     ]
     # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun', 'Pl aneta'): these
     # compete with the single-token pairs, so a split word is not half-matched as an initial. Not
     # needed when every token on both sides has its exact twin already (the common true match).
     exact = [(o[2][0], o[3][0]) for o in options if o[0] == 1.0]
     if len({i for i, _ in exact}) < len(query) or len({j for _, j in exact}) < len(listed):
-        options.extend(_compound_options(query, listed, q_weights, l_weights, flipped=False))
-        options.extend(_compound_options(listed, query, l_weights, q_weights, flipped=True))
+        options.extend(_compound_options(query, listed, q_weights, l_weights, similar, flipped=False))
+        options.extend(_compound_options(listed, query, l_weights, q_weights, similar, flipped=True))
     _take(options, q_credit, l_credit, pairs)
     # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
     # as 'Muhammad', however unknown its spelling. Unmatched ones keep their own weight.
@@ -149,13 +155,15 @@ def _compound_options(
     pairs: Sequence[str],
     single_weights: Sequence[float],
     pair_weights: Sequence[float],
+    similar: Callable[[str, str], float],
     *,
     flipped: bool,
 ) -> list[_Option]:
     """Options pairing one token of `singles` with two adjacent tokens of `pairs` written together.
 
     A join and its single must start alike and be of similar length: both are checked (cheaply)
-    before any similarity is computed.
+    before any similarity is computed. The looser token rules (same consonants, same sound) are too
+    loose for a join of two names: 'Duong' is not 'Deng Gao'.
     """
     if len(pairs) < 2:
         return []
@@ -173,8 +181,8 @@ def _compound_options(
             single = singles[i]
             if abs(size - len(single)) > 2:
                 continue
-            similarity = token_similarity(joined, single) if flipped else token_similarity(single, joined)
-            if similarity > 0.0:
+            similarity = similar(joined, single) if flipped else similar(single, joined)
+            if similarity >= COMPOUND_FLOOR:
                 weight = single_weights[i] + pair_weights[a] + pair_weights[a + 1]
                 out.append(
                     (similarity, weight, (a, a + 1), (i,), joined, single)

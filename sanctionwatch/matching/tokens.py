@@ -187,6 +187,33 @@ def token_similarity(query: str, listed: str) -> float:
     return best if best >= FLOOR else 0.0
 
 
+# Korean and Chinese schemes differ in how they write one syllable's initial: McCune-Reischauer and
+# Wade-Giles write unaspirated consonants voiceless (Kim, Taesong, Chong, Teng), Revised Romanization
+# and pinyin voiced (Gim, Daesong, Jeong, Deng); RR also writes ㅓ/ㅡ as 'eo'/'eu' where MR has o/u.
+_VOICED_INITIAL = str.maketrans({"g": "k", "d": "t", "b": "p", "j": "c"})
+
+
+@lru_cache(maxsize=200_000)
+def syllable_fold(token: str) -> str:
+    """One spelling for a Korean or Chinese syllable (or syllables written together) across schemes:
+    'Daeseong' / 'Taesong', 'Jo' / 'Cho', 'Gyeong' / 'Kyong'. Compared, never shown."""
+    previous, folded = "", token
+    while folded != previous:  # to a fixed point: 'eeo' -> 'eo' -> 'o'
+        previous = folded
+        folded = folded.replace("eo", "o").replace("eu", "u")
+        folded = "c" + folded[2:] if folded.startswith("ch") else folded
+        folded = folded[:1].translate(_VOICED_INITIAL) + folded[1:]
+    return folded
+
+
+def syllable_similarity(query: str, listed: str) -> float:
+    """Similarity for a query spelled by us from syllables (Hangul, Chinese): it has no typos, so
+    only the same syllables, in this or another romanization scheme, match."""
+    if query == listed:
+        return 1.0
+    return ROMANIZED if syllable_fold(query) == syllable_fold(listed) else 0.0
+
+
 def _romanized_similarity(query: str, listed: str) -> float:
     """Similarity of the two spellings once romanization differences are folded away."""
     rq, rl = romanized(query), romanized(listed)

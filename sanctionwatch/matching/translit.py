@@ -524,6 +524,21 @@ def _variants(text: str) -> tuple[str, ...]:
     return tuple(_combine(parts))
 
 
+# Scripts written syllable by syllable: their Latin spellings are generated here, one per scheme.
+SYLLABIC_SCRIPTS = frozenset({"Hang", "Hani", "Jpan"})
+
+
+def spelled_from_syllables(text: str) -> bool:
+    """Every word with letters is Hangul, Chinese or Japanese.
+
+    Then every Latin form of the name is generated syllable by syllable, so two forms that differ
+    by a letter differ by a syllable ('jia' / 'jiao', 'gang' / 'gong'): a different name, never a
+    typo. Romanization differences are covered by the forms themselves (MR, RR and DPRK spellings).
+    """
+    scripts = {script for script, _ in _groups(clean(text)) if script != "Zyyy"}
+    return bool(scripts) and scripts <= SYLLABIC_SCRIPTS
+
+
 def latin_variants(text: str) -> list[str]:
     """Plausible Latin spellings of a name, ASCII-folded, most likely first, at most MAX_VARIANTS.
 

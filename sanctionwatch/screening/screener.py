@@ -17,7 +17,7 @@ import numpy as np
 
 from sanctionwatch.matching.features import PairInput, name_features
 from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, IndexedName, MatchIndex, identifier_key
-from sanctionwatch.matching.model import NameModel, default_model, sigmoid
+from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, exact_names, sigmoid
 from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
 from sanctionwatch.matching.score import (
     WEAK_ALIAS,
@@ -35,7 +35,7 @@ from sanctionwatch.registry.terms import program_matches
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.2
 CANDIDATES = 30  # name forms scored in full per query form
 PREFILTER = 0.4  # name scores below this are not worth the secondary evidence
 ESTIMATE_FLOOR = 0.3  # forms whose votes cover less of the query than this are not aligned at all
@@ -173,7 +173,7 @@ class Screener:
         for rank, form, query_is_org in self._query_forms(clean):
             shares = self.index.vote_shares(form.tokens, wanted)
             for form_id in wanted:
-                pair = self._pair(clean, form.tokens, rank, form_id, shares[form_id], query_is_org, {})
+                pair = self._pair(clean, form, rank, form_id, shares[form_id], query_is_org, {})
                 if pair is not None:
                     pairs.append(pair)
         return max(self._final_scores(pairs), default=0.0)
@@ -210,7 +210,7 @@ class Screener:
                     break
                 pair = self._pair(
                     clean,
-                    form.tokens,
+                    form,
                     rank,
                     candidate.form,
                     candidate.votes / query_weight,
@@ -224,7 +224,7 @@ class Screener:
     def _pair(
         self,
         clean: Query,
-        tokens: tuple[str, ...],
+        form: NameForm,
         rank: int,
         form_id: int,
         vote_share: float,
@@ -233,7 +233,8 @@ class Screener:
     ) -> ScoredPair | None:
         """One query form against one indexed form; None when the names are too far apart to weigh."""
         indexed = self.index.forms[form_id]
-        name = align(self.index, tokens, indexed.tokens)
+        tokens = form.tokens
+        name = align(self.index, tokens, indexed.tokens, syllabic=form.syllabic)
         if name.score < PREFILTER:
             return None
         evidence = evidence_cache.get(indexed.entity)
@@ -247,8 +248,10 @@ class Screener:
                 listed_text=indexed.text,
                 match=name,
                 query_is_organization=query_is_org,
+                syllabic_query=form.syllabic,
                 vote_share=vote_share,
                 max_weight=self.index.max_weight,
+                listed_words=self.index.vocabulary,
             )
         )
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
@@ -281,6 +284,10 @@ class Screener:
             contributions = self.model.contributions(pair.features)
             strongest = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[:EXPLAINED_FEATURES]
             explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest}}
+            if exact_names(np.asarray(pair.features))[0]:
+                explanation["name_model"]["exact_name"] = (
+                    f"the whole listed name matched word for word: scored at least {EXACT_NAME_SCORE}"
+                )
             for item, evidence in zip(explanation["evidence"], pair.evidence, strict=True):
                 item["weight"] = round(self.model.evidence.get(evidence.kind, 0.0), 3)
         if found.identifier is not None:

@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.matching.features import NAME_FEATURES
-from sanctionwatch.matching.model import NameModel, default_model, quadratic_terms, sigmoid
+from sanctionwatch.matching.model import (
+    EXACT_NAME_SCORE,
+    NameModel,
+    default_model,
+    exact_names,
+    quadratic_terms,
+    sigmoid,
+)
 
 
 def test_shipped_model_matches_the_feature_list() -> None:
@@ -38,6 +45,7 @@ def test_a_rename_of_the_features_is_refused() -> None:
 def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
     model = default_model()
     features = np.asarray(values) * model.scale + model.mean
+    features[NAME_FEATURES.index("exact_share")] = 0.5  # not an exact name: no floor
     logit = float(model.name_logits(features[None, :])[0])
     assert sum(model.contributions(features).values()) + model.intercept == pytest.approx(logit, abs=1e-6)
     assert 0.0 <= sigmoid(logit) <= 1.0
@@ -45,3 +53,21 @@ def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
 
 def test_sigmoid_is_stable_at_the_extremes() -> None:
     assert sigmoid(-1000) == 0.0 and sigmoid(1000) == 1.0 and sigmoid(0) == 0.5
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)))
+def test_an_exact_name_never_scores_below_the_floor(values: list[float]) -> None:
+    model = default_model()
+    features = np.asarray(values) * model.scale + model.mean
+    for name in ("query_coverage", "listed_coverage", "exact_share"):
+        features[NAME_FEATURES.index(name)] = 1.0
+    assert exact_names(features)[0]
+    assert sigmoid(float(model.name_logits(features[None, :])[0])) >= EXACT_NAME_SCORE - 1e-9
+
+
+def test_features_outside_the_training_range_are_clipped() -> None:
+    model = default_model()
+    inside = model.high.copy()
+    beyond = inside + 100.0
+    assert model.name_logits(beyond[None, :])[0] == pytest.approx(model.name_logits(inside[None, :])[0])

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.matching.tokens import lookup_keys, romanized, skeleton, token_similarity, visual
+from sanctionwatch.matching.tokens import (
+    lookup_keys,
+    romanized,
+    skeleton,
+    syllable_fold,
+    syllable_similarity,
+    token_similarity,
+    visual,
+)
 
 
 @pytest.mark.parametrize(
@@ -109,3 +117,23 @@ def test_romanizations_of_one_sound_fold_to_one_spelling() -> None:
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=20))
 def test_romanized_fold_is_idempotent(token: str) -> None:
     assert romanized(romanized(token)) == romanized(token)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("taesong", "daesong"), ("daeseong", "daesong"), ("jo", "cho"), ("gyeong", "kyong"), ("deng", "teng")],
+)
+def test_one_syllable_in_two_romanization_schemes_matches(query: str, listed: str) -> None:
+    assert syllable_similarity(query, listed) > 0.85
+
+
+@pytest.mark.parametrize(("query", "listed"), [("jia", "jiao"), ("gang", "gong"), ("ming", "mingguo")])
+def test_other_syllables_do_not_match_however_close_the_letters(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) > 0.0  # a typo in a Latin name ...
+    assert syllable_similarity(query, listed) == 0.0  # ... but another syllable when spelled from Hangul/Han
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+def test_syllable_fold_is_idempotent_and_similarity_symmetric(token: str) -> None:
+    assert syllable_fold(syllable_fold(token)) == syllable_fold(token)
+    assert syllable_similarity(token, "kim") == syllable_similarity("kim", token)

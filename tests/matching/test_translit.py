@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctionwatch.matching.normalize import ascii_fold
-from sanctionwatch.matching.translit import MAX_VARIANTS, latin_variants
+from sanctionwatch.matching.translit import MAX_VARIANTS, latin_variants, spelled_from_syllables
 
 
 @pytest.mark.parametrize(
@@ -167,3 +167,12 @@ def test_korean_personal_names_are_not_translated() -> None:
     variants = latin_variants("조선희")  # a person named Cho Son-hui, not 'Korea ...'
     assert "cho son hui" in variants
     assert not any("korea" in v for v in variants)
+
+
+@pytest.mark.parametrize(
+    ("text", "syllabic"),
+    [("김정은", True), ("贾刚", True), ("斉藤 陽子", True), ("조선대성은행", True), ("Kim 정은", False),
+     ("Ким Чен Ын", False), ("Kim Jong Un", False), ("2024", False)],
+)  # fmt: skip
+def test_names_spelled_from_syllables_are_told_apart(text: str, syllabic: bool) -> None:
+    assert spelled_from_syllables(text) is syllabic

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctionwatch.matching.model import EXACT_NAME_SCORE
 from sanctionwatch.model import DateValue, Entity, Identifier, Name, NameQuality
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener, validate
@@ -36,6 +37,8 @@ PARTIES = [
     ),
     Entity("ofac-sdn", "19491", "Person", names=[Name("RI, Man Gon")], programs=["DPRK2"]),
     Entity("ofac-sdn", "30001", "Person", names=[Name("SMITH, John")], programs=["SDGT"]),
+    Entity("ofac-sdn", "30002", "Person", names=[Name("GONG, Jiao")], programs=["SDGT"]),
+    Entity("ofac-sdn", "12312", "Organization", names=[Name("KOREA DAESONG BANK")], programs=["DPRK"]),
 ]  # fmt: skip
 
 
@@ -67,6 +70,7 @@ def top(screener: Screener, query: Query) -> str | None:
         ("KALAYE ELECTRlC COMPANY", "ofac-sdn:10122"),  # OCR
         ("M/V Chong Chon Gang", "ofac-sdn:17069"),
         ("Foreign Trade Bank of the Democratic Peoples Republic of Korea", "ofac-sdn:15603"),
+        ("조선대성은행", "ofac-sdn:12312"),  # Korean words translated, 대성 in another scheme than the list's
     ],
 )
 def test_variants_of_listed_names_alert(screener: Screener, name: str, expected: str) -> None:
@@ -74,7 +78,9 @@ def test_variants_of_listed_names_alert(screener: Screener, name: str, expected:
 
 
 @pytest.mark.parametrize(
-    "name", ["Gail Smith", "BARAKAT COMPANY", "KALAYE Rosario", "Maria-Luise Winkler", "刘梅"]
+    "name",
+    # 贾刚 is Jia Gang: two other syllables than GONG Jiao's, though a letter away in Latin.
+    ["Gail Smith", "BARAKAT COMPANY", "KALAYE Rosario", "Maria-Luise Winkler", "刘梅", "贾刚"],
 )
 def test_other_parties_do_not_alert(screener: Screener, name: str) -> None:
     assert screener.screen(Query(name)) == []
@@ -99,6 +105,12 @@ def test_identifier_decides_whatever_the_name(screener: Screener) -> None:
     assert hit.entity_id == "ofac-sdn:17069"
     assert hit.explanation["evidence"][-1]["effect"] == "decides"
     assert top(screener, Query("Some Bank", identifier="FTBD KPPY")) == "ofac-sdn:15603"
+
+
+def test_an_exact_listed_name_scores_high_however_long(screener: Screener) -> None:
+    [hit, *_] = screener.screen(Query("FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"))
+    assert hit.score >= EXACT_NAME_SCORE - 1e-9
+    assert "exact_name" in hit.explanation["name_model"]
 
 
 def test_explanation_names_the_matched_tokens(screener: Screener) -> None:
