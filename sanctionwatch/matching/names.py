@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rigour.names.org_types import replace_org_types_compare
 
-from sanctionwatch.matching.normalize import clean
+from sanctionwatch.matching.normalize import NAME_CACHE, clean
 from sanctionwatch.matching.translit import latin_variants, spelled_from_syllables
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
@@ -67,7 +67,7 @@ def is_noise(token: str) -> bool:
     return len(token) >= 3 and any(word.startswith(token) for word in LEGAL_WORDS)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=NAME_CACHE)
 def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]:
     """Every Latin form of a name, with affixes dropped and, for organizations, legal forms canonical.
 

@@ -32,6 +32,7 @@ COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not m
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
 UNMATCHED_PATRONYMIC = 1.0  # a query patronymic the list omits weighs like an omitted listed token
 # East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
+_LONGEST_PATRONYMIC = 30
 _PATRONYMIC = re.compile(r"^[a-z]{3,}(?:[oea]v[iy]ch|[oe]vna|ivna|ichna|inichna|ich)$")
 
 
@@ -131,7 +132,9 @@ def align(
 
 def _unmatched_factor(token: str) -> float:
     """How much an unmatched query token counts against the match, relative to a matched one."""
-    return UNMATCHED_PATRONYMIC if _PATRONYMIC.match(token) else UNMATCHED_QUERY
+    # (The length guard keeps a 1,000-letter garbage token from costing a regex scan per pair.)
+    patronymic = len(token) <= _LONGEST_PATRONYMIC and _PATRONYMIC.match(token)
+    return UNMATCHED_PATRONYMIC if patronymic else UNMATCHED_QUERY
 
 
 def _take(

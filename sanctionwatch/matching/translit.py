@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import product
 
-from sanctionwatch.matching.normalize import ascii_fold, clean, script_of, transliterate
+from sanctionwatch.matching.normalize import NAME_CACHE, ascii_fold, clean, script_of, transliterate
 
 __all__ = ["MAX_VARIANTS", "latin_variants"]
 
@@ -515,7 +515,7 @@ def _groups(text: str) -> list[tuple[str, list[str]]]:
     return groups
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=NAME_CACHE)
 def _variants(text: str) -> tuple[str, ...]:
     if text.isascii():
         folded = ascii_fold(text)
