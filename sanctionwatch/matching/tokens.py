@@ -15,6 +15,8 @@ import snowballstemmer
 from rapidfuzz.distance import OSA
 from rigour.text.phonetics import metaphone
 
+from sanctionwatch.matching.translit import korean_syllable_spellings
+
 INITIAL = 0.68  # "B." for "Barakat": supports a match, never makes one
 PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of it is left
 VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
@@ -156,6 +158,8 @@ def token_similarity(query: str, listed: str) -> float:
         return 1.0
     if visual(query) == visual(listed):
         return VISUAL
+    if _korean_syllables(query, listed):
+        return ROMANIZED
     lq, ll = len(query), len(listed)
     shorter, longer = min(lq, ll), max(lq, ll)
     if shorter >= 2 and _vowels_dropped(query, listed):
@@ -189,19 +193,21 @@ def token_similarity(query: str, listed: str) -> float:
 
 # Korean and Chinese schemes differ in how they write one syllable's initial: McCune-Reischauer and
 # Wade-Giles write unaspirated consonants voiceless (Kim, Taesong, Chong, Teng), Revised Romanization
-# and pinyin voiced (Gim, Daesong, Jeong, Deng); RR also writes ㅓ/ㅡ as 'eo'/'eu' where MR has o/u.
+# and pinyin voiced (Gim, Daesong, Jeong, Deng); aspirated ones are 'ph'/'th'/'kh' in the DPRK's
+# style, "p'"/"t'" in MR (the apostrophe dropped); RR writes ㅓ/ㅡ as 'eo'/'eu' where MR has o/u.
 _VOICED_INITIAL = str.maketrans({"g": "k", "d": "t", "b": "p", "j": "c"})
+_ASPIRATED_INITIAL = ("ph", "th", "kh", "ch", "sh")
 
 
 @lru_cache(maxsize=200_000)
 def syllable_fold(token: str) -> str:
     """One spelling for a Korean or Chinese syllable (or syllables written together) across schemes:
-    'Daeseong' / 'Taesong', 'Jo' / 'Cho', 'Gyeong' / 'Kyong'. Compared, never shown."""
+    'Daeseong' / 'Taesong', 'Jo' / 'Cho', 'Gyeong' / 'Kyong', 'Thae' / 'Tae'. Compared, never shown."""
     previous, folded = "", token
     while folded != previous:  # to a fixed point: 'eeo' -> 'eo' -> 'o'
         previous = folded
         folded = folded.replace("eo", "o").replace("eu", "u")
-        folded = "c" + folded[2:] if folded.startswith("ch") else folded
+        folded = folded[0] + folded[2:] if folded.startswith(_ASPIRATED_INITIAL) else folded
         folded = folded[:1].translate(_VOICED_INITIAL) + folded[1:]
     return folded
 
@@ -212,6 +218,13 @@ def syllable_similarity(query: str, listed: str) -> float:
     if query == listed:
         return 1.0
     return ROMANIZED if syllable_fold(query) == syllable_fold(listed) else 0.0
+
+
+def _korean_syllables(query: str, listed: str) -> bool:
+    """Two Latin words that are one Korean syllable in two romanization schemes ('Cho' / 'Jo',
+    'Bom' / 'Pom'): only words that some scheme writes for a Hangul syllable qualify."""
+    spellings = korean_syllable_spellings()
+    return query in spellings and listed in spellings and syllable_fold(query) == syllable_fold(listed)
 
 
 def _romanized_similarity(query: str, listed: str) -> float:

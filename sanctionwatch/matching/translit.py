@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import product
 
 from sanctionwatch.matching.normalize import NAME_CACHE, ascii_fold, clean, script_of, transliterate
 
-__all__ = ["MAX_VARIANTS", "latin_variants"]
+__all__ = ["MAX_VARIANTS", "korean_syllable_spellings", "latin_variants", "spelled_from_syllables"]
 
 MAX_VARIANTS = 8
 
@@ -31,7 +31,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 # Korean: Hangul syllable -> (initial, medial, final) jamo indices -> romanization systems.
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
-_MEDIALS, _FINALS = 21, 28
+_INITIALS, _MEDIALS, _FINALS = 19, 21, 28
 
 Syllable = tuple[int, int, int]  # initial (0-18), medial (0-20), final (0 = none, 1-27)
 
@@ -101,6 +101,22 @@ class _System:
 _DPRK = _System(_DPRK_INITIALS, _MR_MEDIALS)
 _MR = _System(_MR_INITIALS, _MR_MEDIALS, mr_shi=True)
 _RR = _System(_RR_INITIALS, _RR_MEDIALS)
+
+
+@cache
+def korean_syllable_spellings() -> frozenset[str]:
+    """Every way the DPRK, McCune-Reischauer and Revised Romanization systems write one Hangul
+    syllable, plus the family names' popular spellings: what a Latin word must be to be read as a
+    Korean syllable ('chol', 'jong', 'kyong', 'park')."""
+    spellings = {
+        written
+        for syllable in product(range(_INITIALS), range(_MEDIALS), range(_FINALS))
+        for system in (_DPRK, _MR, _RR)
+        for written in system.part([syllable])
+    }
+    spellings.update(s for options in _FAMILY_SPELLINGS.values() for s in options if " " not in s)
+    return frozenset(spellings)
+
 
 # Family names -> spellings in common use beyond the systematic ones (South Korean passports,
 # press, the diaspora). Initial ㄹ is dropped in the South (리 -> 이 "Lee"), kept in the North.

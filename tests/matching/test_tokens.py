@@ -137,3 +137,15 @@ def test_other_syllables_do_not_match_however_close_the_letters(query: str, list
 def test_syllable_fold_is_idempotent_and_similarity_symmetric(token: str) -> None:
     assert syllable_fold(syllable_fold(token)) == syllable_fold(token)
     assert syllable_similarity(token, "kim") == syllable_similarity("kim", token)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"), [("cho", "jo"), ("jin", "chin"), ("bom", "pom"), ("thae", "tae"), ("pil", "phil")]
+)
+def test_latin_korean_syllables_match_across_schemes(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) == token_similarity(listed, query) > 0.85
+
+
+@pytest.mark.parametrize(("query", "listed"), [("john", "chon"), ("jose", "chose"), ("ho", "o")])
+def test_words_that_are_no_korean_syllable_keep_the_latin_rules(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) == 0.0
