@@ -37,6 +37,14 @@ LEGAL_FORMS = frozenset(
     establishment est private public joint stock""".split()
 )
 
+# One legal form or company word, two writings: rigour's canon keeps the Russian forms apart from the
+# English ones (AO / JSC, OOO / LLC) and leaves words and their abbreviations alone (Company / Co).
+# Abbreviations are written out, so that a cut-off word ('Comp', 'Corpor') still matches by prefix.
+ORGANIZATION_EQUIVALENTS = {
+    "ao": "jsc", "oao": "jsc", "pao": "pjsc", "zao": "cjsc", "ooo": "llc", "tov": "llc",
+    "co": "company", "corp": "corporation", "inc": "incorporated", "bros": "brothers",
+}  # fmt: skip
+
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
 # 'J & M' is 'J and M'; 'I&S', 'AT&T' (no spaces) are letters of one word, joined later.
 _AMPERSAND = re.compile(r"\s+&\s+")
@@ -84,6 +92,8 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
         if not tokens:
             tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t)
+        if organization:
+            tokens = tuple(ORGANIZATION_EQUIVALENTS.get(t, t) for t in tokens)
         for candidate in (tokens, _join_letter_runs(tokens)):
             if candidate and candidate not in seen:
                 seen.add(candidate)

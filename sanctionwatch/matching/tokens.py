@@ -62,10 +62,11 @@ def visual(token: str) -> str:
 # (French), ou/u, ee/i, y/i ('Aleksey' / 'Aleksei' / 'Aliaksei'), x/ks ('Alexander' / 'Aleksandr').
 _ROMANIZATION = (
     ("dzh", "j"), ("tch", "ch"), ("sch", "sh"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("gh", "g"),
-    ("ph", "f"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    ("ph", "f"), ("ck", "k"), ("dz", "d"), ("x", "ks"), ("q", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
     ("y", "i"),
 )  # fmt: skip
 _ENDING = re.compile(r"(?:ii|ei|ie)$")
+_IYA_ENDING = re.compile(r"iia$")  # 'Mariya' / 'Maria', 'Lidiya' / 'Lidia' (after y -> i)
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
 
 
@@ -79,7 +80,7 @@ def romanized(token: str) -> str:
         for written, sound_ in _ROMANIZATION:
             if written in folded:
                 folded = folded.replace(written, sound_)
-        folded = _FINAL_H.sub("", _ENDING.sub("i", folded))
+        folded = _FINAL_H.sub("", _ENDING.sub("i", _IYA_ENDING.sub("ia", folded)))
         folded = "".join(ch for i, ch in enumerate(folded) if i == 0 or ch != folded[i - 1])
     return folded
 
@@ -206,7 +207,7 @@ def syllable_fold(token: str) -> str:
     previous, folded = "", token
     while folded != previous:  # to a fixed point: 'eeo' -> 'eo' -> 'o'
         previous = folded
-        folded = folded.replace("eo", "o").replace("eu", "u")
+        folded = folded.replace("eo", "o").replace("eu", "u").replace("oo", "u")
         folded = folded[0] + folded[2:] if folded.startswith(_ASPIRATED_INITIAL) else folded
         folded = folded[:1].translate(_VOICED_INITIAL) + folded[1:]
     return folded

@@ -115,6 +115,8 @@ def korean_syllable_spellings() -> frozenset[str]:
         for written in system.part([syllable])
     }
     spellings.update(s for options in _FAMILY_SPELLINGS.values() for s in options if " " not in s)
+    # South Korean passports write ㅜ as 'oo' ('Hoon', 'Joon', 'Soo'), beside RR's 'u'.
+    spellings.update(s.replace("u", "oo", 1) for s in list(spellings) if s.count("u") == 1)
     return frozenset(spellings)
 
 

@@ -33,6 +33,9 @@ from sanctionwatch.matching.tokens import (
         ("nazhmidin", "najmiddin"),
         ("alexander", "alyaksandr"),  # x / ks, Belarusian ya
         ("abdallah", "abdalla"),
+        ("lidziya", "lydia"),  # Belarusian dz, -iya / -ia
+        ("mariya", "maria"),
+        ("hoon", "hun"),  # South Korean passports' oo
     ],
 )
 def test_variants_of_one_word_are_similar(query: str, listed: str) -> None:
