@@ -46,6 +46,7 @@ NAME_FEATURES = (
     "listed_elsewhere_unmatched",  # the rarest unexplained query word that is a word of another listed name
     "syllabic_query",  # spelled by us from Hangul or Chinese: short common syllables, no typos
     "legal_form_replaced",  # the listed legal form is unexplained and a query word stands unexplained
+    "residual_similarity",  # how alike the closest unexplained query and listed words still are
 )
 
 
@@ -127,7 +128,19 @@ def name_features(pair: PairInput) -> list[float]:
         heaviest_elsewhere / scale,
         1.0 if pair.syllabic_query else 0.0,
         1.0 if legal_form_unmatched and not all(q_credit) else 0.0,
+        _residual_similarity(match),
     ]
+
+
+def _residual_similarity(match: NameMatch) -> float:
+    """Jaro-Winkler of the closest pair of words left unexplained on both sides (0: none on one side).
+
+    A nickname or a spelling beyond the token rules ('Patty' / 'Patricia') stays close; a word
+    swapped for another name ('Sergei AMHAZ' for 'Sergei Ivanovich') does not.
+    """
+    queries = [t for t in match.unmatched_query if not is_noise(t)]
+    listed = [t for t in match.unmatched_listed if not is_noise(t)]
+    return max((JaroWinkler.similarity(q, t) for q in queries for t in listed), default=0.0)
 
 
 @lru_cache(maxsize=200_000)
