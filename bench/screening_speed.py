@@ -347,8 +347,8 @@ def nomenklatura_compare(
 
 def proposed_entities(screener: Screener, query: Query, scored: list[str]) -> list[str]:
     """Up to CANDIDATES entity ids: those our screen scored, then the index's other candidates by votes."""
-    from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS
     from sanctionwatch.matching.names import name_forms
+    from sanctionwatch.model import ORGANIZATION_SCHEMAS
     from sanctionwatch.screening import screener as engine
 
     ids = dict.fromkeys(scored)

@@ -27,6 +27,10 @@ class Schema(StrEnum):
     CRYPTO_WALLET = "CryptoWallet"
 
 
+# Schemas of parties that have a legal form and are compared as organizations.
+ORGANIZATION_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
+
+
 class NameKind(StrEnum):
     PRIMARY = "primary"
     ALIAS = "alias"  # a.k.a.

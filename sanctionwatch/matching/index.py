@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import itertools
 import math
-import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,19 +22,13 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionwatch.matching.names import is_noise, listed_forms
+from sanctionwatch.matching.normalize import identifier_key
+from sanctionwatch.matching.parties import Parties, link_parties
 from sanctionwatch.matching.tokens import lookup_keys, token_similarity
-from sanctionwatch.model import Entity, NameQuality, Schema
+from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality
 
-ORGANIZATION_SCHEMAS = frozenset({Schema.ORGANIZATION, Schema.COMPANY, Schema.LEGAL_ENTITY})
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
-_ID_CLEAN = re.compile(r"[^0-9A-Za-z]")
-
-
-def identifier_key(value: str) -> str:
-    """Identifiers compare without spaces, dashes or case: 'IMO 7937317' and 'imo7937317' agree."""
-    key = _ID_CLEAN.sub("", value).upper()
-    return key[3:] if key.startswith("IMO") and key[3:].isdigit() else key
 
 
 def information(token: str) -> float:
@@ -84,6 +77,7 @@ class MatchIndex:
     # ~850,000 keys belong to one token: a bare (shared) int instead of a one-element list saves ~40 MB.
     keys: dict[str, int | list[int]] = field(default_factory=dict)
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
+    parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
     _similar: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
 
@@ -95,6 +89,7 @@ class MatchIndex:
             index = cls(entities=list(entities))
             occurrences = index._add_forms()
             index._finish(occurrences)
+            index.parties = link_parties(index.entities)
         return index
 
     def _add_forms(self) -> tuple[array[int], array[int]]:
@@ -203,18 +198,36 @@ class MatchIndex:
     def candidates(self, query_tokens: Sequence[str], limit: int) -> tuple[list[Candidate], float]:
         """Name forms voted for by the query tokens, best first, and the most the votes could reach."""
         similar, reachable = self._expansion(query_tokens)
-        matched = [match for matches in similar.values() for match in matches]
-        if not matched:
+        voted = [self._best_votes(matches) for matches in similar.values() if matches]
+        if not voted:
             return [], reachable
-        token_ids = np.fromiter((t for t, _ in matched), dtype=np.int64, count=len(matched))
-        similarities = np.fromiter((s for _, s in matched), dtype=np.float64, count=len(matched))
-        form_ids, votes = self._gather(token_ids, similarities * self.weight_array[token_ids])
+        form_ids = np.concatenate([forms for forms, _ in voted])
         if len(form_ids) == 0:
             return [], reachable
-        forms, totals = _vote_totals(form_ids, votes)
+        forms, totals = _vote_totals(form_ids, np.concatenate([votes for _, votes in voted]))
         top = np.argpartition(-totals, limit)[:limit] if len(forms) > limit else np.arange(len(forms))
         order = top[np.argsort(-totals[top])]
         return [Candidate(int(forms[i]), float(totals[i])) for i in order], reachable
+
+    def _best_votes(
+        self, matches: list[tuple[int, float]]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        """One query token's votes: each form it occurs in, with its best vote there.
+
+        A token similar to several words of one name ('gang' to 'gong', 'kang' and 'hang' in a long
+        Chinese company name) votes once for it, or such names would outvote the name itself.
+        """
+        token_ids = np.fromiter((t for t, _ in matches), dtype=np.int64, count=len(matches))
+        similarities = np.fromiter((s for _, s in matches), dtype=np.float64, count=len(matches))
+        forms, votes = self._gather(token_ids, similarities * self.weight_array[token_ids])
+        if len(matches) == 1 or len(forms) < 2:
+            return forms, votes
+        order = np.lexsort((-votes, forms))  # by form, best vote first
+        forms, votes = forms[order], votes[order]
+        first = np.empty(len(forms), dtype=bool)
+        first[0] = True
+        np.not_equal(forms[1:], forms[:-1], out=first[1:])
+        return forms[first], votes[first]
 
     def _gather(
         self, token_ids: npt.NDArray[np.int64], votes: npt.NDArray[np.float64]
@@ -231,14 +244,14 @@ class MatchIndex:
     def vote_shares(self, query_tokens: Sequence[str], form_ids: Iterable[int]) -> dict[int, float]:
         """The share of the reachable votes that `candidates` would give each of these forms."""
         similar, reachable = self._expansion(query_tokens)
-        votes: dict[int, float] = {}  # a vocabulary token like two query tokens votes twice, as in candidates
-        for matches in similar.values():
-            for token_id, similarity in matches:
-                votes[token_id] = votes.get(token_id, 0.0) + similarity * self.weights[token_id]
         shares: dict[int, float] = {}
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
-            shares[form_id] = sum(votes.get(t, 0.0) for t in present) / reachable if reachable else 0.0
+            votes = sum(  # each query token's best vote in the form, as in candidates
+                max((s * self.weights[t] for t, s in matches if t in present), default=0.0)
+                for matches in similar.values()
+            )
+            shares[form_id] = votes / reachable if reachable else 0.0
         return shares
 
     def by_identifier(self, value: str) -> list[int]:

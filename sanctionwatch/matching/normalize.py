@@ -284,3 +284,12 @@ def script_of(text: str) -> str:
     if "Jpan" in counts:
         counts["Jpan"] += counts.pop("Hani", 0)
     return max(counts, key=counts.__getitem__)
+
+
+_ID_CLEAN = re.compile(r"[^0-9A-Za-z]")
+
+
+def identifier_key(value: str) -> str:
+    """Identifiers compare without spaces, dashes or case: 'IMO 7937317' and 'imo7937317' agree."""
+    key = _ID_CLEAN.sub("", value).upper()
+    return key[3:] if key.startswith("IMO") and key[3:].isdigit() else key

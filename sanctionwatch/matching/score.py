@@ -21,9 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, MatchIndex
+from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.tokens import syllable_similarity, token_similarity
-from sanctionwatch.model import DateValue, Entity, Schema
+from sanctionwatch.model import ORGANIZATION_SCHEMAS, DateValue, Entity, Schema
 
 QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
 UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs more than a matched one

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from sanctionwatch.matching.features import PairInput, name_features
-from sanctionwatch.matching.index import ORGANIZATION_SCHEMAS, IndexedName, MatchIndex, identifier_key
+from sanctionwatch.matching.index import IndexedName, MatchIndex
 from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, exact_names, sigmoid
 from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
+from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.score import (
     WEAK_ALIAS,
     Evidence,
@@ -29,7 +30,7 @@ from sanctionwatch.matching.score import (
     explain,
     schema_evidence,
 )
-from sanctionwatch.model import Entity, Schema
+from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.terms import program_matches
 from sanctionwatch.screening.query import Hit, Query, QueryError
@@ -153,10 +154,20 @@ class Screener:
                 best[pair.entity] = _Best(final, pair)
         if clean.identifier:
             self._identifier_hits(clean.identifier, best)
-        ranked = sorted(best.items(), key=lambda item: item[1].score, reverse=True)
+        ranked = sorted(self._one_per_party(best).items(), key=lambda item: item[1].score, reverse=True)
         # Explanations are the costliest part of a hit: only the ones returned get one.
         shown = [(position, found) for position, found in ranked if found.score >= cutoff][:limit]
         return [self._hit(position, found) for position, found in shown]
+
+    def _one_per_party(self, best: dict[int, _Best]) -> dict[int, _Best]:
+        """The best-scoring record of each party: one hit for a party the UN, the US and the UK all list."""
+        party_of = self.index.parties.party_of
+        chosen: dict[int, tuple[int, _Best]] = {}
+        for position, found in best.items():
+            current = chosen.get(party_of[position])
+            if current is None or found.score > current[1].score:
+                chosen[party_of[position]] = (position, found)
+        return dict(chosen.values())
 
     def scored_pairs(self, query: Query) -> list[ScoredPair]:
         """Every pair the screen of `query` weighs, before the model: what bench/train_scorer.py learns on."""
@@ -204,7 +215,9 @@ class Screener:
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
-            floor = max(ESTIMATE_FLOOR, candidates[0].votes / query_weight - ESTIMATE_MARGIN) * query_weight
+            # (Words written together vote beside their parts, so the best may pass the whole query.)
+            best_share = min(candidates[0].votes / query_weight, 1.0)
+            floor = max(ESTIMATE_FLOOR, best_share - ESTIMATE_MARGIN) * query_weight
             for candidate in candidates:
                 if candidate.votes < floor:
                     break
@@ -313,15 +326,23 @@ class Screener:
 
     def _hit(self, position: int, found: _Best) -> Hit:
         entity = self.index.entities[position]
+        records = self.index.parties.records(position)
+        linked = [self.index.entities[r.position] for r in records]
+        explanation = self._explanation(found, entity.caption)
+        if len(records) > 1:
+            explanation["linked_records"] = [
+                {"source_id": other.id, "linked_by": record.reason}
+                for record, other in zip(records[1:], linked[1:], strict=True)
+            ]
         return Hit(
             entity_id=entity.id,
             score=found.score,
-            source_ids=[entity.id],
+            source_ids=[e.id for e in linked],
             matched_name=found.pair.indexed.text if found.pair else entity.caption,
             caption=entity.caption,
             schema=entity.schema,
-            programs=list(entity.programs),
-            explanation=self._explanation(found, entity.caption),
+            programs=list(dict.fromkeys(p for e in linked for p in e.programs)),
+            explanation=explanation,
         )
 
 

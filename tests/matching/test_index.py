@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,3 +56,17 @@ def test_sparse_and_dense_vote_sums_agree_bit_for_bit(votes: list[tuple[int, flo
         index_module.DENSE_VOTES = original
     assert sparse_forms.tolist() == dense_forms.tolist() == sorted(set(form_ids.tolist()))
     assert sparse_totals.tolist() == dense_totals.tolist()
+
+
+def test_a_query_word_votes_once_per_name_however_many_of_its_words_it_resembles() -> None:
+    index = MatchIndex.build(
+        [
+            Entity("x", "1", "Vessel", names=[Name("CHONG CHON GANG")]),
+            # Many syllables a letter away from the query's: each query word may vote only once here.
+            Entity("x", "2", "Company", names=[Name("CHONG CHONG CHONN CHON GANG KANG GAN HANG")]),
+        ]
+    )
+    candidates, reachable = index.candidates(("chong", "chon", "gang"), 10)
+    assert all(c.votes <= reachable + 1e-9 for c in candidates)
+    shares = index.vote_shares(("chong", "chon", "gang"), [c.form for c in candidates])
+    assert all(shares[c.form] == pytest.approx(c.votes / reachable) for c in candidates)

@@ -39,6 +39,8 @@ PARTIES = [
     Entity("ofac-sdn", "30001", "Person", names=[Name("SMITH, John")], programs=["SDGT"]),
     Entity("ofac-sdn", "30002", "Person", names=[Name("GONG, Jiao")], programs=["SDGT"]),
     Entity("ofac-sdn", "12312", "Organization", names=[Name("KOREA DAESONG BANK")], programs=["DPRK"]),
+    # A long name of syllables a letter away from CHONG CHON GANG's must not crowd the vessel out.
+    Entity("uk", "99", "Company", names=[Name("CHONGCHON CHONG CHONN GANGA KANG HANG SHIPPING CO")]),
 ]  # fmt: skip
 
 
