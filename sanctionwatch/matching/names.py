@@ -45,6 +45,21 @@ ORGANIZATION_EQUIVALENTS = {
     "co": "company", "corp": "corporation", "inc": "incorporated", "bros": "brothers",
 }  # fmt: skip
 
+# States that organizations' names call by their initials ('Foreign Trade Bank of the DPRK'), written
+# out as the lists write them ("... of the Democratic People's Republic of Korea").
+COUNTRY_ACRONYMS = {
+    acronym: tuple(name.split())
+    for acronym, name in (
+        ("dprk", "democratic peoples republic of korea"),
+        ("prc", "peoples republic of china"),
+        ("rok", "republic of korea"),
+        ("uae", "united arab emirates"),
+        ("ksa", "kingdom of saudi arabia"),
+        ("drc", "democratic republic of the congo"),
+        ("ussr", "union of soviet socialist republics"),
+    )
+}
+
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
 # 'J & M' is 'J and M'; 'I&S', 'AT&T' (no spaces) are letters of one word, joined later.
 _AMPERSAND = re.compile(r"\s+&\s+")
@@ -92,6 +107,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
         if not tokens:
             tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t)
+        tokens = tuple(word for t in tokens for word in COUNTRY_ACRONYMS.get(t, (t,)))
         if organization:
             tokens = tuple(ORGANIZATION_EQUIVALENTS.get(t, t) for t in tokens)
         for candidate in (tokens, _join_letter_runs(tokens)):
