@@ -72,8 +72,8 @@ def top(screener: Screener, query: Query) -> str | None:
         ("KALAYE ELECTRlC COMPANY", "ofac-sdn:10122"),  # OCR
         ("M/V Chong Chon Gang", "ofac-sdn:17069"),
         ("Foreign Trade Bank of the Democratic Peoples Republic of Korea", "ofac-sdn:15603"),
-        ("조선대성은행", "ofac-sdn:12312"),
-        ("Foreign Trade Bank of the DPRK", "ofac-sdn:15603"),  # the state by its initials  # Korean words translated, 대성 in another scheme than the list's
+        ("조선대성은행", "ofac-sdn:12312"),  # Korean words translated, 대성 in another scheme than the list's
+        ("Foreign Trade Bank of the DPRK", "ofac-sdn:15603"),  # the state by its initials
     ],
 )
 def test_variants_of_listed_names_alert(screener: Screener, name: str, expected: str) -> None:
