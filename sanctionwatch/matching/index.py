@@ -79,7 +79,7 @@ class MatchIndex:
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
-    _similar: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
+    _votes: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -154,16 +154,22 @@ class MatchIndex:
             return self.weights[token_id]
         return self.max_weight * information(token)
 
-    def similar_tokens(self, token: str) -> list[tuple[int, float]]:
-        """Vocabulary tokens similar to `token`, with their similarity (memoized: names repeat a lot)."""
-        cached = self._similar.get(token)
+    def token_votes(self, token: str) -> list[tuple[int, float]]:
+        """Vocabulary tokens similar to `token`, each with the vote it casts for the names it occurs in
+        (similarity times rarity; memoized: names repeat a lot).
+
+        A query word that is itself a listed word votes at most its own weight through a lookalike:
+        'Cho' is not worth more than itself for resembling the rarer 'Choi', or the name CHO IL U
+        would be outvoted by every CHOI.
+        """
+        cached = self._votes.get(token)
         if cached is None:
-            cached = self._similar_uncached(token)
-            if len(self._similar) < SIMILAR_CACHE:
-                self._similar[token] = cached
+            cached = self._votes_uncached(token)
+            if len(self._votes) < SIMILAR_CACHE:
+                self._votes[token] = cached
         return cached
 
-    def _similar_uncached(self, token: str) -> list[tuple[int, float]]:
+    def _votes_uncached(self, token: str) -> list[tuple[int, float]]:
         found: set[int] = set()
         for key in lookup_keys(token):
             shared = self.keys.get(key)
@@ -173,24 +179,24 @@ class MatchIndex:
                 found.update(shared)
         if not found:
             return []
+        own = self.vocabulary.get(token)
+        cap = self.weights[own] if own is not None else math.inf
         out: list[tuple[int, float]] = []
         for token_id in found:
             similarity = token_similarity(token, self.words[token_id])
             if similarity > 0.0:
-                out.append((token_id, similarity))
+                out.append((token_id, similarity * min(self.weights[token_id], cap)))
         return out
 
     def _expansion(self, query_tokens: Sequence[str]) -> tuple[dict[str, list[tuple[int, float]]], float]:
-        """Each query token's similar vocabulary tokens, and the most the votes could reach.
-
-        A query token's weight is that of the rarest vocabulary token it resembles (its own, if it
-        resembles none): a misspelt common name must not count as a rare one.
+        """Each query token's votes (token_votes), and the most the votes could reach: per query token,
+        its best vote (its own weight when it is a listed word), or its own weight when it resembles none.
         """
         # A word split in two ('Es ail', 'Jong un') is also looked up whole.
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
-        similar = {token: self.similar_tokens(token) for token in [*query_tokens, *joined]}
+        similar = {token: self.token_votes(token) for token in [*query_tokens, *joined]}
         reachable = sum(
-            max((s * self.weights[t] for t, s in similar[token]), default=0.0) or self.token_weight(token)
+            max((vote for _, vote in similar[token]), default=0.0) or self.token_weight(token)
             for token in query_tokens
         )
         return similar, reachable
@@ -218,8 +224,8 @@ class MatchIndex:
         Chinese company name) votes once for it, or such names would outvote the name itself.
         """
         token_ids = np.fromiter((t for t, _ in matches), dtype=np.int64, count=len(matches))
-        similarities = np.fromiter((s for _, s in matches), dtype=np.float64, count=len(matches))
-        forms, votes = self._gather(token_ids, similarities * self.weight_array[token_ids])
+        token_votes = np.fromiter((v for _, v in matches), dtype=np.float64, count=len(matches))
+        forms, votes = self._gather(token_ids, token_votes)
         if len(matches) == 1 or len(forms) < 2:
             return forms, votes
         order = np.lexsort((-votes, forms))  # by form, best vote first
@@ -248,7 +254,7 @@ class MatchIndex:
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
             votes = sum(  # each query token's best vote in the form, as in candidates
-                max((s * self.weights[t] for t, s in matches if t in present), default=0.0)
+                max((vote for t, vote in matches if t in present), default=0.0)
                 for matches in similar.values()
             )
             shares[form_id] = votes / reachable if reachable else 0.0

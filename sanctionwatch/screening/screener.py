@@ -36,7 +36,7 @@ from sanctionwatch.registry.terms import program_matches
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
 
-DEFAULT_THRESHOLD = 0.2
+DEFAULT_THRESHOLD = 0.25
 CANDIDATES = 30  # name forms scored in full per query form
 PREFILTER = 0.4  # name scores below this are not worth the secondary evidence
 ESTIMATE_FLOOR = 0.3  # forms whose votes cover less of the query than this are not aligned at all

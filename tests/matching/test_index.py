@@ -30,8 +30,8 @@ def test_postings_list_every_form_of_a_token_once_in_ascending_order() -> None:
 def test_every_lookup_key_of_a_token_leads_back_to_it() -> None:
     index = MatchIndex.build(PARTIES)
     kim = index.vocabulary["kim"]
-    assert kim in [token_id for token_id, _ in index.similar_tokens("kim")]
-    assert any(index.words[token_id] == "kim" for token_id, _ in index.similar_tokens("kimm"))
+    assert kim in [token_id for token_id, _ in index.token_votes("kim")]
+    assert any(index.words[token_id] == "kim" for token_id, _ in index.token_votes("kimm"))
 
 
 def test_candidates_rank_the_forms_sharing_most_rare_tokens_first() -> None:
@@ -70,3 +70,18 @@ def test_a_query_word_votes_once_per_name_however_many_of_its_words_it_resembles
     assert all(c.votes <= reachable + 1e-9 for c in candidates)
     shares = index.vote_shares(("chong", "chon", "gang"), [c.form for c in candidates])
     assert all(shares[c.form] == pytest.approx(c.votes / reachable) for c in candidates)
+
+
+def test_a_listed_word_in_the_query_is_never_outvoted_by_its_lookalikes() -> None:
+    index = MatchIndex.build(
+        [Entity("x", "1", "Person", names=[Name("CHO IL U")])]
+        # 'Choi' is rarer than 'Cho' here, and resembles it: it must not outvote the exact name.
+        + [Entity("x", str(n), "Person", names=[Name(f"CHOI, Bu-il {n}")]) for n in range(2, 5)]
+        + [Entity("x", str(n), "Person", names=[Name(f"CHO {n}"), Name(f"U {n}")]) for n in range(5, 40)]
+    )
+    candidates, reachable = index.candidates(("cho", "il", "u"), 10)
+    [exact] = [c for c in candidates if index.forms[c.form].text == "CHO IL U"]
+    assert exact.votes == pytest.approx(reachable)  # the whole query, so the screener aligns it
+    assert all(
+        c.votes < exact.votes for c in candidates if c != exact and "choi" not in index.forms[c.form].tokens
+    )  # a CHOI may tie or pass it only through 'choil', the two query words written together
