@@ -23,9 +23,9 @@ import numpy.typing as npt
 
 from sanctionwatch.matching.names import is_noise, listed_forms
 from sanctionwatch.matching.normalize import identifier_key
-from sanctionwatch.matching.parties import Parties, link_parties
+from sanctionwatch.matching.parties import FULL_DATE, Parties, link_parties
 from sanctionwatch.matching.tokens import lookup_keys, token_similarity
-from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality
+from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
@@ -89,7 +89,7 @@ class MatchIndex:
             index = cls(entities=list(entities))
             occurrences = index._add_forms()
             index._finish(occurrences)
-            index.parties = link_parties(index.entities)
+            index.parties = link_parties(index.entities, index._person_names())
         return index
 
     def _add_forms(self) -> tuple[array[int], array[int]]:
@@ -116,6 +116,19 @@ class MatchIndex:
                 if len(key) >= 4:
                     self.identifiers.setdefault(key, []).append(position)
         return token_ids, form_ids
+
+    def _person_names(self) -> list[set[str]]:
+        """Per entity, the names as compared (sorted tokens) of people with a full birth date: what
+        links one person's records across lists (parties.link_parties)."""
+        names: list[set[str]] = [set() for _ in self.entities]
+        dated = [
+            e.schema == Schema.PERSON and any(len(d.value) == FULL_DATE for d in e.birth_dates)
+            for e in self.entities
+        ]
+        for form in self.forms:
+            if dated[form.entity]:
+                names[form.entity].add(" ".join(sorted(form.tokens)))
+        return names
 
     def _finish(self, occurrences: tuple[array[int], array[int]]) -> None:
         token_ids = np.frombuffer(occurrences[0], dtype=np.intc).astype(np.int32)

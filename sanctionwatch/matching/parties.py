@@ -6,7 +6,8 @@ showing the same bank three times. Records are linked only by what identifies a 
 
 - a UN reference: the UN's own record, and the UK's and EU's records that cite it (`unscId`);
 - a decisive identifier shared by records of two lists: a vessel's IMO number, a bank's SWIFT/BIC,
-  a Legal Entity Identifier, a wallet, a passport (number and issuing country both the same).
+  a Legal Entity Identifier, a wallet, a passport (number and issuing country both the same);
+- for people, one name written alike (once normalized) together with one full birth date.
 
 Names alone never link records: two lists' "KIM Yong Chol" may well be two people. Records of one
 list are never linked to each other (a list keeps one record per party), nor a person to a company.
@@ -14,13 +15,14 @@ list are never linked to each other (a list keeps one record per party), nor a p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sanctionwatch.matching.normalize import identifier_key
-from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity
+from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
 
 LINKING_IDENTIFIERS = frozenset({"imo", "bic", "lei", "passport", "crypto"})
+FULL_DATE = len("1984-01-08")  # a year alone, or a month, is shared by far too many namesakes
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,11 @@ class Parties:
         return [own, *(r for r in others if r.position != position)]
 
 
-def link_parties(entities: Sequence[Entity]) -> Parties:
-    """Group the records of one party across lists (union-find over the linking keys)."""
+def link_parties(entities: Sequence[Entity], names: Sequence[Collection[str]] = ()) -> Parties:
+    """Group the records of one party across lists (union-find over the linking keys).
+
+    `names`, per entity position, are its names normalized for comparison (the index's forms).
+    """
     parent = list(range(len(entities)))
     reasons: dict[int, str] = {}
     first_with: dict[tuple[str, str, str], int] = {}
@@ -56,7 +61,8 @@ def link_parties(entities: Sequence[Entity]) -> Parties:
         return position
 
     for position, entity in enumerate(entities):
-        for key, reason in _linking_keys(entity):
+        spellings = names[position] if position < len(names) else ()
+        for key, reason in _linking_keys(entity, spellings):
             anchor = first_with.setdefault(key, position)
             if anchor == position or entities[anchor].source == entity.source:
                 continue
@@ -72,9 +78,13 @@ def link_parties(entities: Sequence[Entity]) -> Parties:
     return Parties(party_of, members)
 
 
-def _linking_keys(entity: Entity) -> Iterator[tuple[tuple[str, str, str], str]]:
+def _linking_keys(entity: Entity, names: Collection[str]) -> Iterator[tuple[tuple[str, str, str], str]]:
     """(schema family, kind, value) keys that identify the party, each with a reason to show."""
     family = _family(entity.schema)
+    if entity.schema == Schema.PERSON:
+        for birth in {d.value for d in entity.birth_dates if len(d.value) == FULL_DATE}:
+            for name in names:
+                yield (family, "name+birth", f"{name}|{birth}"), f"same name and birth date {birth}"
     if entity.source == "un":
         yield (family, "un", entity.source_id.upper()), f"UN reference {entity.source_id}"
     for reference in entity.properties.get("unscId", ()):

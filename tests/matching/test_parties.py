@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.parties import link_parties
-from sanctionwatch.model import Entity, Identifier, Name
+from sanctionwatch.model import DateValue, Entity, Identifier, Name
 from sanctionwatch.screening.query import Query
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.sources import uk_ofsi, un_xml
@@ -90,3 +91,21 @@ def test_real_uk_records_are_linked_to_the_un_records_they_cite(shared_data: Pat
     assert len(linked_uk) > 700  # most UN-derived UK records cite their UN reference
     # KOREA DAESONG BANK: the UN's KPe.035 and the UK's record of it are one party.
     assert parties.party_of[by_id["un:KPe.035"]] in {parties.party_of[p] for p in linked_uk}
+
+
+def test_people_are_linked_by_one_name_and_one_full_birth_date() -> None:
+    def person(source: str, name: str, born: str) -> Entity:
+        return Entity(source, name, "Person", names=[Name(name)], birth_dates=[DateValue(born)])
+
+    index = MatchIndex.build(
+        [
+            person("ofac-sdn", "ABBAS, Ghassan", "1960-03-10"),
+            person("uk", "Ghassan ABBAS", "1960-03-10"),  # the same person: name order aside, all agrees
+            person("un", "Ghassan ABBAS", "1961-03-10"),  # a namesake born a year later
+            person("eu", "Ghassan ABBAS", "1960"),  # a year alone links nothing
+        ]
+    )
+    party_of = index.parties.party_of
+    assert party_of[0] == party_of[1]
+    assert len({party_of[0], party_of[2], party_of[3]}) == 3
+    assert index.parties.records(0)[1].reason == "same name and birth date 1960-03-10"
