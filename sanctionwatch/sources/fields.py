@@ -36,6 +36,12 @@ def squash(value: str | None) -> str | None:
     return cleaned or None
 
 
+def packed_names(value: str) -> list[str]:
+    """Names a list packed into one field, separated by semicolons ('Azim Adhajani; Azim Agha-Jani'):
+    each is a name of its own, to be matched and shown on its own."""
+    return [part for part in (p.strip() for p in value.split(";")) if part]
+
+
 def gender_of(value: str | None) -> str | None:
     """'Male' / 'MALE' / 'M' -> 'male'; 'Unknown' and anything else -> None rather than a guess."""
     cleaned = squash(value)

@@ -42,6 +42,7 @@ from sanctionwatch.model import (
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix
+from sanctionwatch.sources.fields import packed_names
 from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, is_zip, text_stream
 from sanctionwatch.sources.script_codes import name_script
 
@@ -405,10 +406,10 @@ def _names(row: _Row, schema: str) -> list[Name]:
     family = row.get(FAMILY_NAME)
     full = " ".join([*given, family] if family else given)
     names: list[Name] = []
-    if full:
+    for name in packed_names(full):
         parts = _name_parts(row, given, family) if schema == Schema.PERSON else {}
-        script = name_script(full)
-        names.append(Name(full, kind, quality, None if script == "Latn" else script, parts))
+        script = name_script(name)
+        names.append(Name(name, kind, quality, None if script == "Latn" else script, parts))
     other_script = row.get("Name Non-Latin Script")
     if other_script:
         label = row.get("Non-Latin Script Type") or row.get("Non-Latin Script Language")

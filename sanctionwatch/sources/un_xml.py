@@ -61,6 +61,7 @@ from sanctionwatch.sources.fields import (
     join_parts,
     line_of,
     only_path,
+    packed_names,
     squash,
     unique_identifiers,
 )
@@ -211,9 +212,11 @@ def _individual(entity: Entity, element: etree._Element) -> None:
 def _names(entity: Entity, element: etree._Element) -> None:
     parts = {key: value for tag, key in _NAME_PARTS if (value := _text(element, tag))}
     full = " ".join(parts.values())
-    if full:
-        is_person = entity.schema == Schema.PERSON
-        entity.names.append(_name(full, parts=parts if is_person and len(parts) > 1 else {}))
+    primary, *others = packed_names(full) or [""]
+    if primary:
+        is_person = entity.schema == Schema.PERSON and not others
+        entity.names.append(_name(primary, parts=parts if is_person and len(parts) > 1 else {}))
+        entity.names.extend(_name(other, kind=NameKind.ALIAS) for other in others)
     original = _text(element, "NAME_ORIGINAL_SCRIPT")
     if original and original != full:
         entity.names.append(_name(original))
@@ -232,7 +235,7 @@ def _alias(entity: Entity, alias: etree._Element) -> None:
     note = _text(alias, "NOTE")
     if note and _FORMER_NOTE.match(note):
         kind = NameKind.FORMER
-    entity.names.append(_name(full, kind=kind, quality=strength))
+    entity.names.extend(_name(name, kind=kind, quality=strength) for name in packed_names(full))
     if note:
         entity.remarks.append(f"Alias {full}: {note}")
     # The UN gives some aliases their own date and place of birth (identities used with false papers).

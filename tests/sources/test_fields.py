@@ -17,6 +17,7 @@ from sanctionwatch.sources.fields import (
     identifiers_in_text,
     iso_day,
     join_parts,
+    packed_names,
     squash,
     unique_identifiers,
 )
@@ -91,3 +92,9 @@ def test_join_parts_skips_blanks(parts: list[str | None]) -> None:
 @given(st.text())
 def test_gender_of_is_in_vocabulary(text: str) -> None:
     assert gender_of(text) in (None, "male", "female")
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters=";"), min_size=1), max_size=4))
+def test_packed_names_split_at_semicolons_and_lose_nothing(parts: list[str]) -> None:
+    names = packed_names("; ".join(parts))
+    assert names == [p.strip() for p in parts if p.strip()]

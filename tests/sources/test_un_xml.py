@@ -275,3 +275,11 @@ def test_birth_date_value_never_raises(kind: str, day: str, start: str, end: str
 @given(st.text(), st.one_of(st.none(), st.text()))
 def test_document_kind_is_always_in_vocabulary(main: str, sub: str | None) -> None:
     assert document_kind(main, sub) in set(IdKind)
+
+
+@pytest.mark.realdata
+def test_aliases_packed_in_one_field_become_names_of_their_own(shared_data: Path) -> None:
+    entities = _parsed(shared_data, "2026").entities
+    assert not [n.full for e in entities for n in e.names if ";" in n.full]
+    names = {n.full for e in entities for n in e.names}
+    assert {"Azim Adhajani", "Azim Agha-Jani"} <= names  # 'Azim Adhajani; Azim Agha-Jani' in the file
