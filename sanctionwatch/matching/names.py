@@ -107,8 +107,9 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
         if not tokens:
             tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t)
-        tokens = tuple(word for t in tokens for word in COUNTRY_ACRONYMS.get(t, (t,)))
-        if organization:
+        if not COUNTRY_ACRONYMS.keys().isdisjoint(tokens):  # (rare: the build runs this 70,000 times)
+            tokens = tuple(word for t in tokens for word in COUNTRY_ACRONYMS.get(t, (t,)))
+        if organization and not ORGANIZATION_EQUIVALENTS.keys().isdisjoint(tokens):
             tokens = tuple(ORGANIZATION_EQUIVALENTS.get(t, t) for t in tokens)
         for candidate in (tokens, _join_letter_runs(tokens)):
             if candidate and candidate not in seen:

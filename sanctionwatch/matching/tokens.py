@@ -68,6 +68,8 @@ _ROMANIZATION = (
 _ENDING = re.compile(r"(?:ii|ei|ie)$")
 _IYA_ENDING = re.compile(r"iia$")  # 'Mariya' / 'Maria', 'Lidiya' / 'Lidia' (after y -> i)
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
+_FOLDED_ENDINGS = ("ii", "ei", "ie", "iia", "h")
+_DOUBLED = re.compile(r"(.)\1+")  # doubled letters written once
 
 
 @lru_cache(maxsize=500_000)
@@ -80,8 +82,9 @@ def romanized(token: str) -> str:
         for written, sound_ in _ROMANIZATION:
             if written in folded:
                 folded = folded.replace(written, sound_)
-        folded = _FINAL_H.sub("", _ENDING.sub("i", _IYA_ENDING.sub("ia", folded)))
-        folded = "".join(ch for i, ch in enumerate(folded) if i == 0 or ch != folded[i - 1])
+        if folded.endswith(_FOLDED_ENDINGS):  # (a test first: the regular expressions cost more)
+            folded = _FINAL_H.sub("", _ENDING.sub("i", _IYA_ENDING.sub("ia", folded)))
+        folded = _DOUBLED.sub(r"\1", folded)
     return folded
 
 
