@@ -13,7 +13,7 @@ import gc
 import itertools
 import math
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +24,10 @@ import numpy.typing as npt
 from sanctionwatch.matching.names import is_noise, listed_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import FULL_DATE, Parties, link_parties
-from sanctionwatch.matching.tokens import lookup_keys, token_similarity
+from sanctionwatch.matching.tokens import abjad_key, abjad_similarity, lookup_keys, token_similarity
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
+Similarity = Callable[[str, str], float]
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
 
@@ -79,7 +80,7 @@ class MatchIndex:
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
-    _votes: dict[str, list[tuple[int, float]]] = field(default_factory=dict, repr=False)
+    _votes: dict[tuple[str, Similarity], list[tuple[int, float]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -147,7 +148,8 @@ class MatchIndex:
         self.max_weight = max(self.weights, default=1.0)
         keys = self.keys
         for token_id, token in enumerate(self.words):
-            for key in lookup_keys(token):
+            frame = abjad_key(token)
+            for key in [*lookup_keys(token), *([frame] if frame else [])]:
                 shared = keys.setdefault(key, token_id)
                 if shared is token_id:
                     continue
@@ -167,7 +169,7 @@ class MatchIndex:
             return self.weights[token_id]
         return self.max_weight * information(token)
 
-    def token_votes(self, token: str) -> list[tuple[int, float]]:
+    def token_votes(self, token: str, similar: Similarity = token_similarity) -> list[tuple[int, float]]:
         """Vocabulary tokens similar to `token`, each with the vote it casts for the names it occurs in
         (similarity times rarity; memoized: names repeat a lot).
 
@@ -175,16 +177,19 @@ class MatchIndex:
         'Cho' is not worth more than itself for resembling the rarer 'Choi', or the name CHO IL U
         would be outvoted by every CHOI.
         """
-        cached = self._votes.get(token)
+        cached = self._votes.get((token, similar))
         if cached is None:
-            cached = self._votes_uncached(token)
+            cached = self._votes_uncached(token, similar)
             if len(self._votes) < SIMILAR_CACHE:
-                self._votes[token] = cached
+                self._votes[token, similar] = cached
         return cached
 
-    def _votes_uncached(self, token: str) -> list[tuple[int, float]]:
+    def _votes_uncached(self, token: str, similar: Similarity) -> list[tuple[int, float]]:
         found: set[int] = set()
-        for key in lookup_keys(token):
+        keys = lookup_keys(token)
+        if similar is abjad_similarity and (frame := abjad_key(token)) is not None:
+            keys.append(frame)
+        for key in keys:
             shared = self.keys.get(key)
             if isinstance(shared, int):
                 found.add(shared)
@@ -196,28 +201,36 @@ class MatchIndex:
         cap = self.weights[own] if own is not None else math.inf
         out: list[tuple[int, float]] = []
         for token_id in found:
-            similarity = token_similarity(token, self.words[token_id])
+            similarity = similar(token, self.words[token_id])
             if similarity > 0.0:
                 out.append((token_id, similarity * min(self.weights[token_id], cap)))
         return out
 
-    def _expansion(self, query_tokens: Sequence[str]) -> tuple[dict[str, list[tuple[int, float]]], float]:
+    def _expansion(
+        self, query_tokens: Sequence[str], similar: Similarity
+    ) -> tuple[dict[str, list[tuple[int, float]]], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
         its best vote (its own weight when it is a listed word), or its own weight when it resembles none.
         """
         # A word split in two ('Es ail', 'Jong un') is also looked up whole.
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
-        similar = {token: self.token_votes(token) for token in [*query_tokens, *joined]}
+        votes = {token: self.token_votes(token, similar) for token in [*query_tokens, *joined]}
         reachable = sum(
-            max((vote for _, vote in similar[token]), default=0.0) or self.token_weight(token)
+            max((vote for _, vote in votes[token]), default=0.0) or self.token_weight(token)
             for token in query_tokens
         )
-        return similar, reachable
+        return votes, reachable
 
-    def candidates(self, query_tokens: Sequence[str], limit: int) -> tuple[list[Candidate], float]:
-        """Name forms voted for by the query tokens, best first, and the most the votes could reach."""
-        similar, reachable = self._expansion(query_tokens)
-        voted = [self._best_votes(matches) for matches in similar.values() if matches]
+    def candidates(
+        self, query_tokens: Sequence[str], limit: int, similar: Similarity = token_similarity
+    ) -> tuple[list[Candidate], float]:
+        """Name forms voted for by the query tokens, best first, and the most the votes could reach.
+
+        `similar` says which vocabulary tokens a query token resembles (tokens.token_similarity for
+        text typed in Latin letters, tokens.abjad_similarity for a reading of Arabic script).
+        """
+        similar_votes, reachable = self._expansion(query_tokens, similar)
+        voted = [self._best_votes(matches) for matches in similar_votes.values() if matches]
         if not voted:
             return [], reachable
         form_ids = np.concatenate([forms for forms, _ in voted])
@@ -260,15 +273,17 @@ class MatchIndex:
         positions = np.arange(int(ends[-1]), dtype=np.int64) + shift
         return self.posting_forms[positions], np.repeat(votes, lengths)
 
-    def vote_shares(self, query_tokens: Sequence[str], form_ids: Iterable[int]) -> dict[int, float]:
+    def vote_shares(
+        self, query_tokens: Sequence[str], form_ids: Iterable[int], similar: Similarity = token_similarity
+    ) -> dict[int, float]:
         """The share of the reachable votes that `candidates` would give each of these forms."""
-        similar, reachable = self._expansion(query_tokens)
+        similar_votes, reachable = self._expansion(query_tokens, similar)
         shares: dict[int, float] = {}
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
             votes = sum(  # each query token's best vote in the form, as in candidates
                 max((vote for t, vote in matches if t in present), default=0.0)
-                for matches in similar.values()
+                for matches in similar_votes.values()
             )
             shares[form_id] = votes / reachable if reachable else 0.0
         return shares

@@ -10,13 +10,15 @@ about identity, a rare family name says a lot.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.names.org_types import replace_org_types_compare
 
 from sanctionwatch.matching.normalize import NAME_CACHE, clean
-from sanctionwatch.matching.translit import latin_variants, spelled_from_syllables
+from sanctionwatch.matching.tokens import abjad_similarity, syllable_similarity, token_similarity
+from sanctionwatch.matching.translit import latin_variants, spelled_from_abjad, spelled_from_syllables
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
@@ -72,6 +74,16 @@ class NameForm:
     tokens: tuple[str, ...]
     text: str  # the form as one string (tokens joined by a space)
     syllabic: bool = False  # spelled by us from Hangul, Chinese or Japanese: no typos in it
+    abjad: bool = False  # read by us from Arabic script: consonants only, no short vowels
+
+    @property
+    def similarity(self) -> Callable[[str, str], float]:
+        """How alike one of this form's tokens and a listed token are, given how the form was spelled."""
+        if self.syllabic:
+            return syllable_similarity
+        if self.abjad:
+            return abjad_similarity
+        return token_similarity
 
 
 # Legal-form words written out, whose cut-off beginnings ('Lim', 'Corpor', 'Obshche') are still noise.
@@ -102,6 +114,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     syllabic = not text.isascii() and spelled_from_syllables(text)
+    abjad = not text.isascii() and not syllabic and spelled_from_abjad(text)
     for variant in latin_variants(text):
         folded = _canonical_legal_forms(variant) if organization else variant
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)
@@ -114,7 +127,7 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
         for candidate in (tokens, _join_letter_runs(tokens)):
             if candidate and candidate not in seen:
                 seen.add(candidate)
-                forms.append(NameForm(candidate, " ".join(candidate), syllabic))
+                forms.append(NameForm(candidate, " ".join(candidate), syllabic, abjad))
     return tuple(forms)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sanctionwatch.matching.index import MatchIndex
-from sanctionwatch.matching.tokens import syllable_similarity, token_similarity
+from sanctionwatch.matching.tokens import token_similarity
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, DateValue, Entity, Schema
 
 QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
@@ -65,16 +65,18 @@ _Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
 
 
 def align(
-    index: MatchIndex, query: Sequence[str], listed: Sequence[str], *, syllabic: bool = False
+    index: MatchIndex,
+    query: Sequence[str],
+    listed: Sequence[str],
+    similar: Callable[[str, str], float] = token_similarity,
 ) -> NameMatch:
     """Best one-to-one alignment of query and listed tokens (greedy on similarity, rare tokens first).
 
     Single tokens compete with pairs of two adjacent tokens written together on the other side
-    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first. A `syllabic` query
-    (spelled by us from Hangul or Chinese characters) has no typos: its tokens match the same syllables
-    or nothing (tokens.syllable_similarity).
+    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first. `similar` is the query
+    form's token similarity (NameForm.similarity): a query spelled by us from Hangul or Chinese has no
+    typos, one read from Arabic script has no short vowels.
     """
-    similar = syllable_similarity if syllabic else token_similarity
     own_weights = [index.token_weight(t) for t in query]
     l_weights = [index.token_weight(t) for t in listed]
     q_weights = own_weights

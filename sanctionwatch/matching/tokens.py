@@ -140,6 +140,13 @@ def lookup_keys(token: str) -> list[str]:
     return keys
 
 
+def abjad_key(token: str) -> str | None:
+    """The key under which a reading of Arabic script finds the romanizations of its consonant frame
+    (indexed for every listed token, looked up for queries read from Arabic script only)."""
+    frame = abjad(token)
+    return f"%{frame}" if len(frame) >= 2 else None
+
+
 def _allowed_edits(length: int) -> int:
     if length <= 3:
         return 0
@@ -222,6 +229,41 @@ def syllable_similarity(query: str, listed: str) -> float:
     if query == listed:
         return 1.0
     return ROMANIZED if syllable_fold(query) == syllable_fold(listed) else 0.0
+
+
+# Arabic script writes consonants and long vowels only, and the long vowels as the consonants w and y:
+# ICU reads 'العولقي' as 'alʿwlqy' where the lists write 'AULAQI'. What both spellings share is the
+# consonant frame, once w/y count as vowels and letters the romanizations of one Arabic letter differ
+# in are folded (q/k/g, th/t, dh/z/d, sh/s, kh/h, gh/g).
+_ABJAD_DIGRAPHS = (("th", "t"), ("dh", "d"), ("sh", "s"), ("kh", "h"), ("gh", "g"), ("ph", "f"))
+_ABJAD_LETTERS = str.maketrans({"q": "k", "g": "k", "c": "k", "z": "d", "p": "b", "v": "f"})
+_ABJAD_VOWELS = frozenset("aeiouwy")
+ABJAD = 0.7  # same consonant frame, the query read from Arabic script
+
+
+@lru_cache(maxsize=200_000)
+def abjad(token: str) -> str:
+    """The consonant frame an Arabic-script spelling and a romanization of one name share:
+    'alwlqy' / 'aulaqi' -> 'lk', 'nasr' / 'nasser' -> 'nsr'. Compared, never shown."""
+    previous = ""
+    while token != previous:  # to a fixed point: 'zh' -> 'dh' -> 'd'
+        previous = token
+        for written, sound_ in _ABJAD_DIGRAPHS:
+            token = token.replace(written, sound_)
+        token = token.translate(_ABJAD_LETTERS)
+        frame = [ch for ch in token if ch not in _ABJAD_VOWELS and ch.isalpha()]
+        token = "".join(ch for i, ch in enumerate(frame) if i == 0 or ch != frame[i - 1])
+    return token
+
+
+@lru_cache(maxsize=1_000_000)
+def abjad_similarity(query: str, listed: str) -> float:
+    """Similarity for a query read from Arabic script: the Latin rules, or at least ABJAD when the
+    consonant frames agree (the script does not write short vowels, nor the romanization's w and y)."""
+    best = token_similarity(query, listed)
+    if best < ABJAD and len(frame := abjad(query)) >= 2 and frame == abjad(listed):
+        return ABJAD
+    return best
 
 
 def _korean_syllables(query: str, listed: str) -> bool:

@@ -17,7 +17,13 @@ from itertools import product
 
 from sanctionwatch.matching.normalize import NAME_CACHE, ascii_fold, clean, script_of, transliterate
 
-__all__ = ["MAX_VARIANTS", "korean_syllable_spellings", "latin_variants", "spelled_from_syllables"]
+__all__ = [
+    "MAX_VARIANTS",
+    "korean_syllable_spellings",
+    "latin_variants",
+    "spelled_from_abjad",
+    "spelled_from_syllables",
+]
 
 MAX_VARIANTS = 8
 
@@ -555,6 +561,13 @@ def spelled_from_syllables(text: str) -> bool:
     """
     scripts = {script for script, _ in _groups(clean(text)) if script != "Zyyy"}
     return bool(scripts) and scripts <= SYLLABIC_SCRIPTS
+
+
+def spelled_from_abjad(text: str) -> bool:
+    """Every word with letters is in Arabic script (Arabic, Persian, Urdu): its Latin forms are
+    ICU's readings of consonants and long vowels, without the short vowels a romanization writes."""
+    scripts = {script for script, _ in _groups(clean(text)) if script != "Zyyy"}
+    return scripts == {"Arab"}
 
 
 def latin_variants(text: str) -> list[str]:

@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctionwatch.matching.tokens import (
+    abjad,
+    abjad_similarity,
     lookup_keys,
     romanized,
     skeleton,
@@ -152,3 +154,21 @@ def test_latin_korean_syllables_match_across_schemes(query: str, listed: str) ->
 @pytest.mark.parametrize(("query", "listed"), [("john", "chon"), ("jose", "chose"), ("ho", "o")])
 def test_words_that_are_no_korean_syllable_keep_the_latin_rules(query: str, listed: str) -> None:
     assert token_similarity(query, listed) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("reading", "romanization"),
+    [("alwlqy", "aulaqi"), ("nasr", "nasser"), ("anwr", "anwar"), ("bdallh", "abdullah")],
+)
+def test_a_reading_of_arabic_script_shares_the_consonant_frame_of_its_romanization(
+    reading: str, romanization: str
+) -> None:
+    assert abjad(reading) == abjad(romanization)
+    assert abjad_similarity(reading, romanization) >= token_similarity(reading, romanization)
+    assert abjad_similarity(reading, romanization) > 0.0
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+def test_abjad_frame_is_idempotent_and_never_weaker_than_the_latin_rules(token: str) -> None:
+    assert abjad(abjad(token)) == abjad(token)
+    assert abjad_similarity(token, "nasser") >= token_similarity(token, "nasser")

@@ -7,7 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctionwatch.matching.normalize import ascii_fold
-from sanctionwatch.matching.translit import MAX_VARIANTS, latin_variants, spelled_from_syllables
+from sanctionwatch.matching.translit import (
+    MAX_VARIANTS,
+    latin_variants,
+    spelled_from_abjad,
+    spelled_from_syllables,
+)
 
 
 @pytest.mark.parametrize(
@@ -176,3 +181,11 @@ def test_korean_personal_names_are_not_translated() -> None:
 )  # fmt: skip
 def test_names_spelled_from_syllables_are_told_apart(text: str, syllabic: bool) -> None:
     assert spelled_from_syllables(text) is syllabic
+
+
+@pytest.mark.parametrize(
+    ("text", "abjad"),
+    [("انور العولقي", True), ("محمد جواد ظریف", True), ("Anwar العولقي", False), ("김정은", False)],
+)
+def test_names_read_from_arabic_script_are_told_apart(text: str, abjad: bool) -> None:
+    assert spelled_from_abjad(text) is abjad

@@ -39,6 +39,7 @@ PARTIES = [
     Entity("ofac-sdn", "30001", "Person", names=[Name("SMITH, John")], programs=["SDGT"]),
     Entity("ofac-sdn", "30002", "Person", names=[Name("GONG, Jiao")], programs=["SDGT"]),
     Entity("ofac-sdn", "12312", "Organization", names=[Name("KOREA DAESONG BANK")], programs=["DPRK"]),
+    Entity("ofac-sdn", "12776", "Person", names=[Name("AL-AULAQI, Anwar Nasser")], programs=["SDGT"]),
     # A long name of syllables a letter away from CHONG CHON GANG's must not crowd the vessel out.
     Entity("uk", "99", "Company", names=[Name("CHONGCHON CHONG CHONN GANGA KANG HANG SHIPPING CO")]),
 ]  # fmt: skip
@@ -74,6 +75,7 @@ def top(screener: Screener, query: Query) -> str | None:
         ("Foreign Trade Bank of the Democratic Peoples Republic of Korea", "ofac-sdn:15603"),
         ("조선대성은행", "ofac-sdn:12312"),  # Korean words translated, 대성 in another scheme than the list's
         ("Foreign Trade Bank of the DPRK", "ofac-sdn:15603"),  # the state by its initials
+        ("انور ناصر العولقي", "ofac-sdn:12776"),  # Arabic script: consonants only, 'wlqy' for AULAQI
     ],
 )
 def test_variants_of_listed_names_alert(screener: Screener, name: str, expected: str) -> None:
