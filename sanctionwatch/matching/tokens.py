@@ -236,8 +236,9 @@ def syllable_similarity(query: str, listed: str) -> float:
 # consonant frame, once w/y count as vowels and letters the romanizations of one Arabic letter differ
 # in are folded (q/k/g, th/t, dh/z/d, sh/s, kh/h, gh/g).
 _ABJAD_DIGRAPHS = (("th", "t"), ("dh", "d"), ("sh", "s"), ("kh", "h"), ("gh", "g"), ("ph", "f"))
-_ABJAD_LETTERS = str.maketrans({"q": "k", "g": "k", "c": "k", "z": "d", "p": "b", "v": "f"})
-_ABJAD_VOWELS = frozenset("aeiouwy")
+_ABJAD_LETTERS = str.maketrans(
+    {"q": "k", "g": "k", "c": "k", "z": "d", "p": "b", "v": "f", **dict.fromkeys("aeiouwy")}
+)  # folded, and the vowels (w and y among them) dropped
 ABJAD = 0.7  # same consonant frame, the query read from Arabic script
 
 
@@ -246,13 +247,12 @@ def abjad(token: str) -> str:
     """The consonant frame an Arabic-script spelling and a romanization of one name share:
     'alwlqy' / 'aulaqi' -> 'lk', 'nasr' / 'nasser' -> 'nsr'. Compared, never shown."""
     previous = ""
-    while token != previous:  # to a fixed point: 'zh' -> 'dh' -> 'd'
+    while token != previous:  # to a fixed point: 'zh' -> 'dh' -> 'd', 'tah' -> 'th' -> 't'
         previous = token
         for written, sound_ in _ABJAD_DIGRAPHS:
-            token = token.replace(written, sound_)
-        token = token.translate(_ABJAD_LETTERS)
-        frame = [ch for ch in token if ch not in _ABJAD_VOWELS and ch.isalpha()]
-        token = "".join(ch for i, ch in enumerate(frame) if i == 0 or ch != frame[i - 1])
+            if written in token:
+                token = token.replace(written, sound_)
+        token = _DOUBLED.sub(r"\1", token.translate(_ABJAD_LETTERS))
     return token
 
 
