@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from sanctionwatch.matching.names import is_noise, listed_forms
 from sanctionwatch.matching.normalize import identifier_key
-from sanctionwatch.matching.parties import FULL_DATE, Parties, link_parties
+from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
 from sanctionwatch.matching.tokens import abjad_key, abjad_similarity, lookup_keys, token_similarity
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
@@ -122,10 +122,7 @@ class MatchIndex:
         """Per entity, the names as compared (sorted tokens) of people with a full birth date: what
         links one person's records across lists (parties.link_parties)."""
         names: list[set[str]] = [set() for _ in self.entities]
-        dated = [
-            e.schema == Schema.PERSON and any(len(d.value) == FULL_DATE for d in e.birth_dates)
-            for e in self.entities
-        ]
+        dated = [e.schema == Schema.PERSON and bool(full_birth_dates(e)) for e in self.entities]
         for form in self.forms:
             if dated[form.entity]:
                 names[form.entity].add(" ".join(sorted(form.tokens)))

@@ -82,7 +82,7 @@ def _linking_keys(entity: Entity, names: Collection[str]) -> Iterator[tuple[tupl
     """(schema family, kind, value) keys that identify the party, each with a reason to show."""
     family = _family(entity.schema)
     if entity.schema == Schema.PERSON:
-        for birth in {d.value for d in entity.birth_dates if len(d.value) == FULL_DATE}:
+        for birth in full_birth_dates(entity):
             for name in names:
                 yield (family, "name+birth", f"{name}|{birth}"), f"same name and birth date {birth}"
     if entity.source == "un":
@@ -99,6 +99,11 @@ def _linking_keys(entity: Entity, names: Collection[str]) -> Iterator[tuple[tupl
             value = f"{identifier.country or ''}:{value}"
         label = identifier.label or identifier.kind
         yield (family, identifier.kind, value), f"{label} {identifier.value}"
+
+
+def full_birth_dates(entity: Entity) -> set[str]:
+    """The birth dates given to the day: only these, with a name, link a person's records."""
+    return {d.value for d in entity.birth_dates if len(d.value) == FULL_DATE}
 
 
 def _family(schema: str) -> str:

@@ -9,6 +9,7 @@ differences between romanizations: Muhammad / Mohammed / Mhmmd), and under a pho
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import snowballstemmer
@@ -76,16 +77,24 @@ _DOUBLED = re.compile(r"(.)\1+")  # doubled letters written once
 def romanized(token: str) -> str:
     """One spelling for the romanizations of a sound: 'Zhalolov' / 'Jalolov', 'Luqa' / 'Louka',
     'Sergey' / 'Sergei', 'Abdallah' / 'Abdalla'. Compared, never shown."""
-    previous, folded = "", token
-    while folded != previous:  # a fold can create another ('qh' -> 'kh' -> 'h'): fold to a fixed point
-        previous = folded
-        for written, sound_ in _ROMANIZATION:
-            if written in folded:
-                folded = folded.replace(written, sound_)
-        if folded.endswith(_FOLDED_ENDINGS):  # (a test first: the regular expressions cost more)
-            folded = _FINAL_H.sub("", _ENDING.sub("i", _IYA_ENDING.sub("ia", folded)))
-        folded = _DOUBLED.sub(r"\1", folded)
-    return folded
+    return _fixed_point(_romanized_step, token)  # a fold can create another: 'qh' -> 'kh' -> 'h'
+
+
+def _romanized_step(folded: str) -> str:
+    for written, sound_ in _ROMANIZATION:
+        if written in folded:
+            folded = folded.replace(written, sound_)
+    if folded.endswith(_FOLDED_ENDINGS):  # (a test first: the regular expressions cost more)
+        folded = _FINAL_H.sub("", _ENDING.sub("i", _IYA_ENDING.sub("ia", folded)))
+    return _DOUBLED.sub(r"\1", folded)
+
+
+def _fixed_point(step: Callable[[str], str], token: str) -> str:
+    """Apply a fold until it changes nothing: one fold's output may be another's input."""
+    previous = ""
+    while token != previous:
+        previous, token = token, step(token)
+    return token
 
 
 _ENGLISH = snowballstemmer.stemmer("english")
@@ -214,13 +223,13 @@ _ASPIRATED_INITIAL = ("ph", "th", "kh", "ch", "sh")
 def syllable_fold(token: str) -> str:
     """One spelling for a Korean or Chinese syllable (or syllables written together) across schemes:
     'Daeseong' / 'Taesong', 'Jo' / 'Cho', 'Gyeong' / 'Kyong', 'Thae' / 'Tae'. Compared, never shown."""
-    previous, folded = "", token
-    while folded != previous:  # to a fixed point: 'eeo' -> 'eo' -> 'o'
-        previous = folded
-        folded = folded.replace("eo", "o").replace("eu", "u").replace("oo", "u")
-        folded = folded[0] + folded[2:] if folded.startswith(_ASPIRATED_INITIAL) else folded
-        folded = folded[:1].translate(_VOICED_INITIAL) + folded[1:]
-    return folded
+    return _fixed_point(_syllable_step, token)  # 'eeo' -> 'eo' -> 'o'
+
+
+def _syllable_step(folded: str) -> str:
+    folded = folded.replace("eo", "o").replace("eu", "u").replace("oo", "u")
+    folded = folded[0] + folded[2:] if folded.startswith(_ASPIRATED_INITIAL) else folded
+    return folded[:1].translate(_VOICED_INITIAL) + folded[1:]
 
 
 def syllable_similarity(query: str, listed: str) -> float:
@@ -246,14 +255,14 @@ ABJAD = 0.7  # same consonant frame, the query read from Arabic script
 def abjad(token: str) -> str:
     """The consonant frame an Arabic-script spelling and a romanization of one name share:
     'alwlqy' / 'aulaqi' -> 'lk', 'nasr' / 'nasser' -> 'nsr'. Compared, never shown."""
-    previous = ""
-    while token != previous:  # to a fixed point: 'zh' -> 'dh' -> 'd', 'tah' -> 'th' -> 't'
-        previous = token
-        for written, sound_ in _ABJAD_DIGRAPHS:
-            if written in token:
-                token = token.replace(written, sound_)
-        token = _DOUBLED.sub(r"\1", token.translate(_ABJAD_LETTERS))
-    return token
+    return _fixed_point(_abjad_step, token)  # 'zh' -> 'dh' -> 'd', 'tah' -> 'th' -> 't'
+
+
+def _abjad_step(token: str) -> str:
+    for written, sound_ in _ABJAD_DIGRAPHS:
+        if written in token:
+            token = token.replace(written, sound_)
+    return _DOUBLED.sub(r"\1", token.translate(_ABJAD_LETTERS))
 
 
 @lru_cache(maxsize=1_000_000)

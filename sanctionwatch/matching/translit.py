@@ -559,15 +559,19 @@ def spelled_from_syllables(text: str) -> bool:
     by a letter differ by a syllable ('jia' / 'jiao', 'gang' / 'gong'): a different name, never a
     typo. Romanization differences are covered by the forms themselves (MR, RR and DPRK spellings).
     """
-    scripts = {script for script, _ in _groups(clean(text)) if script != "Zyyy"}
+    scripts = _letter_scripts(text)
     return bool(scripts) and scripts <= SYLLABIC_SCRIPTS
 
 
 def spelled_from_abjad(text: str) -> bool:
     """Every word with letters is in Arabic script (Arabic, Persian, Urdu): its Latin forms are
     ICU's readings of consonants and long vowels, without the short vowels a romanization writes."""
-    scripts = {script for script, _ in _groups(clean(text)) if script != "Zyyy"}
-    return scripts == {"Arab"}
+    return _letter_scripts(text) == {"Arab"}
+
+
+def _letter_scripts(text: str) -> set[str]:
+    """The scripts of the words that have letters (numbers and signs have none)."""
+    return {script for script, _ in _groups(clean(text)) if script != "Zyyy"}
 
 
 def latin_variants(text: str) -> list[str]:
