@@ -13,21 +13,23 @@ import gc
 import itertools
 import math
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.names import is_noise, listed_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
-from sanctionwatch.matching.tokens import abjad_key, abjad_similarity, lookup_keys, token_similarity
+from sanctionwatch.matching.tokens import Spelling, abjad_key, lookup_keys, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
-Similarity = Callable[[str, str], float]
+# One query token's votes: the vocabulary tokens it resembles (ids) and the vote each casts.
+Votes = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
+_NO_VOTES: Votes = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
 
@@ -80,7 +82,8 @@ class MatchIndex:
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
-    _votes: dict[tuple[str, Similarity], list[tuple[int, float]]] = field(default_factory=dict, repr=False)
+    _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
+    _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -142,6 +145,7 @@ class MatchIndex:
             for token, count in zip(self.words, counts.tolist(), strict=True)
         ]
         self.weight_array = np.asarray(self.weights, dtype=np.float64)
+        self._counter = _kernel.VoteCounter(self.posting_forms, self.posting_starts, len(self.forms))
         self.max_weight = max(self.weights, default=1.0)
         keys = self.keys
         for token_id, token in enumerate(self.words):
@@ -166,25 +170,25 @@ class MatchIndex:
             return self.weights[token_id]
         return self.max_weight * information(token)
 
-    def token_votes(self, token: str, similar: Similarity = token_similarity) -> list[tuple[int, float]]:
-        """Vocabulary tokens similar to `token`, each with the vote it casts for the names it occurs in
-        (similarity times rarity; memoized: names repeat a lot).
+    def token_votes(self, token: str, spelling: Spelling = Spelling.LATIN) -> Votes:
+        """Vocabulary tokens similar to `token` (ids), each with the vote it casts for the names it
+        occurs in (similarity times rarity; memoized: names repeat a lot).
 
         A query word that is itself a listed word votes at most its own weight through a lookalike:
         'Cho' is not worth more than itself for resembling the rarer 'Choi', or the name CHO IL U
         would be outvoted by every CHOI.
         """
-        cached = self._votes.get((token, similar))
+        cached = self._votes.get((token, spelling))
         if cached is None:
-            cached = self._votes_uncached(token, similar)
+            cached = self._votes_uncached(token, spelling)
             if len(self._votes) < SIMILAR_CACHE:
-                self._votes[token, similar] = cached
+                self._votes[token, spelling] = cached
         return cached
 
-    def _votes_uncached(self, token: str, similar: Similarity) -> list[tuple[int, float]]:
+    def _votes_uncached(self, token: str, spelling: Spelling) -> Votes:
         found: set[int] = set()
         keys = lookup_keys(token)
-        if similar is abjad_similarity and (frame := abjad_key(token)) is not None:
+        if spelling is Spelling.ABJAD and (frame := abjad_key(token)) is not None:
             keys.append(frame)
         for key in keys:
             shared = self.keys.get(key)
@@ -193,118 +197,62 @@ class MatchIndex:
             elif shared is not None:
                 found.update(shared)
         if not found:
-            return []
+            return _NO_VOTES
         own = self.vocabulary.get(token)
         cap = self.weights[own] if own is not None else math.inf
-        out: list[tuple[int, float]] = []
-        for token_id in found:
-            similarity = similar(token, self.words[token_id])
-            if similarity > 0.0:
-                out.append((token_id, similarity * min(self.weights[token_id], cap)))
-        return out
+        ids = list(found)
+        shapes = [token_shape(self.words[t]) for t in ids]
+        similar, votes = _kernel.token_votes(
+            token_shape(token), ids, shapes, self.weight_array, cap, spelling
+        )
+        return np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64)
 
-    def _expansion(
-        self, query_tokens: Sequence[str], similar: Similarity
-    ) -> tuple[dict[str, list[tuple[int, float]]], float]:
+    def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
         its best vote (its own weight when it is a listed word), or its own weight when it resembles none.
         """
         # A word split in two ('Es ail', 'Jong un') is also looked up whole.
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
-        votes = {token: self.token_votes(token, similar) for token in [*query_tokens, *joined]}
+        votes = {token: self.token_votes(token, spelling) for token in [*query_tokens, *joined]}
         reachable = sum(
-            max((vote for _, vote in votes[token]), default=0.0) or self.token_weight(token)
+            (float(votes[token][1].max()) if len(votes[token][1]) else 0.0) or self.token_weight(token)
             for token in query_tokens
         )
         return votes, reachable
 
     def candidates(
-        self, query_tokens: Sequence[str], limit: int, similar: Similarity = token_similarity
+        self, query_tokens: Sequence[str], limit: int, spelling: Spelling = Spelling.LATIN
     ) -> tuple[list[Candidate], float]:
         """Name forms voted for by the query tokens, best first, and the most the votes could reach.
 
-        `similar` says which vocabulary tokens a query token resembles (tokens.token_similarity for
-        text typed in Latin letters, tokens.abjad_similarity for a reading of Arabic script).
+        Each query token votes once per form, with its best vote there: a token similar to several
+        words of one name ('gang' to 'gong', 'kang' and 'hang' in a long Chinese company name) would
+        otherwise make such names outvote the name itself. `spelling` says how the query form was
+        spelled (tokens.Spelling), which decides what a query token resembles.
         """
-        similar_votes, reachable = self._expansion(query_tokens, similar)
-        voted = [self._best_votes(matches) for matches in similar_votes.values() if matches]
-        if not voted:
+        similar_votes, reachable = self._expansion(query_tokens, spelling)
+        groups = [votes for votes in similar_votes.values() if len(votes[0])]
+        if not groups or self._counter is None:
             return [], reachable
-        form_ids = np.concatenate([forms for forms, _ in voted])
-        if len(form_ids) == 0:
-            return [], reachable
-        forms, totals = _vote_totals(form_ids, np.concatenate([votes for _, votes in voted]))
-        top = np.argpartition(-totals, limit)[:limit] if len(forms) > limit else np.arange(len(forms))
-        order = top[np.argsort(-totals[top])]
-        return [Candidate(int(forms[i]), float(totals[i])) for i in order], reachable
-
-    def _best_votes(
-        self, matches: list[tuple[int, float]]
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-        """One query token's votes: each form it occurs in, with its best vote there.
-
-        A token similar to several words of one name ('gang' to 'gong', 'kang' and 'hang' in a long
-        Chinese company name) votes once for it, or such names would outvote the name itself.
-        """
-        token_ids = np.fromiter((t for t, _ in matches), dtype=np.int64, count=len(matches))
-        token_votes = np.fromiter((v for _, v in matches), dtype=np.float64, count=len(matches))
-        forms, votes = self._gather(token_ids, token_votes)
-        if len(matches) == 1 or len(forms) < 2:
-            return forms, votes
-        order = np.lexsort((-votes, forms))  # by form, best vote first
-        forms, votes = forms[order], votes[order]
-        first = np.empty(len(forms), dtype=bool)
-        first[0] = True
-        np.not_equal(forms[1:], forms[:-1], out=first[1:])
-        return forms[first], votes[first]
-
-    def _gather(
-        self, token_ids: npt.NDArray[np.int64], votes: npt.NDArray[np.float64]
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-        """The postings of the tokens, concatenated in their order, each form id with its token's vote."""
-        starts = self.posting_starts[token_ids]
-        lengths = self.posting_starts[token_ids + 1] - starts
-        ends = np.cumsum(lengths)
-        # Position k of the output reads posting_forms[starts[t] + (k - first output of t)].
-        shift = np.repeat(starts - (ends - lengths), lengths)
-        positions = np.arange(int(ends[-1]), dtype=np.int64) + shift
-        return self.posting_forms[positions], np.repeat(votes, lengths)
+        return [Candidate(form, votes) for form, votes in self._counter.top(groups, limit)], reachable
 
     def vote_shares(
-        self, query_tokens: Sequence[str], form_ids: Iterable[int], similar: Similarity = token_similarity
+        self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN
     ) -> dict[int, float]:
         """The share of the reachable votes that `candidates` would give each of these forms."""
-        similar_votes, reachable = self._expansion(query_tokens, similar)
+        similar_votes, reachable = self._expansion(query_tokens, spelling)
         shares: dict[int, float] = {}
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
             votes = sum(  # each query token's best vote in the form, as in candidates
-                max((vote for t, vote in matches if t in present), default=0.0)
-                for matches in similar_votes.values()
+                max((vote for t, vote in zip(*votes_of, strict=True) if t in present), default=0.0)
+                for votes_of in similar_votes.values()
             )
             shares[form_id] = votes / reachable if reachable else 0.0
         return shares
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))
-
-
-DENSE_VOTES = 1024  # from this many postings on, summing into one slot per form beats sorting them
-
-
-def _vote_totals(
-    form_ids: npt.NDArray[np.int32], votes: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.float64]]:
-    """Distinct form ids (ascending) and the sum of their votes, added in input order either way.
-
-    Every vote is positive, so a form's total is non-zero exactly when it was voted for.
-    """
-    if len(form_ids) < DENSE_VOTES:
-        distinct, inverse = np.unique(form_ids, return_inverse=True)
-        return distinct, np.bincount(inverse, weights=votes).astype(np.float64, copy=False)
-    dense = np.bincount(form_ids, weights=votes).astype(np.float64, copy=False)
-    voted = (dense != 0).nonzero()[0]  # a boolean mask's nonzero is several times faster
-    return voted, dense[voted]
 
 
 @contextmanager

@@ -10,14 +10,13 @@ about identity, a rare family name says a lot.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.names.org_types import replace_org_types_compare
 
 from sanctionwatch.matching.normalize import NAME_CACHE, clean
-from sanctionwatch.matching.tokens import abjad_similarity, syllable_similarity, token_similarity
+from sanctionwatch.matching.tokens import Spelling
 from sanctionwatch.matching.translit import latin_variants, spelled_from_abjad, spelled_from_syllables
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
@@ -77,13 +76,13 @@ class NameForm:
     abjad: bool = False  # read by us from Arabic script: consonants only, no short vowels
 
     @property
-    def similarity(self) -> Callable[[str, str], float]:
-        """How alike one of this form's tokens and a listed token are, given how the form was spelled."""
+    def spelling(self) -> Spelling:
+        """How the form was spelled, which decides when one of its tokens and a listed token are alike."""
         if self.syllabic:
-            return syllable_similarity
+            return Spelling.SYLLABIC
         if self.abjad:
-            return abjad_similarity
-        return token_similarity
+            return Spelling.ABJAD
+        return Spelling.LATIN
 
 
 # Legal-form words written out, whose cut-off beginnings ('Lim', 'Corpor', 'Obshche') are still noise.

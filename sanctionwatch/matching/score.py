@@ -17,18 +17,21 @@ Every step is recorded in the explanation an analyst reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.index import MatchIndex
-from sanctionwatch.matching.tokens import token_similarity
+from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, DateValue, Entity, Schema
 
-QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
+# (The alignment runs in _kernel.pyx: a query's coverage weighs 0.62 against the listed name's 0.38 in
+# the name score, and a word against two written together needs a similarity of 0.84, spelt alike
+# rather than merely sounding alike.)
 UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs more than a matched one
 #   (except a patronymic: see UNMATCHED_PATRONYMIC)
-COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not merely sounding alike
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
 UNMATCHED_PATRONYMIC = 1.0  # a query patronymic the list omits weighs like an omitted listed token
 # East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
@@ -61,65 +64,39 @@ class NameMatch:
     listed_weights: list[float] = field(default_factory=list)
 
 
-_Option = tuple[float, float, tuple[int, ...], tuple[int, ...], str, str]
-
-
 def align(
-    index: MatchIndex,
-    query: Sequence[str],
-    listed: Sequence[str],
-    similar: Callable[[str, str], float] = token_similarity,
+    index: MatchIndex, query: Sequence[str], listed: Sequence[str], spelling: Spelling = Spelling.LATIN
 ) -> NameMatch:
     """Best one-to-one alignment of query and listed tokens (greedy on similarity, rare tokens first).
 
     Single tokens compete with pairs of two adjacent tokens written together on the other side
-    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first. `similar` is the query
-    form's token similarity (NameForm.similarity): a query spelled by us from Hangul or Chinese has no
-    typos, one read from Arabic script has no short vowels.
+    ('Jongun' for 'Jong Un'); the greedy pass takes the most similar first. A query token that found
+    its partner weighs what the partner weighs ('Mhmmd' is as common as 'Muhammad', however unknown
+    its spelling); unmatched ones keep their own weight. `spelling` is how the query form was spelled
+    (NameForm.spelling): a query spelled by us from Hangul or Chinese has no typos, one read from
+    Arabic script has no short vowels.
     """
-    own_weights = [index.token_weight(t) for t in query]
-    l_weights = [index.token_weight(t) for t in listed]
-    q_weights = own_weights
-    q_credit = [0.0] * len(query)
-    l_credit = [0.0] * len(listed)
-    pairs: list[TokenPair] = []
-    options: list[_Option] = [
-        (similarity, q_weights[i] + l_weights[j], (i,), (j,), q, t)
-        for i, q in enumerate(query)
-        for j, t in enumerate(listed)
-        if (similarity := similar(q, t)) > 0.0
-    ]
-    # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun', 'Pl aneta'): these
-    # compete with the single-token pairs, so a split word is not half-matched as an initial. Not
-    # needed when every token on both sides has its exact twin already (the common true match).
-    exact = [(o[2][0], o[3][0]) for o in options if o[0] == 1.0]
-    if len({i for i, _ in exact}) < len(query) or len({j for _, j in exact}) < len(listed):
-        options.extend(_compound_options(query, listed, q_weights, l_weights, similar, flipped=False))
-        options.extend(_compound_options(listed, query, l_weights, q_weights, similar, flipped=True))
-    _take(options, q_credit, l_credit, pairs)
-    # A query token that found its partner weighs what the partner weighs: 'Mhmmd' is as common
-    # as 'Muhammad', however unknown its spelling. Unmatched ones keep their own weight.
-    q_weights = list(own_weights)
-    for pair in pairs:
-        if pair.q_span and pair.l_span:
-            partner = sum(l_weights[j] for j in pair.l_span) / len(pair.q_span)
-            for i in pair.q_span:
-                q_weights[i] = partner
-    if len(query) == 1 and len(listed) == 1 and q_credit[0] < 1.0:
-        # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
-        q_credit[0] = l_credit[0] = q_credit[0] ** 2
-    q_total = (
-        sum(
-            w * (1.0 if c else _unmatched_factor(t))
-            for c, w, t in zip(q_credit, q_weights, query, strict=True)
-        )
-        or 1.0
+    score, q_cov, l_cov, q_credit, l_credit, q_weights, l_weights, spans = _kernel.align(
+        [token_shape(t) for t in query],
+        [token_shape(t) for t in listed],
+        [index.token_weight(t) for t in query],
+        [index.token_weight(t) for t in listed],
+        [_unmatched_factor(t) for t in query],
+        spelling,
+        token_shape,
     )
-    l_total = sum(l_weights) or 1.0
-    q_cov = sum(c * w for c, w in zip(q_credit, q_weights, strict=True)) / q_total
-    l_cov = sum(c * w for c, w in zip(l_credit, l_weights, strict=True)) / l_total
+    pairs = [
+        TokenPair(
+            "".join(query[q_start : q_start + q_count]),
+            "".join(listed[l_start : l_start + l_count]),
+            round(similarity, 3),
+            tuple(range(q_start, q_start + q_count)),
+            tuple(range(l_start, l_start + l_count)),
+        )
+        for q_start, q_count, l_start, l_count, similarity in spans
+    ]
     return NameMatch(
-        score=QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * l_cov,
+        score=score,
         query_coverage=q_cov,
         listed_coverage=l_cov,
         pairs=pairs,
@@ -132,69 +109,12 @@ def align(
     )
 
 
+@lru_cache(maxsize=100_000)
 def _unmatched_factor(token: str) -> float:
     """How much an unmatched query token counts against the match, relative to a matched one."""
-    # (The length guard keeps a 1,000-letter garbage token from costing a regex scan per pair.)
+    # (The length guard keeps a 1,000-letter garbage token from costing a regex scan.)
     patronymic = len(token) <= _LONGEST_PATRONYMIC and _PATRONYMIC.match(token)
     return UNMATCHED_PATRONYMIC if patronymic else UNMATCHED_QUERY
-
-
-def _take(
-    options: list[_Option], q_credit: list[float], l_credit: list[float], pairs: list[TokenPair]
-) -> None:
-    """Greedy assignment: most similar pairs first, rarer (heavier) pairs first among equals."""
-    for similarity, _weight, q_span, l_span, q_text, l_text in sorted(
-        options, key=lambda o: (o[0], o[1]), reverse=True
-    ):
-        if any(q_credit[i] for i in q_span) or any(l_credit[j] for j in l_span):
-            continue
-        for i in q_span:
-            q_credit[i] = similarity
-        for j in l_span:
-            l_credit[j] = similarity
-        pairs.append(TokenPair(q_text, l_text, round(similarity, 3), q_span, l_span))
-
-
-def _compound_options(
-    singles: Sequence[str],
-    pairs: Sequence[str],
-    single_weights: Sequence[float],
-    pair_weights: Sequence[float],
-    similar: Callable[[str, str], float],
-    *,
-    flipped: bool,
-) -> list[_Option]:
-    """Options pairing one token of `singles` with two adjacent tokens of `pairs` written together.
-
-    A join and its single must start alike and be of similar length: both are checked (cheaply)
-    before any similarity is computed. The looser token rules (same consonants, same sound) are too
-    loose for a join of two names: 'Duong' is not 'Deng Gao'.
-    """
-    if len(pairs) < 2:
-        return []
-    by_initial: dict[str, list[int]] = {}
-    for i, single in enumerate(singles):
-        by_initial.setdefault(single[0], []).append(i)
-    out: list[_Option] = []
-    for a in range(len(pairs) - 1):
-        starting_alike = by_initial.get(pairs[a][0])
-        if not starting_alike:
-            continue
-        joined = pairs[a] + pairs[a + 1]
-        size = len(joined)
-        for i in starting_alike:
-            single = singles[i]
-            if abs(size - len(single)) > 2:
-                continue
-            similarity = similar(joined, single) if flipped else similar(single, joined)
-            if similarity >= COMPOUND_FLOOR:
-                weight = single_weights[i] + pair_weights[a] + pair_weights[a + 1]
-                out.append(
-                    (similarity, weight, (a, a + 1), (i,), joined, single)
-                    if flipped
-                    else (similarity, weight, (i,), (a, a + 1), single, joined)
-                )
-    return out
 
 
 # ---- secondary evidence ---------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Similarity of two name tokens, and the keys under which a token is found despite spelling changes.
 
+The similarity rules themselves are compiled (_kernel.pyx, where each level is documented); this
+module computes what they compare: a token's folds (visual shape, consonant skeleton, romanization,
+metaphone, stem, syllable and consonant-frame folds), once per token, as a Shape.
+
 The keys are what makes retrieval tolerant without scanning the whole list: a token is indexed
 under itself, under every string one deletion away (typos, OCR slips, transpositions and doubled
 letters meet at a shared deletion), under its consonant skeleton (dropped vowels, and most vowel
@@ -10,24 +14,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from enum import IntEnum
 from functools import lru_cache
 
 import snowballstemmer
-from rapidfuzz.distance import OSA
 from rigour.text.phonetics import metaphone
 
+from sanctionwatch.matching._kernel import Shape, similarity
 from sanctionwatch.matching.translit import korean_syllable_spellings
 
-INITIAL = 0.68  # "B." for "Barakat": supports a match, never makes one
-PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of it is left
-VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
-SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
-PHONETIC = 0.78  # same metaphone code ("Faiez" / "Fayez")
-STEM = 0.88  # one English word, two inflections ('Industries' / 'Industry', 'Chemicals' / 'Chemical')
-ROMANIZED = 0.9  # one sound, two romanizations ('Zhalolov' / 'Jalolov', 'Luqa' / 'Louka')
-VISUAL = 0.9  # the same letters to the eye or a scanner ("KlM" / "KIM", "C0" / "CO")
-EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
-FLOOR = 0.66  # below this two tokens are simply different
+
+class Spelling(IntEnum):
+    """How a query form was spelled, which decides what counts as the same word (_kernel.similarity)."""
+
+    LATIN = 0  # typed in Latin letters: typos, romanization variants, sound-alikes
+    SYLLABIC = 1  # spelled by us from Hangul or Chinese: no typos, only another scheme's syllable
+    ABJAD = 2  # read by us from Arabic script: short vowels unwritten, the consonant frame counts
+
 
 _VOWELS = frozenset("aeiou")
 
@@ -156,61 +159,6 @@ def abjad_key(token: str) -> str | None:
     return f"%{frame}" if len(frame) >= 2 else None
 
 
-def _allowed_edits(length: int) -> int:
-    if length <= 3:
-        return 0
-    if length <= 5:
-        return 1
-    if length <= 9:
-        return 2
-    return 3
-
-
-@lru_cache(maxsize=1_000_000)
-def token_similarity(query: str, listed: str) -> float:
-    """0..1 similarity of two ASCII tokens; 0 when they are simply different.
-
-    Edits cost more on short tokens (one letter changes 'Wang' into 'Kang', a different name),
-    and the looser rules (consonant skeleton, phonetic code) only apply to tokens long enough
-    for them to be specific.
-    """
-    if query == listed:
-        return 1.0
-    if visual(query) == visual(listed):
-        return VISUAL
-    if _korean_syllables(query, listed):
-        return ROMANIZED
-    lq, ll = len(query), len(listed)
-    shorter, longer = min(lq, ll), max(lq, ll)
-    if shorter >= 2 and _vowels_dropped(query, listed):
-        return VOWELLESS
-    if shorter <= 2:
-        # An initial or a cut-off in the query ('B.', 'Fa') supports a match when it starts the listed
-        # token; a listed initial ('A.A. Raspletin') likewise. A listed two-letter token ('Co') is a word.
-        if lq < ll and listed.startswith(query):
-            return INITIAL
-        if ll == 1 and lq > 1 and query.startswith(listed):
-            return INITIAL
-        return 0.0
-    best = 0.0
-    allowed = _allowed_edits(shorter)
-    if allowed:
-        distance = OSA.distance(query, listed, score_cutoff=allowed)
-        if distance <= allowed:
-            best = 1.0 - EDIT_COST * distance / (longer + 1)
-    if lq >= 3 and ll > lq and listed.startswith(query):
-        best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
-    elif ll >= 3 and lq > ll and query.startswith(listed):
-        best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
-    if best < STEM and shorter >= 5 and stem(query) == stem(listed):
-        best = STEM
-    if best < ROMANIZED and shorter >= 5:
-        best = max(best, _romanized_similarity(query, listed))
-    if best < VOWELLESS:
-        best = max(best, _loose(query, listed))
-    return best if best >= FLOOR else 0.0
-
-
 # Korean and Chinese schemes differ in how they write one syllable's initial: McCune-Reischauer and
 # Wade-Giles write unaspirated consonants voiceless (Kim, Taesong, Chong, Teng), Revised Romanization
 # and pinyin voiced (Gim, Daesong, Jeong, Deng); aspirated ones are 'ph'/'th'/'kh' in the DPRK's
@@ -232,14 +180,6 @@ def _syllable_step(folded: str) -> str:
     return folded[:1].translate(_VOICED_INITIAL) + folded[1:]
 
 
-def syllable_similarity(query: str, listed: str) -> float:
-    """Similarity for a query spelled by us from syllables (Hangul, Chinese): it has no typos, so
-    only the same syllables, in this or another romanization scheme, match."""
-    if query == listed:
-        return 1.0
-    return ROMANIZED if syllable_fold(query) == syllable_fold(listed) else 0.0
-
-
 # Arabic script writes consonants and long vowels only, and the long vowels as the consonants w and y:
 # ICU reads 'العولقي' as 'alʿwlqy' where the lists write 'AULAQI'. What both spellings share is the
 # consonant frame, once w/y count as vowels and letters the romanizations of one Arabic letter differ
@@ -248,7 +188,6 @@ _ABJAD_DIGRAPHS = (("th", "t"), ("dh", "d"), ("sh", "s"), ("kh", "h"), ("gh", "g
 _ABJAD_LETTERS = str.maketrans(
     {"q": "k", "g": "k", "c": "k", "z": "d", "p": "b", "v": "f", **dict.fromkeys("aeiouwy")}
 )  # folded, and the vowels (w and y among them) dropped
-ABJAD = 0.7  # same consonant frame, the query read from Arabic script
 
 
 @lru_cache(maxsize=200_000)
@@ -265,71 +204,46 @@ def _abjad_step(token: str) -> str:
     return _DOUBLED.sub(r"\1", token.translate(_ABJAD_LETTERS))
 
 
-@lru_cache(maxsize=1_000_000)
+SHAPE_CACHE = 500_000
+
+
+@lru_cache(maxsize=SHAPE_CACHE)
+def token_shape(token: str) -> Shape:
+    """A token with every fold the similarity rules compare, computed once and kept."""
+    spelling = romanized(token)
+    return Shape(
+        token,
+        visual(token),
+        token in korean_syllable_spellings(),
+        syllable_fold(token),
+        spelling,
+        skeleton(token),
+        skeleton(spelling),
+        phonetic(token),
+        sound(token),
+        stem(token),
+        abjad(token),
+        not _VOWELS.isdisjoint(token),
+    )
+
+
+def token_similarity(query: str, listed: str) -> float:
+    """0..1 similarity of two tokens typed in Latin letters; 0 when they are simply different.
+
+    Edits cost more on short tokens (one letter changes 'Wang' into 'Kang', a different name),
+    and the looser rules (consonant skeleton, phonetic code) only apply to tokens long enough
+    for them to be specific.
+    """
+    return similarity(token_shape(query), token_shape(listed), Spelling.LATIN)
+
+
+def syllable_similarity(query: str, listed: str) -> float:
+    """Similarity for a query spelled by us from syllables (Hangul, Chinese): it has no typos, so
+    only the same syllables, in this or another romanization scheme, match."""
+    return similarity(token_shape(query), token_shape(listed), Spelling.SYLLABIC)
+
+
 def abjad_similarity(query: str, listed: str) -> float:
-    """Similarity for a query read from Arabic script: the Latin rules, or at least ABJAD when the
+    """Similarity for a query read from Arabic script: the Latin rules, or at least 0.7 when the
     consonant frames agree (the script does not write short vowels, nor the romanization's w and y)."""
-    best = token_similarity(query, listed)
-    if best < ABJAD and len(frame := abjad(query)) >= 2 and frame == abjad(listed):
-        return ABJAD
-    return best
-
-
-def _korean_syllables(query: str, listed: str) -> bool:
-    """Two Latin words that are one Korean syllable in two romanization schemes ('Cho' / 'Jo',
-    'Bom' / 'Pom'): only words that some scheme writes for a Hangul syllable qualify."""
-    spellings = korean_syllable_spellings()
-    return query in spellings and listed in spellings and syllable_fold(query) == syllable_fold(listed)
-
-
-def _romanized_similarity(query: str, listed: str) -> float:
-    """Similarity of the two spellings once romanization differences are folded away."""
-    rq, rl = romanized(query), romanized(listed)
-    if rq == query and rl == listed:
-        return 0.0
-    if rq == rl:
-        return ROMANIZED
-    # Folding already made the spellings closer: allow one edit fewer than between raw spellings.
-    allowed = _allowed_edits(min(len(rq), len(rl))) - 1
-    if allowed <= 0:
-        return 0.0
-    distance = OSA.distance(rq, rl, score_cutoff=allowed)
-    if distance > allowed:
-        return 0.0
-    return ROMANIZED * (1.0 - EDIT_COST * distance / (max(len(rq), len(rl)) + 1))
-
-
-def _vowels_dropped(a: str, b: str) -> bool:
-    """One token is the other with some vowels left out ('Sna' / 'Sina', 'Yn' / 'Yan')."""
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) == len(long) or short[0] != long[0]:
-        return False
-    position = 0
-    for ch in long:
-        if position < len(short) and ch == short[position]:
-            position += 1
-        elif ch not in _VOWELS:
-            return False
-    return position == len(short)
-
-
-def _same_romanized_skeleton(query: str, listed: str) -> bool:
-    """Consonants agree once romanizations are folded ('Alexander' / 'Alyaksandr'); only for long
-    skeletons, as 'y' then counts as a vowel and short Korean syllables would all look alike."""
-    folded = skeleton(romanized(query))
-    return len(folded) >= 5 and folded == skeleton(romanized(listed))
-
-
-def _loose(query: str, listed: str) -> float:
-    skel = skeleton(query)
-    if len(skel) >= 2 and (skel == skeleton(listed) or _same_romanized_skeleton(query, listed)):
-        if not _VOWELS.intersection(query) or not _VOWELS.intersection(listed):
-            return VOWELLESS
-        if len(skel) >= 3 and abs(len(query) - len(listed)) <= 3:
-            return SKELETON
-    code = phonetic(query)
-    if len(code) >= 3 and code == phonetic(listed):
-        return PHONETIC
-    if len(query) >= 3 and sound(query) == sound(listed):
-        return PHONETIC
-    return 0.0
+    return similarity(token_shape(query), token_shape(listed), Spelling.ABJAD)

@@ -182,7 +182,7 @@ class Screener:
         wanted = sorted(set(form_ids))
         pairs: list[ScoredPair] = []
         for rank, form, query_is_org in self._query_forms(clean):
-            shares = self.index.vote_shares(form.tokens, wanted, form.similarity)
+            shares = self.index.vote_shares(form.tokens, wanted, form.spelling)
             for form_id in wanted:
                 pair = self._pair(clean, form, rank, form_id, shares[form_id], query_is_org, {})
                 if pair is not None:
@@ -211,7 +211,7 @@ class Screener:
         pairs: list[ScoredPair] = []
         evidence_cache: dict[int, list[Evidence]] = {}
         for rank, form, query_is_org in self._query_forms(clean):
-            candidates, query_weight = self.index.candidates(form.tokens, CANDIDATES, form.similarity)
+            candidates, query_weight = self.index.candidates(form.tokens, CANDIDATES, form.spelling)
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
@@ -247,7 +247,7 @@ class Screener:
         """One query form against one indexed form; None when the names are too far apart to weigh."""
         indexed = self.index.forms[form_id]
         tokens = form.tokens
-        name = align(self.index, tokens, indexed.tokens, form.similarity)
+        name = align(self.index, tokens, indexed.tokens, form.spelling)
         if name.score < PREFILTER:
             return None
         evidence = evidence_cache.get(indexed.entity)

@@ -1,0 +1,533 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The matcher's inner loops, compiled: token similarity, vote counting, and name alignment.
+
+Why compiled: a batch screen weighs tens of token pairs and thousands of postings per query; in the
+interpreter that costs about a millisecond a query, and batch screening must run at thousands of
+queries a second. The *rules* stay readable here, in the order tokens.py, index.py and score.py
+document them; the per-token folds they compare (skeleton, romanization, metaphone, stem ...) are
+computed once per token in Python (tokens.token_shape) and handed over as a Shape.
+"""
+
+from libc.math cimport fabs
+from libc.stdlib cimport free, malloc, qsort
+from libc.string cimport memset
+
+from rapidfuzz.distance import OSA
+
+# Token similarity levels (tokens.py documents each).
+cdef double INITIAL = 0.68
+cdef double PREFIX = 0.84
+cdef double VOWELLESS = 0.86
+cdef double SKELETON = 0.82
+cdef double PHONETIC = 0.78
+cdef double STEM = 0.88
+cdef double ROMANIZED = 0.9
+cdef double VISUAL = 0.9
+cdef double EDIT_COST = 1.3
+cdef double FLOOR = 0.66
+cdef double ABJAD = 0.7
+# Alignment (score.py documents each).
+cdef double QUERY_SHARE = 0.62
+cdef double COMPOUND_FLOOR = 0.84
+
+# Spellings of a query form (tokens.Spelling).
+cdef int LATIN = 0
+cdef int SYLLABIC = 1
+cdef int ABJAD_READING = 2
+
+_osa_distance = OSA.distance
+
+
+cdef class Shape:
+    """One token with the folds its similarity rules compare, computed once (tokens.token_shape)."""
+
+    cdef readonly str token, visual, syllable, romanized, skeleton, romanized_skeleton
+    cdef readonly str phonetic, sound, stem, abjad
+    cdef readonly bint korean, vowels
+    cdef readonly Py_ssize_t length
+
+    def __init__(
+        self, str token, str visual, bint korean, str syllable, str romanized, str skeleton,
+        str romanized_skeleton, str phonetic, str sound, str stem, str abjad, bint vowels,
+    ):
+        self.token = token
+        self.visual = visual
+        self.korean = korean
+        self.syllable = syllable
+        self.romanized = romanized
+        self.skeleton = skeleton
+        self.romanized_skeleton = romanized_skeleton
+        self.phonetic = phonetic
+        self.sound = sound
+        self.stem = stem
+        self.abjad = abjad
+        self.vowels = vowels
+        self.length = len(token)
+
+
+cdef inline int _allowed_edits(Py_ssize_t length) noexcept:
+    if length <= 3:
+        return 0
+    if length <= 5:
+        return 1
+    if length <= 9:
+        return 2
+    return 3
+
+
+cdef inline bint _is_vowel(Py_UCS4 ch) noexcept:
+    return ch == u'a' or ch == u'e' or ch == u'i' or ch == u'o' or ch == u'u'
+
+
+cdef bint _vowels_dropped(str a, str b):
+    """One token is the other with some vowels left out ('Sna' / 'Sina', 'Yn' / 'Yan')."""
+    cdef str fewer, more
+    cdef Py_ssize_t position = 0, n_short
+    cdef Py_UCS4 ch
+    if len(a) < len(b):
+        fewer, more = a, b
+    else:
+        fewer, more = b, a
+    n_short = len(fewer)
+    if n_short == len(more) or fewer[0] != more[0]:
+        return False
+    for ch in more:
+        if position < n_short and ch == fewer[position]:
+            position += 1
+        elif not _is_vowel(ch):
+            return False
+    return position == n_short
+
+
+cdef double _romanized_similarity(Shape q, Shape l):
+    """Similarity of the two spellings once romanization differences are folded away."""
+    cdef Py_ssize_t lq = len(q.romanized), ll = len(l.romanized)
+    cdef int allowed, distance
+    if q.romanized == q.token and l.romanized == l.token:
+        return 0.0
+    if q.romanized == l.romanized:
+        return ROMANIZED
+    # Folding already made the spellings closer: one edit fewer than between raw spellings.
+    allowed = _allowed_edits(min(lq, ll)) - 1
+    if allowed <= 0 or abs(lq - ll) > allowed:
+        return 0.0
+    distance = _osa_distance(q.romanized, l.romanized, score_cutoff=allowed)
+    if distance > allowed:
+        return 0.0
+    return ROMANIZED * (1.0 - EDIT_COST * distance / (max(lq, ll) + 1))
+
+
+cdef double _loose(Shape q, Shape l):
+    cdef Py_ssize_t skel = len(q.skeleton)
+    if skel >= 2 and (
+        q.skeleton == l.skeleton
+        or (len(q.romanized_skeleton) >= 5 and q.romanized_skeleton == l.romanized_skeleton)
+    ):
+        if not q.vowels or not l.vowels:
+            return VOWELLESS
+        if skel >= 3 and abs(q.length - l.length) <= 3:
+            return SKELETON
+    if len(q.phonetic) >= 3 and q.phonetic == l.phonetic:
+        return PHONETIC
+    if q.length >= 3 and q.sound == l.sound:
+        return PHONETIC
+    return 0.0
+
+
+cdef double _latin_similarity(Shape q, Shape l):
+    """tokens.token_similarity: the rules for two tokens typed in Latin letters."""
+    cdef Py_ssize_t lq = q.length, ll = l.length
+    cdef Py_ssize_t shorter = min(lq, ll), longer = max(lq, ll)
+    cdef double best = 0.0, candidate
+    cdef int allowed, distance
+    if q.token == l.token:
+        return 1.0
+    if q.visual == l.visual:
+        return VISUAL
+    if q.korean and l.korean and q.syllable == l.syllable:
+        return ROMANIZED
+    if shorter >= 2 and _vowels_dropped(q.token, l.token):
+        return VOWELLESS
+    if shorter <= 2:
+        if lq < ll and l.token.startswith(q.token):
+            return INITIAL
+        if ll == 1 and lq > 1 and q.token.startswith(l.token):
+            return INITIAL
+        return 0.0
+    allowed = _allowed_edits(shorter)
+    if allowed and longer - shorter <= allowed:
+        distance = _osa_distance(q.token, l.token, score_cutoff=allowed)
+        if distance <= allowed:
+            best = 1.0 - EDIT_COST * distance / (longer + 1)
+    if lq >= 3 and ll > lq and l.token.startswith(q.token):
+        best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
+    elif ll >= 3 and lq > ll and q.token.startswith(l.token):
+        best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
+    if best < STEM and shorter >= 5 and q.stem == l.stem:
+        best = STEM
+    if best < ROMANIZED and shorter >= 5:
+        best = max(best, _romanized_similarity(q, l))
+    if best < VOWELLESS:
+        best = max(best, _loose(q, l))
+    return best if best >= FLOOR else 0.0
+
+
+cdef double _similarity(Shape q, Shape l, int spelling):
+    if spelling == SYLLABIC:
+        # Spelled by us from syllables: no typos, only the same syllable in another scheme.
+        if q.token == l.token:
+            return 1.0
+        return ROMANIZED if q.syllable == l.syllable else 0.0
+    cdef double best = _latin_similarity(q, l)
+    if spelling == ABJAD_READING and best < ABJAD and len(q.abjad) >= 2 and q.abjad == l.abjad:
+        return ABJAD
+    return best
+
+
+def similarity(Shape query, Shape listed, int spelling):
+    """0..1 similarity of a query token and a listed token, for a query form of this spelling."""
+    return _similarity(query, listed, spelling)
+
+
+def token_votes(
+    Shape query, list token_ids, list shapes, const double[:] weights, double cap, int spelling
+):
+    """(token ids, votes) of the vocabulary tokens `token_ids` (whose shapes are `shapes`) similar to
+    `query`: similarity times rarity, the rarity capped at `cap` (index.MatchIndex.token_votes)."""
+    cdef list ids = [], votes = []
+    cdef double similarity, weight
+    cdef Py_ssize_t k, token_id
+    for k in range(len(token_ids)):
+        similarity = _similarity(query, <Shape>shapes[k], spelling)
+        if similarity > 0.0:
+            token_id = token_ids[k]
+            weight = weights[token_id]
+            ids.append(token_id)
+            votes.append(similarity * (weight if weight < cap else cap))
+    return ids, votes
+
+
+# ---- vote counting --------------------------------------------------------------------------------
+
+
+cdef struct Ranked:
+    double votes
+    int form
+
+
+cdef inline bint _before(Ranked a, Ranked b) noexcept:
+    """Better-voted first; among equal votes the lower form id (a stable, reproducible order)."""
+    return a.votes > b.votes or (a.votes == b.votes and a.form < b.form)
+
+
+cdef class VoteCounter:
+    """Sums the votes of a query's tokens per name form over the index's postings (CSR arrays).
+
+    Scratch arrays the size of the index are allocated once and reset through the list of forms
+    touched, so a query costs what its postings cost, not what the index holds.
+    """
+
+    cdef const int[:] forms
+    cdef const long[:] starts
+    cdef double *total
+    cdef double *best
+    cdef int *stamp
+    cdef int *touched
+    cdef int *group
+    cdef Py_ssize_t size
+    cdef int serial
+
+    def __cinit__(self, const int[:] forms, const long[:] starts, Py_ssize_t size):
+        self.forms = forms
+        self.starts = starts
+        self.size = size
+        self.total = <double *>malloc(max(size, 1) * sizeof(double))
+        self.best = <double *>malloc(max(size, 1) * sizeof(double))
+        self.stamp = <int *>malloc(max(size, 1) * sizeof(int))
+        self.touched = <int *>malloc(max(size, 1) * sizeof(int))
+        self.group = <int *>malloc(max(size, 1) * sizeof(int))
+        if not (self.total and self.best and self.stamp and self.touched and self.group):
+            raise MemoryError()
+        memset(self.total, 0, max(size, 1) * sizeof(double))
+        memset(self.stamp, 0, max(size, 1) * sizeof(int))
+        self.serial = 0
+
+    def __dealloc__(self):
+        free(self.total)
+        free(self.best)
+        free(self.stamp)
+        free(self.touched)
+        free(self.group)
+
+    def top(self, list groups, int limit):
+        """The `limit` best-voted forms as (form, votes), best first.
+
+        `groups` holds one (token ids, votes) pair per query token: the vocabulary tokens it
+        resembles and the vote each casts. A query token votes once per form, with its best vote
+        there; forms sum the votes of the query tokens in their order.
+        """
+        cdef Py_ssize_t n_touched = 0, n_group, k, p, g
+        cdef long t
+        cdef int f
+        cdef double v
+        cdef const long[:] ids
+        cdef const double[:] votes
+        for item in groups:
+            ids = item[0]
+            votes = item[1]
+            self.serial += 1
+            if self.serial == 0x7FFFFFFF:  # wrapped: start the stamps afresh
+                memset(self.stamp, 0, self.size * sizeof(int))
+                self.serial = 1
+            n_group = 0
+            for k in range(ids.shape[0]):
+                t = ids[k]
+                v = votes[k]
+                for p in range(self.starts[t], self.starts[t + 1]):
+                    f = self.forms[p]
+                    if self.stamp[f] != self.serial:
+                        self.stamp[f] = self.serial
+                        self.best[f] = v
+                        self.group[n_group] = f
+                        n_group += 1
+                    elif v > self.best[f]:
+                        self.best[f] = v
+            for g in range(n_group):
+                f = self.group[g]
+                if self.total[f] == 0.0:
+                    self.touched[n_touched] = f
+                    n_touched += 1
+                self.total[f] += self.best[f]
+        return self._take_top(n_touched, limit)
+
+    cdef list _take_top(self, Py_ssize_t n_touched, int limit):
+        """The best `limit` of the touched forms (a bounded min-heap), resetting their totals."""
+        cdef Py_ssize_t size = 0, k, child, parent
+        cdef Ranked item, worst
+        cdef Ranked *heap = <Ranked *>malloc(max(limit, 1) * sizeof(Ranked))
+        if heap == NULL:
+            raise MemoryError()
+        try:
+            for k in range(n_touched):
+                item.form = self.touched[k]
+                item.votes = self.total[item.form]
+                self.total[item.form] = 0.0
+                if size < limit:
+                    # sift up: the heap's root is the worst kept
+                    child = size
+                    size += 1
+                    while child > 0:
+                        parent = (child - 1) // 2
+                        if _before(heap[parent], item):
+                            heap[child] = heap[parent]
+                            child = parent
+                        else:
+                            break
+                    heap[child] = item
+                elif size and _before(item, heap[0]):
+                    _sift_down(heap, size, item)
+            qsort(heap, size, sizeof(Ranked), _compare_ranked)
+            return [(heap[k].form, heap[k].votes) for k in range(size)]
+        finally:
+            free(heap)
+
+
+cdef void _sift_down(Ranked *heap, Py_ssize_t size, Ranked item) noexcept:
+    """Replace the root (the worst kept) with `item` and restore the heap order."""
+    cdef Py_ssize_t parent = 0, child
+    while True:
+        child = 2 * parent + 1
+        if child >= size:
+            break
+        if child + 1 < size and _before(heap[child], heap[child + 1]):
+            child += 1
+        if _before(item, heap[child]):  # the worse child moves up
+            heap[parent] = heap[child]
+            parent = child
+        else:
+            break
+    heap[parent] = item
+
+
+cdef int _compare_ranked(const void *a, const void *b) noexcept nogil:
+    cdef Ranked x = (<Ranked *>a)[0]
+    cdef Ranked y = (<Ranked *>b)[0]
+    if x.votes > y.votes or (x.votes == y.votes and x.form < y.form):
+        return -1
+    if x.votes == y.votes and x.form == y.form:
+        return 0
+    return 1
+
+
+# ---- alignment ------------------------------------------------------------------------------------
+
+
+cdef struct Option:
+    double similarity
+    double weight
+    int q_start, q_count, l_start, l_count
+    int order  # position in the list of options: the sort is stable
+
+
+cdef int _compare_options(const void *a, const void *b) noexcept nogil:
+    """Most similar first, then heavier (rarer) first, then in the order found."""
+    cdef Option x = (<Option *>a)[0]
+    cdef Option y = (<Option *>b)[0]
+    if x.similarity != y.similarity:
+        return -1 if x.similarity > y.similarity else 1
+    if x.weight != y.weight:
+        return -1 if x.weight > y.weight else 1
+    return x.order - y.order
+
+
+cdef class _Options:
+    """A growable C array of alignment options."""
+
+    cdef Option *items
+    cdef Py_ssize_t count, capacity
+
+    def __cinit__(self, Py_ssize_t capacity):
+        self.capacity = max(capacity, 4)
+        self.count = 0
+        self.items = <Option *>malloc(self.capacity * sizeof(Option))
+        if self.items == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.items)
+
+    cdef int add(self, double similarity, double weight, int q_start, int q_count, int l_start, int l_count) except -1:
+        cdef Option *grown
+        cdef Py_ssize_t k
+        if self.count == self.capacity:
+            grown = <Option *>malloc(2 * self.capacity * sizeof(Option))
+            if grown == NULL:
+                raise MemoryError()
+            for k in range(self.count):
+                grown[k] = self.items[k]
+            free(self.items)
+            self.items = grown
+            self.capacity *= 2
+        self.items[self.count] = Option(similarity, weight, q_start, q_count, l_start, l_count, self.count)
+        self.count += 1
+        return 0
+
+
+def align(
+    list query, list listed, list q_weights, list l_weights, list unmatched_factors,
+    int spelling, shape_of,
+):
+    """score.align on token shapes: the greedy one-to-one alignment and the coverage both ways.
+
+    `q_weights` / `l_weights` are the tokens' rarity weights, `unmatched_factors` what an unmatched
+    query token costs relative to a matched one, `shape_of` makes the Shape of two tokens written
+    together. Returns (score, query coverage, listed coverage, query credits, listed credits, query
+    weights as credited, listed weights, pairs as (q start, q count, l start, l count, similarity)).
+    """
+    cdef Py_ssize_t nq = len(query), nl = len(listed), i, j, k, n_exact_q = 0, n_exact_l = 0
+    cdef double sim, q_total = 0.0, l_total = 0.0, q_cov = 0.0, l_cov = 0.0, partner
+    cdef _Options options = _Options(nq * nl + 4)
+    cdef Option o
+    cdef bint taken
+    cdef list q_credit = [0.0] * nq, l_credit = [0.0] * nl
+    cdef list weights_q = list(q_weights)
+    cdef list pairs = []
+    cdef bytearray exact_q = bytearray(nq), exact_l = bytearray(nl)
+    for i in range(nq):
+        for j in range(nl):
+            sim = _similarity(<Shape>query[i], <Shape>listed[j], spelling)
+            if sim > 0.0:
+                options.add(sim, <double>q_weights[i] + <double>l_weights[j], i, 1, j, 1)
+                if sim == 1.0:
+                    if not exact_q[i]:
+                        exact_q[i] = 1
+                        n_exact_q += 1
+                    if not exact_l[j]:
+                        exact_l[j] = 1
+                        n_exact_l += 1
+    # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun'), unless every token
+    # on both sides already has its exact twin (the common true match).
+    if n_exact_q < nq or n_exact_l < nl:
+        _compound_options(options, query, listed, q_weights, l_weights, spelling, shape_of, False)
+        _compound_options(options, listed, query, l_weights, q_weights, spelling, shape_of, True)
+    qsort(options.items, options.count, sizeof(Option), _compare_options)
+    for k in range(options.count):
+        o = options.items[k]
+        taken = False
+        for i in range(o.q_start, o.q_start + o.q_count):
+            taken = taken or <double>q_credit[i] != 0.0
+        for j in range(o.l_start, o.l_start + o.l_count):
+            taken = taken or <double>l_credit[j] != 0.0
+        if taken:
+            continue
+        for i in range(o.q_start, o.q_start + o.q_count):
+            q_credit[i] = o.similarity
+        for j in range(o.l_start, o.l_start + o.l_count):
+            l_credit[j] = o.similarity
+        pairs.append((o.q_start, o.q_count, o.l_start, o.l_count, o.similarity))
+        # A query token that found its partner weighs what the partner weighs.
+        partner = 0.0
+        for j in range(o.l_start, o.l_start + o.l_count):
+            partner += <double>l_weights[j]
+        partner /= o.q_count
+        for i in range(o.q_start, o.q_start + o.q_count):
+            weights_q[i] = partner
+    if nq == 1 and nl == 1 and <double>q_credit[0] < 1.0:
+        # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
+        q_credit[0] = l_credit[0] = <double>q_credit[0] ** 2
+    for i in range(nq):
+        q_total += <double>weights_q[i] * (1.0 if <double>q_credit[i] else <double>unmatched_factors[i])
+    for j in range(nl):
+        l_total += <double>l_weights[j]
+    if q_total == 0.0:
+        q_total = 1.0
+    if l_total == 0.0:
+        l_total = 1.0
+    for i in range(nq):
+        q_cov += <double>q_credit[i] * <double>weights_q[i]
+    for j in range(nl):
+        l_cov += <double>l_credit[j] * <double>l_weights[j]
+    q_cov /= q_total
+    l_cov /= l_total
+    return (
+        QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * l_cov,
+        q_cov, l_cov, q_credit, l_credit, weights_q, list(l_weights), pairs,
+    )
+
+
+cdef int _compound_options(
+    _Options options, list singles, list joins, list single_weights, list join_weights,
+    int spelling, shape_of, bint flipped,
+) except -1:
+    """One token of `singles` against two adjacent tokens of `joins` written together.
+
+    A join and its single must start alike and be of similar length (cheap checks first), and be
+    spelt alike: the looser rules (same consonants, same sound) are too loose for a join of two
+    names ('Duong' is not 'Deng Gao').
+    """
+    cdef Py_ssize_t n_joins = len(joins), a, i
+    cdef Py_ssize_t size
+    cdef Shape single, joined
+    cdef str first, second
+    cdef double sim, weight
+    if n_joins < 2:
+        return 0
+    for a in range(n_joins - 1):
+        first = (<Shape>joins[a]).token
+        second = (<Shape>joins[a + 1]).token
+        size = len(first) + len(second)
+        joined = None
+        for i in range(len(singles)):
+            single = <Shape>singles[i]
+            if single.token[0] != first[0] or abs(size - single.length) > 2:
+                continue
+            if joined is None:
+                joined = <Shape>shape_of(first + second)
+            sim = _similarity(joined, single, spelling) if flipped else _similarity(single, joined, spelling)
+            if sim >= COMPOUND_FLOOR:
+                weight = <double>single_weights[i] + <double>join_weights[a] + <double>join_weights[a + 1]
+                if flipped:
+                    options.add(sim, weight, a, 2, i, 1)
+                else:
+                    options.add(sim, weight, i, 1, a, 2)
+    return 0
