@@ -358,11 +358,11 @@ def proposed_entities(screener: Screener, query: Query, scored: list[str]) -> li
     retrieved = []
     for form in forms[: engine.MAX_FORMS]:
         retrieved.extend(index.candidates(form.tokens, engine.CANDIDATES)[0])
-    retrieved.sort(key=lambda c: c.votes, reverse=True)
-    for candidate in retrieved:
+    retrieved.sort(key=lambda candidate: candidate[1], reverse=True)  # (form id, votes)
+    for form_id, _votes in retrieved:
         if len(ids) >= CANDIDATES:
             break
-        ids.setdefault(index.entities[index.forms[candidate.form].entity].id)
+        ids.setdefault(index.entities[index.forms[form_id].entity].id)
     return list(ids)[:CANDIDATES]
 
 

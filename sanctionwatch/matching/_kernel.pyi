@@ -51,21 +51,73 @@ class VoteCounter:
         self, groups: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]], limit: int
     ) -> list[tuple[int, float]]: ...
 
-def align(
-    query: list[Shape],
-    listed: list[Shape],
-    q_weights: list[float],
-    l_weights: list[float],
-    unmatched_factors: list[float],
+class Profile:
+    shapes: list[Shape]
+    weights: list[float]
+    patronymic: list[bool]
+    noise: list[bool]
+    listed_words: list[bool]
+    legal_forms: list[bool]
+    joined: str
+    sorted_joined: str
+    family: int
+    def __init__(
+        self,
+        shapes: list[Shape],
+        weights: list[float],
+        patronymic: list[bool],
+        noise: list[bool],
+        listed_words: list[bool],
+        legal_forms: list[bool],
+        joined: str,
+        sorted_joined: str,
+        family: int,
+    ) -> None: ...
+
+class Alignment:
+    score: float
+    query_coverage: float
+    listed_coverage: float
+    query_credit: list[float]
+    listed_credit: list[float]
+    query_weights: list[float]
+    listed_weights: list[float]
+    pairs: list[tuple[int, int, int, int, float]]
+
+def align(query: Profile, listed: Profile, spelling: int, shape_of: Callable[[str], Shape]) -> Alignment: ...
+def name_features(
+    match: Alignment,
+    query: Profile,
+    listed: Profile,
+    query_is_organization: bool,
+    syllabic_query: bool,
+    vote_share: float,
+    max_weight: float,
+) -> list[float]: ...
+def score_form(
+    query: Profile,
+    candidates: list[tuple[int, float]],
+    floor: float,
+    query_weight: float,
+    prefilter: float,
     spelling: int,
+    query_is_organization: bool,
+    syllabic_query: bool,
+    max_weight: float,
+    profile_of: Callable[[int], Profile],
     shape_of: Callable[[str], Shape],
-) -> tuple[
-    float,
-    float,
-    float,
-    list[float],
-    list[float],
-    list[float],
-    list[float],
-    list[tuple[int, int, int, int, float]],
-]: ...
+) -> list[tuple[int, float, Alignment, list[float]]]: ...
+
+class QuadraticModel:
+    def __init__(
+        self,
+        low: npt.NDArray[np.float64],
+        high: npt.NDArray[np.float64],
+        mean: npt.NDArray[np.float64],
+        scale: npt.NDArray[np.float64],
+        upper: npt.NDArray[np.float64],
+        linear: npt.NDArray[np.float64],
+        intercept: float,
+    ) -> None: ...
+    def logits(self, features: npt.NDArray[np.float64]) -> list[float]: ...
+    def logit(self, features: list[float]) -> float: ...

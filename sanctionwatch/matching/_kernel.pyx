@@ -12,7 +12,8 @@ from libc.math cimport fabs
 from libc.stdlib cimport free, malloc, qsort
 from libc.string cimport memset
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.fuzz import token_set_ratio
 
 # Token similarity levels (tokens.py documents each).
 cdef double INITIAL = 0.68
@@ -26,9 +27,11 @@ cdef double VISUAL = 0.9
 cdef double EDIT_COST = 1.3
 cdef double FLOOR = 0.66
 cdef double ABJAD = 0.7
-# Alignment (score.py documents each).
-cdef double QUERY_SHARE = 0.62
-cdef double COMPOUND_FLOOR = 0.84
+# Alignment (score.py says how they combine).
+cdef double QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
+cdef double COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not merely sounding alike
+cdef double UNMATCHED_QUERY = 2.5  # an unexplained distinctive query word weighs more than a matched one ...
+cdef double UNMATCHED_PATRONYMIC = 1.0  # ... except a patronymic, which the lists often omit
 
 # Spellings of a query form (tokens.Spelling).
 cdef int LATIN = 0
@@ -36,6 +39,8 @@ cdef int SYLLABIC = 1
 cdef int ABJAD_READING = 2
 
 _osa_distance = OSA.distance
+_jaro_winkler = JaroWinkler.normalized_similarity
+_token_set_ratio = token_set_ratio
 
 
 cdef class Shape:
@@ -413,18 +418,48 @@ cdef class _Options:
         return 0
 
 
-def align(
-    list query, list listed, list q_weights, list l_weights, list unmatched_factors,
-    int spelling, shape_of,
-):
+cdef class Profile:
+    """One name form's tokens with what the kernel weighs of each (built by index.MatchIndex)."""
+
+    cdef readonly list shapes, weights, patronymic, noise, listed_words, legal_forms
+    cdef readonly str joined, sorted_joined
+    cdef readonly Py_ssize_t family
+
+    def __init__(
+        self, list shapes, list weights, list patronymic, list noise, list listed_words, list legal_forms,
+        str joined, str sorted_joined, Py_ssize_t family,
+    ):
+        self.shapes = shapes  # tokens.Shape per token
+        self.weights = weights  # rarity weights
+        self.patronymic = patronymic  # 'Vasilyevich', 'Petrovna': lists often leave them out
+        self.noise = noise  # legal forms, stopwords, initials: never decide a match
+        self.listed_words = listed_words  # a word of some listed name (query side)
+        self.legal_forms = legal_forms  # a legal-form word (listed side)
+        self.joined = joined  # the tokens joined by spaces
+        self.sorted_joined = sorted_joined  # ... in sorted order
+        self.family = family  # tokens of the family name ('FAMILY, Given'); 0 when not known
+
+
+cdef class Alignment:
+    """The greedy alignment of a query form and a listed form (score.NameMatch, in the kernel's terms)."""
+
+    cdef readonly double score, query_coverage, listed_coverage
+    cdef readonly list query_credit, listed_credit, query_weights, listed_weights
+    cdef readonly list pairs  # (query start, query count, listed start, listed count, similarity)
+
+
+def align(Profile query, Profile listed, int spelling, shape_of):
     """score.align on token shapes: the greedy one-to-one alignment and the coverage both ways.
 
-    `q_weights` / `l_weights` are the tokens' rarity weights, `unmatched_factors` what an unmatched
-    query token costs relative to a matched one, `shape_of` makes the Shape of two tokens written
-    together. Returns (score, query coverage, listed coverage, query credits, listed credits, query
-    weights as credited, listed weights, pairs as (q start, q count, l start, l count, similarity)).
+    `shape_of` makes the Shape of two tokens written together.
     """
-    cdef Py_ssize_t nq = len(query), nl = len(listed), i, j, k, n_exact_q = 0, n_exact_l = 0
+    return _align(query, listed, spelling, shape_of)
+
+
+cdef Alignment _align(Profile query, Profile listed, int spelling, shape_of):
+    cdef list q_shapes = query.shapes, l_shapes = listed.shapes
+    cdef list q_weights = query.weights, l_weights = listed.weights
+    cdef Py_ssize_t nq = len(q_shapes), nl = len(l_shapes), i, j, k, n_exact_q = 0, n_exact_l = 0
     cdef double sim, q_total = 0.0, l_total = 0.0, q_cov = 0.0, l_cov = 0.0, partner
     cdef _Options options = _Options(nq * nl + 4)
     cdef Option o
@@ -433,9 +468,10 @@ def align(
     cdef list weights_q = list(q_weights)
     cdef list pairs = []
     cdef bytearray exact_q = bytearray(nq), exact_l = bytearray(nl)
+    cdef Alignment out = Alignment.__new__(Alignment)
     for i in range(nq):
         for j in range(nl):
-            sim = _similarity(<Shape>query[i], <Shape>listed[j], spelling)
+            sim = _similarity(<Shape>q_shapes[i], <Shape>l_shapes[j], spelling)
             if sim > 0.0:
                 options.add(sim, <double>q_weights[i] + <double>l_weights[j], i, 1, j, 1)
                 if sim == 1.0:
@@ -448,8 +484,8 @@ def align(
     # Two adjacent tokens written as one on the other side ('Jong Un' / 'Jongun'), unless every token
     # on both sides already has its exact twin (the common true match).
     if n_exact_q < nq or n_exact_l < nl:
-        _compound_options(options, query, listed, q_weights, l_weights, spelling, shape_of, False)
-        _compound_options(options, listed, query, l_weights, q_weights, spelling, shape_of, True)
+        _compound_options(options, q_shapes, l_shapes, q_weights, l_weights, spelling, shape_of, False)
+        _compound_options(options, l_shapes, q_shapes, l_weights, q_weights, spelling, shape_of, True)
     qsort(options.items, options.count, sizeof(Option), _compare_options)
     for k in range(options.count):
         o = options.items[k]
@@ -476,7 +512,9 @@ def align(
         # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
         q_credit[0] = l_credit[0] = <double>q_credit[0] ** 2
     for i in range(nq):
-        q_total += <double>weights_q[i] * (1.0 if <double>q_credit[i] else <double>unmatched_factors[i])
+        q_total += <double>weights_q[i] * (
+            1.0 if <double>q_credit[i] else (UNMATCHED_PATRONYMIC if query.patronymic[i] else UNMATCHED_QUERY)
+        )
     for j in range(nl):
         l_total += <double>l_weights[j]
     if q_total == 0.0:
@@ -489,10 +527,15 @@ def align(
         l_cov += <double>l_credit[j] * <double>l_weights[j]
     q_cov /= q_total
     l_cov /= l_total
-    return (
-        QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * l_cov,
-        q_cov, l_cov, q_credit, l_credit, weights_q, list(l_weights), pairs,
-    )
+    out.score = QUERY_SHARE * q_cov + (1 - QUERY_SHARE) * l_cov
+    out.query_coverage = q_cov
+    out.listed_coverage = l_cov
+    out.query_credit = q_credit
+    out.listed_credit = l_credit
+    out.query_weights = weights_q
+    out.listed_weights = l_weights
+    out.pairs = pairs
+    return out
 
 
 cdef int _compound_options(
@@ -531,3 +574,182 @@ cdef int _compound_options(
                 else:
                     options.add(sim, weight, i, 1, a, 2)
     return 0
+
+
+# ---- name features --------------------------------------------------------------------------------
+
+
+def name_features(
+    Alignment match, Profile query, Profile listed, bint query_is_organization, bint syllabic_query,
+    double vote_share, double max_weight,
+):
+    """features.NAME_FEATURES of one aligned pair, in that order (features.py says what each is)."""
+    cdef list q_credit = match.query_credit, l_credit = match.listed_credit
+    cdef list q_weights = match.query_weights, l_weights = match.listed_weights
+    cdef Py_ssize_t nq = len(q_credit), nl = len(l_credit), i, j, family = listed.family
+    cdef double scale = max_weight or 1.0
+    cdef double matched_q = 0.0, unmatched_q = 0.0, heaviest_unmatched = 0.0, heaviest_matched = 0.0
+    cdef double heaviest_elsewhere = 0.0, weakest = 1.0, credit, weight, matched_l = 0.0, unmatched_l = 0.0
+    cdef double q_sum = 0.0, l_sum = 0.0, residual = 0.0, similarity
+    cdef int exact = 0, unmatched_words = 0, matched_words = 0, listed_unmatched_words = 0
+    cdef bint noise, legal_form_unmatched = False, family_matched, all_query_matched = True
+    for i in range(nq):
+        credit = q_credit[i]
+        weight = q_weights[i]
+        noise = query.noise[i]
+        if credit:
+            matched_q += credit * weight
+            heaviest_matched = max(heaviest_matched, weight)
+            weakest = min(weakest, credit)
+            exact += credit == 1.0
+            matched_words += not noise
+        else:
+            all_query_matched = False
+            unmatched_q += weight
+            heaviest_unmatched = max(heaviest_unmatched, weight)
+            unmatched_words += not noise
+            if not noise and query.listed_words[i]:
+                heaviest_elsewhere = max(heaviest_elsewhere, weight)
+        q_sum += weight
+    for j in range(nl):
+        credit = l_credit[j]
+        weight = l_weights[j]
+        if credit:
+            matched_l += credit * weight
+        else:
+            unmatched_l += weight
+            listed_unmatched_words += not listed.noise[j]
+            legal_form_unmatched = legal_form_unmatched or listed.legal_forms[j]
+        l_sum += weight
+    family_matched = family > 0
+    for j in range(min(family, nl)):
+        family_matched = family_matched and <double>l_credit[j] != 0.0
+    # How alike the closest unexplained words still are (a nickname, a spelling beyond the rules).
+    for i in range(nq):
+        if <double>q_credit[i] != 0.0 or query.noise[i]:
+            continue
+        for j in range(nl):
+            if <double>l_credit[j] != 0.0 or listed.noise[j]:
+                continue
+            similarity = _jaro_winkler((<Shape>query.shapes[i]).token, (<Shape>listed.shapes[j]).token)
+            residual = max(residual, similarity)
+    return [
+        match.score,
+        matched_q / (q_sum or 1.0),
+        matched_l / (l_sum or 1.0),
+        matched_q / scale,
+        unmatched_q / scale,
+        unmatched_l / scale,
+        exact / <double>nq,
+        1.0 if nq == 1 else 0.0,
+        weakest if matched_q else 0.0,
+        <double>unmatched_words,
+        <double>listed_unmatched_words,
+        <double>matched_words,
+        1.0 if query_is_organization else 0.0,
+        heaviest_unmatched / scale,
+        vote_share,
+        _token_set_ratio(query.joined, listed.joined) / 100.0,
+        _jaro_winkler(query.sorted_joined, listed.sorted_joined),
+        heaviest_matched / scale,
+        1.0 if family_matched else 0.0,
+        1.0 if family else 0.0,
+        nl / 5.0,
+        nq / 5.0,
+        heaviest_elsewhere / scale,
+        1.0 if syllabic_query else 0.0,
+        1.0 if legal_form_unmatched and not all_query_matched else 0.0,
+        residual,
+    ]
+
+
+def score_form(
+    Profile query, list candidates, double floor, double query_weight, double prefilter, int spelling,
+    bint query_is_organization, bint syllabic_query, double max_weight, profile_of, shape_of,
+):
+    """Align the query form with each candidate (form id, votes) voted at least `floor`, best first.
+
+    Returns (form id, vote share, alignment, name features) for each pair whose name score reaches
+    `prefilter`: the rest are too far apart to be worth the secondary evidence.
+    """
+    cdef list out = []
+    cdef Alignment match
+    cdef Profile listed
+    cdef double votes, share
+    for form, votes in candidates:
+        if votes < floor:
+            break
+        listed = <Profile>profile_of(form)
+        match = _align(query, listed, spelling, shape_of)
+        if match.score < prefilter:
+            continue
+        share = votes / query_weight
+        out.append(
+            (
+                form, share, match,
+                name_features(match, query, listed, query_is_organization, syllabic_query, share, max_weight),
+            )
+        )
+    return out
+
+
+# ---- the name model -------------------------------------------------------------------------------
+
+
+cdef class QuadraticModel:
+    """model.NameModel's logit: clip, standardise, then linear and quadratic terms (z.W.z)."""
+
+    cdef double[:] low, high, mean, scale, linear
+    cdef double[:, :] upper
+    cdef double intercept
+    cdef Py_ssize_t n
+
+    def __init__(self, double[:] low, double[:] high, double[:] mean, double[:] scale, double[:, :] upper,
+                 double[:] linear, double intercept):
+        self.low, self.high, self.mean, self.scale = low, high, mean, scale
+        self.upper, self.linear, self.intercept = upper, linear, intercept
+        self.n = mean.shape[0]
+
+    def logits(self, const double[:, :] features):
+        """The logit of each row (name features only: evidence is added by the caller)."""
+        cdef Py_ssize_t r, i
+        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
+        if x == NULL:
+            raise MemoryError()
+        try:
+            out = []
+            for r in range(features.shape[0]):
+                for i in range(self.n):
+                    x[i] = features[r, i]
+                out.append(self._logit(x))
+            return out
+        finally:
+            free(x)
+
+    def logit(self, list features):
+        """The logit of one row given as a list (the screener's per-pair call, no array round trip)."""
+        cdef Py_ssize_t i
+        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
+        if x == NULL:
+            raise MemoryError()
+        try:
+            for i in range(self.n):
+                x[i] = features[i]
+            return self._logit(x)
+        finally:
+            free(x)
+
+    cdef double _logit(self, double *x):
+        """Clip and standardise x in place, then the intercept plus linear and quadratic terms."""
+        cdef Py_ssize_t i, j, n = self.n
+        cdef double total = self.intercept, row_sum, value
+        for i in range(n):
+            value = x[i]
+            value = self.low[i] if value < self.low[i] else (self.high[i] if value > self.high[i] else value)
+            x[i] = (value - self.mean[i]) / self.scale[i]
+        for i in range(n):
+            row_sum = self.linear[i]
+            for j in range(i, n):
+                row_sum += self.upper[i, j] * x[j]
+            total += row_sum * x[i]
+        return total

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionwatch.matching import _kernel
-from sanctionwatch.matching.names import is_noise, listed_forms
+from sanctionwatch.matching.names import LEGAL_FORMS, family_size, is_noise, is_patronymic, listed_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
 from sanctionwatch.matching.tokens import Spelling, abjad_key, lookup_keys, token_shape
@@ -31,6 +31,7 @@ from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schem
 Votes = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 _NO_VOTES: Votes = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
+PROFILE_CACHE = 50_000  # listed forms' profiles kept for alignment (a kilobyte or so each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
 
 
@@ -56,12 +57,6 @@ class IndexedName:
     weak: bool
 
 
-@dataclass(slots=True)
-class Candidate:
-    form: int
-    votes: float
-
-
 @dataclass
 class MatchIndex:
     entities: list[Entity]
@@ -84,6 +79,7 @@ class MatchIndex:
     max_weight: float = 1.0
     _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
+    _profiles: dict[int, _kernel.Profile] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -222,8 +218,9 @@ class MatchIndex:
 
     def candidates(
         self, query_tokens: Sequence[str], limit: int, spelling: Spelling = Spelling.LATIN
-    ) -> tuple[list[Candidate], float]:
-        """Name forms voted for by the query tokens, best first, and the most the votes could reach.
+    ) -> tuple[list[tuple[int, float]], float]:
+        """Name forms voted for by the query tokens as (form id, votes), best first, and the most the
+        votes could reach.
 
         Each query token votes once per form, with its best vote there: a token similar to several
         words of one name ('gang' to 'gong', 'kang' and 'hang' in a long Chinese company name) would
@@ -234,7 +231,7 @@ class MatchIndex:
         groups = [votes for votes in similar_votes.values() if len(votes[0])]
         if not groups or self._counter is None:
             return [], reachable
-        return [Candidate(form, votes) for form, votes in self._counter.top(groups, limit)], reachable
+        return self._counter.top(groups, limit), reachable
 
     def vote_shares(
         self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN
@@ -250,6 +247,31 @@ class MatchIndex:
             )
             shares[form_id] = votes / reachable if reachable else 0.0
         return shares
+
+    def profile(self, tokens: Sequence[str], text: str = "") -> _kernel.Profile:
+        """Tokens as the kernel aligns and weighs them; `text` is the name as listed ('FAMILY, Given'
+        tells the family name), empty for a query."""
+        return _kernel.Profile(
+            [token_shape(t) for t in tokens],
+            [self.token_weight(t) for t in tokens],
+            [is_patronymic(t) for t in tokens],
+            [is_noise(t) for t in tokens],
+            [t in self.vocabulary for t in tokens],
+            [t in LEGAL_FORMS for t in tokens],
+            " ".join(tokens),
+            " ".join(sorted(tokens)),
+            family_size(text) if text else 0,
+        )
+
+    def form_profile(self, form_id: int) -> _kernel.Profile:
+        """The profile of an indexed form (memoized, within bounds: the same names come up again)."""
+        found = self._profiles.get(form_id)
+        if found is None:
+            form = self.forms[form_id]
+            found = self.profile(form.tokens, form.text)
+            if len(self._profiles) < PROFILE_CACHE:
+                self._profiles[form_id] = found
+        return found
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.features import NAME_FEATURES
 
 MODEL_FILE = Path(__file__).with_name("name_model.json")
@@ -56,9 +57,14 @@ def quadratic_terms(standardised: FloatArray) -> FloatArray:
     return np.hstack([standardised, standardised[:, upper_i] * standardised[:, upper_j]])
 
 
+def exact_name(features: Sequence[float]) -> bool:
+    """Is this pair (NAME_FEATURES) a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
+    return all(features[i] >= 1.0 - 1e-9 for i in _EXACT_FEATURES)
+
+
 def exact_names(features: FloatArray) -> npt.NDArray[np.bool_]:
-    """Per row of NAME_FEATURES: is it a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
-    return np.asarray((np.atleast_2d(features)[:, _EXACT_FEATURES] >= 1.0 - 1e-9).all(axis=1))
+    """exact_name of each row."""
+    return np.array([exact_name(row) for row in np.atleast_2d(features).tolist()], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -73,22 +79,31 @@ class NameModel:
     low: FloatArray
     high: FloatArray
     trained_on: str = ""
-    _upper: FloatArray = field(init=False, repr=False, compare=False)
-    _linear: FloatArray = field(init=False, repr=False, compare=False)
+    _compiled: _kernel.QuadraticModel = field(init=False, repr=False, compare=False)
+    _pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # The quadratic weights as one upper-triangular matrix: z.W.z costs two products, not 250 columns.
+        # The quadratic weights as one upper-triangular matrix: z.W.z costs n squared products.
         n = len(self.mean)
+        pairs = np.triu_indices(n)
         upper = np.zeros((n, n))
-        upper[np.triu_indices(n)] = self.weights[n:]
-        object.__setattr__(self, "_upper", upper)
-        object.__setattr__(self, "_linear", self.weights[:n].copy())
+        upper[pairs] = self.weights[n:]
+        compiled = _kernel.QuadraticModel(
+            self.low, self.high, self.mean, self.scale, upper, self.weights[:n].copy(), self.intercept
+        )
+        object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_pairs", pairs)
 
     def name_logits(self, features: FloatArray) -> FloatArray:
         """Logit of the name match for each row of NAME_FEATURES (evidence not included)."""
-        z = (np.clip(features, self.low, self.high) - self.mean) / self.scale
-        logits = ((z @ self._upper + self._linear) * z).sum(axis=1) + self.intercept
-        return np.asarray(np.where(exact_names(features), np.maximum(logits, _EXACT_NAME_LOGIT), logits))
+        rows = np.ascontiguousarray(np.atleast_2d(features), dtype=np.float64)
+        logits = np.asarray(self._compiled.logits(rows), dtype=np.float64)
+        return np.asarray(np.where(exact_names(rows), np.maximum(logits, _EXACT_NAME_LOGIT), logits))
+
+    def name_logit(self, features: list[float]) -> float:
+        """name_logits of one pair, without the array round trip (the screener's per-pair call)."""
+        logit = self._compiled.logit(features)
+        return max(logit, _EXACT_NAME_LOGIT) if exact_name(features) else logit
 
     def evidence_logit(self, kinds: Sequence[str]) -> float:
         return sum(self.evidence.get(kind, 0.0) for kind in kinds)
@@ -100,7 +115,7 @@ class NameModel:
         z = (np.clip(np.asarray(features, dtype=np.float64), self.low, self.high) - self.mean) / self.scale
         n = len(z)
         shares = self.weights[:n] * z
-        upper_i, upper_j = np.triu_indices(n)
+        upper_i, upper_j = self._pairs
         products = self.weights[n:] * z[upper_i] * z[upper_j]
         np.add.at(shares, upper_i, products / 2)
         np.add.at(shares, upper_j, products / 2)

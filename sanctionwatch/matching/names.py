@@ -181,3 +181,22 @@ def _join_letter_runs(tokens: tuple[str, ...]) -> tuple[str, ...]:
 def looks_like_organization(tokens: tuple[str, ...]) -> bool:
     """A query with a legal-form token names a company, whatever schema the caller gave (or didn't)."""
     return any(t in LEGAL_FORMS and len(t) > 1 for t in tokens)
+
+
+# East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
+_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:[oea]v[iy]ch|[oe]vna|ivna|ichna|inichna|ich)$")
+_LONGEST_PATRONYMIC = 30
+
+
+def is_patronymic(token: str) -> bool:
+    # (The length guard keeps a 1,000-letter garbage token from costing a regex scan.)
+    return len(token) <= _LONGEST_PATRONYMIC and _PATRONYMIC.match(token) is not None
+
+
+@lru_cache(maxsize=200_000)
+def family_size(listed_text: str) -> int:
+    """Tokens of the family name in a list's 'FAMILY, Given' writing; 0 when the name has no comma."""
+    if "," not in listed_text:
+        return 0
+    forms = name_forms(listed_text.split(",", 1)[0])
+    return len(forms[0].tokens) if forms else 0

@@ -16,10 +16,8 @@ Every step is recorded in the explanation an analyst reads.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from sanctionwatch.matching import _kernel
@@ -27,16 +25,10 @@ from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, DateValue, Entity, Schema
 
-# (The alignment runs in _kernel.pyx: a query's coverage weighs 0.62 against the listed name's 0.38 in
-# the name score, and a word against two written together needs a similarity of 0.84, spelt alike
-# rather than merely sounding alike.)
-UNMATCHED_QUERY = 2.5  # an unexplained distinctive word in the query weighs more than a matched one
-#   (except a patronymic: see UNMATCHED_PATRONYMIC)
+# (The alignment runs in _kernel.pyx, which holds its constants: a query's coverage weighs 0.62 against
+# the listed name's 0.38 in the name score; an unexplained query word costs 2.5 times a matched one,
+# a patronymic 1.0; a word against two written together needs a similarity of 0.84.)
 WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
-UNMATCHED_PATRONYMIC = 1.0  # a query patronymic the list omits weighs like an omitted listed token
-# East Slavic patronymics ('Vasilyevich', 'Petrovna', 'Ilyich'): lists often leave them out.
-_LONGEST_PATRONYMIC = 30
-_PATRONYMIC = re.compile(r"^[a-z]{3,}(?:[oea]v[iy]ch|[oe]vna|ivna|ichna|inichna|ich)$")
 
 
 @dataclass(slots=True)
@@ -65,7 +57,11 @@ class NameMatch:
 
 
 def align(
-    index: MatchIndex, query: Sequence[str], listed: Sequence[str], spelling: Spelling = Spelling.LATIN
+    index: MatchIndex,
+    query: Sequence[str],
+    listed: Sequence[str],
+    spelling: Spelling = Spelling.LATIN,
+    listed_text: str = "",
 ) -> NameMatch:
     """Best one-to-one alignment of query and listed tokens (greedy on similarity, rare tokens first).
 
@@ -74,47 +70,36 @@ def align(
     its partner weighs what the partner weighs ('Mhmmd' is as common as 'Muhammad', however unknown
     its spelling); unmatched ones keep their own weight. `spelling` is how the query form was spelled
     (NameForm.spelling): a query spelled by us from Hangul or Chinese has no typos, one read from
-    Arabic script has no short vowels.
+    Arabic script has no short vowels. (The alignment itself runs compiled: _kernel.align.)
     """
-    score, q_cov, l_cov, q_credit, l_credit, q_weights, l_weights, spans = _kernel.align(
-        [token_shape(t) for t in query],
-        [token_shape(t) for t in listed],
-        [index.token_weight(t) for t in query],
-        [index.token_weight(t) for t in listed],
-        [_unmatched_factor(t) for t in query],
-        spelling,
-        token_shape,
-    )
-    pairs = [
-        TokenPair(
-            "".join(query[q_start : q_start + q_count]),
-            "".join(listed[l_start : l_start + l_count]),
-            round(similarity, 3),
-            tuple(range(q_start, q_start + q_count)),
-            tuple(range(l_start, l_start + l_count)),
-        )
-        for q_start, q_count, l_start, l_count, similarity in spans
-    ]
+    alignment = _kernel.align(index.profile(query), index.profile(listed, listed_text), spelling, token_shape)
+    return name_match(alignment, query, listed)
+
+
+def name_match(alignment: _kernel.Alignment, query: Sequence[str], listed: Sequence[str]) -> NameMatch:
+    """The kernel's alignment in words: which query words matched which listed words."""
+    q_credit, l_credit = alignment.query_credit, alignment.listed_credit
     return NameMatch(
-        score=score,
-        query_coverage=q_cov,
-        listed_coverage=l_cov,
-        pairs=pairs,
+        score=alignment.score,
+        query_coverage=alignment.query_coverage,
+        listed_coverage=alignment.listed_coverage,
+        pairs=[
+            TokenPair(
+                "".join(query[q_start : q_start + q_count]),
+                "".join(listed[l_start : l_start + l_count]),
+                round(similarity, 3),
+                tuple(range(q_start, q_start + q_count)),
+                tuple(range(l_start, l_start + l_count)),
+            )
+            for q_start, q_count, l_start, l_count, similarity in alignment.pairs
+        ],
         unmatched_query=[t for i, t in enumerate(query) if q_credit[i] == 0.0],
         unmatched_listed=[t for j, t in enumerate(listed) if l_credit[j] == 0.0],
         query_credit=q_credit,
         listed_credit=l_credit,
-        query_weights=q_weights,
-        listed_weights=l_weights,
+        query_weights=alignment.query_weights,
+        listed_weights=alignment.listed_weights,
     )
-
-
-@lru_cache(maxsize=100_000)
-def _unmatched_factor(token: str) -> float:
-    """How much an unmatched query token counts against the match, relative to a matched one."""
-    # (The length guard keeps a 1,000-letter garbage token from costing a regex scan.)
-    patronymic = len(token) <= _LONGEST_PATRONYMIC and _PATRONYMIC.match(token)
-    return UNMATCHED_PATRONYMIC if patronymic else UNMATCHED_QUERY
 
 
 # ---- secondary evidence ---------------------------------------------------------------------------------

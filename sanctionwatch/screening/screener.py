@@ -13,23 +13,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-
-from sanctionwatch.matching.features import PairInput, name_features
+from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.index import IndexedName, MatchIndex
-from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, exact_names, sigmoid
+from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, exact_name, sigmoid
 from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.score import (
     WEAK_ALIAS,
     Evidence,
     NameMatch,
-    align,
     birth_date_evidence,
     country_evidence,
     explain,
+    name_match,
     schema_evidence,
 )
+from sanctionwatch.matching.tokens import token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.terms import program_matches
@@ -101,7 +100,8 @@ class ScoredPair:
     entity: int  # position in the index
     entity_id: str
     indexed: IndexedName
-    match: NameMatch
+    query: tuple[str, ...]  # the query form's tokens
+    alignment: _kernel.Alignment
     evidence: list[Evidence]
     features: list[float]
     discount: float  # less likely spelling of the query, weak alias: multiplies the model's score
@@ -109,6 +109,11 @@ class ScoredPair:
     @property
     def evidence_kinds(self) -> list[str]:
         return [e.kind for e in self.evidence]
+
+    @property
+    def match(self) -> NameMatch:
+        """The alignment in words (for the explanation: only the hits shown need it)."""
+        return name_match(self.alignment, self.query, self.indexed.tokens)
 
 
 class Screener:
@@ -183,19 +188,17 @@ class Screener:
         pairs: list[ScoredPair] = []
         for rank, form, query_is_org in self._query_forms(clean):
             shares = self.index.vote_shares(form.tokens, wanted, form.spelling)
-            for form_id in wanted:
-                pair = self._pair(clean, form, rank, form_id, shares[form_id], query_is_org, {})
-                if pair is not None:
-                    pairs.append(pair)
+            # Every wanted form, as if voted for with its share of a query weighing 1.
+            candidates = [(form_id, shares[form_id]) for form_id in wanted]
+            pairs.extend(self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}))
         return max(self._final_scores(pairs), default=0.0)
 
     def _final_scores(self, pairs: Sequence[ScoredPair]) -> list[float]:
-        if not pairs:
-            return []
-        logits = self.model.name_logits(np.array([pair.features for pair in pairs]))
+        model = self.model
         return [
-            sigmoid(float(logit) + self.model.evidence_logit(pair.evidence_kinds)) * pair.discount
-            for pair, logit in zip(pairs, logits, strict=True)
+            sigmoid(model.name_logit(pair.features) + model.evidence_logit(pair.evidence_kinds))
+            * pair.discount
+            for pair in pairs
         ]
 
     def _query_forms(self, clean: Query) -> list[tuple[int, NameForm, bool]]:
@@ -216,61 +219,63 @@ class Screener:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
             # (Words written together vote beside their parts, so the best may pass the whole query.)
-            best_share = min(candidates[0].votes / query_weight, 1.0)
+            best_share = min(candidates[0][1] / query_weight, 1.0)
             floor = max(ESTIMATE_FLOOR, best_share - ESTIMATE_MARGIN) * query_weight
-            for candidate in candidates:
-                if candidate.votes < floor:
-                    break
-                pair = self._pair(
-                    clean,
-                    form,
-                    rank,
-                    candidate.form,
-                    candidate.votes / query_weight,
-                    query_is_org,
-                    evidence_cache,
-                )
-                if pair is not None:
-                    pairs.append(pair)
+            pairs.extend(
+                self._pairs(clean, rank, form, query_is_org, candidates, floor, query_weight, evidence_cache)
+            )
         return pairs
 
-    def _pair(
+    def _pairs(
         self,
         clean: Query,
-        form: NameForm,
         rank: int,
-        form_id: int,
-        vote_share: float,
+        form: NameForm,
         query_is_org: bool,
+        candidates: list[tuple[int, float]],
+        floor: float,
+        query_weight: float,
         evidence_cache: dict[int, list[Evidence]],
-    ) -> ScoredPair | None:
-        """One query form against one indexed form; None when the names are too far apart to weigh."""
-        indexed = self.index.forms[form_id]
-        tokens = form.tokens
-        name = align(self.index, tokens, indexed.tokens, form.spelling)
-        if name.score < PREFILTER:
-            return None
-        evidence = evidence_cache.get(indexed.entity)
-        if evidence is None:
-            evidence = self._evidence(clean, query_is_org, self.index.entities[indexed.entity])
-            evidence_cache[indexed.entity] = evidence
-        features = name_features(
-            PairInput(
-                query=tokens,
-                listed=indexed.tokens,
-                listed_text=indexed.text,
-                match=name,
-                query_is_organization=query_is_org,
-                syllabic_query=form.syllabic,
-                vote_share=vote_share,
-                max_weight=self.index.max_weight,
-                listed_words=self.index.vocabulary,
-            )
+    ) -> list[ScoredPair]:
+        """The query form against the candidates (form id, votes) voted at least `floor`, best first;
+        only pairs whose names are close enough to weigh (kernel.score_form) come back."""
+        index = self.index
+        scored = _kernel.score_form(
+            index.profile(form.tokens),
+            candidates,
+            floor,
+            query_weight,
+            PREFILTER,
+            form.spelling,
+            query_is_org,
+            form.syllabic,
+            index.max_weight,
+            index.form_profile,
+            token_shape,
         )
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
-        discount = (1.0 - SPELLING_PENALTY * min(rank, 1)) * (WEAK_ALIAS if indexed.weak else 1.0)
-        entity = self.index.entities[indexed.entity]
-        return ScoredPair(indexed.entity, entity.id, indexed, name, evidence, features, discount)
+        discount = 1.0 - SPELLING_PENALTY * min(rank, 1)
+        out: list[ScoredPair] = []
+        for form_id, _share, alignment, features in scored:
+            indexed = index.forms[form_id]
+            evidence = evidence_cache.get(indexed.entity)
+            entity = index.entities[indexed.entity]
+            if evidence is None:
+                evidence = evidence_cache[indexed.entity] = self._evidence(clean, query_is_org, entity)
+            weak = WEAK_ALIAS if indexed.weak else 1.0
+            out.append(
+                ScoredPair(
+                    indexed.entity,
+                    entity.id,
+                    indexed,
+                    form.tokens,
+                    alignment,
+                    evidence,
+                    features,
+                    discount * weak,
+                )
+            )
+        return out
 
     @staticmethod
     def _evidence(clean: Query, query_is_org: bool, entity: Entity) -> list[Evidence]:
@@ -297,7 +302,7 @@ class Screener:
             contributions = self.model.contributions(pair.features)
             strongest = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[:EXPLAINED_FEATURES]
             explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest}}
-            if exact_names(np.asarray(pair.features))[0]:
+            if exact_name(pair.features):
                 explanation["name_model"]["exact_name"] = (
                     f"the whole listed name matched word for word: scored at least {EXACT_NAME_SCORE}"
                 )

@@ -37,9 +37,9 @@ def test_every_lookup_key_of_a_token_leads_back_to_it() -> None:
 def test_candidates_rank_the_forms_sharing_most_rare_tokens_first() -> None:
     index = MatchIndex.build(PARTIES)
     candidates, _ = index.candidates(("kim", "jong", "un"), 3)
-    best = index.forms[candidates[0].form]
+    best = index.forms[candidates[0][0]]  # (form id, votes)
     assert index.entities[best.entity].id == "ofac-sdn:1"
-    assert [c.votes for c in candidates] == sorted((c.votes for c in candidates), reverse=True)
+    assert [votes for _, votes in candidates] == sorted((votes for _, votes in candidates), reverse=True)
 
 
 postings = st.lists(
@@ -87,9 +87,9 @@ def test_a_query_word_votes_once_per_name_however_many_of_its_words_it_resembles
         ]
     )
     candidates, reachable = index.candidates(("chong", "chon", "gang"), 10)
-    assert all(c.votes <= reachable + 1e-9 for c in candidates)
-    shares = index.vote_shares(("chong", "chon", "gang"), [c.form for c in candidates])
-    assert all(shares[c.form] == pytest.approx(c.votes / reachable) for c in candidates)
+    assert all(votes <= reachable + 1e-9 for _, votes in candidates)
+    shares = index.vote_shares(("chong", "chon", "gang"), [form for form, _ in candidates])
+    assert all(shares[form] == pytest.approx(votes / reachable) for form, votes in candidates)
 
 
 def test_a_listed_word_in_the_query_is_never_outvoted_by_its_lookalikes() -> None:
@@ -100,8 +100,10 @@ def test_a_listed_word_in_the_query_is_never_outvoted_by_its_lookalikes() -> Non
         + [Entity("x", str(n), "Person", names=[Name(f"CHO {n}"), Name(f"U {n}")]) for n in range(5, 40)]
     )
     candidates, reachable = index.candidates(("cho", "il", "u"), 10)
-    [exact] = [c for c in candidates if index.forms[c.form].text == "CHO IL U"]
-    assert exact.votes == pytest.approx(reachable)  # the whole query, so the screener aligns it
+    [(exact, exact_votes)] = [(f, v) for f, v in candidates if index.forms[f].text == "CHO IL U"]
+    assert exact_votes == pytest.approx(reachable)  # the whole query, so the screener aligns it
     assert all(
-        c.votes < exact.votes for c in candidates if c != exact and "choi" not in index.forms[c.form].tokens
+        votes < exact_votes
+        for form, votes in candidates
+        if form != exact and "choi" not in index.forms[form].tokens
     )  # a CHOI may tie or pass it only through 'choil', the two query words written together
