@@ -5,33 +5,37 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
+def use_folds(
+    stem: Callable[[str], str], syllable: Callable[[str], str], abjad: Callable[[str], str]
+) -> None: ...
+
 class Shape:
     token: str
     visual: str
-    syllable: str
     romanized: str
     skeleton: str
     romanized_skeleton: str
     phonetic: str
     sound: str
-    stem: str
-    abjad: str
     korean: bool
     vowels: bool
     length: int
+    @property
+    def stem(self) -> str: ...
+    @property
+    def syllable(self) -> str: ...
+    @property
+    def abjad(self) -> str: ...
     def __init__(
         self,
         token: str,
         visual: str,
         korean: bool,
-        syllable: str,
         romanized: str,
         skeleton: str,
         romanized_skeleton: str,
         phonetic: str,
         sound: str,
-        stem: str,
-        abjad: str,
         vowels: bool,
     ) -> None: ...
 

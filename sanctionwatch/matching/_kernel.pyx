@@ -8,7 +8,7 @@ document them; the per-token folds they compare (skeleton, romanization, metapho
 computed once per token in Python (tokens.token_shape) and handed over as a Shape.
 """
 
-from libc.math cimport fabs
+cimport cython
 from libc.stdlib cimport free, malloc, qsort
 from libc.string cimport memset
 
@@ -43,31 +43,67 @@ _jaro_winkler = JaroWinkler.normalized_similarity
 _token_set_ratio = token_set_ratio
 
 
-cdef class Shape:
-    """One token with the folds its similarity rules compare, computed once (tokens.token_shape)."""
+# The folds computed on first use (tokens.py registers them with use_folds).
+_stem_of = None
+_syllable_of = None
+_abjad_of = None
 
-    cdef readonly str token, visual, syllable, romanized, skeleton, romanized_skeleton
-    cdef readonly str phonetic, sound, stem, abjad
+
+def use_folds(stem, syllable, abjad):
+    """Register the folds a Shape computes when a rule first needs them."""
+    global _stem_of, _syllable_of, _abjad_of
+    _stem_of, _syllable_of, _abjad_of = stem, syllable, abjad
+
+
+cdef class Shape:
+    """One token with the folds its similarity rules compare (tokens.token_shape)."""
+
+    cdef readonly str token, visual, romanized, skeleton, romanized_skeleton, phonetic, sound
     cdef readonly bint korean, vowels
     cdef readonly Py_ssize_t length
+    cdef str _stem, _syllable, _abjad
 
     def __init__(
-        self, str token, str visual, bint korean, str syllable, str romanized, str skeleton,
-        str romanized_skeleton, str phonetic, str sound, str stem, str abjad, bint vowels,
+        self, str token, str visual, bint korean, str romanized, str skeleton, str romanized_skeleton,
+        str phonetic, str sound, bint vowels,
     ):
         self.token = token
         self.visual = visual
         self.korean = korean
-        self.syllable = syllable
         self.romanized = romanized
         self.skeleton = skeleton
         self.romanized_skeleton = romanized_skeleton
         self.phonetic = phonetic
         self.sound = sound
-        self.stem = stem
-        self.abjad = abjad
         self.vowels = vowels
         self.length = len(token)
+
+    @property
+    def stem(self):
+        return self.get_stem()
+
+    @property
+    def syllable(self):
+        return self.get_syllable()
+
+    @property
+    def abjad(self):
+        return self.get_abjad()
+
+    cdef inline str get_stem(self):
+        if self._stem is None:
+            self._stem = _stem_of(self.token)
+        return self._stem
+
+    cdef inline str get_syllable(self):
+        if self._syllable is None:
+            self._syllable = _syllable_of(self.token)
+        return self._syllable
+
+    cdef inline str get_abjad(self):
+        if self._abjad is None:
+            self._abjad = _abjad_of(self.token)
+        return self._abjad
 
 
 cdef inline int _allowed_edits(Py_ssize_t length) noexcept:
@@ -149,7 +185,7 @@ cdef double _latin_similarity(Shape q, Shape l):
         return 1.0
     if q.visual == l.visual:
         return VISUAL
-    if q.korean and l.korean and q.syllable == l.syllable:
+    if q.korean and l.korean and q.get_syllable() == l.get_syllable():
         return ROMANIZED
     if shorter >= 2 and _vowels_dropped(q.token, l.token):
         return VOWELLESS
@@ -168,7 +204,7 @@ cdef double _latin_similarity(Shape q, Shape l):
         best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
     elif ll >= 3 and lq > ll and q.token.startswith(l.token):
         best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
-    if best < STEM and shorter >= 5 and q.stem == l.stem:
+    if best < STEM and shorter >= 5 and q.get_stem() == l.get_stem():
         best = STEM
     if best < ROMANIZED and shorter >= 5:
         best = max(best, _romanized_similarity(q, l))
@@ -182,9 +218,9 @@ cdef double _similarity(Shape q, Shape l, int spelling):
         # Spelled by us from syllables: no typos, only the same syllable in another scheme.
         if q.token == l.token:
             return 1.0
-        return ROMANIZED if q.syllable == l.syllable else 0.0
+        return ROMANIZED if q.get_syllable() == l.get_syllable() else 0.0
     cdef double best = _latin_similarity(q, l)
-    if spelling == ABJAD_READING and best < ABJAD and len(q.abjad) >= 2 and q.abjad == l.abjad:
+    if spelling == ABJAD_READING and best < ABJAD and len(q.get_abjad()) >= 2 and q.get_abjad() == l.get_abjad():
         return ABJAD
     return best
 
@@ -194,18 +230,19 @@ def similarity(Shape query, Shape listed, int spelling):
     return _similarity(query, listed, spelling)
 
 
+@cython.boundscheck(True)  # token ids come from the caller: an id out of range raises, never reads astray
 def token_votes(
     Shape query, list token_ids, list shapes, const double[:] weights, double cap, int spelling
 ):
-    """(token ids, votes) of the vocabulary tokens `token_ids` (whose shapes are `shapes`) similar to
-    `query`: similarity times rarity, the rarity capped at `cap` (index.MatchIndex.token_votes)."""
+    """(token ids, votes) of the vocabulary tokens `token_ids` similar to `query`: similarity times
+    rarity, the rarity capped at `cap` (index.MatchIndex.token_votes). `shapes` and `weights` are
+    the vocabulary's, by token id."""
     cdef list ids = [], votes = []
     cdef double similarity, weight
-    cdef Py_ssize_t k, token_id
-    for k in range(len(token_ids)):
-        similarity = _similarity(query, <Shape>shapes[k], spelling)
+    cdef Py_ssize_t token_id
+    for token_id in token_ids:
+        similarity = _similarity(query, <Shape?>shapes[token_id], spelling)
         if similarity > 0.0:
-            token_id = token_ids[k]
             weight = weights[token_id]
             ids.append(token_id)
             votes.append(similarity * (weight if weight < cap else cap))
@@ -429,6 +466,10 @@ cdef class Profile:
         self, list shapes, list weights, list patronymic, list noise, list listed_words, list legal_forms,
         str joined, str sorted_joined, Py_ssize_t family,
     ):
+        count = len(shapes)
+        for values in (weights, patronymic, noise, listed_words, legal_forms):
+            if len(values) != count:  # the kernel indexes them all by token, unchecked
+                raise ValueError(f"profile of {count} tokens has a list of {len(values)}")
         self.shapes = shapes  # tokens.Shape per token
         self.weights = weights  # rarity weights
         self.patronymic = patronymic  # 'Vasilyevich', 'Petrovna': lists often leave them out
@@ -471,7 +512,7 @@ cdef Alignment _align(Profile query, Profile listed, int spelling, shape_of):
     cdef Alignment out = Alignment.__new__(Alignment)
     for i in range(nq):
         for j in range(nl):
-            sim = _similarity(<Shape>q_shapes[i], <Shape>l_shapes[j], spelling)
+            sim = _similarity(<Shape?>q_shapes[i], <Shape?>l_shapes[j], spelling)
             if sim > 0.0:
                 options.add(sim, <double>q_weights[i] + <double>l_weights[j], i, 1, j, 1)
                 if sim == 1.0:
@@ -556,16 +597,16 @@ cdef int _compound_options(
     if n_joins < 2:
         return 0
     for a in range(n_joins - 1):
-        first = (<Shape>joins[a]).token
-        second = (<Shape>joins[a + 1]).token
+        first = (<Shape?>joins[a]).token
+        second = (<Shape?>joins[a + 1]).token
         size = len(first) + len(second)
         joined = None
         for i in range(len(singles)):
-            single = <Shape>singles[i]
+            single = <Shape?>singles[i]
             if single.token[0] != first[0] or abs(size - single.length) > 2:
                 continue
             if joined is None:
-                joined = <Shape>shape_of(first + second)
+                joined = <Shape?>shape_of(first + second)
             sim = _similarity(joined, single, spelling) if flipped else _similarity(single, joined, spelling)
             if sim >= COMPOUND_FLOOR:
                 weight = <double>single_weights[i] + <double>join_weights[a] + <double>join_weights[a + 1]
@@ -631,7 +672,7 @@ def name_features(
         for j in range(nl):
             if <double>l_credit[j] != 0.0 or listed.noise[j]:
                 continue
-            similarity = _jaro_winkler((<Shape>query.shapes[i]).token, (<Shape>listed.shapes[j]).token)
+            similarity = _jaro_winkler((<Shape?>query.shapes[i]).token, (<Shape?>listed.shapes[j]).token)
             residual = max(residual, similarity)
     return [
         match.score,
@@ -679,7 +720,7 @@ def score_form(
     for form, votes in candidates:
         if votes < floor:
             break
-        listed = <Profile>profile_of(form)
+        listed = <Profile?>profile_of(form)
         match = _align(query, listed, spelling, shape_of)
         if match.score < prefilter:
             continue

@@ -79,6 +79,7 @@ class MatchIndex:
     max_weight: float = 1.0
     _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
+    shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
     _profiles: dict[int, _kernel.Profile] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -144,6 +145,7 @@ class MatchIndex:
         self._counter = _kernel.VoteCounter(self.posting_forms, self.posting_starts, len(self.forms))
         self.max_weight = max(self.weights, default=1.0)
         keys = self.keys
+        self.shapes = [token_shape(token) for token in self.words]
         for token_id, token in enumerate(self.words):
             frame = abjad_key(token)
             for key in [*lookup_keys(token), *([frame] if frame else [])]:
@@ -196,10 +198,8 @@ class MatchIndex:
             return _NO_VOTES
         own = self.vocabulary.get(token)
         cap = self.weights[own] if own is not None else math.inf
-        ids = list(found)
-        shapes = [token_shape(self.words[t]) for t in ids]
         similar, votes = _kernel.token_votes(
-            token_shape(token), ids, shapes, self.weight_array, cap, spelling
+            token_shape(token), list(found), self.shapes, self.weight_array, cap, spelling
         )
         return np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64)
 

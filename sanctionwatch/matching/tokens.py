@@ -20,7 +20,7 @@ from functools import lru_cache
 import snowballstemmer
 from rigour.text.phonetics import metaphone
 
-from sanctionwatch.matching._kernel import Shape, similarity
+from sanctionwatch.matching._kernel import Shape, similarity, use_folds
 from sanctionwatch.matching.translit import korean_syllable_spellings
 
 
@@ -35,7 +35,6 @@ class Spelling(IntEnum):
 _VOWELS = frozenset("aeiou")
 
 
-@lru_cache(maxsize=500_000)
 def skeleton(token: str) -> str:
     """Consonants in order (y counts as one), doubled letters collapsed: 'mohammed' -> 'mhmd'."""
     out: list[str] = []
@@ -47,7 +46,6 @@ def skeleton(token: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=500_000)
 def phonetic(token: str) -> str:
     return metaphone(token) if len(token) >= 3 and token.isalpha() else ""
 
@@ -55,7 +53,6 @@ def phonetic(token: str) -> str:
 _VISUAL = str.maketrans({"l": "i", "1": "i", "j": "i", "0": "o", "5": "s", "8": "b", "6": "g"})
 
 
-@lru_cache(maxsize=500_000)
 def visual(token: str) -> str:
     """Fold letters that scanners and eyes confuse ('KlM', 'C0', 'Moharnmad') to one shape."""
     return token.replace("rn", "m").replace("vv", "w").replace("cl", "d").translate(_VISUAL)
@@ -76,7 +73,6 @@ _FOLDED_ENDINGS = ("ii", "ei", "ie", "iia", "h")
 _DOUBLED = re.compile(r"(.)\1+")  # doubled letters written once
 
 
-@lru_cache(maxsize=500_000)
 def romanized(token: str) -> str:
     """One spelling for the romanizations of a sound: 'Zhalolov' / 'Jalolov', 'Luqa' / 'Louka',
     'Sergey' / 'Sergei', 'Abdallah' / 'Abdalla'. Compared, never shown."""
@@ -103,7 +99,6 @@ def _fixed_point(step: Callable[[str], str], token: str) -> str:
 _ENGLISH = snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=500_000)
 def stem(token: str) -> str:
     """The English stem, for the business words of company names ('services', 'trading')."""
     return str(_ENGLISH.stemWord(token))
@@ -112,7 +107,6 @@ def stem(token: str) -> str:
 _SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "y": "i", "w": "v"})
 
 
-@lru_cache(maxsize=500_000)
 def sound(token: str) -> str:
     """A coarse sound fold for short tokens that metaphone leaves alone ('Zam'/'Sam', 'Riu'/'Ryu')."""
     folded = token.replace("ph", "f").replace("kh", "h").translate(_SOUND)
@@ -129,33 +123,31 @@ def lookup_keys(token: str) -> list[str]:
     A token and its one-letter deletions share one key space, so an inserted, dropped, changed or
     swapped letter on either side still meets the other spelling under some key.
     """
+    shape = token_shape(token)
     keys = [f"~{token}"]
-    shape = visual(token)
-    if shape != token:
-        keys.append(f"~{shape}")
+    if shape.visual != token:
+        keys.append(f"~{shape.visual}")
     if len(token) >= 4:
         keys.extend(f"~{d}" for d in deletions(token))
-    skel = skeleton(token)
+    skel = shape.skeleton
     if len(skel) >= 2:
         keys.append(f"#{skel}")
-    spelling = romanized(token)
-    if spelling != token and len(token) >= 3:
-        keys.append(f"~{spelling}")
-        folded_skel = skeleton(spelling)
+    if shape.romanized != token and len(token) >= 3:
+        keys.append(f"~{shape.romanized}")
+        folded_skel = shape.romanized_skeleton
         if folded_skel != skel and len(folded_skel) >= 2:
             keys.append(f"#{folded_skel}")
-    code = phonetic(token)
-    if len(code) >= 2:
-        keys.append(f"^{code}")
+    if len(shape.phonetic) >= 2:
+        keys.append(f"^{shape.phonetic}")
     if len(token) >= 2:
-        keys.append(f"@{sound(token)}")
+        keys.append(f"@{shape.sound}")
     return keys
 
 
 def abjad_key(token: str) -> str | None:
     """The key under which a reading of Arabic script finds the romanizations of its consonant frame
     (indexed for every listed token, looked up for queries read from Arabic script only)."""
-    frame = abjad(token)
+    frame = token_shape(token).abjad
     return f"%{frame}" if len(frame) >= 2 else None
 
 
@@ -167,7 +159,6 @@ _VOICED_INITIAL = str.maketrans({"g": "k", "d": "t", "b": "p", "j": "c"})
 _ASPIRATED_INITIAL = ("ph", "th", "kh", "ch", "sh")
 
 
-@lru_cache(maxsize=200_000)
 def syllable_fold(token: str) -> str:
     """One spelling for a Korean or Chinese syllable (or syllables written together) across schemes:
     'Daeseong' / 'Taesong', 'Jo' / 'Cho', 'Gyeong' / 'Kyong', 'Thae' / 'Tae'. Compared, never shown."""
@@ -190,7 +181,6 @@ _ABJAD_LETTERS = str.maketrans(
 )  # folded, and the vowels (w and y among them) dropped
 
 
-@lru_cache(maxsize=200_000)
 def abjad(token: str) -> str:
     """The consonant frame an Arabic-script spelling and a romanization of one name share:
     'alwlqy' / 'aulaqi' -> 'lk', 'nasr' / 'nasser' -> 'nsr'. Compared, never shown."""
@@ -204,25 +194,26 @@ def _abjad_step(token: str) -> str:
     return _DOUBLED.sub(r"\1", token.translate(_ABJAD_LETTERS))
 
 
-SHAPE_CACHE = 500_000
+SHAPE_CACHE = 500_000  # tokens whose folds are kept (a few hundred bytes each)
 
 
 @lru_cache(maxsize=SHAPE_CACHE)
 def token_shape(token: str) -> Shape:
-    """A token with every fold the similarity rules compare, computed once and kept."""
+    """A token with the folds the similarity rules and the lookup keys compare, each computed once.
+
+    The stem, the syllable fold and the consonant frame are computed when a rule first asks for them
+    (most pairs are decided before); the others serve the lookup keys too.
+    """
     spelling = romanized(token)
     return Shape(
         token,
         visual(token),
         token in korean_syllable_spellings(),
-        syllable_fold(token),
         spelling,
         skeleton(token),
         skeleton(spelling),
         phonetic(token),
         sound(token),
-        stem(token),
-        abjad(token),
         not _VOWELS.isdisjoint(token),
     )
 
@@ -247,3 +238,6 @@ def abjad_similarity(query: str, listed: str) -> float:
     """Similarity for a query read from Arabic script: the Latin rules, or at least 0.7 when the
     consonant frames agree (the script does not write short vowels, nor the romanization's w and y)."""
     return similarity(token_shape(query), token_shape(listed), Spelling.ABJAD)
+
+
+use_folds(stem, syllable_fold, abjad)  # the folds the kernel computes on first use
