@@ -738,17 +738,20 @@ def score_form(
 
 
 cdef class QuadraticModel:
-    """model.NameModel's logit: clip, standardise, then linear and quadratic terms (z.W.z)."""
+    """model.NameModel's logit: clip, standardise, then linear and quadratic terms (z.W.z), with the
+    floor for a whole listed name matched word for word (model.EXACT_NAME_SCORE)."""
 
     cdef double[:] low, high, mean, scale, linear
     cdef double[:, :] upper
-    cdef double intercept
+    cdef double intercept, exact_floor
     cdef Py_ssize_t n
+    cdef list exact_features
 
     def __init__(self, double[:] low, double[:] high, double[:] mean, double[:] scale, double[:, :] upper,
-                 double[:] linear, double intercept):
+                 double[:] linear, double intercept, list exact_features, double exact_floor):
         self.low, self.high, self.mean, self.scale = low, high, mean, scale
         self.upper, self.linear, self.intercept = upper, linear, intercept
+        self.exact_features, self.exact_floor = exact_features, exact_floor
         self.n = mean.shape[0]
 
     def logits(self, const double[:, :] features):
@@ -780,17 +783,47 @@ cdef class QuadraticModel:
         finally:
             free(x)
 
-    cdef double _logit(self, double *x):
-        """Clip and standardise x in place, then the intercept plus linear and quadratic terms."""
+    def contributions(self, list features):
+        """Each feature's share of the logit (before the exact-name floor): its linear term plus half
+        of every quadratic term it is in."""
         cdef Py_ssize_t i, j, n = self.n
-        cdef double total = self.intercept, row_sum, value
-        for i in range(n):
+        cdef double *z = <double *>malloc(max(n, 1) * sizeof(double))
+        cdef double product
+        if z == NULL:
+            raise MemoryError()
+        try:
+            for i in range(n):
+                z[i] = features[i]
+            self._standardise(z)
+            shares = [self.linear[i] * z[i] for i in range(n)]
+            for i in range(n):
+                for j in range(i, n):
+                    product = self.upper[i, j] * z[i] * z[j] / 2
+                    shares[i] += product
+                    shares[j] += product
+            return shares
+        finally:
+            free(z)
+
+    cdef void _standardise(self, double *x) noexcept:
+        cdef Py_ssize_t i
+        cdef double value
+        for i in range(self.n):
             value = x[i]
             value = self.low[i] if value < self.low[i] else (self.high[i] if value > self.high[i] else value)
             x[i] = (value - self.mean[i]) / self.scale[i]
+
+    cdef double _logit(self, double *x) except? -1e300:
+        """The logit of raw features x (standardised in place)."""
+        cdef Py_ssize_t i, j, n = self.n
+        cdef double total = self.intercept, row_sum
+        cdef bint exact = True
+        for i in self.exact_features:
+            exact = exact and x[i] >= 1.0 - 1e-9
+        self._standardise(x)
         for i in range(n):
             row_sum = self.linear[i]
             for j in range(i, n):
                 row_sum += self.upper[i, j] * x[j]
             total += row_sum * x[i]
-        return total
+        return max(total, self.exact_floor) if exact else total

@@ -78,6 +78,7 @@ class MatchIndex:
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
     _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
+    _best: dict[tuple[str, Spelling], float] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
     shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
     _profiles: dict[int, _kernel.Profile] = field(default_factory=dict, repr=False)
@@ -183,6 +184,16 @@ class MatchIndex:
                 self._votes[token, spelling] = cached
         return cached
 
+    def _best_vote(self, token: str, spelling: Spelling) -> float:
+        """The highest vote of a token (token_votes), memoized beside its votes."""
+        best = self._best.get((token, spelling))
+        if best is None:
+            votes = self.token_votes(token, spelling)[1]
+            best = float(votes.max()) if len(votes) else 0.0
+            if len(self._best) < SIMILAR_CACHE:
+                self._best[token, spelling] = best
+        return best
+
     def _votes_uncached(self, token: str, spelling: Spelling) -> Votes:
         found: set[int] = set()
         keys = lookup_keys(token)
@@ -211,8 +222,7 @@ class MatchIndex:
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
         votes = {token: self.token_votes(token, spelling) for token in [*query_tokens, *joined]}
         reachable = sum(
-            (float(votes[token][1].max()) if len(votes[token][1]) else 0.0) or self.token_weight(token)
-            for token in query_tokens
+            self._best_vote(token, spelling) or self.token_weight(token) for token in query_tokens
         )
         return votes, reachable
 
@@ -248,16 +258,19 @@ class MatchIndex:
             shares[form_id] = votes / reachable if reachable else 0.0
         return shares
 
-    def profile(self, tokens: Sequence[str], text: str = "") -> _kernel.Profile:
-        """Tokens as the kernel aligns and weighs them; `text` is the name as listed ('FAMILY, Given'
-        tells the family name), empty for a query."""
+    def profile(self, tokens: Sequence[str], text: str | None = None) -> _kernel.Profile:
+        """Tokens as the kernel aligns and weighs them: a query's, or (given `text`, the name as listed:
+        'FAMILY, Given' tells the family name) a listed name's. Each side gets the flags it is weighed by.
+        """
+        unflagged = [False] * len(tokens)
+        listed = text is not None
         return _kernel.Profile(
             [token_shape(t) for t in tokens],
             [self.token_weight(t) for t in tokens],
-            [is_patronymic(t) for t in tokens],
+            unflagged if listed else [is_patronymic(t) for t in tokens],
             [is_noise(t) for t in tokens],
-            [t in self.vocabulary for t in tokens],
-            [t in LEGAL_FORMS for t in tokens],
+            unflagged if listed else [t in self.vocabulary for t in tokens],
+            [t in LEGAL_FORMS for t in tokens] if listed else unflagged,
             " ".join(tokens),
             " ".join(sorted(tokens)),
             family_size(text) if text else 0,

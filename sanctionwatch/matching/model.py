@@ -62,11 +62,6 @@ def exact_name(features: Sequence[float]) -> bool:
     return all(features[i] >= 1.0 - 1e-9 for i in _EXACT_FEATURES)
 
 
-def exact_names(features: FloatArray) -> npt.NDArray[np.bool_]:
-    """exact_name of each row."""
-    return np.array([exact_name(row) for row in np.atleast_2d(features).tolist()], dtype=bool)
-
-
 @dataclass(frozen=True)
 class NameModel:
     mean: FloatArray  # per name feature, for standardising
@@ -80,30 +75,34 @@ class NameModel:
     high: FloatArray
     trained_on: str = ""
     _compiled: _kernel.QuadraticModel = field(init=False, repr=False, compare=False)
-    _pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The quadratic weights as one upper-triangular matrix: z.W.z costs n squared products.
         n = len(self.mean)
-        pairs = np.triu_indices(n)
         upper = np.zeros((n, n))
-        upper[pairs] = self.weights[n:]
+        upper[np.triu_indices(n)] = self.weights[n:]
         compiled = _kernel.QuadraticModel(
-            self.low, self.high, self.mean, self.scale, upper, self.weights[:n].copy(), self.intercept
+            self.low,
+            self.high,
+            self.mean,
+            self.scale,
+            upper,
+            self.weights[:n].copy(),
+            self.intercept,
+            _EXACT_FEATURES,
+            _EXACT_NAME_LOGIT,
         )
         object.__setattr__(self, "_compiled", compiled)
-        object.__setattr__(self, "_pairs", pairs)
 
     def name_logits(self, features: FloatArray) -> FloatArray:
-        """Logit of the name match for each row of NAME_FEATURES (evidence not included)."""
+        """Logit of the name match for each row of NAME_FEATURES (evidence not included), at least
+        the exact-name floor for a whole listed name matched word for word."""
         rows = np.ascontiguousarray(np.atleast_2d(features), dtype=np.float64)
-        logits = np.asarray(self._compiled.logits(rows), dtype=np.float64)
-        return np.asarray(np.where(exact_names(rows), np.maximum(logits, _EXACT_NAME_LOGIT), logits))
+        return np.asarray(self._compiled.logits(rows), dtype=np.float64)
 
     def name_logit(self, features: list[float]) -> float:
         """name_logits of one pair, without the array round trip (the screener's per-pair call)."""
-        logit = self._compiled.logit(features)
-        return max(logit, _EXACT_NAME_LOGIT) if exact_name(features) else logit
+        return self._compiled.logit(features)
 
     def evidence_logit(self, kinds: Sequence[str]) -> float:
         return sum(self.evidence.get(kind, 0.0) for kind in kinds)
@@ -112,14 +111,8 @@ class NameModel:
         """Each name feature's share of the logit: its linear term plus half of every product it is in.
 
         (Before the floor for exact names: name_logits is the intercept plus these, or the floor.)"""
-        z = (np.clip(np.asarray(features, dtype=np.float64), self.low, self.high) - self.mean) / self.scale
-        n = len(z)
-        shares = self.weights[:n] * z
-        upper_i, upper_j = self._pairs
-        products = self.weights[n:] * z[upper_i] * z[upper_j]
-        np.add.at(shares, upper_i, products / 2)
-        np.add.at(shares, upper_j, products / 2)
-        return {name: float(value) for name, value in zip(NAME_FEATURES, shares, strict=True)}
+        shares = self._compiled.contributions([float(f) for f in features])
+        return dict(zip(NAME_FEATURES, shares, strict=True))
 
     def to_json(self) -> dict[str, Any]:
         return {

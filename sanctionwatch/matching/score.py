@@ -72,7 +72,9 @@ def align(
     (NameForm.spelling): a query spelled by us from Hangul or Chinese has no typos, one read from
     Arabic script has no short vowels. (The alignment itself runs compiled: _kernel.align.)
     """
-    alignment = _kernel.align(index.profile(query), index.profile(listed, listed_text), spelling, token_shape)
+    alignment = _kernel.align(
+        index.profile(query), index.profile(listed, listed_text or ""), spelling, token_shape
+    )
     return name_match(alignment, query, listed)
 
 

@@ -58,9 +58,10 @@ class _Best:
 
 def validate(query: Query) -> Query:
     """A clean copy of the query, or QueryError naming the field at fault."""
-    name = " ".join(
-        "".join(ch if ch.isprintable() or ch.isspace() else "" for ch in query.name or "").split()
-    )
+    raw = query.name or ""
+    if not raw.isprintable():  # control and invisible characters go (the common name has none)
+        raw = "".join(ch if ch.isprintable() or ch.isspace() else "" for ch in raw)
+    name = " ".join(raw.split())
     identifier = (query.identifier or "").strip() or None
     if not name and not identifier:
         raise QueryError("name: empty (and no identifier given)")

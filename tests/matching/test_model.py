@@ -12,7 +12,7 @@ from sanctionwatch.matching.model import (
     EXACT_NAME_SCORE,
     NameModel,
     default_model,
-    exact_names,
+    exact_name,
     quadratic_terms,
     sigmoid,
 )
@@ -51,6 +51,19 @@ def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
     assert 0.0 <= sigmoid(logit) <= 1.0
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-4, 4), min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)))
+def test_the_compiled_logit_is_the_fitted_regression(values: list[float]) -> None:
+    """The screener's logit (compiled) is the intercept plus the fitted weights on the terms trained on."""
+    model = default_model()
+    features = np.asarray(values) * model.scale + model.mean
+    features[NAME_FEATURES.index("exact_share")] = 0.5  # not an exact name: no floor
+    z = (np.clip(features, model.low, model.high) - model.mean) / model.scale
+    expected = float((quadratic_terms(z[None, :]) @ model.weights)[0]) + model.intercept
+    assert model.name_logits(features[None, :])[0] == pytest.approx(expected, abs=1e-9)
+    assert model.name_logit(features.tolist()) == pytest.approx(expected, abs=1e-9)
+
+
 def test_sigmoid_is_stable_at_the_extremes() -> None:
     assert sigmoid(-1000) == 0.0 and sigmoid(1000) == 1.0 and sigmoid(0) == 0.5
 
@@ -62,7 +75,7 @@ def test_an_exact_name_never_scores_below_the_floor(values: list[float]) -> None
     features = np.asarray(values) * model.scale + model.mean
     for name in ("query_coverage", "listed_coverage", "exact_share"):
         features[NAME_FEATURES.index(name)] = 1.0
-    assert exact_names(features)[0]
+    assert exact_name(features.tolist())
     assert sigmoid(float(model.name_logits(features[None, :])[0])) >= EXACT_NAME_SCORE - 1e-9
 
 
