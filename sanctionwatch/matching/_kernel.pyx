@@ -786,24 +786,44 @@ cdef class QuadraticModel:
     def contributions(self, list features):
         """Each feature's share of the logit (before the exact-name floor): its linear term plus half
         of every quadratic term it is in."""
-        cdef Py_ssize_t i, j, n = self.n
-        cdef double *z = <double *>malloc(max(n, 1) * sizeof(double))
-        cdef double product
-        if z == NULL:
-            raise MemoryError()
+        cdef Py_ssize_t i, n = self.n
+        cdef double *shares = self._shares(features)
         try:
-            for i in range(n):
-                z[i] = features[i]
-            self._standardise(z)
-            shares = [self.linear[i] * z[i] for i in range(n)]
-            for i in range(n):
-                for j in range(i, n):
-                    product = self.upper[i, j] * z[i] * z[j] / 2
-                    shares[i] += product
-                    shares[j] += product
-            return shares
+            return [shares[i] for i in range(n)]
         finally:
+            free(shares)
+
+    def strongest(self, list features, Py_ssize_t count):
+        """The `count` contributions largest in size, as (feature position, share), largest first."""
+        cdef Py_ssize_t i, n = self.n
+        cdef double *shares = self._shares(features)
+        try:
+            ranked = sorted(range(n), key=lambda k: -abs(shares[k]))[:count]
+            return [(k, shares[k]) for k in ranked]
+        finally:
+            free(shares)
+
+    cdef double *_shares(self, list features) except NULL:
+        cdef Py_ssize_t i, j, n = self.n
+        cdef double product
+        cdef double *z = <double *>malloc(max(n, 1) * sizeof(double))
+        cdef double *shares = <double *>malloc(max(n, 1) * sizeof(double))
+        if z == NULL or shares == NULL:
             free(z)
+            free(shares)
+            raise MemoryError()
+        for i in range(n):
+            z[i] = features[i]
+        self._standardise(z)
+        for i in range(n):
+            shares[i] = self.linear[i] * z[i]
+        for i in range(n):
+            for j in range(i, n):
+                product = self.upper[i, j] * z[i] * z[j] / 2
+                shares[i] += product
+                shares[j] += product
+        free(z)
+        return shares
 
     cdef void _standardise(self, double *x) noexcept:
         cdef Py_ssize_t i

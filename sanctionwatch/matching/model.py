@@ -114,6 +114,10 @@ class NameModel:
         shares = self._compiled.contributions([float(f) for f in features])
         return dict(zip(NAME_FEATURES, shares, strict=True))
 
+    def strongest_contributions(self, features: list[float], count: int) -> dict[str, float]:
+        """The `count` contributions largest in size, largest first: what an explanation shows."""
+        return {NAME_FEATURES[k]: share for k, share in self._compiled.strongest(features, count)}
+
     def to_json(self) -> dict[str, Any]:
         return {
             "features": list(NAME_FEATURES),

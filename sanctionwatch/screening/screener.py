@@ -300,9 +300,8 @@ class Screener:
             explanation = explain(
                 pair.indexed.text, pair.indexed.weak, pair.match, pair.evidence, found.score
             )
-            contributions = self.model.contributions(pair.features)
-            strongest = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))[:EXPLAINED_FEATURES]
-            explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest}}
+            strongest = self.model.strongest_contributions(pair.features, EXPLAINED_FEATURES)
+            explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest.items()}}
             if exact_name(pair.features):
                 explanation["name_model"]["exact_name"] = (
                     f"the whole listed name matched word for word: scored at least {EXACT_NAME_SCORE}"
