@@ -183,9 +183,11 @@ def clean(text: str) -> str:
     normal = unicodedata.normalize("NFKC", text)
     if normal != text:  # compatibility forms can expand into punctuation or formatting
         normal = unicodedata.normalize("NFKC", _drop_invisible(normal).translate(_PUNCTUATION))
-    folded = _WORD.sub(_fold_word, normal)
-    if folded != normal:  # a folded base letter may now compose with a following mark
-        folded = unicodedata.normalize("NFC", folded)
+    folded = normal
+    # A folded base letter may compose with a following mark, joining two words into one that is
+    # mixed again ('AА̀К' -> 'AÀК'): fold until nothing changes.
+    while (refolded := _WORD.sub(_fold_word, folded)) != folded:
+        folded = unicodedata.normalize("NFC", refolded)
     return " ".join(folded.split())
 
 
