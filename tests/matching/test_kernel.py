@@ -1,0 +1,61 @@
+"""The compiled kernel: features of known pairs, and bad input refused rather than read astray."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sanctionwatch.matching import _kernel
+from sanctionwatch.matching.features import NAME_FEATURES
+from sanctionwatch.matching.index import MatchIndex
+from sanctionwatch.matching.tokens import Spelling, token_shape
+from sanctionwatch.model import Entity, Name
+
+INDEX = MatchIndex.build(
+    [
+        Entity("x", "1", "Person", names=[Name("KIM, Jong Un")]),
+        Entity("x", "2", "Person", names=[Name("PETROV, Ivan Sergeyevich")]),
+        Entity("x", "3", "Organization", names=[Name("KOREA KWANGSON BANKING CORP")]),
+    ]
+)
+
+
+def features(query: tuple[str, ...], listed: tuple[str, ...], text: str) -> dict[str, float]:
+    q, listed_profile = INDEX.profile(query), INDEX.profile(listed, text)
+    alignment = _kernel.align(q, listed_profile, Spelling.LATIN, token_shape)
+    values = _kernel.name_features(alignment, q, listed_profile, False, False, 1.0, INDEX.max_weight)
+    return dict(zip(NAME_FEATURES, values, strict=True))
+
+
+def test_an_exact_name_is_explained_whole_on_both_sides() -> None:
+    found = features(("kim", "jong", "un"), ("kim", "jong", "un"), "KIM, Jong Un")
+    assert found["name_score"] == found["query_coverage"] == found["listed_coverage"] == 1.0
+    assert found["exact_share"] == found["weakest_pair"] == 1.0
+    assert found["query_words_unmatched"] == found["listed_words_unmatched"] == 0.0
+    assert found["family_matched"] == found["listed_has_family"] == 1.0
+    assert found["token_set_ratio"] == found["sorted_jaro_winkler"] == 1.0
+
+
+def test_an_unexplained_query_word_is_counted_and_weighed() -> None:
+    found = features(
+        ("ivan", "petrov", "smirnoff"), ("petrov", "ivan", "sergeyevich"), "PETROV, Ivan Sergeyevich"
+    )
+    assert found["query_words_unmatched"] == 1.0 and found["listed_words_unmatched"] == 1.0
+    assert found["heaviest_unmatched_query"] > 0.0
+    assert 0.0 < found["residual_similarity"] < 1.0  # 'smirnoff' against 'sergeyevich'
+    assert found["query_coverage"] < 1.0 and found["family_matched"] == 1.0
+
+
+def test_a_profile_with_lists_of_different_lengths_is_refused() -> None:
+    with pytest.raises(ValueError, match="profile of 1 tokens"):
+        _kernel.Profile([token_shape("kim")], [1.0, 2.0], [False], [False], [False], [False], "kim", "kim", 0)
+
+
+def test_a_token_id_outside_the_vocabulary_raises() -> None:
+    with pytest.raises(IndexError):
+        _kernel.token_votes(token_shape("kim"), [len(INDEX.shapes)], INDEX.shapes, INDEX.weight_array, 1.0, 0)
+
+
+def test_vote_counting_refuses_postings_of_the_wrong_type() -> None:
+    with pytest.raises(ValueError):
+        _kernel.VoteCounter(np.zeros(3, dtype=np.int64), np.zeros(2, dtype=np.int64), 3)  # type: ignore[arg-type]
