@@ -1,6 +1,6 @@
 """Types of the compiled kernel (_kernel.pyx)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,15 @@ def token_votes(
     cap: float,
     spelling: int,
 ) -> tuple[list[int], list[float]]: ...
+def key_hashes(shape: Shape, abjad: bool) -> list[int]: ...
+
+class KeyTable:
+    def __init__(
+        self, hashes: npt.NDArray[np.uint64], starts: npt.NDArray[np.int64], tokens: npt.NDArray[np.int32]
+    ) -> None: ...
+    @staticmethod
+    def build(shapes: list[Shape]) -> tuple[Sequence[int], Sequence[int]]: ...
+    def tokens_of(self, shape: Shape, abjad: bool) -> list[int]: ...
 
 class VoteCounter:
     def __init__(self, forms: npt.NDArray[np.int32], starts: npt.NDArray[np.int64], size: int) -> None: ...

@@ -249,6 +249,110 @@ def token_votes(
     return ids, votes
 
 
+# ---- lookup keys --------------------------------------------------------------------------------
+#
+# A token is indexed, and looked up, under keys (tokens.py's module docstring says why each): itself,
+# its visual shape, its one-letter deletions (from four letters on), its consonant skeleton, its
+# romanization-neutral spelling and that spelling's skeleton, its metaphone code and its sound fold,
+# and (indexed for every listed token, looked up for Arabic-script readings only) its consonant frame.
+# A token and its deletions share one key space ('~'), so an inserted, dropped, changed or swapped letter
+# on either side still meets the other spelling under some key.
+#
+# Keys are kept as 64-bit hashes, never as strings: 850,000 key strings in a dict cost ~100 MB. Two keys
+# sharing a hash only add a token to verify with the similarity rules, never a match.
+
+from libc.stdint cimport uint64_t
+
+cdef uint64_t _FNV_OFFSET = 14695981039346656037ULL
+cdef uint64_t _FNV_PRIME = 1099511628211ULL
+
+
+cdef uint64_t _hash(Py_UCS4 kind, str text, Py_ssize_t skip) noexcept:
+    """FNV-1a over the key kind and the text's code points, leaving out position `skip` (-1: none)."""
+    cdef uint64_t h = (_FNV_OFFSET ^ <uint64_t>kind) * _FNV_PRIME
+    cdef Py_ssize_t i = 0
+    cdef Py_UCS4 ch
+    for ch in text:
+        if i != skip:
+            h = (h ^ <uint64_t>ch) * _FNV_PRIME
+        i += 1
+    return h
+
+
+cdef list _key_hashes(Shape shape, bint abjad):
+    cdef str token = shape.token
+    cdef Py_ssize_t n = shape.length, i
+    cdef list out = [_hash(u'~', token, -1)]
+    if shape.visual != token:
+        out.append(_hash(u'~', shape.visual, -1))
+    if n >= 4:
+        for i in range(n):
+            out.append(_hash(u'~', token, i))
+    if len(shape.skeleton) >= 2:
+        out.append(_hash(u'#', shape.skeleton, -1))
+    if shape.romanized != token and n >= 3:
+        out.append(_hash(u'~', shape.romanized, -1))
+        if shape.romanized_skeleton != shape.skeleton and len(shape.romanized_skeleton) >= 2:
+            out.append(_hash(u'#', shape.romanized_skeleton, -1))
+    if len(shape.phonetic) >= 2:
+        out.append(_hash(u'^', shape.phonetic, -1))
+    if n >= 2:
+        out.append(_hash(u'@', shape.sound, -1))
+    if abjad and len(shape.get_abjad()) >= 2:
+        out.append(_hash(u'%', shape.get_abjad(), -1))
+    return out
+
+
+def key_hashes(Shape shape, bint abjad):
+    """The hashes of the keys a token is indexed and looked up under (its consonant frame's too when
+    `abjad`)."""
+    return _key_hashes(shape, abjad)
+
+
+cdef class KeyTable:
+    """Key hash -> vocabulary token ids, as sorted arrays (CSR): what retrieval expands a query token by."""
+
+    cdef const uint64_t[:] hashes  # sorted, distinct
+    cdef const long[:] starts  # token ids of hashes[k]: tokens[starts[k]:starts[k + 1]]
+    cdef const int[:] tokens
+
+    def __init__(self, const uint64_t[:] hashes, const long[:] starts, const int[:] tokens):
+        if starts.shape[0] != hashes.shape[0] + 1 or (hashes.shape[0] and starts[hashes.shape[0]] != tokens.shape[0]):
+            raise ValueError("key table: starts must bound the tokens of every hash")
+        self.hashes, self.starts, self.tokens = hashes, starts, tokens
+
+    @staticmethod
+    def build(list shapes):
+        """(hash, token id) of every key of every token: the table's input, unsorted."""
+        import array
+        cdef object hashes = array.array("Q"), owners = array.array("i")
+        cdef Py_ssize_t token_id
+        cdef list keys
+        for token_id in range(len(shapes)):
+            keys = _key_hashes(<Shape?>shapes[token_id], True)
+            hashes.extend(keys)
+            owners.extend([token_id] * len(keys))
+        return hashes, owners
+
+    def tokens_of(self, Shape shape, bint abjad):
+        """The vocabulary tokens sharing a key with `shape`, each once."""
+        cdef set found = set()
+        cdef uint64_t h
+        cdef Py_ssize_t low, high, middle, k
+        for h in _key_hashes(shape, abjad):
+            low, high = 0, self.hashes.shape[0]
+            while low < high:
+                middle = (low + high) // 2
+                if self.hashes[middle] < h:
+                    low = middle + 1
+                else:
+                    high = middle
+            if low < self.hashes.shape[0] and self.hashes[low] == h:
+                for k in range(self.starts[low], self.starts[low + 1]):
+                    found.add(self.tokens[k])
+        return list(found)
+
+
 # ---- vote counting --------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.names import LEGAL_FORMS, family_size, is_noise, is_patronymic, listed_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
-from sanctionwatch.matching.tokens import Spelling, abjad_key, lookup_keys, token_shape
+from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
 # One query token's votes: the vocabulary tokens it resembles (ids) and the vote each casts.
@@ -71,9 +71,8 @@ class MatchIndex:
     posting_forms: npt.NDArray[np.int32] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     posting_starts: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     weight_array: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # = weights
-    # Lookup key -> token id, or a list of them when several tokens share the key. Most of the
-    # ~850,000 keys belong to one token: a bare (shared) int instead of a one-element list saves ~40 MB.
-    keys: dict[str, int | list[int]] = field(default_factory=dict)
+    # Lookup key (its 64-bit hash) -> the vocabulary tokens indexed under it (_kernel.KeyTable).
+    key_table: _kernel.KeyTable | None = field(default=None, repr=False)
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
@@ -145,18 +144,8 @@ class MatchIndex:
         self.weight_array = np.asarray(self.weights, dtype=np.float64)
         self._counter = _kernel.VoteCounter(self.posting_forms, self.posting_starts, len(self.forms))
         self.max_weight = max(self.weights, default=1.0)
-        keys = self.keys
         self.shapes = [token_shape(token) for token in self.words]
-        for token_id, token in enumerate(self.words):
-            frame = abjad_key(token)
-            for key in [*lookup_keys(token), *([frame] if frame else [])]:
-                shared = keys.setdefault(key, token_id)
-                if shared is token_id:
-                    continue
-                if isinstance(shared, int):
-                    keys[key] = [shared, token_id]
-                else:
-                    shared.append(token_id)
+        self.key_table = _key_table(self.shapes)
 
     def posting(self, token_id: int) -> npt.NDArray[np.int32]:
         """The form ids a vocabulary token occurs in, ascending (a view, not a copy)."""
@@ -195,23 +184,15 @@ class MatchIndex:
         return best
 
     def _votes_uncached(self, token: str, spelling: Spelling) -> Votes:
-        found: set[int] = set()
-        keys = lookup_keys(token)
-        if spelling is Spelling.ABJAD and (frame := abjad_key(token)) is not None:
-            keys.append(frame)
-        for key in keys:
-            shared = self.keys.get(key)
-            if isinstance(shared, int):
-                found.add(shared)
-            elif shared is not None:
-                found.update(shared)
+        if self.key_table is None:
+            return _NO_VOTES
+        shape = token_shape(token)
+        found = self.key_table.tokens_of(shape, spelling is Spelling.ABJAD)
         if not found:
             return _NO_VOTES
         own = self.vocabulary.get(token)
         cap = self.weights[own] if own is not None else math.inf
-        similar, votes = _kernel.token_votes(
-            token_shape(token), list(found), self.shapes, self.weight_array, cap, spelling
-        )
+        similar, votes = _kernel.token_votes(shape, found, self.shapes, self.weight_array, cap, spelling)
         return np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64)
 
     def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
@@ -288,6 +269,21 @@ class MatchIndex:
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))
+
+
+def _key_table(shapes: list[_kernel.Shape]) -> _kernel.KeyTable:
+    """Every (key hash, token) pair once, sorted by hash: the table the lookups binary-search."""
+    raw_hashes, raw_owners = _kernel.KeyTable.build(shapes)
+    hashes = np.frombuffer(raw_hashes, dtype=np.uint64)  # type: ignore[call-overload]
+    owners = np.frombuffer(raw_owners, dtype=np.intc).astype(np.int32)  # type: ignore[call-overload]
+    order = np.lexsort((owners, hashes))
+    hashes, owners = hashes[order], owners[order]
+    distinct_pair = np.ones(len(hashes), dtype=bool)  # a token's deletions may repeat ('aab')
+    distinct_pair[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+    hashes, owners = hashes[distinct_pair], owners[distinct_pair]
+    distinct, first = np.unique(hashes, return_index=True)
+    starts = np.append(first, len(hashes)).astype(np.int64)
+    return _kernel.KeyTable(distinct, starts, owners)
 
 
 @contextmanager

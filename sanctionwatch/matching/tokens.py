@@ -7,7 +7,8 @@ metaphone, stem, syllable and consonant-frame folds), once per token, as a Shape
 The keys are what makes retrieval tolerant without scanning the whole list: a token is indexed
 under itself, under every string one deletion away (typos, OCR slips, transpositions and doubled
 letters meet at a shared deletion), under its consonant skeleton (dropped vowels, and most vowel
-differences between romanizations: Muhammad / Mohammed / Mhmmd), and under a phonetic code.
+differences between romanizations: Muhammad / Mohammed / Mhmmd), and under a phonetic code
+(_kernel.key_hashes derives them from the Shape).
 """
 
 from __future__ import annotations
@@ -111,44 +112,6 @@ def sound(token: str) -> str:
     """A coarse sound fold for short tokens that metaphone leaves alone ('Zam'/'Sam', 'Riu'/'Ryu')."""
     folded = token.replace("ph", "f").replace("kh", "h").translate(_SOUND)
     return "".join(ch for i, ch in enumerate(folded) if i == 0 or ch != folded[i - 1])
-
-
-def deletions(token: str) -> set[str]:
-    return {token[:i] + token[i + 1 :] for i in range(len(token))}
-
-
-def lookup_keys(token: str) -> list[str]:
-    """Keys under which a token is indexed and looked up (both sides use the same keys).
-
-    A token and its one-letter deletions share one key space, so an inserted, dropped, changed or
-    swapped letter on either side still meets the other spelling under some key.
-    """
-    shape = token_shape(token)
-    keys = [f"~{token}"]
-    if shape.visual != token:
-        keys.append(f"~{shape.visual}")
-    if len(token) >= 4:
-        keys.extend(f"~{d}" for d in deletions(token))
-    skel = shape.skeleton
-    if len(skel) >= 2:
-        keys.append(f"#{skel}")
-    if shape.romanized != token and len(token) >= 3:
-        keys.append(f"~{shape.romanized}")
-        folded_skel = shape.romanized_skeleton
-        if folded_skel != skel and len(folded_skel) >= 2:
-            keys.append(f"#{folded_skel}")
-    if len(shape.phonetic) >= 2:
-        keys.append(f"^{shape.phonetic}")
-    if len(token) >= 2:
-        keys.append(f"@{shape.sound}")
-    return keys
-
-
-def abjad_key(token: str) -> str | None:
-    """The key under which a reading of Arabic script finds the romanizations of its consonant frame
-    (indexed for every listed token, looked up for queries read from Arabic script only)."""
-    frame = token_shape(token).abjad
-    return f"%{frame}" if len(frame) >= 2 else None
 
 
 # Korean and Chinese schemes differ in how they write one syllable's initial: McCune-Reischauer and
