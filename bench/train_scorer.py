@@ -109,6 +109,9 @@ def collect(screener: Screener, queries: Path, answers: dict[str, Any]) -> Rows:
     return rows
 
 
+CLIP_PERCENTILE = 1.0
+
+
 def fit(
     features: np.ndarray, evidence: np.ndarray, labels: np.ndarray, weights: np.ndarray, trained_on: str
 ) -> NameModel:
@@ -132,8 +135,11 @@ def fit(
         weights=coefficients[:n_name],
         intercept=float(regression.intercept_[0]),
         evidence=learned,
-        low=features.min(axis=0),
-        high=features.max(axis=0),
+        # Clipped to the well-supported range (1st to 99th percentile), not the extremes: a quadratic term
+        # fitted on a handful of pairs in a tail (a listed name with 8 unexplained words) extrapolates
+        # wildly (a logit of +28 from that word count alone against a long Chinese company name).
+        low=np.percentile(features, CLIP_PERCENTILE, axis=0),
+        high=np.percentile(features, 100 - CLIP_PERCENTILE, axis=0),
         trained_on=trained_on,
     )
 
