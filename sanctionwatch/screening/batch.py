@@ -2,7 +2,8 @@
 
 The index is large and slow to build, so worker processes are forked after it exists and find it in
 a module-level global: the operating system shares its pages copy-on-write and nothing is pickled.
-Only the small things travel: chunks of a few hundred queries out, their result records back.
+Only the small things travel: chunks of a few hundred queries out, their results back already encoded
+for the output (a JSON line, or flat rows), so the parent only writes.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sanctionwatch.screening.batchio import (
+    Encoded,
     Record,
     Row,
     RowError,
+    encode,
     error_record,
     open_writer,
     output_format,
@@ -73,19 +76,19 @@ def screen_file(
     far after each chunk. A bad input file or output name raises before any output exists.
     """
     started = time.perf_counter()
-    output_format(output_path)
+    fmt = output_format(output_path)
     rows = read_queries(input_path)
     chunks = _chunked(rows, chunk_size)
     wanted = _available_cores() if workers is None else max(1, workers)
-    used, results = _screened(screener, chunks, (threshold, limit), wanted, auto=workers is None)
+    used, results = _screened(screener, chunks, (threshold, limit, fmt), wanted, auto=workers is None)
     count = with_hits = errors = 0
     with open_writer(output_path) as writer:
-        for records in results:
-            for record in records:
-                writer.write(record)
-                with_hits += bool(record["hits"])
-                errors += "error" in record
-            count += len(records)
+        for outcomes in results:
+            for encoded, has_hits, failed in outcomes:
+                writer.write_encoded(encoded)
+                with_hits += has_hits
+                errors += failed
+            count += len(outcomes)
             if progress is not None:
                 progress(count)
     return BatchSummary(count, with_hits, errors, time.perf_counter() - started, used)
@@ -104,12 +107,14 @@ def _chunked(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
         yield chunk
 
 
-Settings = tuple[float | None, int]  # threshold, limit
+Settings = tuple[float | None, int, str]  # threshold, limit, output format
+# One row's result as a worker sends it back: encoded for the output, with hits?, an error?
+Outcome = tuple[Encoded, bool, bool]
 
 
 def _screened(
     screener: Screener, chunks: Iterator[Chunk], settings: Settings, workers: int, *, auto: bool
-) -> tuple[int, Iterator[list[Record]]]:
+) -> tuple[int, Iterator[list[Outcome]]]:
     """How many processes will screen, and the result records chunk by chunk in input order."""
     if workers > 1 and auto:
         first = next(chunks, None)
@@ -130,7 +135,7 @@ def _chain(ahead: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
 
 def _pooled(
     screener: Screener, chunks: Iterator[Chunk], settings: Settings, workers: int
-) -> Iterator[list[Record]]:
+) -> Iterator[list[Outcome]]:
     """Results come back in submission order; a bounded queue keeps memory flat on huge files."""
     global _SCREENER
     _SCREENER = screener
@@ -150,14 +155,19 @@ def _pooled(
         gc.unfreeze()
 
 
-def _screen_in_worker(chunk: Chunk, settings: Settings) -> list[Record]:
+def _screen_in_worker(chunk: Chunk, settings: Settings) -> list[Outcome]:
     assert _SCREENER is not None, "worker forked before the screener was set"
     return _screen_rows(_SCREENER, chunk, settings)
 
 
-def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[Record]:
-    threshold, limit = settings
-    return [_screen_one(screener, row, query, threshold, limit) for row, query in chunk]
+def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[Outcome]:
+    """Screen and encode a chunk: the output's encoding is done here too, in parallel in the workers."""
+    threshold, limit, fmt = settings
+    outcomes: list[Outcome] = []
+    for row, query in chunk:
+        record = _screen_one(screener, row, query, threshold, limit)
+        outcomes.append((encode(fmt, record), bool(record["hits"]), "error" in record))
+    return outcomes
 
 
 def _screen_one(

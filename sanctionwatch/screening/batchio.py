@@ -404,15 +404,31 @@ def output_format(path: Path) -> str:
     return fmt
 
 
+# A result record in its output format's own terms, ready to put down: the JSON line, or the flat rows.
+# Batch workers encode in parallel, and send back a string or a few tuples instead of nested records.
+Encoded = str | list[FlatRow]
+
+
+def encode(fmt: str, record: Record) -> Encoded:
+    """`record` as format `fmt` (output_format) puts it down."""
+    return json.dumps(record, ensure_ascii=False) + "\n" if fmt == "jsonl" else flat_rows(record)
+
+
 class ResultWriter(ABC):
     """Writes beside the target and renames on close: an aborted run never leaves a file that looks complete."""
+
+    format: str
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.partial = path.with_name(f".{path.name}.partial")
 
+    def write(self, record: Record) -> None:
+        self.write_encoded(encode(self.format, record))
+
     @abstractmethod
-    def write(self, record: Record) -> None: ...
+    def write_encoded(self, encoded: Encoded) -> None:
+        """Put down a record encoded (encode) for this writer's format."""
 
     @abstractmethod
     def _finish(self) -> None:
@@ -441,12 +457,15 @@ class ResultWriter(ABC):
 
 
 class _JsonlWriter(ResultWriter):
+    format = "jsonl"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._file = open(self.partial, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
 
-    def write(self, record: Record) -> None:
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+    def write_encoded(self, encoded: Encoded) -> None:
+        assert isinstance(encoded, str), "a JSON line"
+        self._file.write(encoded)
 
     def _finish(self) -> None:
         self._file.close()
@@ -455,14 +474,17 @@ class _JsonlWriter(ResultWriter):
 class _FlatWriter(ResultWriter):
     """Formats with one row per hit share the flattening; each only knows how to put rows down."""
 
-    def write(self, record: Record) -> None:
-        self._rows(flat_rows(record))
+    def write_encoded(self, encoded: Encoded) -> None:
+        assert isinstance(encoded, list), "flat rows"
+        self._rows(encoded)
 
     @abstractmethod
     def _rows(self, rows: list[FlatRow]) -> None: ...
 
 
 class _CsvWriter(_FlatWriter):
+    format = "csv"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._file = open(self.partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -477,6 +499,8 @@ class _CsvWriter(_FlatWriter):
 
 
 class _XlsxWriter(_FlatWriter):
+    format = "xlsx"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._book = Workbook(write_only=True)
@@ -523,6 +547,8 @@ _PARQUET_SCHEMA = pa.schema(
 
 
 class _ParquetWriter(_FlatWriter):
+    format = "parquet"
+
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._writer = pq.ParquetWriter(self.partial, _PARQUET_SCHEMA)
