@@ -61,6 +61,16 @@ COUNTRY_ACRONYMS = {
     )
 }
 
+# Legal forms written in Chinese, Japanese or Korean characters, rewritten as the Latin legal forms they
+# are before transliteration: 北京某某有限公司 and 'Beijing Moumou Co., Ltd.' then share them, and no
+# company name counts 'you xian gong si' as four name syllables that every Chinese company shares.
+_CJK_LEGAL_FORMS = {
+    "股份有限公司": "Co., Ltd.", "有限责任公司": "LLC", "有限責任公司": "LLC", "有限公司": "Co., Ltd.",
+    "集团公司": "Group Company", "集團公司": "Group Company", "集团": "Group", "集團": "Group", "公司": "Company",
+    "株式会社": "Co., Ltd.", "有限会社": "Ltd.", "주식회사": "Co., Ltd.", "㈜": "Co., Ltd.", "(주)": "Co., Ltd.",
+}  # fmt: skip
+_CJK_LEGAL = re.compile("|".join(re.escape(form) for form in sorted(_CJK_LEGAL_FORMS, key=len, reverse=True)))
+
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
 # 'J & M' is 'J and M'; 'I&S', 'AT&T' (no spaces) are letters of one word, joined later.
 _AMPERSAND = re.compile(r"\s+&\s+")
@@ -114,6 +124,8 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
     seen: set[tuple[str, ...]] = set()
     syllabic = not text.isascii() and spelled_from_syllables(text)
     abjad = not text.isascii() and not syllabic and spelled_from_abjad(text)
+    if syllabic:
+        text = _CJK_LEGAL.sub(lambda form: f" {_CJK_LEGAL_FORMS[form.group()]} ", text)
     for variant in latin_variants(text):
         folded = _canonical_legal_forms(variant) if organization else variant
         tokens = tuple(t for t in _SPLIT_COMPOUND.split(folded) if t and t not in AFFIXES)

@@ -51,3 +51,22 @@ def test_one_legal_form_in_two_languages_is_one_token(one: str, other: str) -> N
     assert set(name_forms(one, organization=True)[0].tokens) == set(
         name_forms(other, organization=True)[0].tokens
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "legal_form"),
+    [
+        ("佳禾网络有限公司", "coltd"),  # Co., Ltd.
+        ("株式会社山輝", "coltd"),  # kabushiki kaisha
+        ("주식회사 대성", "coltd"),  # jusik hoesa
+        ("中国石油天然气集团公司", "group"),
+    ],
+)
+def test_legal_forms_in_chinese_japanese_and_korean_are_read_as_legal_forms(
+    name: str, legal_form: str
+) -> None:
+    """Not as syllables every such company shares ('you xian gong si'), which would match them all."""
+    [first, *_] = name_forms(name, organization=True)
+    assert legal_form in first.tokens
+    assert not {"xian", "gong", "hoe"} & set(first.tokens)
+    assert first.syllabic  # the name's own syllables still match syllable for syllable
