@@ -98,6 +98,7 @@ def _fixed_point(step: Callable[[str], str], token: str) -> str:
 
 
 _ENGLISH = snowballstemmer.stemmer("english")
+_ENGLISH.maxCacheSize = 0  # the Shape keeps each token's stem; the stemmer's own cache only churns
 
 
 def stem(token: str) -> str:
