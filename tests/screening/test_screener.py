@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sanctionwatch.matching.model import EXACT_NAME_SCORE
 from sanctionwatch.model import DateValue, Entity, Identifier, Name, NameQuality
 from sanctionwatch.screening.query import Query, QueryError
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener, validate
+from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, KIND_MISMATCH_SCORE, Screener, validate
 
 PARTIES = [
     Entity(
@@ -99,10 +99,13 @@ def test_birth_date_confirms_or_rules_out(screener: Screener) -> None:
     assert screener.screen(Query("Jong Un Kim", "Person", "1999-05-01")) == []  # a namesake 15 years younger
 
 
-def test_schema_mismatch_lowers_the_score(screener: Screener) -> None:
+def test_a_person_is_never_a_company(screener: Screener) -> None:
+    """Whatever the names say, a pair of different kinds stays below the threshold, and says why."""
     person = screener.screen(Query("Kalaye Electric Company", "Person"), threshold=0)
     company = screener.screen(Query("Kalaye Electric Company", "Organization"), threshold=0)
-    assert person[0].score < company[0].score
+    assert person[0].score <= KIND_MISMATCH_SCORE < DEFAULT_THRESHOLD < company[0].score
+    assert any(e["feature"] == "schema" for e in person[0].explanation["evidence"])
+    assert not screener.screen(Query("Kalaye Electric Company", "Person"))
 
 
 def test_identifier_decides_whatever_the_name(screener: Screener) -> None:
