@@ -461,9 +461,81 @@ def _han_word(word: str) -> list[str]:
     )
 
 
+# Words of Chinese company names, as the lists translate them ('北京正宇兴科技有限公司' is listed as
+# 'BEIJING ZHENGYUXING TECHNOLOGY CO., LTD.'), simplified and traditional; places as they are written
+# in Latin. The proper name between them is romanized as one word. (Legal forms are read before this:
+# names.py.)
+_CHINESE_ORGANIZATION_WORDS: dict[str, str] = {
+    entry.split(":")[0]: entry.split(":")[1]
+    for entry in """科技:technology|技术:technology|技術:technology|网络:network|網絡:network|信息:information
+    |資訊:information|贸易:trading|貿易:trading|商贸:trading|商貿:trading|国际:international|國際:international
+    |投资:investment|投資:investment|实业:industrial|實業:industrial|工业:industry|工業:industry|控股:holdings
+    |电子:electronics|電子:electronics|化工:chemical|石油:petroleum|石化:petrochemical|能源:energy|物流:logistics
+    |船务:shipping|船務:shipping|航运:shipping|航運:shipping|海运:shipping|海運:shipping|进出口:import export
+    |進出口:import export|发展:development|發展:development|集团:group|集團:group|银行:bank|銀行:bank
+    |机械:machinery|機械:machinery|设备:equipment|設備:equipment|材料:materials|精细:fine|精細:fine
+    |光电:optoelectronics|光電:optoelectronics|电气:electric|電氣:electric|零部件:parts|医药:pharmaceutical
+    |醫藥:pharmaceutical|传媒:media|傳媒:media|数字:digital|數字:digital|工程:engineering|建设:construction
+    |建設:construction|矿业:mining|礦業:mining|渔业:fishery|漁業:fishery|远洋:ocean|遠洋:ocean|环境:environment
+    |環境:environment|动力:power|動力:power|防务:defense|防務:defense|航空:aviation|半导体:semiconductor
+    |半導體:semiconductor|中国:china|中國:china|香港:hong kong|北京:beijing|上海:shanghai|深圳:shenzhen
+    |广州:guangzhou|廣州:guangzhou|天津:tianjin|大连:dalian|大連:dalian|青岛:qingdao|青島:qingdao|厦门:xiamen
+    |廈門:xiamen|杭州:hangzhou|宁波:ningbo|寧波:ningbo|成都:chengdu|重庆:chongqing|重慶:chongqing|武汉:wuhan
+    |武漢:wuhan|南京:nanjing|苏州:suzhou|蘇州:suzhou|四川:sichuan|山东:shandong|山東:shandong|浙江:zhejiang
+    |江苏:jiangsu|江蘇:jiangsu|广东:guangdong|廣東:guangdong|福建:fujian|辽宁:liaoning|遼寧:liaoning
+    |河北:hebei|湖北:hubei|湖南:hunan|河南:henan|吉林:jilin|丹东:dandong|丹東:dandong|澳门:macau|澳門:macau
+    |台湾:taiwan|台灣:taiwan""".replace("\n", "")
+    .replace(" |", "|")
+    .split("|")
+}
+_PLACES = frozenset(
+    "china hong kong beijing shanghai shenzhen guangzhou tianjin dalian qingdao xiamen hangzhou ningbo chengdu "
+    "chongqing wuhan nanjing suzhou sichuan shandong zhejiang jiangsu guangdong fujian liaoning hebei hubei "
+    "hunan henan jilin dandong macau taiwan".split()
+)
+_LONGEST_CHINESE_WORD = max(map(len, _CHINESE_ORGANIZATION_WORDS))
+
+
 def _han_variants(words: Sequence[str]) -> list[str]:
+    organization = _chinese_organization(words)
+    if organization is not None:
+        return organization
     per_word = [_han_word(word) for word in words]
     return _combine(per_word)
+
+
+def _chinese_organization(words: Sequence[str]) -> list[str] | None:
+    """A company's name (four characters or more, holding a business word, not only places): known words
+    translated, the proper name between them romanized joined ('zhengyuxing', as the lists write it) and
+    spaced. None for a person's name (two to four characters, rarely with such a word: 王国际)."""
+    if sum(map(len, words)) < 4:
+        return None
+    segments: list[tuple[str, str]] = []  # ("word", "technology") or ("name", "正宇兴")
+    for word in words:
+        at = 0
+        while at < len(word):
+            size = next(
+                (
+                    n
+                    for n in range(min(_LONGEST_CHINESE_WORD, len(word) - at), 1, -1)
+                    if word[at : at + n] in _CHINESE_ORGANIZATION_WORDS
+                ),
+                0,
+            )
+            if size:
+                segments.append(("word", _CHINESE_ORGANIZATION_WORDS[word[at : at + size]]))
+                at += size
+            elif segments and segments[-1][0] == "name" and at > 0:
+                segments[-1] = ("name", segments[-1][1] + word[at])
+                at += 1
+            else:
+                segments.append(("name", word[at]))
+                at += 1
+    if not any(kind == "word" and text not in _PLACES for kind, text in segments):
+        return None
+    joined = [text if kind == "word" else "".join(_pinyin("Han-Latin", text)) for kind, text in segments]
+    spaced = [text if kind == "word" else " ".join(_pinyin("Han-Latin", text)) for kind, text in segments]
+    return _unique([" ".join(joined), " ".join(spaced)])
 
 
 # Hepburn as ICU writes it keeps long vowels ("shinzou"); passports and the press drop them.

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sanctionwatch.matching.names import name_forms
 from sanctionwatch.matching.normalize import ascii_fold
 from sanctionwatch.matching.translit import (
     MAX_VARIANTS,
@@ -189,3 +190,21 @@ def test_names_spelled_from_syllables_are_told_apart(text: str, syllabic: bool) 
 )
 def test_names_read_from_arabic_script_are_told_apart(text: str, abjad: bool) -> None:
     assert spelled_from_abjad(text) is abjad
+
+
+@pytest.mark.parametrize(
+    ("name", "reading"),
+    [
+        # Listed by OFAC as 'Dandong Hongxiang Industrial Development Co Ltd' (DPRK, 2016).
+        ("丹东鸿祥实业发展有限公司", "dandong hongxiang industrial development coltd"),
+        ("北京正宇兴科技有限公司", "beijing zhengyuxing technology coltd"),
+        ("四川聚信和网络科技有限公司", "sichuan juxinhe network technology coltd"),
+    ],
+)
+def test_chinese_company_names_are_read_as_the_lists_translate_them(name: str, reading: str) -> None:
+    assert name_forms(name, organization=True)[0].text == reading
+
+
+@pytest.mark.parametrize("name", ["王国际", "郑晶", "欧阳娜娜"])
+def test_chinese_person_names_are_read_syllable_by_syllable(name: str) -> None:
+    assert all(word not in name_forms(name)[0].text for word in ("international", "technology"))
