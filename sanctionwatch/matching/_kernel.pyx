@@ -106,6 +106,49 @@ cdef class Shape:
         return self._abjad
 
 
+cdef enum:
+    _SHORT = 64  # tokens up to this long are compared on the stack; longer ones by rapidfuzz
+
+
+cdef int _osa(str a, str b, int cutoff):
+    """Optimal string alignment distance (edits and adjacent swaps), or cutoff + 1 when above cutoff:
+    rapidfuzz's OSA.distance(a, b, score_cutoff=cutoff), without a Python call for name-sized tokens."""
+    cdef Py_ssize_t n = len(a), m = len(b), i, j
+    cdef int previous2[_SHORT + 1]
+    cdef int previous[_SHORT + 1]
+    cdef int current[_SHORT + 1]
+    cdef int cost, value, row_min
+    cdef Py_UCS4 ai, aj_prev
+    if n > _SHORT or m > _SHORT:
+        return _osa_distance(a, b, score_cutoff=cutoff)
+    if abs(n - m) > cutoff:
+        return cutoff + 1
+    for j in range(m + 1):
+        previous[j] = j
+    for i in range(1, n + 1):
+        ai = a[i - 1]
+        current[0] = i
+        row_min = i
+        for j in range(1, m + 1):
+            cost = 0 if ai == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            row_min = min(row_min, value)
+        if row_min > cutoff:
+            return cutoff + 1
+        for j in range(m + 1):
+            previous2[j] = previous[j]
+            previous[j] = current[j]
+    return previous[m] if previous[m] <= cutoff else cutoff + 1
+
+
+def osa_distance(str a, str b, int cutoff):
+    """_osa, for tests."""
+    return _osa(a, b, cutoff)
+
+
 cdef inline int _allowed_edits(Py_ssize_t length) noexcept:
     if length <= 3:
         return 0
@@ -152,7 +195,7 @@ cdef double _romanized_similarity(Shape q, Shape l):
     allowed = _allowed_edits(min(lq, ll)) - 1
     if allowed <= 0 or abs(lq - ll) > allowed:
         return 0.0
-    distance = _osa_distance(q.romanized, l.romanized, score_cutoff=allowed)
+    distance = _osa(q.romanized, l.romanized, allowed)
     if distance > allowed:
         return 0.0
     return ROMANIZED * (1.0 - EDIT_COST * distance / (max(lq, ll) + 1))
@@ -197,7 +240,7 @@ cdef double _latin_similarity(Shape q, Shape l):
         return 0.0
     allowed = _allowed_edits(shorter)
     if allowed and longer - shorter <= allowed:
-        distance = _osa_distance(q.token, l.token, score_cutoff=allowed)
+        distance = _osa(q.token, l.token, allowed)
         if distance <= allowed:
             best = 1.0 - EDIT_COST * distance / (longer + 1)
     if lq >= 3 and ll > lq and l.token.startswith(q.token):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.features import NAME_FEATURES
@@ -59,3 +62,14 @@ def test_a_token_id_outside_the_vocabulary_raises() -> None:
 def test_vote_counting_refuses_postings_of_the_wrong_type() -> None:
     with pytest.raises(ValueError):
         _kernel.VoteCounter(np.zeros(3, dtype=np.int64), np.zeros(2, dtype=np.int64), 3)  # type: ignore[arg-type]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("abcdeiklmnos", max_size=12), st.text("abcdeiklmnos", max_size=12), st.integers(0, 4))
+def test_the_compiled_edit_distance_is_rapidfuzz_osa(a: str, b: str, cutoff: int) -> None:
+    assert _kernel.osa_distance(a, b, cutoff) == OSA.distance(a, b, score_cutoff=cutoff)
+
+
+def test_long_tokens_fall_back_to_rapidfuzz() -> None:
+    a, b = "a" * 100 + "bc", "a" * 100 + "cb"
+    assert _kernel.osa_distance(a, b, 3) == OSA.distance(a, b, score_cutoff=3) == 1
