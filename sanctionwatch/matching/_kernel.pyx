@@ -413,7 +413,9 @@ cdef class VoteCounter:
     """Sums the votes of a query's tokens per name form over the index's postings (CSR arrays).
 
     Scratch arrays the size of the index are allocated once and reset through the list of forms
-    touched, so a query costs what its postings cost, not what the index holds.
+    touched, so a query costs what its postings cost, not what the index holds. Threads may share it:
+    top() runs no Python code between its first write to the scratch arrays and their reset, so the
+    GIL is never handed over in between.
     """
 
     cdef const int[:] forms
