@@ -414,8 +414,8 @@ cdef class VoteCounter:
 
     Scratch arrays the size of the index are allocated once and reset through the list of forms
     touched, so a query costs what its postings cost, not what the index holds. Threads may share it:
-    top() runs no Python code between its first write to the scratch arrays and their reset, so the
-    GIL is never handed over in between.
+    top() takes and checks every buffer first, then runs no Python code from its first write to the
+    scratch arrays until their reset, so the GIL is never handed over in between.
     """
 
     cdef const int[:] forms
@@ -457,38 +457,63 @@ cdef class VoteCounter:
         resembles and the vote each casts. A query token votes once per form, with its best vote
         there; forms sum the votes of the query tokens in their order.
         """
-        cdef Py_ssize_t n_touched = 0, n_group, k, p, g
+        cdef Py_ssize_t n_groups = len(groups), n_touched = 0, n_group, k, p, g
+        cdef Py_ssize_t n_tokens = self.starts.shape[0] - 1
         cdef long t
         cdef int f
         cdef double v
         cdef const long[:] ids
         cdef const double[:] votes
-        for item in groups:
-            ids = item[0]
-            votes = item[1]
-            self.serial += 1
-            if self.serial == 0x7FFFFFFF:  # wrapped: start the stamps afresh
-                memset(self.stamp, 0, self.size * sizeof(int))
-                self.serial = 1
-            n_group = 0
-            for k in range(ids.shape[0]):
-                t = ids[k]
-                v = votes[k]
-                for p in range(self.starts[t], self.starts[t + 1]):
-                    f = self.forms[p]
-                    if self.stamp[f] != self.serial:
-                        self.stamp[f] = self.serial
-                        self.best[f] = v
-                        self.group[n_group] = f
-                        n_group += 1
-                    elif v > self.best[f]:
-                        self.best[f] = v
-            for g in range(n_group):
-                f = self.group[g]
-                if self.total[f] == 0.0:
-                    self.touched[n_touched] = f
-                    n_touched += 1
-                self.total[f] += self.best[f]
+        # Every buffer is taken, and checked, before the first write to the scratch arrays: from then
+        # until their reset nothing below runs Python code.
+        cdef const long **id_rows = <const long **>malloc(max(n_groups, 1) * sizeof(long *))
+        cdef const double **vote_rows = <const double **>malloc(max(n_groups, 1) * sizeof(double *))
+        cdef Py_ssize_t *lengths = <Py_ssize_t *>malloc(max(n_groups, 1) * sizeof(Py_ssize_t))
+        if id_rows == NULL or vote_rows == NULL or lengths == NULL:
+            free(id_rows)
+            free(vote_rows)
+            free(lengths)
+            raise MemoryError()
+        try:
+            for g in range(n_groups):
+                ids = groups[g][0]
+                votes = groups[g][1]
+                if ids.shape[0] != votes.shape[0]:
+                    raise ValueError("a group's token ids and votes differ in length")
+                for k in range(ids.shape[0]):
+                    if not 0 <= ids[k] < n_tokens:
+                        raise IndexError(f"token id {ids[k]} outside the vocabulary")
+                lengths[g] = ids.shape[0]
+                id_rows[g] = &ids[0] if ids.shape[0] else NULL
+                vote_rows[g] = &votes[0] if votes.shape[0] else NULL
+            for g in range(n_groups):
+                self.serial += 1
+                if self.serial == 0x7FFFFFFF:  # wrapped: start the stamps afresh
+                    memset(self.stamp, 0, self.size * sizeof(int))
+                    self.serial = 1
+                n_group = 0
+                for k in range(lengths[g]):
+                    t = id_rows[g][k]
+                    v = vote_rows[g][k]
+                    for p in range(self.starts[t], self.starts[t + 1]):
+                        f = self.forms[p]
+                        if self.stamp[f] != self.serial:
+                            self.stamp[f] = self.serial
+                            self.best[f] = v
+                            self.group[n_group] = f
+                            n_group += 1
+                        elif v > self.best[f]:
+                            self.best[f] = v
+                for k in range(n_group):
+                    f = self.group[k]
+                    if self.total[f] == 0.0:
+                        self.touched[n_touched] = f
+                        n_touched += 1
+                    self.total[f] += self.best[f]
+        finally:
+            free(id_rows)
+            free(vote_rows)
+            free(lengths)
         return self._take_top(n_touched, limit)
 
     cdef list _take_top(self, Py_ssize_t n_touched, int limit):
@@ -497,6 +522,8 @@ cdef class VoteCounter:
         cdef Ranked item, worst
         cdef Ranked *heap = <Ranked *>malloc(max(limit, 1) * sizeof(Ranked))
         if heap == NULL:
+            for k in range(n_touched):
+                self.total[self.touched[k]] = 0.0
             raise MemoryError()
         try:
             for k in range(n_touched):

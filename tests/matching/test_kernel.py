@@ -73,3 +73,11 @@ def test_the_compiled_edit_distance_is_rapidfuzz_osa(a: str, b: str, cutoff: int
 def test_long_tokens_fall_back_to_rapidfuzz() -> None:
     a, b = "a" * 100 + "bc", "a" * 100 + "cb"
     assert _kernel.osa_distance(a, b, 3) == OSA.distance(a, b, score_cutoff=3) == 1
+
+
+def test_vote_counting_refuses_a_token_outside_the_vocabulary_and_stays_clean() -> None:
+    counter = _kernel.VoteCounter(np.array([0, 1], dtype=np.int32), np.array([0, 1, 2], dtype=np.int64), 2)
+    good = (np.array([0, 1], dtype=np.int64), np.array([1.0, 2.0]))
+    with pytest.raises(IndexError, match="token id 5"):
+        counter.top([good, (np.array([5], dtype=np.int64), np.array([1.0]))], 5)
+    assert counter.top([good], 5) == [(1, 2.0), (0, 1.0)]  # nothing of the refused call left behind
