@@ -15,18 +15,18 @@ from libc.string cimport memset
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
 
-# Token similarity levels (tokens.py documents each).
-cdef double INITIAL = 0.68
-cdef double PREFIX = 0.84
-cdef double VOWELLESS = 0.86
-cdef double SKELETON = 0.82
-cdef double PHONETIC = 0.78
-cdef double STEM = 0.88
-cdef double ROMANIZED = 0.9
-cdef double VISUAL = 0.9
-cdef double EDIT_COST = 1.3
-cdef double FLOOR = 0.66
-cdef double ABJAD = 0.7
+# Token similarity levels: how alike two tokens are, by the strongest rule that holds.
+cdef double INITIAL = 0.68  # "B." for "Barakat": supports a match, never makes one
+cdef double PREFIX = 0.84  # a truncated token ("Comp" for "Company"), scaled by how much of it is left
+cdef double VOWELLESS = 0.86  # "Mhmmd" for "Mohammad": the consonants, vowels dropped
+cdef double SKELETON = 0.82  # same consonants, other vowels ("Muhammad" / "Mohammed"), similar length
+cdef double PHONETIC = 0.78  # same metaphone code ("Faiez" / "Fayez")
+cdef double STEM = 0.88  # one English word, two inflections ('Industries' / 'Industry')
+cdef double ROMANIZED = 0.9  # one sound, two romanizations ('Zhalolov' / 'Jalolov', 'Luqa' / 'Louka')
+cdef double VISUAL = 0.9  # the same letters to the eye or a scanner ("KlM" / "KIM", "C0" / "CO")
+cdef double EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
+cdef double FLOOR = 0.66  # below this two tokens are simply different
+cdef double ABJAD = 0.7  # same consonant frame, the query read from Arabic script
 # Alignment (score.py says how they combine).
 cdef double QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
 cdef double COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not merely sounding alike
@@ -202,6 +202,7 @@ cdef double _romanized_similarity(Shape q, Shape l):
 
 
 cdef double _loose(Shape q, Shape l):
+    """The looser rules (same consonants, same sound), for tokens long enough for them to be specific."""
     cdef Py_ssize_t skel = len(q.skeleton)
     if skel >= 2 and (
         q.skeleton == l.skeleton
@@ -519,7 +520,7 @@ cdef class VoteCounter:
     cdef list _take_top(self, Py_ssize_t n_touched, int limit):
         """The best `limit` of the touched forms (a bounded min-heap), resetting their totals."""
         cdef Py_ssize_t size = 0, k, child, parent
-        cdef Ranked item, worst
+        cdef Ranked item
         cdef Ranked *heap = <Ranked *>malloc(max(limit, 1) * sizeof(Ranked))
         if heap == NULL:
             for k in range(n_touched):
