@@ -1010,13 +1010,31 @@ cdef class QuadraticModel:
             value = self.low[i] if value < self.low[i] else (self.high[i] if value > self.high[i] else value)
             x[i] = (value - self.mean[i]) / self.scale[i]
 
+    def exact(self, list features):
+        """Is the pair a whole listed name matched word for word (the floor applies)?"""
+        cdef Py_ssize_t i
+        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
+        if x == NULL:
+            raise MemoryError()
+        try:
+            for i in range(self.n):
+                x[i] = features[i]
+            return self._exact(x)
+        finally:
+            free(x)
+
+    cdef bint _exact(self, double *x) except -1:
+        cdef Py_ssize_t i
+        for i in self.exact_features:
+            if x[i] < 1.0 - 1e-9:
+                return False
+        return True
+
     cdef double _logit(self, double *x) except? -1e300:
         """The logit of raw features x (standardised in place)."""
         cdef Py_ssize_t i, j, n = self.n
         cdef double total = self.intercept, row_sum
-        cdef bint exact = True
-        for i in self.exact_features:
-            exact = exact and x[i] >= 1.0 - 1e-9
+        cdef bint exact = self._exact(x)
         self._standardise(x)
         for i in range(n):
             row_sum = self.linear[i]

@@ -57,11 +57,6 @@ def quadratic_terms(standardised: FloatArray) -> FloatArray:
     return np.hstack([standardised, standardised[:, upper_i] * standardised[:, upper_j]])
 
 
-def exact_name(features: Sequence[float]) -> bool:
-    """Is this pair (NAME_FEATURES) a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
-    return all(features[i] >= 1.0 - 1e-9 for i in _EXACT_FEATURES)
-
-
 @dataclass(frozen=True)
 class NameModel:
     mean: FloatArray  # per name feature, for standardising
@@ -99,6 +94,10 @@ class NameModel:
         the exact-name floor for a whole listed name matched word for word."""
         rows = np.ascontiguousarray(np.atleast_2d(features), dtype=np.float64)
         return np.asarray(self._compiled.logits(rows), dtype=np.float64)
+
+    def exact_name(self, features: Sequence[float]) -> bool:
+        """Is this pair (NAME_FEATURES) a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
+        return bool(self._compiled.exact([float(f) for f in features]))
 
     def name_logit(self, features: list[float]) -> float:
         """name_logits of one pair, without the array round trip (the screener's per-pair call)."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from sanctionwatch.matching import _kernel
 from sanctionwatch.matching.index import IndexedName, MatchIndex
-from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, exact_name, sigmoid
+from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, sigmoid
 from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.score import (
@@ -309,7 +309,7 @@ class Screener:
             )
             strongest = self.model.strongest_contributions(pair.features, EXPLAINED_FEATURES)
             explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest.items()}}
-            if exact_name(pair.features):
+            if self.model.exact_name(pair.features):
                 explanation["name_model"]["exact_name"] = (
                     f"the whole listed name matched word for word: scored at least {EXACT_NAME_SCORE}"
                 )

@@ -12,7 +12,6 @@ from sanctionwatch.matching.model import (
     EXACT_NAME_SCORE,
     NameModel,
     default_model,
-    exact_name,
     quadratic_terms,
     sigmoid,
 )
@@ -75,7 +74,7 @@ def test_an_exact_name_never_scores_below_the_floor(values: list[float]) -> None
     features = np.asarray(values) * model.scale + model.mean
     for name in ("query_coverage", "listed_coverage", "exact_share"):
         features[NAME_FEATURES.index(name)] = 1.0
-    assert exact_name(features.tolist())
+    assert model.exact_name(features.tolist())
     assert sigmoid(float(model.name_logits(features[None, :])[0])) >= EXACT_NAME_SCORE - 1e-9
 
 
