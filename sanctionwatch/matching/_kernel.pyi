@@ -62,7 +62,7 @@ class KeyTable:
 class VoteCounter:
     def __init__(self, forms: npt.NDArray[np.int32], starts: npt.NDArray[np.int64], size: int) -> None: ...
     def top(
-        self, groups: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]], limit: int
+        self, groups: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], float]], limit: int
     ) -> list[tuple[int, float]]: ...
 
 class Profile:

@@ -934,9 +934,9 @@ cdef class QuadraticModel:
     def logits(self, const double[:, :] features):
         """The logit of each row (name features only: evidence is added by the caller)."""
         cdef Py_ssize_t r, i
-        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
-        if x == NULL:
-            raise MemoryError()
+        if features.shape[0] and features.shape[1] != self.n:
+            raise ValueError(f"rows of {features.shape[1]} features; the model has {self.n}")
+        cdef double *x = self._buffer()
         try:
             out = []
             for r in range(features.shape[0]):
@@ -949,14 +949,17 @@ cdef class QuadraticModel:
 
     def logit(self, list features):
         """The logit of one row given as a list (the screener's per-pair call, no array round trip)."""
-        cdef Py_ssize_t i
-        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
-        if x == NULL:
-            raise MemoryError()
+        cdef double *x = self._row(features)
         try:
-            for i in range(self.n):
-                x[i] = features[i]
             return self._logit(x)
+        finally:
+            free(x)
+
+    def exact(self, list features):
+        """Is the pair a whole listed name matched word for word (the floor applies)?"""
+        cdef double *x = self._row(features)
+        try:
+            return self._exact(x)
         finally:
             free(x)
 
@@ -972,7 +975,7 @@ cdef class QuadraticModel:
 
     def strongest(self, list features, Py_ssize_t count):
         """The `count` contributions largest in size, as (feature position, share), largest first."""
-        cdef Py_ssize_t i, n = self.n
+        cdef Py_ssize_t n = self.n
         cdef double *shares = self._shares(features)
         try:
             ranked = sorted(range(n), key=lambda k: -abs(shares[k]))[:count]
@@ -980,17 +983,38 @@ cdef class QuadraticModel:
         finally:
             free(shares)
 
+    cdef double *_buffer(self) except NULL:
+        """Room for one row of features (the caller frees it)."""
+        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
+        if x == NULL:
+            raise MemoryError()
+        return x
+
+    cdef double *_row(self, list features) except NULL:
+        """One row of features copied into a new buffer (the caller frees it)."""
+        cdef Py_ssize_t i
+        if len(features) != self.n:
+            raise ValueError(f"{len(features)} features; the model has {self.n}")
+        cdef double *x = self._buffer()
+        try:
+            for i in range(self.n):
+                x[i] = features[i]
+        except BaseException:
+            free(x)
+            raise
+        return x
+
     cdef double *_shares(self, list features) except NULL:
+        """Each feature's share of the logit, in a new buffer (the caller frees it)."""
         cdef Py_ssize_t i, j, n = self.n
         cdef double product
-        cdef double *z = <double *>malloc(max(n, 1) * sizeof(double))
-        cdef double *shares = <double *>malloc(max(n, 1) * sizeof(double))
-        if z == NULL or shares == NULL:
-            free(z)
+        cdef double *shares = self._buffer()
+        cdef double *z
+        try:
+            z = self._row(features)
+        except BaseException:
             free(shares)
-            raise MemoryError()
-        for i in range(n):
-            z[i] = features[i]
+            raise
         self._standardise(z)
         for i in range(n):
             shares[i] = self.linear[i] * z[i]
@@ -1009,19 +1033,6 @@ cdef class QuadraticModel:
             value = x[i]
             value = self.low[i] if value < self.low[i] else (self.high[i] if value > self.high[i] else value)
             x[i] = (value - self.mean[i]) / self.scale[i]
-
-    def exact(self, list features):
-        """Is the pair a whole listed name matched word for word (the floor applies)?"""
-        cdef Py_ssize_t i
-        cdef double *x = <double *>malloc(max(self.n, 1) * sizeof(double))
-        if x == NULL:
-            raise MemoryError()
-        try:
-            for i in range(self.n):
-                x[i] = features[i]
-            return self._exact(x)
-        finally:
-            free(x)
 
     cdef bint _exact(self, double *x) except -1:
         cdef Py_ssize_t i

@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -27,9 +28,16 @@ from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parti
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
-# One query token's votes: the vocabulary tokens it resembles (ids) and the vote each casts.
-Votes = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
-_NO_VOTES: Votes = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+class Votes(NamedTuple):
+    """One query token's votes: the vocabulary tokens it resembles and the vote each casts."""
+
+    ids: npt.NDArray[np.int64]
+    votes: npt.NDArray[np.float64]
+    best: float  # the highest of them (0: none)
+
+
+_NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0)
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 PROFILE_CACHE = 50_000  # listed forms' profiles kept for alignment (a kilobyte or so each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
@@ -77,7 +85,6 @@ class MatchIndex:
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
     _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
-    _best: dict[tuple[str, Spelling], float] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
     shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
     _profiles: dict[int, _kernel.Profile] = field(default_factory=dict, repr=False)
@@ -173,16 +180,6 @@ class MatchIndex:
                 self._votes[token, spelling] = cached
         return cached
 
-    def _best_vote(self, token: str, spelling: Spelling) -> float:
-        """The highest vote of a token (token_votes), memoized beside its votes."""
-        best = self._best.get((token, spelling))
-        if best is None:
-            votes = self.token_votes(token, spelling)[1]
-            best = float(votes.max()) if len(votes) else 0.0
-            if len(self._best) < SIMILAR_CACHE:
-                self._best[token, spelling] = best
-        return best
-
     def _votes_uncached(self, token: str, spelling: Spelling) -> Votes:
         if self.key_table is None:
             return _NO_VOTES
@@ -193,7 +190,9 @@ class MatchIndex:
         own = self.vocabulary.get(token)
         cap = self.weights[own] if own is not None else math.inf
         similar, votes = _kernel.token_votes(shape, found, self.shapes, self.weight_array, cap, spelling)
-        return np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64)
+        return Votes(
+            np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), max(votes, default=0.0)
+        )
 
     def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
@@ -202,9 +201,7 @@ class MatchIndex:
         # A word split in two ('Es ail', 'Jong un') is also looked up whole.
         joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
         votes = {token: self.token_votes(token, spelling) for token in [*query_tokens, *joined]}
-        reachable = sum(
-            self._best_vote(token, spelling) or self.token_weight(token) for token in query_tokens
-        )
+        reachable = sum(votes[token].best or self.token_weight(token) for token in query_tokens)
         return votes, reachable
 
     def candidates(
@@ -233,7 +230,10 @@ class MatchIndex:
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}
             votes = sum(  # each query token's best vote in the form, as in candidates
-                max((vote for t, vote in zip(*votes_of, strict=True) if t in present), default=0.0)
+                max(
+                    (vote for t, vote in zip(votes_of.ids, votes_of.votes, strict=True) if t in present),
+                    default=0.0,
+                )
                 for votes_of in similar_votes.values()
             )
             shares[form_id] = votes / reachable if reachable else 0.0

@@ -218,30 +218,33 @@ def _hangul_variants(words: Sequence[str]) -> list[str]:
     return _korean_name(*_split_family(syllables))
 
 
-def _korean_organization(words: Sequence[str]) -> list[str]:
-    """Known words translated, the proper names between them romanized as one word each (the DPRK
-    style first, then Revised Romanization)."""
-    segments: list[tuple[str, str]] = []  # (kind, text): ("word", "bank") or ("name", "단천")
+def _segments(words: Sequence[str], known: dict[str, str], longest: int) -> list[tuple[str, str]]:
+    """An organization's words cut into known words, translated (("word", "bank")), and the proper names
+    between them (("name", "단천")); the longest known word first at each point."""
+    segments: list[tuple[str, str]] = []
     for word in words:
         at = 0
         while at < len(word):
             size = next(
-                (
-                    n
-                    for n in range(min(_LONGEST_WORD, len(word) - at), 1, -1)
-                    if word[at : at + n] in _ORGANIZATION_WORDS
-                ),
+                (n for n in range(min(longest, len(word) - at), 1, -1) if word[at : at + n] in known),
                 0,
             )
             if size:
-                segments.append(("word", _ORGANIZATION_WORDS[word[at : at + size]]))
+                segments.append(("word", known[word[at : at + size]]))
                 at += size
-            else:
-                if segments and segments[-1][0] == "name" and at > 0:
-                    segments[-1] = ("name", segments[-1][1] + word[at])
-                else:
-                    segments.append(("name", word[at]))
+            elif segments and segments[-1][0] == "name" and at > 0:
+                segments[-1] = ("name", segments[-1][1] + word[at])
                 at += 1
+            else:
+                segments.append(("name", word[at]))
+                at += 1
+    return segments
+
+
+def _korean_organization(words: Sequence[str]) -> list[str]:
+    """Known words translated, the proper names between them romanized as one word each (the DPRK
+    style first, then Revised Romanization)."""
+    segments = _segments(words, _ORGANIZATION_WORDS, _LONGEST_WORD)
     variants = []
     for system in (_DPRK, _RR):
         parts = []
@@ -510,27 +513,7 @@ def _chinese_organization(words: Sequence[str]) -> list[str] | None:
     spaced. None for a person's name (two to four characters, rarely with such a word: 王国际)."""
     if sum(map(len, words)) < 4:
         return None
-    segments: list[tuple[str, str]] = []  # ("word", "technology") or ("name", "正宇兴")
-    for word in words:
-        at = 0
-        while at < len(word):
-            size = next(
-                (
-                    n
-                    for n in range(min(_LONGEST_CHINESE_WORD, len(word) - at), 1, -1)
-                    if word[at : at + n] in _CHINESE_ORGANIZATION_WORDS
-                ),
-                0,
-            )
-            if size:
-                segments.append(("word", _CHINESE_ORGANIZATION_WORDS[word[at : at + size]]))
-                at += size
-            elif segments and segments[-1][0] == "name" and at > 0:
-                segments[-1] = ("name", segments[-1][1] + word[at])
-                at += 1
-            else:
-                segments.append(("name", word[at]))
-                at += 1
+    segments = _segments(words, _CHINESE_ORGANIZATION_WORDS, _LONGEST_CHINESE_WORD)
     if not any(kind == "word" and text not in _PLACES for kind, text in segments):
         return None
     joined = [text if kind == "word" else "".join(_pinyin("Han-Latin", text)) for kind, text in segments]

@@ -81,3 +81,12 @@ def test_vote_counting_refuses_a_token_outside_the_vocabulary_and_stays_clean() 
     with pytest.raises(IndexError, match="token id 5"):
         counter.top([good, (np.array([5], dtype=np.int64), np.array([1.0]))], 5)
     assert counter.top([good], 5) == [(1, 2.0), (0, 1.0)]  # nothing of the refused call left behind
+
+
+def test_a_row_of_the_wrong_length_is_refused_not_read_past() -> None:
+    from sanctionwatch.matching.model import default_model
+
+    with pytest.raises(ValueError, match="3 features"):
+        default_model().name_logit([0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="rows of 3 features"):
+        default_model().name_logits(np.zeros((2, 3)))
