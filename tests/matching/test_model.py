@@ -39,12 +39,18 @@ def test_a_rename_of_the_features_is_refused() -> None:
         NameModel.from_json(data)
 
 
+def inexact_row(model: NameModel, standardised: list[float]) -> np.ndarray:
+    """A feature row at these standardised values, not an exact name (so no floor applies)."""
+    features = np.asarray(standardised) * model.scale + model.mean
+    features[NAME_FEATURES.index("exact_share")] = 0.5
+    return features
+
+
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(-3, 3), min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)))
 def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
     model = default_model()
-    features = np.asarray(values) * model.scale + model.mean
-    features[NAME_FEATURES.index("exact_share")] = 0.5  # not an exact name: no floor
+    features = inexact_row(model, values)
     logit = float(model.name_logits(features[None, :])[0])
     assert sum(model.contributions(features).values()) + model.intercept == pytest.approx(logit, abs=1e-6)
     assert 0.0 <= sigmoid(logit) <= 1.0
@@ -55,8 +61,7 @@ def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
 def test_the_compiled_logit_is_the_fitted_regression(values: list[float]) -> None:
     """The screener's logit (compiled) is the intercept plus the fitted weights on the terms trained on."""
     model = default_model()
-    features = np.asarray(values) * model.scale + model.mean
-    features[NAME_FEATURES.index("exact_share")] = 0.5  # not an exact name: no floor
+    features = inexact_row(model, values)
     z = (np.clip(features, model.low, model.high) - model.mean) / model.scale
     expected = float((quadratic_terms(z[None, :]) @ model.weights)[0]) + model.intercept
     assert model.name_logits(features[None, :])[0] == pytest.approx(expected, abs=1e-9)
