@@ -72,9 +72,12 @@ class Profile:
     noise: list[bool]
     listed_words: list[bool]
     legal_forms: list[bool]
-    joined: str
-    sorted_joined: str
-    family: int
+    @property
+    def joined(self) -> str: ...
+    @property
+    def sorted_joined(self) -> str: ...
+    @property
+    def family(self) -> int: ...
     def __init__(
         self,
         shapes: list[Shape],
@@ -83,10 +86,24 @@ class Profile:
         noise: list[bool],
         listed_words: list[bool],
         legal_forms: list[bool],
-        joined: str,
-        sorted_joined: str,
-        family: int,
+        text: str | None = None,
+        family_of: Callable[[str], int] | None = None,
     ) -> None: ...
+
+class ListedForms:
+    def __init__(
+        self,
+        shapes: list[Shape],
+        weights: list[float],
+        noise: list[bool],
+        legal_forms: list[bool],
+        tokens: npt.NDArray[np.int32],
+        starts: npt.NDArray[np.int64],
+        texts: list[str],
+        family_of: Callable[[str], int],
+    ) -> None: ...
+    def __len__(self) -> int: ...
+    def profile(self, form: int) -> Profile: ...
 
 class Alignment:
     score: float
@@ -118,7 +135,7 @@ def score_form(
     query_is_organization: bool,
     syllabic_query: bool,
     max_weight: float,
-    profile_of: Callable[[int], Profile],
+    listed_forms: ListedForms,
     shape_of: Callable[[str], Shape],
 ) -> list[tuple[int, float, Alignment, list[float]]]: ...
 

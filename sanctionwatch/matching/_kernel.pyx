@@ -633,29 +633,119 @@ cdef class _Options:
 
 
 cdef class Profile:
-    """One name form's tokens with what the kernel weighs of each (built by index.MatchIndex)."""
+    """One name form's tokens with what the kernel weighs of each: a query's (index.MatchIndex.profile)
+    or a listed form's (ListedForms). The strings and the family size are only computed when a pair
+    gets as far as its features: most aligned pairs never do."""
 
     cdef readonly list shapes, weights, patronymic, noise, listed_words, legal_forms
-    cdef readonly str joined, sorted_joined
-    cdef readonly Py_ssize_t family
+    cdef object text, family_of
+    cdef str _joined, _sorted_joined
+    cdef Py_ssize_t _family
 
     def __init__(
         self, list shapes, list weights, list patronymic, list noise, list listed_words, list legal_forms,
-        str joined, str sorted_joined, Py_ssize_t family,
+        str text=None, family_of=None,
     ):
         count = len(shapes)
         for values in (weights, patronymic, noise, listed_words, legal_forms):
             if len(values) != count:  # the kernel indexes them all by token, unchecked
                 raise ValueError(f"profile of {count} tokens has a list of {len(values)}")
+        if text is not None and family_of is None:
+            raise ValueError("a listed profile needs family_of to read its family name")
         self.shapes = shapes  # tokens.Shape per token
         self.weights = weights  # rarity weights
         self.patronymic = patronymic  # 'Vasilyevich', 'Petrovna': lists often leave them out
         self.noise = noise  # legal forms, stopwords, initials: never decide a match
         self.listed_words = listed_words  # a word of some listed name (query side)
         self.legal_forms = legal_forms  # a legal-form word (listed side)
-        self.joined = joined  # the tokens joined by spaces
-        self.sorted_joined = sorted_joined  # ... in sorted order
-        self.family = family  # tokens of the family name ('FAMILY, Given'); 0 when not known
+        self.text = text  # the listed name as written (None: a query)
+        self.family_of = family_of  # listed text -> tokens of its family name ('FAMILY, Given')
+        self._family = -1
+
+    @property
+    def joined(self):
+        """The tokens joined by spaces."""
+        return self.get_joined()
+
+    @property
+    def sorted_joined(self):
+        """The tokens in sorted order joined by spaces."""
+        return self.get_sorted_joined()
+
+    @property
+    def family(self):
+        """Tokens of the family name ('FAMILY, Given'); 0 when not known."""
+        return self.get_family()
+
+    cdef str get_joined(self):
+        if self._joined is None:
+            self._joined = " ".join([(<Shape>shape).token for shape in self.shapes])
+        return self._joined
+
+    cdef str get_sorted_joined(self):
+        if self._sorted_joined is None:
+            self._sorted_joined = " ".join(sorted([(<Shape>shape).token for shape in self.shapes]))
+        return self._sorted_joined
+
+    cdef Py_ssize_t get_family(self) except -1:
+        if self._family < 0:
+            self._family = self.family_of(self.text) if self.text else 0
+        return self._family
+
+
+cdef list _gather(list values, const int[:] ids, Py_ssize_t start, Py_ssize_t end):
+    cdef Py_ssize_t k
+    return [values[ids[k]] for k in range(start, end)]
+
+
+cdef class ListedForms:
+    """The index's name forms as the kernel aligns them: each form's profile assembled on demand from
+    the vocabulary's per-token values (a microsecond; keeping 85,000 profiles would cost ~60 MB)."""
+
+    cdef list shapes, weights, noise, legal_forms, texts
+    cdef const int[:] tokens
+    cdef const long[:] starts
+    cdef object family_of
+
+    def __init__(
+        self, list shapes, list weights, list noise, list legal_forms, const int[:] tokens,
+        const long[:] starts, list texts, family_of,
+    ):
+        cdef Py_ssize_t k, size = len(shapes)
+        for values in (weights, noise, legal_forms):
+            if len(values) != size:
+                raise ValueError(f"vocabulary of {size} tokens has a list of {len(values)}")
+        if starts.shape[0] != len(texts) + 1 or starts[len(texts)] != tokens.shape[0]:
+            raise ValueError("listed forms: starts must bound the tokens of every form")
+        for k in range(tokens.shape[0]):
+            if not 0 <= tokens[k] < size:
+                raise IndexError(f"token id {tokens[k]} outside the vocabulary")
+        self.shapes, self.weights, self.noise, self.legal_forms = shapes, weights, noise, legal_forms
+        self.tokens, self.starts, self.texts, self.family_of = tokens, starts, texts, family_of
+
+    def __len__(self):
+        return len(self.texts)
+
+    def profile(self, Py_ssize_t form):
+        """The profile of one indexed form."""
+        if not 0 <= form < len(self.texts):
+            raise IndexError(f"form {form} outside the index")
+        return self._profile(form)
+
+    cdef Profile _profile(self, Py_ssize_t form):
+        cdef Py_ssize_t start = self.starts[form], end = self.starts[form + 1]
+        cdef Profile out = Profile.__new__(Profile)
+        cdef list unflagged = [False] * (end - start)
+        out.shapes = _gather(self.shapes, self.tokens, start, end)
+        out.weights = _gather(self.weights, self.tokens, start, end)
+        out.patronymic = unflagged
+        out.noise = _gather(self.noise, self.tokens, start, end)
+        out.listed_words = unflagged
+        out.legal_forms = _gather(self.legal_forms, self.tokens, start, end)
+        out.text = self.texts[form]
+        out.family_of = self.family_of
+        out._family = -1
+        return out
 
 
 cdef class Alignment:
@@ -804,7 +894,7 @@ def name_features(
     """features.NAME_FEATURES of one aligned pair, in that order (features.py says what each is)."""
     cdef list q_credit = match.query_credit, l_credit = match.listed_credit
     cdef list q_weights = match.query_weights, l_weights = match.listed_weights
-    cdef Py_ssize_t nq = len(q_credit), nl = len(l_credit), i, j, family = listed.family
+    cdef Py_ssize_t nq = len(q_credit), nl = len(l_credit), i, j, family = listed.get_family()
     cdef double scale = max_weight or 1.0
     cdef double matched_q = 0.0, unmatched_q = 0.0, heaviest_unmatched = 0.0, heaviest_matched = 0.0
     cdef double heaviest_elsewhere = 0.0, weakest = 1.0, credit, weight, matched_l = 0.0, unmatched_l = 0.0
@@ -867,8 +957,8 @@ def name_features(
         1.0 if query_is_organization else 0.0,
         heaviest_unmatched / scale,
         vote_share,
-        _token_set_ratio(query.joined, listed.joined) / 100.0,
-        _jaro_winkler(query.sorted_joined, listed.sorted_joined),
+        _token_set_ratio(query.get_joined(), listed.get_joined()) / 100.0,
+        _jaro_winkler(query.get_sorted_joined(), listed.get_sorted_joined()),
         heaviest_matched / scale,
         1.0 if family_matched else 0.0,
         1.0 if family else 0.0,
@@ -883,7 +973,7 @@ def name_features(
 
 def score_form(
     Profile query, list candidates, double floor, double query_weight, double prefilter, int spelling,
-    bint query_is_organization, bint syllabic_query, double max_weight, profile_of, shape_of,
+    bint query_is_organization, bint syllabic_query, double max_weight, ListedForms listed_forms not None, shape_of,
 ):
     """Align the query form with each candidate (form id, votes) voted at least `floor`, best first.
 
@@ -894,10 +984,13 @@ def score_form(
     cdef Alignment match
     cdef Profile listed
     cdef double votes, share
+    cdef Py_ssize_t form
     for form, votes in candidates:
         if votes < floor:
             break
-        listed = <Profile?>profile_of(form)
+        if not 0 <= form < len(listed_forms.texts):
+            raise IndexError(f"form {form} outside the index")
+        listed = listed_forms._profile(form)
         match = _align(query, listed, spelling, shape_of)
         if match.score < prefilter:
             continue

@@ -39,7 +39,6 @@ class Votes(NamedTuple):
 
 _NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0)
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
-PROFILE_CACHE = 50_000  # listed forms' profiles kept for alignment (a kilobyte or so each)
 NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
 
 
@@ -87,7 +86,8 @@ class MatchIndex:
     _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
     shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
-    _profiles: dict[int, _kernel.Profile] = field(default_factory=dict, repr=False)
+    # Every form's tokens by id, as the kernel aligns them (built with the postings).
+    listed: _kernel.ListedForms | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -101,29 +101,28 @@ class MatchIndex:
         return index
 
     def _add_forms(self) -> tuple[array[int], array[int]]:
-        """Index every listed form; returns the (token id, form id) of each distinct token in a form.
+        """Index every listed form; returns each form's token ids in order, and where each form's
+        start (one more than there are forms).
 
         Kept in C arrays, not lists: a quarter of a million int objects would be freed after the build
         but leave the memory they fragmented behind.
         """
         token_ids = array("i")
-        form_ids = array("i")
+        starts = array("l", [0])
         vocabulary = self.vocabulary
         for position, entity in enumerate(self.entities):
             organization = entity.schema in ORGANIZATION_SCHEMAS
             for name in entity.names:
                 weak = name.quality == NameQuality.WEAK
                 for form, derived in listed_forms(name.full, organization=organization):
-                    form_id = len(self.forms)
                     self.forms.append(IndexedName(position, name.full, form.tokens, weak or derived))
-                    for token in set(form.tokens):
-                        token_ids.append(vocabulary.setdefault(token, len(vocabulary)))
-                        form_ids.append(form_id)
+                    token_ids.extend([vocabulary.setdefault(token, len(vocabulary)) for token in form.tokens])
+                    starts.append(len(token_ids))
             for identifier in entity.identifiers:
                 key = identifier_key(identifier.value)
                 if len(key) >= 4:
                     self.identifiers.setdefault(key, []).append(position)
-        return token_ids, form_ids
+        return token_ids, starts
 
     def _person_names(self) -> list[set[str]]:
         """Per entity, the names as compared (sorted tokens) of people with a full birth date: what
@@ -136,23 +135,36 @@ class MatchIndex:
         return names
 
     def _finish(self, occurrences: tuple[array[int], array[int]]) -> None:
-        token_ids = np.frombuffer(occurrences[0], dtype=np.intc).astype(np.int32)
-        form_ids = np.frombuffer(occurrences[1], dtype=np.intc).astype(np.int32)
-        # A stable sort by token keeps each token's form ids in ascending order.
-        self.posting_forms = form_ids[np.argsort(token_ids, kind="stable")]
+        form_tokens = np.frombuffer(occurrences[0], dtype=np.intc).astype(np.int32)
+        form_starts = np.frombuffer(occurrences[1], dtype=np.int_).astype(np.int64)
+        n_forms = len(self.forms)
+        form_of = np.repeat(np.arange(n_forms, dtype=np.int64), np.diff(form_starts))
+        # Each (token, form) once, sorted by token and then form: the postings, each ascending.
+        pairs = np.unique(form_tokens.astype(np.int64) * max(n_forms, 1) + form_of)
+        token_ids, self.posting_forms = pairs // max(n_forms, 1), (pairs % max(n_forms, 1)).astype(np.int32)
         counts = np.bincount(token_ids, minlength=len(self.vocabulary))
         self.posting_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        total = max(len(self.forms), 1)
+        total = max(n_forms, 1)
         self.words = list(self.vocabulary)  # token ids are given in insertion order
         self.weights = [
             math.log(1.0 + total / int(count)) * information(token)
             for token, count in zip(self.words, counts.tolist(), strict=True)
         ]
         self.weight_array = np.asarray(self.weights, dtype=np.float64)
-        self._counter = _kernel.VoteCounter(self.posting_forms, self.posting_starts, len(self.forms))
+        self._counter = _kernel.VoteCounter(self.posting_forms, self.posting_starts, n_forms)
         self.max_weight = max(self.weights, default=1.0)
         self.shapes = [token_shape(token) for token in self.words]
         self.key_table = _key_table(self.shapes)
+        self.listed = _kernel.ListedForms(
+            self.shapes,
+            self.weights,
+            [is_noise(token) for token in self.words],
+            [token in LEGAL_FORMS for token in self.words],
+            form_tokens,
+            form_starts,
+            [form.text for form in self.forms],
+            family_size,
+        )
 
     def posting(self, token_id: int) -> npt.NDArray[np.int32]:
         """The form ids a vocabulary token occurs in, ascending (a view, not a copy)."""
@@ -242,6 +254,7 @@ class MatchIndex:
     def profile(self, tokens: Sequence[str], text: str | None = None) -> _kernel.Profile:
         """Tokens as the kernel aligns and weighs them: a query's, or (given `text`, the name as listed:
         'FAMILY, Given' tells the family name) a listed name's. Each side gets the flags it is weighed by.
+        Indexed forms have theirs ready (form_profile).
         """
         unflagged = [False] * len(tokens)
         listed = text is not None
@@ -252,20 +265,15 @@ class MatchIndex:
             [is_noise(t) for t in tokens],
             unflagged if listed else [t in self.vocabulary for t in tokens],
             [t in LEGAL_FORMS for t in tokens] if listed else unflagged,
-            " ".join(tokens),
-            " ".join(sorted(tokens)),
-            family_size(text) if text else 0,
+            text,
+            family_size,
         )
 
     def form_profile(self, form_id: int) -> _kernel.Profile:
-        """The profile of an indexed form (memoized, within bounds: the same names come up again)."""
-        found = self._profiles.get(form_id)
-        if found is None:
-            form = self.forms[form_id]
-            found = self.profile(form.tokens, form.text)
-            if len(self._profiles) < PROFILE_CACHE:
-                self._profiles[form_id] = found
-        return found
+        """The profile of an indexed form, as profile(tokens, text) would make it."""
+        if self.listed is None:
+            raise IndexError(f"form {form_id}: the index holds no forms")
+        return self.listed.profile(form_id)
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))

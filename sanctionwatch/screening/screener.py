@@ -248,6 +248,8 @@ class Screener:
         """The query form against the candidates (form id, votes) voted at least `floor`, best first;
         only pairs whose names are close enough to weigh (kernel.score_form) come back."""
         index = self.index
+        if index.listed is None:  # an index never built holds no forms to score
+            return []
         scored = _kernel.score_form(
             index.profile(form.tokens),
             candidates,
@@ -258,7 +260,7 @@ class Screener:
             query_is_org,
             form.syllabic,
             index.max_weight,
-            index.form_profile,
+            index.listed,
             token_shape,
         )
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.

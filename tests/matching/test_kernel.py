@@ -51,7 +51,33 @@ def test_an_unexplained_query_word_is_counted_and_weighed() -> None:
 
 def test_a_profile_with_lists_of_different_lengths_is_refused() -> None:
     with pytest.raises(ValueError, match="profile of 1 tokens"):
-        _kernel.Profile([token_shape("kim")], [1.0, 2.0], [False], [False], [False], [False], "kim", "kim", 0)
+        _kernel.Profile([token_shape("kim")], [1.0, 2.0], [False], [False], [False], [False])
+
+
+def test_an_indexed_form_profile_is_the_profile_of_its_tokens_and_text() -> None:
+    for form_id, form in enumerate(INDEX.forms):
+        ready, made = INDEX.form_profile(form_id), INDEX.profile(form.tokens, form.text)
+        for field in ("weights", "patronymic", "noise", "listed_words", "legal_forms"):
+            assert getattr(ready, field) == getattr(made, field), field
+        assert [s.token for s in ready.shapes] == list(form.tokens)
+        assert (ready.joined, ready.sorted_joined, ready.family) == (
+            made.joined,
+            made.sorted_joined,
+            made.family,
+        )
+    assert INDEX.form_profile(0).family == 1  # 'KIM, Jong Un'
+
+
+def test_listed_forms_refuse_token_ids_outside_the_vocabulary_and_forms_outside_the_index() -> None:
+    shapes = [token_shape("kim")]
+    tokens, starts = np.array([0, 1], dtype=np.int32), np.array([0, 2], dtype=np.int64)
+    with pytest.raises(IndexError):
+        _kernel.ListedForms(shapes, [1.0], [False], [False], tokens, starts, ["KIM KIM"], len)
+    with pytest.raises(ValueError, match="bound"):
+        _kernel.ListedForms(shapes, [1.0], [False], [False], tokens[:1], starts, ["KIM"], len)
+    assert INDEX.listed is not None
+    with pytest.raises(IndexError):
+        INDEX.listed.profile(len(INDEX.forms))
 
 
 def test_a_token_id_outside_the_vocabulary_raises() -> None:
