@@ -9,8 +9,9 @@ computed once per token in Python (tokens.token_shape) and handed over as a Shap
 """
 
 cimport cython
-from libc.stdlib cimport free, malloc, qsort
-from libc.string cimport memset
+from libc.stdlib cimport free, malloc, qsort, realloc
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
+from libc.string cimport memcmp, memset
 
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
@@ -106,6 +107,22 @@ cdef class Shape:
         return self._abjad
 
 
+cdef inline bint _same(str a, str b) noexcept:
+    """String equality without the ordering comparison Cython would call: different lengths, kinds or
+    first letters are told apart at once (most token pairs differ)."""
+    cdef Py_ssize_t n
+    cdef int kind
+    if a is b:
+        return True
+    if a is None or b is None:
+        return False
+    n = PyUnicode_GET_LENGTH(a)
+    kind = PyUnicode_KIND(a)
+    if n != PyUnicode_GET_LENGTH(b) or kind != PyUnicode_KIND(b):
+        return False
+    return memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), n * kind) == 0
+
+
 cdef enum:
     _SHORT = 64  # tokens up to this long are compared on the stack; longer ones by rapidfuzz
 
@@ -117,22 +134,31 @@ cdef int _osa(str a, str b, int cutoff):
     cdef int previous2[_SHORT + 1]
     cdef int previous[_SHORT + 1]
     cdef int current[_SHORT + 1]
+    cdef Py_UCS4 left[_SHORT]
+    cdef Py_UCS4 right[_SHORT]
     cdef int cost, value, row_min
-    cdef Py_UCS4 ai, aj_prev
+    cdef Py_UCS4 ch
     if n > _SHORT or m > _SHORT:
         return _osa_distance(a, b, score_cutoff=cutoff)
     if abs(n - m) > cutoff:
         return cutoff + 1
+    i = 0
+    for ch in a:  # the letters copied once: indexing a str in the loop below would cost a call a cell
+        left[i] = ch
+        i += 1
+    j = 0
+    for ch in b:
+        right[j] = ch
+        j += 1
     for j in range(m + 1):
         previous[j] = j
     for i in range(1, n + 1):
-        ai = a[i - 1]
         current[0] = i
         row_min = i
         for j in range(1, m + 1):
-            cost = 0 if ai == b[j - 1] else 1
+            cost = 0 if left[i - 1] == right[j - 1] else 1
             value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+            if i > 1 and j > 1 and left[i - 1] == right[j - 2] and left[i - 2] == right[j - 1]:
                 value = min(value, previous2[j - 2] + 1)
             current[j] = value
             row_min = min(row_min, value)
@@ -187,9 +213,9 @@ cdef double _romanized_similarity(Shape q, Shape l):
     """Similarity of the two spellings once romanization differences are folded away."""
     cdef Py_ssize_t lq = len(q.romanized), ll = len(l.romanized)
     cdef int allowed, distance
-    if q.romanized == q.token and l.romanized == l.token:
+    if _same(q.romanized, q.token) and _same(l.romanized, l.token):
         return 0.0
-    if q.romanized == l.romanized:
+    if _same(q.romanized, l.romanized):
         return ROMANIZED
     # Folding already made the spellings closer: one edit fewer than between raw spellings.
     allowed = _allowed_edits(min(lq, ll)) - 1
@@ -205,16 +231,16 @@ cdef double _loose(Shape q, Shape l):
     """The looser rules (same consonants, same sound), for tokens long enough for them to be specific."""
     cdef Py_ssize_t skel = len(q.skeleton)
     if skel >= 2 and (
-        q.skeleton == l.skeleton
-        or (len(q.romanized_skeleton) >= 5 and q.romanized_skeleton == l.romanized_skeleton)
+        _same(q.skeleton, l.skeleton)
+        or (len(q.romanized_skeleton) >= 5 and _same(q.romanized_skeleton, l.romanized_skeleton))
     ):
         if not q.vowels or not l.vowels:
             return VOWELLESS
         if skel >= 3 and abs(q.length - l.length) <= 3:
             return SKELETON
-    if len(q.phonetic) >= 3 and q.phonetic == l.phonetic:
+    if len(q.phonetic) >= 3 and _same(q.phonetic, l.phonetic):
         return PHONETIC
-    if q.length >= 3 and q.sound == l.sound:
+    if q.length >= 3 and _same(q.sound, l.sound):
         return PHONETIC
     return 0.0
 
@@ -225,11 +251,11 @@ cdef double _latin_similarity(Shape q, Shape l):
     cdef Py_ssize_t shorter = min(lq, ll), longer = max(lq, ll)
     cdef double best = 0.0, candidate
     cdef int allowed, distance
-    if q.token == l.token:
+    if _same(q.token, l.token):
         return 1.0
-    if q.visual == l.visual:
+    if _same(q.visual, l.visual):
         return VISUAL
-    if q.korean and l.korean and q.get_syllable() == l.get_syllable():
+    if q.korean and l.korean and _same(q.get_syllable(), l.get_syllable()):
         return ROMANIZED
     if shorter >= 2 and _vowels_dropped(q.token, l.token):
         return VOWELLESS
@@ -248,7 +274,7 @@ cdef double _latin_similarity(Shape q, Shape l):
         best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
     elif ll >= 3 and lq > ll and q.token.startswith(l.token):
         best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
-    if best < STEM and shorter >= 5 and q.get_stem() == l.get_stem():
+    if best < STEM and shorter >= 5 and _same(q.get_stem(), l.get_stem()):
         best = STEM
     if best < ROMANIZED and shorter >= 5:
         best = max(best, _romanized_similarity(q, l))
@@ -260,11 +286,11 @@ cdef double _latin_similarity(Shape q, Shape l):
 cdef double _similarity(Shape q, Shape l, int spelling):
     if spelling == SYLLABIC:
         # Spelled by us from syllables: no typos, only the same syllable in another scheme.
-        if q.token == l.token:
+        if _same(q.token, l.token):
             return 1.0
-        return ROMANIZED if q.get_syllable() == l.get_syllable() else 0.0
+        return ROMANIZED if _same(q.get_syllable(), l.get_syllable()) else 0.0
     cdef double best = _latin_similarity(q, l)
-    if spelling == ABJAD_READING and best < ABJAD and len(q.get_abjad()) >= 2 and q.get_abjad() == l.get_abjad():
+    if spelling == ABJAD_READING and best < ABJAD and len(q.get_abjad()) >= 2 and _same(q.get_abjad(), l.get_abjad()):
         return ABJAD
     return best
 
@@ -323,34 +349,66 @@ cdef uint64_t _hash(Py_UCS4 kind, str text, Py_ssize_t skip) noexcept:
     return h
 
 
-cdef list _key_hashes(Shape shape, bint abjad):
+cdef Py_ssize_t _key_count(Shape shape) noexcept:
+    """At most how many keys _fill_keys writes for this token."""
+    return shape.length + 10
+
+
+cdef Py_ssize_t _fill_keys(Shape shape, bint abjad, uint64_t *out) except -1:
+    """Write the token's key hashes to `out` (room for _key_count); returns how many."""
     cdef str token = shape.token
-    cdef Py_ssize_t n = shape.length, i
-    cdef list out = [_hash(u'~', token, -1)]
-    if shape.visual != token:
-        out.append(_hash(u'~', shape.visual, -1))
+    cdef Py_ssize_t n = shape.length, i, count = 0
+    out[count] = _hash(u'~', token, -1)
+    count += 1
+    if not _same(shape.visual, token):
+        out[count] = _hash(u'~', shape.visual, -1)
+        count += 1
     if n >= 4:
         for i in range(n):
-            out.append(_hash(u'~', token, i))
+            out[count] = _hash(u'~', token, i)
+            count += 1
     if len(shape.skeleton) >= 2:
-        out.append(_hash(u'#', shape.skeleton, -1))
-    if shape.romanized != token and n >= 3:
-        out.append(_hash(u'~', shape.romanized, -1))
-        if shape.romanized_skeleton != shape.skeleton and len(shape.romanized_skeleton) >= 2:
-            out.append(_hash(u'#', shape.romanized_skeleton, -1))
+        out[count] = _hash(u'#', shape.skeleton, -1)
+        count += 1
+    if not _same(shape.romanized, token) and n >= 3:
+        out[count] = _hash(u'~', shape.romanized, -1)
+        count += 1
+        if not _same(shape.romanized_skeleton, shape.skeleton) and len(shape.romanized_skeleton) >= 2:
+            out[count] = _hash(u'#', shape.romanized_skeleton, -1)
+            count += 1
     if len(shape.phonetic) >= 2:
-        out.append(_hash(u'^', shape.phonetic, -1))
+        out[count] = _hash(u'^', shape.phonetic, -1)
+        count += 1
     if n >= 2:
-        out.append(_hash(u'@', shape.sound, -1))
+        out[count] = _hash(u'@', shape.sound, -1)
+        count += 1
     if abjad and len(shape.get_abjad()) >= 2:
-        out.append(_hash(u'%', shape.get_abjad(), -1))
-    return out
+        out[count] = _hash(u'%', shape.get_abjad(), -1)
+        count += 1
+    return count
+
+
+cdef list _key_hashes(Shape shape, bint abjad):
+    cdef uint64_t *keys = <uint64_t *>malloc(_key_count(shape) * sizeof(uint64_t))
+    cdef Py_ssize_t count, k
+    if keys == NULL:
+        raise MemoryError()
+    try:
+        count = _fill_keys(shape, abjad, keys)
+        return [keys[k] for k in range(count)]
+    finally:
+        free(keys)
 
 
 def key_hashes(Shape shape, bint abjad):
     """The hashes of the keys a token is indexed and looked up under (its consonant frame's too when
     `abjad`)."""
     return _key_hashes(shape, abjad)
+
+
+cdef int _compare_ints(const void *a, const void *b) noexcept nogil:
+    cdef int x = (<int *>a)[0], y = (<int *>b)[0]
+    return (x > y) - (x < y)
 
 
 cdef class KeyTable:
@@ -379,22 +437,47 @@ cdef class KeyTable:
         return hashes, owners
 
     def tokens_of(self, Shape shape, bint abjad):
-        """The vocabulary tokens sharing a key with `shape`, each once."""
-        cdef set found = set()
+        """The vocabulary tokens sharing a key with `shape`, each once, ascending."""
+        cdef Py_ssize_t n_keys, n_found = 0, capacity = 64, low, high, middle, k, key
         cdef uint64_t h
-        cdef Py_ssize_t low, high, middle, k
-        for h in _key_hashes(shape, abjad):
-            low, high = 0, self.hashes.shape[0]
-            while low < high:
-                middle = (low + high) // 2
-                if self.hashes[middle] < h:
-                    low = middle + 1
-                else:
-                    high = middle
-            if low < self.hashes.shape[0] and self.hashes[low] == h:
-                for k in range(self.starts[low], self.starts[low + 1]):
-                    found.add(self.tokens[k])
-        return list(found)
+        cdef int *found
+        cdef int *grown
+        cdef uint64_t *keys = <uint64_t *>malloc(_key_count(shape) * sizeof(uint64_t))
+        if keys == NULL:
+            raise MemoryError()
+        found = <int *>malloc(capacity * sizeof(int))
+        if found == NULL:
+            free(keys)
+            raise MemoryError()
+        try:
+            n_keys = _fill_keys(shape, abjad, keys)
+            for key in range(n_keys):
+                h = keys[key]
+                low, high = 0, self.hashes.shape[0]
+                while low < high:
+                    middle = (low + high) // 2
+                    if self.hashes[middle] < h:
+                        low = middle + 1
+                    else:
+                        high = middle
+                if low < self.hashes.shape[0] and self.hashes[low] == h:
+                    for k in range(self.starts[low], self.starts[low + 1]):
+                        if n_found == capacity:
+                            grown = <int *>realloc(found, 2 * capacity * sizeof(int))
+                            if grown == NULL:
+                                raise MemoryError()
+                            found, capacity = grown, 2 * capacity
+                        found[n_found] = self.tokens[k]
+                        n_found += 1
+            qsort(found, n_found, sizeof(int), _compare_ints)
+            out = []
+            for k in range(n_found):
+                if k == 0 or found[k] != found[k - 1]:
+                    out.append(found[k])
+            return out
+        finally:
+            free(keys)
+            free(found)
 
 
 # ---- vote counting --------------------------------------------------------------------------------

@@ -148,7 +148,10 @@ def _fold_word(match: re.Match[str]) -> str:
     word = match.group()
     if word.isascii():
         return word
-    counts = Counter(_char_script(char) for char in word)
+    scripts = [_char_script(char) for char in word]
+    if scripts.count(scripts[0]) == len(scripts):  # one script (nearly every word): nothing to fold
+        return word
+    counts = Counter(scripts)
     mixable = {script: counts[script] for script in _LOOKALIKES if counts[script]}
     if len(mixable) < 2 or len(mixable) != len(counts):
         return word
@@ -280,9 +283,12 @@ def script_of(text: str) -> str:
     """
     if text.isascii():
         return "Latn" if any(char.isalpha() for char in text) else "Zyyy"
-    counts = Counter(code for code in map(_char_script, text) if code != "Zyyy")
-    if not counts:
+    codes = [code for code in map(_char_script, text) if code != "Zyyy"]
+    if not codes:
         return "Zyyy"
+    if codes.count(codes[0]) == len(codes):  # one script (most words): no tally needed
+        return codes[0]
+    counts = Counter(codes)
     if "Jpan" in counts:
         counts["Jpan"] += counts.pop("Hani", 0)
     return max(counts, key=counts.__getitem__)
