@@ -9,7 +9,10 @@ computed once per token in Python (tokens.token_shape) and handed over as a Shap
 """
 
 cimport cython
+from libc.stdint cimport uint64_t
 from libc.stdlib cimport free, malloc, qsort, realloc
+from cpython.list cimport PyList_GET_ITEM
+from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.string cimport memcmp, memset
 
@@ -56,17 +59,44 @@ def use_folds(stem, syllable, abjad):
     _stem_of, _syllable_of, _abjad_of = stem, syllable, abjad
 
 
+cdef extern from *:
+    """
+    static inline void _prefetch(const void *object) {
+        /* the start of the object and the two cache lines after it: a Shape's folds */
+        __builtin_prefetch(object);
+        __builtin_prefetch((const char *)object + 64);
+        __builtin_prefetch((const char *)object + 128);
+    }
+    """
+    void _prefetch(const void *object) noexcept nogil
+
+
+cdef struct Fold:
+    uint64_t hash  # of the fold's text: unequal hashes are unequal texts, without reading them
+    Py_ssize_t length
+
+
 cdef class Shape:
-    """One token with the folds its similarity rules compare (tokens.token_shape)."""
+    """One token with the folds its similarity rules compare (tokens.token_shape).
+
+    Each fold's hash and length are kept in the object itself: most token pairs compared differ, and
+    telling them apart then costs no visit to the fold strings (a memory read each, scattered over the
+    heap; they dominated the similarity's time).
+    """
 
     cdef readonly str token, visual, romanized, skeleton, romanized_skeleton, phonetic, sound
     cdef readonly bint korean, vowels
     cdef readonly Py_ssize_t length
     cdef str _stem, _syllable, _abjad
+    cdef Fold f_token, f_visual, f_romanized, f_skeleton, f_romanized_skeleton, f_phonetic, f_sound
+    cdef Fold f_stem, f_syllable, f_abjad
+    cdef Py_UCS4 first  # the token's first letter (0: empty)
+    cdef bint romanized_is_token
 
     def __init__(
-        self, str token, str visual, bint korean, str romanized, str skeleton, str romanized_skeleton,
-        str phonetic, str sound, bint vowels,
+        self, str token not None, str visual not None, bint korean, str romanized not None,
+        str skeleton not None, str romanized_skeleton not None, str phonetic not None, str sound not None,
+        bint vowels,
     ):
         self.token = token
         self.visual = visual
@@ -78,6 +108,15 @@ cdef class Shape:
         self.sound = sound
         self.vowels = vowels
         self.length = len(token)
+        self.f_token = _fold(token)
+        self.f_visual = _fold(visual)
+        self.f_romanized = _fold(romanized)
+        self.f_skeleton = _fold(skeleton)
+        self.f_romanized_skeleton = _fold(romanized_skeleton)
+        self.f_phonetic = _fold(phonetic)
+        self.f_sound = _fold(sound)
+        self.first = token[0] if token else 0
+        self.romanized_is_token = _same(romanized, token)
 
     @property
     def stem(self):
@@ -93,18 +132,33 @@ cdef class Shape:
 
     cdef inline str get_stem(self):
         if self._stem is None:
-            self._stem = _stem_of(self.token)
+            self._stem = <str?>_stem_of(self.token)
+            self.f_stem = _fold(self._stem)
         return self._stem
 
     cdef inline str get_syllable(self):
         if self._syllable is None:
-            self._syllable = _syllable_of(self.token)
+            self._syllable = <str?>_syllable_of(self.token)
+            self.f_syllable = _fold(self._syllable)
         return self._syllable
 
     cdef inline str get_abjad(self):
         if self._abjad is None:
-            self._abjad = _abjad_of(self.token)
+            self._abjad = <str?>_abjad_of(self.token)
+            self.f_abjad = _fold(self._abjad)
         return self._abjad
+
+
+cdef inline Fold _fold(str text) noexcept:
+    cdef Fold out
+    out.hash = _hash(u'=', text, -1)
+    out.length = len(text)
+    return out
+
+
+cdef inline bint _equal(Fold a, str text_a, Fold b, str text_b) noexcept:
+    """Two folds are the same text (the texts are read only when hash and length agree)."""
+    return a.hash == b.hash and a.length == b.length and _same(text_a, text_b)
 
 
 cdef inline bint _same(str a, str b) noexcept:
@@ -189,6 +243,27 @@ cdef inline bint _is_vowel(Py_UCS4 ch) noexcept:
     return ch == u'a' or ch == u'e' or ch == u'i' or ch == u'o' or ch == u'u'
 
 
+cdef inline bint _same_stem(Shape q, Shape l):
+    q.get_stem()
+    l.get_stem()
+    return _equal(q.f_stem, q._stem, l.f_stem, l._stem)
+
+
+cdef inline bint _same_syllable(Shape q, Shape l):
+    q.get_syllable()
+    l.get_syllable()
+    return _equal(q.f_syllable, q._syllable, l.f_syllable, l._syllable)
+
+
+cdef inline bint _same_abjad(Shape q, Shape l):
+    """The same consonant frame, of at least two letters."""
+    q.get_abjad()
+    if q.f_abjad.length < 2:
+        return False
+    l.get_abjad()
+    return _equal(q.f_abjad, q._abjad, l.f_abjad, l._abjad)
+
+
 cdef bint _vowels_dropped(str a, str b):
     """One token is the other with some vowels left out ('Sna' / 'Sina', 'Yn' / 'Yan')."""
     cdef str fewer, more
@@ -211,11 +286,11 @@ cdef bint _vowels_dropped(str a, str b):
 
 cdef double _romanized_similarity(Shape q, Shape l):
     """Similarity of the two spellings once romanization differences are folded away."""
-    cdef Py_ssize_t lq = len(q.romanized), ll = len(l.romanized)
+    cdef Py_ssize_t lq = q.f_romanized.length, ll = l.f_romanized.length
     cdef int allowed, distance
-    if _same(q.romanized, q.token) and _same(l.romanized, l.token):
+    if q.romanized_is_token and l.romanized_is_token:
         return 0.0
-    if _same(q.romanized, l.romanized):
+    if _equal(q.f_romanized, q.romanized, l.f_romanized, l.romanized):
         return ROMANIZED
     # Folding already made the spellings closer: one edit fewer than between raw spellings.
     allowed = _allowed_edits(min(lq, ll)) - 1
@@ -229,18 +304,21 @@ cdef double _romanized_similarity(Shape q, Shape l):
 
 cdef double _loose(Shape q, Shape l):
     """The looser rules (same consonants, same sound), for tokens long enough for them to be specific."""
-    cdef Py_ssize_t skel = len(q.skeleton)
+    cdef Py_ssize_t skel = q.f_skeleton.length
     if skel >= 2 and (
-        _same(q.skeleton, l.skeleton)
-        or (len(q.romanized_skeleton) >= 5 and _same(q.romanized_skeleton, l.romanized_skeleton))
+        _equal(q.f_skeleton, q.skeleton, l.f_skeleton, l.skeleton)
+        or (
+            q.f_romanized_skeleton.length >= 5
+            and _equal(q.f_romanized_skeleton, q.romanized_skeleton, l.f_romanized_skeleton, l.romanized_skeleton)
+        )
     ):
         if not q.vowels or not l.vowels:
             return VOWELLESS
         if skel >= 3 and abs(q.length - l.length) <= 3:
             return SKELETON
-    if len(q.phonetic) >= 3 and _same(q.phonetic, l.phonetic):
+    if q.f_phonetic.length >= 3 and _equal(q.f_phonetic, q.phonetic, l.f_phonetic, l.phonetic):
         return PHONETIC
-    if q.length >= 3 and _same(q.sound, l.sound):
+    if q.length >= 3 and _equal(q.f_sound, q.sound, l.f_sound, l.sound):
         return PHONETIC
     return 0.0
 
@@ -251,13 +329,13 @@ cdef double _latin_similarity(Shape q, Shape l):
     cdef Py_ssize_t shorter = min(lq, ll), longer = max(lq, ll)
     cdef double best = 0.0, candidate
     cdef int allowed, distance
-    if _same(q.token, l.token):
+    if _equal(q.f_token, q.token, l.f_token, l.token):
         return 1.0
-    if _same(q.visual, l.visual):
+    if _equal(q.f_visual, q.visual, l.f_visual, l.visual):
         return VISUAL
-    if q.korean and l.korean and _same(q.get_syllable(), l.get_syllable()):
+    if q.korean and l.korean and _same_syllable(q, l):
         return ROMANIZED
-    if shorter >= 2 and _vowels_dropped(q.token, l.token):
+    if shorter >= 2 and lq != ll and q.first == l.first and _vowels_dropped(q.token, l.token):
         return VOWELLESS
     if shorter <= 2:
         if lq < ll and l.token.startswith(q.token):
@@ -274,7 +352,7 @@ cdef double _latin_similarity(Shape q, Shape l):
         best = max(best, PREFIX * (0.8 + 0.2 * lq / ll))
     elif ll >= 3 and lq > ll and q.token.startswith(l.token):
         best = max(best, PREFIX * (0.8 + 0.2 * ll / lq))
-    if best < STEM and shorter >= 5 and _same(q.get_stem(), l.get_stem()):
+    if best < STEM and shorter >= 5 and _same_stem(q, l):
         best = STEM
     if best < ROMANIZED and shorter >= 5:
         best = max(best, _romanized_similarity(q, l))
@@ -286,11 +364,11 @@ cdef double _latin_similarity(Shape q, Shape l):
 cdef double _similarity(Shape q, Shape l, int spelling):
     if spelling == SYLLABIC:
         # Spelled by us from syllables: no typos, only the same syllable in another scheme.
-        if _same(q.token, l.token):
+        if _equal(q.f_token, q.token, l.f_token, l.token):
             return 1.0
-        return ROMANIZED if _same(q.get_syllable(), l.get_syllable()) else 0.0
+        return ROMANIZED if _same_syllable(q, l) else 0.0
     cdef double best = _latin_similarity(q, l)
-    if spelling == ABJAD_READING and best < ABJAD and len(q.get_abjad()) >= 2 and _same(q.get_abjad(), l.get_abjad()):
+    if spelling == ABJAD_READING and best < ABJAD and _same_abjad(q, l):
         return ABJAD
     return best
 
@@ -309,7 +387,10 @@ def token_votes(
     the vocabulary's, by token id."""
     cdef list ids = [], votes = []
     cdef double similarity, weight
-    cdef Py_ssize_t token_id
+    cdef Py_ssize_t token_id, n_shapes = len(shapes)
+    for token_id in token_ids:  # the shapes lie scattered in memory: ask for all of them at once
+        if 0 <= token_id < n_shapes:
+            _prefetch(<PyObject *>PyList_GET_ITEM(shapes, token_id))
     for token_id in token_ids:
         similarity = _similarity(query, <Shape?>shapes[token_id], spelling)
         if similarity > 0.0:
@@ -331,7 +412,6 @@ def token_votes(
 # Keys are kept as 64-bit hashes, never as strings: 850,000 key strings in a dict cost ~100 MB. Two keys
 # sharing a hash only add a token to verify with the similarity rules, never a match.
 
-from libc.stdint cimport uint64_t
 
 cdef uint64_t _FNV_OFFSET = 14695981039346656037ULL
 cdef uint64_t _FNV_PRIME = 1099511628211ULL
@@ -809,6 +889,13 @@ cdef class ListedForms:
     def __len__(self):
         return len(self.texts)
 
+    cdef void prefetch(self, Py_ssize_t form) noexcept:
+        """Ask for the shapes of a form's tokens ahead of its alignment (they lie scattered in memory)."""
+        cdef Py_ssize_t k
+        if 0 <= form < len(self.texts):
+            for k in range(self.starts[form], self.starts[form + 1]):
+                _prefetch(<PyObject *>PyList_GET_ITEM(self.shapes, self.tokens[k]))
+
     def profile(self, Py_ssize_t form):
         """The profile of one indexed form."""
         if not 0 <= form < len(self.texts):
@@ -1068,6 +1155,10 @@ def score_form(
     cdef Profile listed
     cdef double votes, share
     cdef Py_ssize_t form
+    for form, votes in candidates:
+        if votes < floor:
+            break
+        listed_forms.prefetch(form)
     for form, votes in candidates:
         if votes < floor:
             break
