@@ -563,6 +563,12 @@ cdef class KeyTable:
 # ---- vote counting --------------------------------------------------------------------------------
 
 
+cdef struct Slot:
+    double total  # the votes summed over the query's tokens (0: not touched yet)
+    double best  # the current query token's best vote here
+    int stamp  # which query token `best` belongs to
+
+
 cdef struct Ranked:
     double votes
     int form
@@ -584,9 +590,7 @@ cdef class VoteCounter:
 
     cdef const int[:] forms
     cdef const long[:] starts
-    cdef double *total
-    cdef double *best
-    cdef int *stamp
+    cdef Slot *slots  # per form: what the query's votes gave it so far (one cache line, not three)
     cdef int *touched
     cdef int *group
     cdef Py_ssize_t size
@@ -596,21 +600,16 @@ cdef class VoteCounter:
         self.forms = forms
         self.starts = starts
         self.size = size
-        self.total = <double *>malloc(max(size, 1) * sizeof(double))
-        self.best = <double *>malloc(max(size, 1) * sizeof(double))
-        self.stamp = <int *>malloc(max(size, 1) * sizeof(int))
+        self.slots = <Slot *>malloc(max(size, 1) * sizeof(Slot))
         self.touched = <int *>malloc(max(size, 1) * sizeof(int))
         self.group = <int *>malloc(max(size, 1) * sizeof(int))
-        if not (self.total and self.best and self.stamp and self.touched and self.group):
+        if not (self.slots and self.touched and self.group):
             raise MemoryError()
-        memset(self.total, 0, max(size, 1) * sizeof(double))
-        memset(self.stamp, 0, max(size, 1) * sizeof(int))
+        memset(self.slots, 0, max(size, 1) * sizeof(Slot))
         self.serial = 0
 
     def __dealloc__(self):
-        free(self.total)
-        free(self.best)
-        free(self.stamp)
+        free(self.slots)
         free(self.touched)
         free(self.group)
 
@@ -653,7 +652,8 @@ cdef class VoteCounter:
             for g in range(n_groups):
                 self.serial += 1
                 if self.serial == 0x7FFFFFFF:  # wrapped: start the stamps afresh
-                    memset(self.stamp, 0, self.size * sizeof(int))
+                    for k in range(self.size):
+                        self.slots[k].stamp = 0
                     self.serial = 1
                 n_group = 0
                 for k in range(lengths[g]):
@@ -661,19 +661,19 @@ cdef class VoteCounter:
                     v = vote_rows[g][k]
                     for p in range(self.starts[t], self.starts[t + 1]):
                         f = self.forms[p]
-                        if self.stamp[f] != self.serial:
-                            self.stamp[f] = self.serial
-                            self.best[f] = v
+                        if self.slots[f].stamp != self.serial:
+                            self.slots[f].stamp = self.serial
+                            self.slots[f].best = v
                             self.group[n_group] = f
                             n_group += 1
-                        elif v > self.best[f]:
-                            self.best[f] = v
+                        elif v > self.slots[f].best:
+                            self.slots[f].best = v
                 for k in range(n_group):
                     f = self.group[k]
-                    if self.total[f] == 0.0:
+                    if self.slots[f].total == 0.0:
                         self.touched[n_touched] = f
                         n_touched += 1
-                    self.total[f] += self.best[f]
+                    self.slots[f].total += self.slots[f].best
         finally:
             free(id_rows)
             free(vote_rows)
@@ -687,13 +687,13 @@ cdef class VoteCounter:
         cdef Ranked *heap = <Ranked *>malloc(max(limit, 1) * sizeof(Ranked))
         if heap == NULL:
             for k in range(n_touched):
-                self.total[self.touched[k]] = 0.0
+                self.slots[self.touched[k]].total = 0.0
             raise MemoryError()
         try:
             for k in range(n_touched):
                 item.form = self.touched[k]
-                item.votes = self.total[item.form]
-                self.total[item.form] = 0.0
+                item.votes = self.slots[item.form].total
+                self.slots[item.form].total = 0.0
                 if size < limit:
                     # sift up: the heap's root is the worst kept
                     child = size
