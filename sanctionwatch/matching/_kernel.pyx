@@ -14,6 +14,7 @@ from libc.stdlib cimport free, malloc, qsort, realloc
 from cpython.list cimport PyList_GET_ITEM
 from cpython.object cimport PyObject
 from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
+from libc.math cimport fabs
 from libc.string cimport memcmp, memset
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -1242,11 +1243,19 @@ cdef class QuadraticModel:
 
     def strongest(self, list features, Py_ssize_t count):
         """The `count` contributions largest in size, as (feature position, share), largest first."""
-        cdef Py_ssize_t n = self.n
+        cdef Py_ssize_t n = self.n, k, pick, taken
         cdef double *shares = self._shares(features)
+        cdef bytearray used = bytearray(n)
+        cdef list out = []
         try:
-            ranked = sorted(range(n), key=lambda k: -abs(shares[k]))[:count]
-            return [(k, shares[k]) for k in ranked]
+            for taken in range(min(count, n)):  # a selection: count is a handful, n a few dozen
+                pick = -1
+                for k in range(n):
+                    if not used[k] and (pick < 0 or fabs(shares[k]) > fabs(shares[pick])):
+                        pick = k
+                used[pick] = 1
+                out.append((pick, shares[pick]))
+            return out
         finally:
             free(shares)
 

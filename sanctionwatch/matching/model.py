@@ -97,7 +97,7 @@ class NameModel:
 
     def exact_name(self, features: Sequence[float]) -> bool:
         """Is this pair (NAME_FEATURES) a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
-        return bool(self._compiled.exact([float(f) for f in features]))
+        return bool(self._compiled.exact(features if isinstance(features, list) else list(features)))
 
     def name_logit(self, features: list[float]) -> float:
         """name_logits of one pair, without the array round trip (the screener's per-pair call)."""

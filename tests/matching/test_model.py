@@ -57,6 +57,18 @@ def test_contributions_add_up_to_the_logit(values: list[float]) -> None:
 
 
 @settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-3, 3), min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)))
+def test_the_strongest_contributions_are_the_largest_in_size(values: list[float]) -> None:
+    model = default_model()
+    features = inexact_row(model, values).tolist()
+    shares = model.contributions(features)
+    expected = sorted(shares, key=lambda name: -abs(shares[name]))[:5]  # stable: ties in feature order
+    strongest = model.strongest_contributions(features, 5)
+    assert list(strongest) == expected
+    assert all(strongest[name] == pytest.approx(shares[name]) for name in expected)
+
+
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(-4, 4), min_size=len(NAME_FEATURES), max_size=len(NAME_FEATURES)))
 def test_the_compiled_logit_is_the_fitted_regression(values: list[float]) -> None:
     """The screener's logit (compiled) is the intercept plus the fitted weights on the terms trained on."""
