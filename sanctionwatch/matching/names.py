@@ -103,12 +103,16 @@ LEGAL_WORDS = (
 )  # fmt: skip
 
 
+# Their beginnings of three letters or more, looked up at once (the build asks for every listed word).
+_LEGAL_WORD_STARTS = frozenset(word[:end] for word in LEGAL_WORDS for end in range(3, len(word) + 1))
+
+
 @lru_cache(maxsize=100_000)
 def is_noise(token: str) -> bool:
     """Tokens that must never decide a match on their own."""
     if token in STOPWORDS or token in LEGAL_FORMS or len(token) == 1:
         return True
-    return len(token) >= 3 and any(word.startswith(token) for word in LEGAL_WORDS)
+    return token in _LEGAL_WORD_STARTS
 
 
 @lru_cache(maxsize=NAME_CACHE)

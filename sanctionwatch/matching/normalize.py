@@ -108,7 +108,13 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Cc") and not char.isspace()
 
 
+_INVISIBLE_EXTRA_CHARS = frozenset(map(chr, _INVISIBLE_EXTRA))
+
+
 def _drop_invisible(text: str) -> str:
+    # Printable text has no format or control characters (str.isprintable): only the extras to check.
+    if text.isprintable() and _INVISIBLE_EXTRA_CHARS.isdisjoint(text):
+        return text
     return "".join(char for char in text if not _is_invisible(char))
 
 
