@@ -101,8 +101,8 @@ class MatchIndex:
         return index
 
     def _add_forms(self) -> tuple[array[int], array[int]]:
-        """Index every listed form; returns each form's token ids in order, and where each form's
-        start (one more than there are forms).
+        """Index every listed form; returns the forms' token ids, one form after another, and the
+        offset at which each form starts (with the end as a last offset).
 
         Kept in C arrays, not lists: a quarter of a million int objects would be freed after the build
         but leave the memory they fragmented behind.
