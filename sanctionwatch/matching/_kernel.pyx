@@ -899,11 +899,11 @@ cdef class ListedForms:
 
     def profile(self, Py_ssize_t form):
         """The profile of one indexed form."""
-        if not 0 <= form < len(self.texts):
-            raise IndexError(f"form {form} outside the index")
         return self._profile(form)
 
     cdef Profile _profile(self, Py_ssize_t form):
+        if not 0 <= form < len(self.texts):
+            raise IndexError(f"form {form} outside the index")
         cdef Py_ssize_t start = self.starts[form], end = self.starts[form + 1]
         cdef Profile out = Profile.__new__(Profile)
         cdef list unflagged = [False] * (end - start)
@@ -1163,8 +1163,6 @@ def score_form(
     for form, votes in candidates:
         if votes < floor:
             break
-        if not 0 <= form < len(listed_forms.texts):
-            raise IndexError(f"form {form} outside the index")
         listed = listed_forms._profile(form)
         match = _align(query, listed, spelling, shape_of)
         if match.score < prefilter:

@@ -140,11 +140,11 @@ class MatchIndex:
         n_forms = len(self.forms)
         form_of = np.repeat(np.arange(n_forms, dtype=np.int64), np.diff(form_starts))
         # Each (token, form) once, sorted by token and then form: the postings, each ascending.
-        pairs = np.unique(form_tokens.astype(np.int64) * max(n_forms, 1) + form_of)
-        token_ids, self.posting_forms = pairs // max(n_forms, 1), (pairs % max(n_forms, 1)).astype(np.int32)
+        total = max(n_forms, 1)
+        pairs = np.unique(form_tokens.astype(np.int64) * total + form_of)
+        token_ids, self.posting_forms = pairs // total, (pairs % total).astype(np.int32)
         counts = np.bincount(token_ids, minlength=len(self.vocabulary))
         self.posting_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        total = max(n_forms, 1)
         self.words = list(self.vocabulary)  # token ids are given in insertion order
         self.weights = [
             math.log(1.0 + total / int(count)) * information(token)
