@@ -27,6 +27,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from sanctionwatch.cli.access import keys_app, users_app
+from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, database_url
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
@@ -572,6 +574,11 @@ def list_sources(as_json: JsonOption = False) -> None:
     for spec in SOURCES.values():
         table.add_row(spec.name, spec.title, "\n".join(f.url for f in spec.files) or "(files only)")
     console.print(table)
+
+
+app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
 
 
 def main() -> None:

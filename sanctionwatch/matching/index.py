@@ -88,6 +88,7 @@ class MatchIndex:
     shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
     # Every form's tokens by id, as the kernel aligns them (built with the postings).
     listed: _kernel.ListedForms | None = field(default=None, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -274,6 +275,12 @@ class MatchIndex:
         if self.listed is None:
             raise IndexError(f"form {form_id}: the index holds no forms")
         return self.listed.profile(form_id)
+
+    def position_of(self, entity_id: str) -> int | None:
+        """Where an entity is in `entities` (made on first use: only the service looks entities up)."""
+        if self._positions is None or len(self._positions) != len(self.entities):
+            self._positions = {entity.id: position for position, entity in enumerate(self.entities)}
+        return self._positions.get(entity_id)
 
     def by_identifier(self, value: str) -> list[int]:
         return list(self.identifiers.get(identifier_key(value), ()))

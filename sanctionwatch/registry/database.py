@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +47,9 @@ def migrate(engine: Engine) -> None:
     with _MIGRATION_LOCK, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def as_utc(value: datetime) -> datetime:
+    """A timestamp read back from the database, with its time zone: SQLite returns naive datetimes for
+    what was written in UTC, PostgreSQL aware ones."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -80,3 +80,46 @@ record_terms = Table(
     Column("value", String(200), primary_key=True),
     Index("ix_record_terms_kind_value", "kind", "value"),
 )
+
+# ---- the service's own records (access and background jobs) -------------------------------------------
+# Kept in the same database as the lists so that one backup, one migration stream and one transaction
+# model cover everything an examiner may ask about.
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | analyst | approver | admin
+    Column("prefix", String(16), nullable=False),  # the key's first characters, to tell keys apart
+    Column("key_hash", String(64), nullable=False, unique=True),  # sha256 of the whole key
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),  # argon2id, with its parameters and salt
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+)
+
+screening_jobs = Table(
+    "screening_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner", String(200), nullable=False),  # "key:<name>" or "user:<name>"
+    Column("status", String(16), nullable=False),  # queued | running | done | failed
+    Column("input_name", String(300), nullable=False),
+    Column("output_format", String(8), nullable=False),
+    Column("rows_done", Integer, nullable=False),
+    Column("rows_with_hits", Integer, nullable=False),
+    Column("rows_failed", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+)

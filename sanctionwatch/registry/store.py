@@ -484,8 +484,10 @@ class Registry:
         from_number: int | None = None,
         to_number: int | None = None,
         programs: Sequence[str] = (),
+        authorities: Sequence[str] = (),
     ) -> Changes:
-        """Added, removed and changed parties between two versions (default: the active one and the one before it)."""
+        """Added, removed and changed parties between two versions (default: the active one and the one
+        before it); with `programs` or `authorities`, only parties under one of them (on either side)."""
         with self.engine.connect() as conn:
             new = (
                 self._version_by_number(conn, source, to_number) if to_number else self._latest(conn, source)
@@ -514,10 +516,16 @@ class Registry:
             )
             for k in changed_ids
         ]
-        if programs:
+        if programs or authorities:
 
             def keep(*summaries: EntitySummary) -> bool:
-                return any(program_matches(p, w) for s in summaries for p in s.programs for w in programs)
+                by_program = not programs or any(
+                    program_matches(p, w) for s in summaries for p in s.programs for w in programs
+                )
+                by_authority = not authorities or any(
+                    authority_matches(a, w) for s in summaries for a in s.authorities for w in authorities
+                )
+                return by_program and by_authority
 
             added = [s for s in added if keep(s)]
             removed = [s for s in removed if keep(s)]

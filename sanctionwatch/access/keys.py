@@ -1,0 +1,122 @@
+"""API keys: created once and shown once, stored only as a hash, revocable.
+
+A key is 256 random bits, so a plain SHA-256 of it cannot be reversed or guessed; a slow password
+hash (argon2) would add nothing but milliseconds to every API call. The first characters are kept
+in clear so that an administrator can tell keys apart in listings without ever seeing one again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, update
+
+from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.registry.database import as_utc
+from sanctionwatch.registry.schema import api_keys
+
+KEY_PREFIX = "sw_"
+_SHOWN = 10  # characters of a key kept in clear (the prefix and a few random ones)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: int
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role.value,
+            "prefix": self.prefix,
+            "created_at": self.created_at.isoformat(),
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiKeys:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create(self, name: str, role: str) -> tuple[ApiKey, str]:
+        """A new key: its record and the key itself, which is not stored and cannot be shown again."""
+        if not name.strip():
+            raise AccessError("name: empty; say who or what the key is for")
+        checked = parse_role(role)
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            key_id = conn.execute(
+                insert(api_keys).values(
+                    name=name.strip(),
+                    role=checked.value,
+                    prefix=key[:_SHOWN],
+                    key_hash=_digest(key),
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+        return ApiKey(int(key_id), name.strip(), checked, key[:_SHOWN], now, None), key
+
+    def revoke(self, key_id: int) -> ApiKey:
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(api_keys)
+                .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC))
+            ).rowcount
+        found = self.get(key_id)
+        if found is None:
+            raise AccessError(f"no API key with id {key_id}")
+        if (
+            not changed and found.revoked_at is None
+        ):  # pragma: no cover - a concurrent un-revoke cannot happen
+            raise AccessError(f"API key {key_id} could not be revoked")
+        return found
+
+    def get(self, key_id: int) -> ApiKey | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
+        return _key(row._mapping) if row else None
+
+    def list(self) -> list[ApiKey]:
+        with self.engine.connect() as conn:
+            return [_key(row._mapping) for row in conn.execute(select(api_keys).order_by(api_keys.c.id))]
+
+    def verify(self, key: str) -> ApiKey | None:
+        """The active key record for a presented key, or None (unknown, malformed or revoked)."""
+        if not key.startswith(KEY_PREFIX) or len(key) > 200:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(api_keys).where(api_keys.c.key_hash == _digest(key))).first()
+        if row is None:
+            return None
+        found = _key(row._mapping)
+        return found if found.active else None
+
+
+def _key(row: Any) -> ApiKey:
+    return ApiKey(
+        row["id"],
+        row["name"],
+        Role(row["role"]),
+        row["prefix"],
+        as_utc(row["created_at"]),
+        as_utc(row["revoked_at"]) if row["revoked_at"] else None,
+    )

@@ -1,0 +1,87 @@
+"""The FastAPI application: routers, middleware, error shapes, and the index's life cycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.middleware.sessions import SessionMiddleware
+
+from sanctionwatch import __version__
+from sanctionwatch.api.middleware import BodyLimit, SecurityHeaders, redact_logs
+from sanctionwatch.api.routers import admin, health, jobs, lists, match, reconcile, screen, search
+from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.api.state import NotReadyError, ServiceState
+
+log = logging.getLogger(__name__)
+SESSION_COOKIE = "sanctionwatch_session"
+
+
+def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True) -> FastAPI:
+    settings = settings or ServiceSettings()
+    state = ServiceState(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        redact_logs()
+        state.start()
+        try:
+            yield
+        finally:
+            state.stop()
+
+    app = FastAPI(
+        title="Sanctionwatch",
+        version=__version__,
+        description="Sanctions screening: yente-compatible matching, the lists and their changes, batch jobs.",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    for router in (health.router, match.router, search.router, lists.router, screen.router, jobs.router):
+        app.include_router(router)
+    app.include_router(reconcile.router)
+    app.include_router(admin.router)
+    if with_web:
+        from sanctionwatch.web.routes import mount_web
+
+        mount_web(app)
+
+    @app.exception_handler(NotReadyError)
+    async def not_ready(_request: Request, exc: NotReadyError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # One readable line per problem, naming where it is ("body.queries.q1.schema: Field required").
+        problems = [
+            f"{'.'.join(str(p) for p in error.get('loc', ()))}: {error.get('msg', 'invalid')}"
+            for error in exc.errors()
+        ]
+        return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
+
+    # Outermost last: limits and headers apply to every response, errors included.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_hours * 3600,
+        same_site="strict",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"],
+    )
+    app.add_middleware(
+        BodyLimit,
+        limit_for=lambda path: settings.max_upload_bytes if path == "/jobs" else settings.max_body_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
+    return app

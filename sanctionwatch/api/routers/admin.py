@@ -1,0 +1,44 @@
+"""Administration over HTTP: API keys (the CLI can do the same, `sanctionwatch keys ...`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from pydantic import BaseModel, Field
+
+from sanctionwatch.access.roles import AccessError
+from sanctionwatch.api.security import Admin
+from sanctionwatch.api.state import state_of
+from sanctionwatch.api.yente import ErrorResponse
+
+router = APIRouter(prefix="/admin", tags=["Administration"], dependencies=[Admin])
+
+
+class NewKey(BaseModel):
+    name: str = Field(..., min_length=1, max_length=200)
+    role: str = Field(..., max_length=16, examples=["analyst"])
+
+
+@router.get("/keys", summary="Every API key (never the keys themselves)")
+def list_keys(request: Request) -> dict[str, Any]:
+    return {"keys": [k.to_json() for k in state_of(request).keys.list()]}
+
+
+@router.post(
+    "/keys", status_code=201, responses={400: {"model": ErrorResponse}}, summary="A new API key, shown once"
+)
+def create_key(request: Request, body: NewKey) -> dict[str, Any]:
+    try:
+        record, key = state_of(request).keys.create(body.name, body.role)
+    except AccessError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {**record.to_json(), "key": key}
+
+
+@router.delete("/keys/{key_id}", responses={404: {"model": ErrorResponse}}, summary="Revoke a key at once")
+def revoke_key(request: Request, key_id: int = Path(..., ge=1, le=2_147_483_647)) -> dict[str, Any]:
+    try:
+        return state_of(request).keys.revoke(key_id).to_json()
+    except AccessError as exc:
+        raise HTTPException(404, str(exc)) from None

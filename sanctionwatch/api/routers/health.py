@@ -1,0 +1,32 @@
+"""Liveness and readiness: the only endpoints that need no authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from sanctionwatch.api.state import state_of
+
+router = APIRouter(tags=["Health"])
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The screening index is loaded (503 until it is)")
+def readyz(request: Request) -> JSONResponse:
+    snapshot = state_of(request).live.snapshot
+    if snapshot is None:
+        return JSONResponse({"ready": False, "detail": "building the screening index"}, status_code=503)
+    body: dict[str, Any] = {
+        "ready": True,
+        "index_built_in_seconds": round(snapshot.build_seconds, 2),
+        "versions": [
+            {"source": v.source, "version": v.number, "entities": v.entity_count} for v in snapshot.versions
+        ],
+    }
+    return JSONResponse(body)

@@ -1,0 +1,82 @@
+"""yente's query-by-example matching: POST /match/{dataset}, same request, same response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from sanctionwatch.api.deps import dataset_sources, indexed_entity
+from sanctionwatch.api.security import Analyst
+from sanctionwatch.api.state import state_of
+from sanctionwatch.api.yente import (
+    EntityMatchQuery,
+    EntityMatchResponse,
+    ErrorResponse,
+    matcher_docs,
+    scored_response,
+)
+from sanctionwatch.screening.examples import party_from_example
+from sanctionwatch.screening.party import screen_party
+from sanctionwatch.screening.query import QueryError
+from sanctionwatch.screening.screener import DEFAULT_THRESHOLD
+
+router = APIRouter(tags=["Matching"])
+ALGORITHMS = ("sanctionwatch", "best", "default", "logic-v2", "logic-v1", "name-based", "regression-v1")
+DEFAULT_CUTOFF = 0.1  # results below this are not returned at all (yente's `cutoff`)
+
+
+@router.post(
+    "/match/{dataset}",
+    response_model=EntityMatchResponse,
+    response_model_by_alias=True,
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    dependencies=[Analyst],
+    summary="Query-by-example matching (yente-compatible)",
+)
+def match(
+    request: Request,
+    response: Response,
+    body: EntityMatchQuery,
+    dataset: str,
+    limit: int = Query(5, ge=1, le=500, description="Results per query"),
+    threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0, description="Score at which `match` is true"),
+    cutoff: float = Query(DEFAULT_CUTOFF, ge=0.0, le=1.0, description="Lowest score returned at all"),
+    algorithm: str = Query("sanctionwatch", description="Accepted for compatibility: one engine scores"),
+) -> dict[str, Any]:
+    """Each example (`schema` and FtM `properties`: name, birthDate, nationality, idNumber ...) is
+    screened against the dataset's lists; results carry yente's fields plus our explanation."""
+    state = state_of(request)
+    if algorithm not in ALGORITHMS:
+        raise HTTPException(400, f"algorithm: unknown {algorithm!r}; use one of {', '.join(ALGORITHMS)}")
+    if not body.queries:
+        raise HTTPException(400, "queries: none provided")
+    if len(body.queries) > state.settings.max_match_queries:
+        raise HTTPException(400, f"queries: more than {state.settings.max_match_queries} in one request")
+    sources = dataset_sources(state, dataset)
+    snapshot = state.snapshot()
+    responses: dict[str, Any] = {}
+    for key, example in body.queries.items():
+        try:
+            party = party_from_example(example.schema_, example.properties, query_id=key)
+            party.sources = sources
+            hits = screen_party(snapshot.screener, party, threshold=min(cutoff, threshold), limit=limit)
+        except QueryError as exc:
+            raise HTTPException(400, f"queries.{key}.{exc}") from None
+        results = []
+        for hit in hits:
+            found = indexed_entity(snapshot, hit.entity_id)
+            if found is not None:
+                results.append(scored_response(hit, found[0], found[1], threshold))
+        responses[key] = {
+            "status": 200,
+            "results": results,
+            "total": {"value": len(results), "relation": "eq"},
+            "query": example.model_dump(by_alias=True),
+        }
+    response.headers["x-batch-size"] = str(len(responses))
+    return {
+        "responses": responses,
+        "matcher": matcher_docs(dict(snapshot.screener.model.evidence)),
+        "limit": limit,
+    }

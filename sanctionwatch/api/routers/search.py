@@ -1,0 +1,84 @@
+"""Name search and entity records (yente's GET /search/{dataset} and GET /entities/{id})."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from sanctionwatch.api.deps import dataset_sources, indexed_entity
+from sanctionwatch.api.security import Viewer
+from sanctionwatch.api.state import state_of
+from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse, entity_response
+from sanctionwatch.screening.party import PartyQuery, screen_party
+from sanctionwatch.screening.query import QueryError
+
+router = APIRouter(tags=["Search"])
+SEARCH_CUTOFF = 0.1  # a search shows looser matches than an alert would need
+
+
+@router.get(
+    "/search/{dataset}",
+    response_model=SearchResponse,
+    response_model_by_alias=True,
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+    dependencies=[Viewer],
+    summary="Search listed parties by name",
+)
+def search(
+    request: Request,
+    dataset: str,
+    q: str = Query(..., min_length=1, max_length=1000, description="A name, in any script"),
+    schema: str | None = Query(None, max_length=64, description="Person, Organization, Company, Vessel ..."),
+    limit: int = Query(10, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000),
+) -> dict[str, Any]:
+    state = state_of(request)
+    snapshot = state.snapshot()
+    party = PartyQuery(names=[q], schema=schema, sources=dataset_sources(state, dataset))
+    try:
+        hits = screen_party(snapshot.screener, party, threshold=SEARCH_CUTOFF, limit=offset + limit)
+    except QueryError as exc:
+        raise HTTPException(400, str(exc)) from None
+    results = []
+    for hit in hits[offset:]:
+        found = indexed_entity(snapshot, hit.entity_id)
+        if found is not None:
+            results.append(entity_response(*found))
+    return {
+        "limit": limit,
+        "offset": offset,
+        "total": {"value": len(hits), "relation": "eq" if len(hits) < offset + limit else "gte"},
+        "results": results,
+        "facets": {},
+    }
+
+
+@router.get(
+    "/entities/{entity_id}",
+    response_model=EntityResponse,
+    response_model_by_alias=True,
+    responses={404: {"model": ErrorResponse}},
+    dependencies=[Viewer],
+    summary="One listed party, as FollowTheMoney",
+)
+def entity(request: Request, entity_id: str) -> dict[str, Any]:
+    found = indexed_entity(state_of(request).snapshot(), entity_id)
+    if found is None:
+        raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
+    return entity_response(*found)
+
+
+@router.get(
+    "/records/{entity_id}",
+    responses={404: {"model": ErrorResponse}},
+    dependencies=[Viewer],
+    summary="One listed party, every field as Sanctionwatch normalized it, with its linked records",
+    tags=["Registry"],
+)
+def record(request: Request, entity_id: str) -> dict[str, Any]:
+    found = indexed_entity(state_of(request).snapshot(), entity_id)
+    if found is None:
+        raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
+    entity_, records = found
+    return {"entity": entity_.to_dict(), "party_records": [r.id for r in records]}

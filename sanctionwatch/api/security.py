@@ -1,0 +1,129 @@
+"""Authentication and authorization for every endpoint.
+
+Two ways in: an API key in `Authorization: ApiKey KEY` (OpenSanctions' convention; `Bearer KEY` is
+accepted too), for systems; a signed session cookie set by the login page, for analysts in a
+browser. Cookie-authenticated requests that change something must also carry the session's CSRF
+token (a form field or the X-CSRF-Token header): a cookie alone proves only that a browser sent it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request
+
+from sanctionwatch.access.roles import Role
+from sanctionwatch.api.state import state_of
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    kind: str  # "key" | "user"
+    name: str
+    role: Role
+
+    @property
+    def label(self) -> str:
+        """How audit records and job owners name the caller."""
+        return f"{self.kind}:{self.name}"
+
+
+def presented_key(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in ("apikey", "bearer") and value.strip():
+        return value.strip()
+    return None
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use."""
+    token = request.session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return token
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuses an unsafe cookie-authenticated request whose CSRF token is missing or wrong."""
+    expected = request.session.get(CSRF_FIELD)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or sent is None or not hmac.compare_digest(expected, sent):
+        raise HTTPException(403, "CSRF token missing or invalid: reload the page and try again")
+
+
+def session_principal(request: Request) -> Principal | None:
+    """The user a browser session belongs to, checked against the users table on every request so that
+    disabling a user or changing their role takes effect at once (the cookie only names them)."""
+    if "session" not in request.scope:
+        return None
+    name = request.session.get("user")
+    if not isinstance(name, str):
+        return None
+    user = state_of(request).users.get(name)
+    if user is None or user.disabled_at is not None:
+        request.session.clear()
+        return None
+    return Principal("user", user.name, user.role)
+
+
+async def authenticate(request: Request, *, query_key: bool = False) -> Principal:
+    """The caller, or 401. `query_key` also accepts ?api_key= (OpenRefine cannot send headers)."""
+    state = state_of(request)
+    key = presented_key(request)
+    if key is None and query_key:
+        key = request.query_params.get("api_key")
+    principal: Principal | None = None
+    if key is not None:
+        record = state.keys.verify(key)
+        if record is None:
+            raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
+        principal = Principal("key", record.name, record.role)
+    else:
+        principal = session_principal(request)
+        if principal is not None and request.method not in SAFE_METHODS:
+            await check_csrf(request)
+    if principal is None:
+        raise HTTPException(
+            401,
+            "authentication required: send 'Authorization: ApiKey KEY'",
+            headers={"WWW-Authenticate": "ApiKey"},
+        )
+    if not state.rate.allow(principal.label):
+        raise HTTPException(
+            429, "rate limit exceeded", headers={"Retry-After": str(state.rate.retry_after(principal.label))}
+        )
+    request.state.principal = principal
+    return principal
+
+
+def require(role: Role, *, query_key: bool = False) -> Callable[..., object]:
+    """A dependency that admits callers with at least `role` (403 for the others)."""
+
+    async def dependency(request: Request) -> Principal:
+        principal = await authenticate(request, query_key=query_key)
+        if not principal.role.allows(role):
+            raise HTTPException(403, f"this needs the {role.value} role; you have {principal.role.value}")
+        return principal
+
+    dependency.required_role = role  # type: ignore[attr-defined]  # read by the role-matrix test
+    return dependency
+
+
+Viewer = Depends(require(Role.VIEWER))
+Analyst = Depends(require(Role.ANALYST))
+Admin = Depends(require(Role.ADMIN))

@@ -1,0 +1,62 @@
+"""The service's settings, in one place, each with the environment variable that overrides it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from sanctionwatch.config import APP_NAME, database_url
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
+
+
+def service_secret() -> str:
+    """The key that signs session cookies: SANCTIONWATCH_SECRET, or one made once and kept in the data
+    directory (readable by its owner only), so that every worker process and every restart agrees."""
+    explicit = os.environ.get("SANCTIONWATCH_SECRET")
+    if explicit:
+        return explicit
+    path = Path(user_data_dir(APP_NAME)) / "service-secret"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSettings:
+    database: str = field(default_factory=lambda: database_url(None))
+    secret: str = field(default_factory=service_secret)
+    # Request bodies: JSON calls are small; uploaded batch files may be large.
+    max_body_bytes: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_MAX_BODY", 1 << 20))
+    max_upload_bytes: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_MAX_UPLOAD", 64 << 20))
+    # Per key or user: a sustained rate and a burst (token bucket). Generous by default: keys belong to
+    # systems the bank runs; the limit stops a runaway client from starving the others.
+    rate_per_second: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_RATE", 2000))
+    rate_burst: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_BURST", 4000))
+    login_attempts_per_minute: int = 10  # per client address
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("SANCTIONWATCH_CORS_ORIGINS"))
+    # Session cookies are sent over HTTPS only, unless the service is run on plain HTTP on purpose.
+    secure_cookies: bool = field(
+        default_factory=lambda: os.environ.get("SANCTIONWATCH_INSECURE_COOKIES") != "1"
+    )
+    session_hours: int = 8
+    refresh_seconds: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_REFRESH", 60))
+    jobs_dir: Path = field(default_factory=lambda: Path(user_data_dir(APP_NAME)) / "jobs")
+    max_match_queries: int = 100  # examples per /match request (yente's MAX_BATCH)
+    max_limit: int = 500  # results per query, at most

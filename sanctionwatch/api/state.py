@@ -1,0 +1,67 @@
+"""What every request shares: the registry, the live screener, keys, users, limits and jobs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from starlette.requests import Request
+
+from sanctionwatch.access.keys import ApiKeys
+from sanctionwatch.access.users import Users
+from sanctionwatch.api.limits import RateLimiter
+from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.screening.jobs import Jobs
+from sanctionwatch.screening.live import LiveScreener, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+class NotReadyError(Exception):
+    """The index is still being built: the service answers 503 until it is."""
+
+
+class ServiceState:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.registry = Registry.open(settings.database)
+        self.live = LiveScreener(self.registry)
+        self.keys = ApiKeys(self.registry.engine)
+        self.users = Users(self.registry.engine)
+        self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
+        self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
+        self.logins = RateLimiter(settings.login_attempts_per_minute / 60, settings.login_attempts_per_minute)
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    def snapshot(self) -> Snapshot:
+        snapshot = self.live.snapshot
+        if snapshot is None:
+            raise NotReadyError("the screening index is being built; retry in a few seconds")
+        return snapshot
+
+    def start(self) -> None:
+        """Build the index in the background (readiness says when) and keep it current."""
+        self._watcher = threading.Thread(target=self._watch, name="index-watcher", daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.live.refresh()
+            except Exception:  # a failed rebuild keeps the index in use; the next round retries
+                log.exception("rebuilding the screening index failed; keeping the one in use")
+            self._stop.wait(self.settings.refresh_seconds)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+        self.jobs.shutdown()
+        self.registry.close()
+
+
+def state_of(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state

@@ -1,0 +1,154 @@
+"""yente's request and response shapes (OpenSanctions' screening API), so that its clients work
+against Sanctionwatch by changing only the base URL; and the datasets those clients name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sanctionwatch.model import Entity
+from sanctionwatch.screening.query import Hit
+from sanctionwatch.sources.ftm import to_ftm
+
+# OpenSanctions' dataset names, for the lists we ingest (clients may use either name).
+DATASET_ALIASES = {
+    "default": (),
+    "sanctions": (),
+    "us_ofac_sdn": ("ofac-sdn",),
+    "us_ofac_cons": ("ofac-cons",),
+    "un_sc_sanctions": ("un",),
+    "eu_fsf": ("eu",),
+    "gb_hmt_sanctions": ("uk",),
+}
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+class EntityExample(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    id: str | None = Field(None, max_length=200)
+    schema_: str = Field(..., alias="schema", max_length=64, examples=["Person"])
+    properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["Kim Jong Un"]}])
+
+
+class EntityMatchQuery(BaseModel):
+    weights: dict[str, float] = Field(
+        {}, description="Accepted for compatibility; the model's weights apply."
+    )
+    queries: dict[str, EntityExample]
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class EntityResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    id: str
+    caption: str
+    schema_: str = Field(..., alias="schema")
+    properties: dict[str, list[Any]]
+    datasets: list[str] = []
+    referents: list[str] = []
+    target: bool = True
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
+
+
+class ScoredEntityResponse(EntityResponse):
+    score: float
+    match: bool
+    features: dict[str, float]
+    explanations: dict[str, Any] = {}
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntityResponse]
+    total: TotalSpec
+    query: EntityExample
+
+
+class FeatureDoc(BaseModel):
+    description: str
+    coefficient: float
+    url: str | None = None
+
+
+class EntityMatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    matcher: dict[str, FeatureDoc]
+    limit: int
+
+
+class SearchResponse(BaseModel):
+    limit: int
+    offset: int = 0
+    total: TotalSpec
+    results: list[EntityResponse]
+    facets: dict[str, Any] = {}
+
+
+def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
+    """An entity as yente shows it: FtM properties, the datasets and other records behind it."""
+    party = to_ftm(entity)[0]
+    return {
+        "id": entity.id,
+        "caption": entity.caption,
+        "schema": party["schema"],
+        "properties": party.get("properties", {}),
+        "datasets": sorted({r.source for r in records} | {entity.source}),
+        "referents": [r.id for r in records if r.id != entity.id],
+        "target": True,
+        "last_change": None,
+    }
+
+
+def scored_response(hit: Hit, entity: Entity, records: list[Entity], threshold: float) -> dict[str, Any]:
+    explanation = hit.explanation
+    features: dict[str, float] = {"name_score": float(explanation.get("name_score", hit.score))}
+    strongest = explanation.get("name_model", {}).get("strongest_features", {})
+    features.update({f"name_model.{k}": float(v) for k, v in strongest.items()})
+    for item in explanation.get("evidence", []):
+        if "weight" in item:
+            features[item["feature"]] = float(item["weight"])
+    return {
+        **entity_response(entity, records),
+        "score": round(hit.score, 4),
+        "match": hit.score >= threshold,
+        "features": features,
+        "explanations": explanation,
+    }
+
+
+_EVIDENCE_DOCS = {
+    "birth_date_same": "The query's birth date is the listed one, day for day",
+    "birth_year_fits": "The query's birth year is within the listed dates",
+    "birth_date_near": "The birth years differ by at most two",
+    "birth_date_far": "The birth years are more than two apart",
+    "country_linked": "The query's country is among the listed party's countries",
+    "country_other": "The query's country is not among the listed party's countries",
+    "schema_other": "A person against an organization, or the reverse (capped at 0.1)",
+}
+
+
+def matcher_docs(evidence_weights: dict[str, float]) -> dict[str, FeatureDoc]:
+    """What the scores are made of, in yente's `matcher` shape: the name model, then each evidence
+    kind with the logit it adds (its coefficient)."""
+    docs = {
+        "name_score": FeatureDoc(
+            description="The learned name model: transliteration-aware alignment of the query's names "
+            "with the listed names, weighted by word rarity (see each result's explanations)",
+            coefficient=1.0,
+        )
+    }
+    for kind, description in _EVIDENCE_DOCS.items():
+        docs[kind] = FeatureDoc(
+            description=description, coefficient=round(evidence_weights.get(kind, 0.0), 4)
+        )
+    return docs

@@ -1,0 +1,83 @@
+"""A FollowTheMoney example entity (what yente's /match and OpenRefine send) as a party to screen.
+
+The example names a schema and carries FtM properties; which properties hold names, dates, countries
+and identifiers is decided here once, so every interface reads examples the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from followthemoney import model
+
+from sanctionwatch.model import Schema
+from sanctionwatch.screening.party import PartyQuery
+from sanctionwatch.screening.query import QueryError
+
+NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
+# Name parts, joined in this order when the example gives parts but no whole name.
+NAME_PART_PROPERTIES = ("firstName", "secondName", "middleName", "fatherName", "lastName")
+DATE_PROPERTIES = ("birthDate",)
+COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "jurisdiction", "mainCountry", "flag")
+IDENTIFIER_PROPERTIES = (
+    "idNumber", "passportNumber", "registrationNumber", "taxNumber", "innCode", "ogrnCode", "leiCode",
+    "swiftBic", "bicCode", "imoNumber", "mmsi", "publicKey", "vatCode", "okpoCode", "dunsCode",
+)  # fmt: skip
+# FtM schemata a party can be screened as, and the schema our screener compares them as (None: any kind).
+_SCREENABLE: dict[str, str | None] = {
+    "Person": Schema.PERSON,
+    "Organization": Schema.ORGANIZATION,
+    "Company": Schema.COMPANY,
+    "PublicBody": Schema.ORGANIZATION,
+    "LegalEntity": None,  # a person or an organization: yente's most general party
+    "Thing": None,
+    "Vessel": Schema.VESSEL,
+    "Airplane": Schema.AIRCRAFT,
+    "CryptoWallet": Schema.CRYPTO_WALLET,
+}
+
+
+def _strings(properties: Mapping[str, Any], name: str) -> list[str]:
+    value = properties.get(name)
+    if value is None:
+        return []
+    values: Sequence[Any] = value if isinstance(value, list | tuple) else [value]
+    out = []
+    for item in values:
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            raise QueryError(f"properties.{name}: expected text values, got {type(item).__name__}")
+        text = str(item).strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def party_from_example(
+    schema: str, properties: Mapping[str, Any], *, query_id: str | None = None
+) -> PartyQuery:
+    """The party an FtM example describes; QueryError names the schema or property at fault."""
+    ftm_schema = model.get(schema)
+    if ftm_schema is None:
+        raise QueryError(f"schema: unknown FollowTheMoney schema {schema!r}")
+    if ftm_schema.name not in _SCREENABLE:
+        screenable = ", ".join(sorted(_SCREENABLE))
+        raise QueryError(
+            f"schema: {ftm_schema.name} is not a party that can be screened; use one of {screenable}"
+        )
+    for name in properties:
+        if name not in ftm_schema.properties:
+            raise QueryError(f"properties.{name}: not a property of {ftm_schema.name}")
+    names = [n for prop in NAME_PROPERTIES for n in _strings(properties, prop)]
+    if not names:
+        parts = [p for prop in NAME_PART_PROPERTIES for p in _strings(properties, prop)[:1]]
+        if parts:
+            names = [" ".join(parts)]
+    return PartyQuery(
+        names=names,
+        schema=_SCREENABLE[ftm_schema.name],
+        birth_dates=[d for prop in DATE_PROPERTIES for d in _strings(properties, prop)],
+        countries=[c for prop in COUNTRY_PROPERTIES for c in _strings(properties, prop)],
+        identifiers=[i for prop in IDENTIFIER_PROPERTIES for i in _strings(properties, prop)],
+        id=query_id,
+    )

@@ -1,0 +1,1 @@
+"""The analyst's web pages: server-rendered HTML that works without JavaScript."""

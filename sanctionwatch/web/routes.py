@@ -1,0 +1,203 @@
+"""The analyst pages under /ui: log in, screen a name, read a listed party, follow the lists' changes.
+
+Every page is plain HTML with forms (no script needed); what changes state is a POST carrying the
+session's CSRF token. Pages call the same core the API does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from sanctionwatch.access.roles import Role
+from sanctionwatch.api.deps import indexed_entity
+from sanctionwatch.api.security import CSRF_FIELD, Principal, check_csrf, csrf_token, session_principal
+from sanctionwatch.api.state import NotReadyError, state_of
+from sanctionwatch.registry.timeline import change_timeline, designations_by_year
+from sanctionwatch.screening.query import Query as ScreeningQuery
+from sanctionwatch.screening.query import QueryError
+from sanctionwatch.web.charts import network, stacked_years
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(prefix="/ui", include_in_schema=False)
+SCHEMAS = ("", "Person", "Organization", "Company", "Vessel", "Aircraft")
+
+
+class LoginRequiredError(Exception):
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def _user(request: Request, role: Role) -> Principal:
+    principal = session_principal(request)
+    if principal is None:
+        raise LoginRequiredError(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if not principal.role.allows(role):
+        raise HTTPException(403, f"this page needs the {role.value} role; you have {principal.role.value}")
+    return principal
+
+
+def _page(
+    request: Request, template: str, principal: Principal | None, status: int = 200, **context: Any
+) -> Response:
+    context.update(request=request, user=principal, csrf=csrf_token(request), csrf_field=CSRF_FIELD)
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path of this site: an open redirect would let a phishing link borrow our login page."""
+    if value and value.startswith("/ui") and not value.startswith("//"):
+        return value
+    return "/ui/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> Response:
+    return _page(request, "login.html", None, next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request,
+    name: str = Form("", max_length=200),
+    password: str = Form("", max_length=1000),
+    next: str = Form("/ui/", max_length=2000),
+) -> Response:
+    await check_csrf(request)
+    state = state_of(request)
+    client = request.client.host if request.client else "unknown"
+    if not state.logins.allow(f"login:{client}"):
+        return _page(
+            request,
+            "login.html",
+            None,
+            status=429,
+            next=_safe_next(next),
+            error="Too many attempts: wait a minute.",
+        )
+    user = state.users.authenticate(name, password)
+    if user is None:
+        return _page(
+            request,
+            "login.html",
+            None,
+            status=401,
+            next=_safe_next(next),
+            error="Unknown name or wrong password.",
+        )
+    request.session.clear()  # a fresh session (and CSRF token) at each login
+    request.session["user"] = user.name
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await check_csrf(request)
+    request.session.clear()
+    return RedirectResponse("/ui/login", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def screen_page(
+    request: Request,
+    name: str = Query("", max_length=1000),
+    schema: str = Query("", max_length=64),
+    birth_date: str = Query("", max_length=10),
+    country: str = Query("", max_length=64),
+    identifier: str = Query("", max_length=200),
+) -> Response:
+    principal = _user(request, Role.VIEWER)
+    form = {
+        "name": name,
+        "schema": schema,
+        "birth_date": birth_date,
+        "country": country,
+        "identifier": identifier,
+    }
+    context: dict[str, Any] = {"form": form, "schemas": SCHEMAS, "hits": None, "error": None, "versions": []}
+    if (name or identifier) and not principal.role.allows(Role.ANALYST):
+        context["error"] = "Screening needs the analyst role."
+    elif name or identifier:
+        try:
+            snapshot = state_of(request).snapshot()
+            query = ScreeningQuery(
+                name, schema or None, birth_date or None, country or None, identifier or None
+            )
+            context["hits"] = snapshot.screener.screen(query, limit=10)
+            context["threshold"] = snapshot.screener.threshold
+            context["versions"] = snapshot.versions
+        except QueryError as exc:
+            context["error"] = str(exc)
+        except NotReadyError as exc:
+            context["error"] = str(exc)
+    return _page(request, "screen.html", principal, **context)
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(request: Request, entity_id: str) -> Response:
+    principal = _user(request, Role.VIEWER)
+    snapshot = state_of(request).snapshot()
+    found = indexed_entity(snapshot, entity_id)
+    if found is None:
+        raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
+    entity, records = found
+    links = []
+    for link in entity.links:
+        target_id = f"{entity.source}:{link.target}"
+        known = indexed_entity(snapshot, target_id)
+        label = known[0].caption if known else (link.target_name or link.target)
+        links.append((label, f"/ui/entities/{quote(target_id)}" if known else None, link.kind))
+    return _page(
+        request,
+        "entity.html",
+        principal,
+        entity=entity,
+        records=records,
+        links=links,
+        nodes=network(entity.caption, links),
+    )
+
+
+@router.get("/changes", response_class=HTMLResponse)
+def changes_page(
+    request: Request,
+    program: str = Query("", max_length=100),
+    authority: str = Query("", max_length=100),
+) -> Response:
+    principal = _user(request, Role.VIEWER)
+    state = state_of(request)
+    programs = [program] if program else []
+    authorities = [authority] if authority else []
+    timeline = change_timeline(state.registry, programs=programs, authorities=authorities)
+    snapshot = state.live.snapshot
+    series = designations_by_year(snapshot.screener.index.entities, programs=programs) if snapshot else {}
+    return _page(
+        request,
+        "changes.html",
+        principal,
+        timeline=timeline,
+        versions=state.registry.versions(),
+        chart=stacked_years(series),
+        program=program,
+        authority=authority,
+    )
+
+
+def mount_web(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(LoginRequiredError)
+    async def to_login(_request: Request, exc: LoginRequiredError) -> Response:
+        return RedirectResponse(f"/ui/login?next={quote(exc.next_path, safe='')}", status_code=303)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/ui/", status_code=307)
