@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from sanctionwatch import __version__
 from sanctionwatch.api.middleware import BodyLimit, SecurityHeaders, redact_logs
 from sanctionwatch.api.routers import admin, health, jobs, lists, match, reconcile, screen, search
+from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.state import NotReadyError, ServiceState
 
@@ -40,12 +41,22 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
         version=__version__,
         description="Sanctions screening: yente-compatible matching, the lists and their changes, batch jobs.",
         lifespan=lifespan,
+        # The schema is served below, behind authentication like everything but health and login;
+        # no Swagger/ReDoc pages: they load scripts from a CDN that neither our CSP nor offline sites allow.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = state
     for router in (health.router, match.router, search.router, lists.router, screen.router, jobs.router):
         app.include_router(router)
     app.include_router(reconcile.router)
     app.include_router(admin.router)
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Viewer])
+    def openapi_schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     if with_web:
         from sanctionwatch.web.routes import mount_web
 

@@ -1,0 +1,126 @@
+"""A real Sanctionwatch service on loopback, over the shipped sample lists, with a key and a user per role.
+
+The sample is ingested twice: first without KIM Jong Un, then whole, so the registry has a change to
+show (one party added under DPRK3). Tests talk to the service over HTTP, as clients do.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from sanctionwatch.access.keys import ApiKeys
+from sanctionwatch.access.roles import Role
+from sanctionwatch.access.users import Users
+from sanctionwatch.api.app import create_app
+from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.update import sample_files, update_from_files
+
+PASSWORD = "correct horse battery staple"
+KIM_ROW = "20157,"
+
+
+@dataclass(frozen=True)
+class Service:
+    url: str
+    keys: dict[Role, str]
+    database: str
+    jobs_dir: Path
+
+    def client(self, role: Role | None = None, **kwargs: object) -> httpx.Client:
+        headers = {"Authorization": f"ApiKey {self.keys[role]}"} if role else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, **kwargs)  # type: ignore[arg-type]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def seed_registry(url: str, scratch: Path) -> None:
+    """Two versions of the sample OFAC list (the second adds KIM Jong Un) and the UN sample."""
+    registry = Registry.open(url)
+    try:
+        files = sample_files()
+        earlier = scratch / "earlier"
+        earlier.mkdir()
+        for path in files["ofac-sdn"]:
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            (earlier / path.name).write_text("".join(l for l in lines if not l.startswith(KIM_ROW)), encoding="utf-8")
+        for paths in ([earlier / p.name for p in files["ofac-sdn"]], files["ofac-sdn"], files["un"]):
+            outcomes = update_from_files(registry, paths)
+            assert all(o.error is None for o in outcomes), outcomes
+    finally:
+        registry.close()
+
+
+def make_settings(url: str, scratch: Path, **overrides: object) -> ServiceSettings:
+    values: dict[str, object] = {
+        "database": url,
+        "secret": "test-secret-" + "x" * 32,
+        "jobs_dir": scratch / "jobs",
+        "secure_cookies": False,
+        "refresh_seconds": 3600,
+    }
+    values.update(overrides)
+    return ServiceSettings(**values)  # type: ignore[arg-type]
+
+
+@dataclass
+class RunningServer:
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(settings: ServiceSettings) -> RunningServer:
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return RunningServer(url, server, thread)
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    server.should_exit = True
+    raise RuntimeError("the service did not become ready within 60 s")
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    scratch = tmp_path_factory.mktemp("service")
+    url = f"sqlite:///{scratch / 'registry.db'}"
+    seed_registry(url, scratch)
+    registry = Registry.open(url)
+    try:
+        keys = {role: ApiKeys(registry.engine).create(f"test-{role.value}", role.value)[1] for role in Role}
+        for role in Role:
+            Users(registry.engine).create(role.value, role.value, PASSWORD)
+    finally:
+        registry.close()
+    settings = make_settings(url, scratch)
+    running = start_server(settings)
+    try:
+        yield Service(running.url, keys, url, settings.jobs_dir)
+    finally:
+        running.stop()
