@@ -19,15 +19,21 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, key: str) -> bool:
+        """Take one request's token if there is one."""
+        return self._take(key, spend=True)
+
+    def would_allow(self, key: str) -> bool:
+        """Is there a token, without taking it (for limits that only count failures)?"""
+        return self._take(key, spend=False)
+
+    def _take(self, key: str, *, spend: bool) -> bool:
         now = time.monotonic()
         with self._lock:
             tokens, last = self._buckets.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                return False
-            self._buckets[key] = (tokens - 1.0, now)
-            return True
+            allowed = tokens >= 1.0
+            self._buckets[key] = (tokens - 1.0 if allowed and spend else tokens, now)
+            return allowed
 
     def retry_after(self, key: str) -> int:
         """Seconds until the key may try again (at least 1)."""

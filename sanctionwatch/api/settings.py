@@ -49,7 +49,7 @@ class ServiceSettings:
     # systems the bank runs; the limit stops a runaway client from starving the others.
     rate_per_second: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_RATE", 2000))
     rate_burst: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_BURST", 4000))
-    login_attempts_per_minute: int = 10  # per client address
+    login_attempts_per_minute: int = 10  # failed logins per client address
     cors_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("SANCTIONWATCH_CORS_ORIGINS"))
     # Session cookies are sent over HTTPS only, unless the service is run on plain HTTP on purpose.
     secure_cookies: bool = field(

@@ -73,7 +73,8 @@ async def login(
     await check_csrf(request)
     state = state_of(request)
     client = request.client.host if request.client else "unknown"
-    if not state.logins.allow(f"login:{client}"):
+    # Only failed attempts count: a guessing attacker is slowed down, colleagues behind one proxy are not.
+    if not state.logins.would_allow(f"login:{client}"):
         return _page(
             request,
             "login.html",
@@ -84,6 +85,7 @@ async def login(
         )
     user = state.users.authenticate(name, password)
     if user is None:
+        state.logins.allow(f"login:{client}")
         return _page(
             request,
             "login.html",

@@ -56,7 +56,9 @@ def seed_registry(url: str, scratch: Path) -> None:
         earlier.mkdir()
         for path in files["ofac-sdn"]:
             lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            (earlier / path.name).write_text("".join(l for l in lines if not l.startswith(KIM_ROW)), encoding="utf-8")
+            (earlier / path.name).write_text(
+                "".join(line for line in lines if not line.startswith(KIM_ROW)), encoding="utf-8"
+            )
         for paths in ([earlier / p.name for p in files["ofac-sdn"]], files["ofac-sdn"], files["un"]):
             outcomes = update_from_files(registry, paths)
             assert all(o.error is None for o in outcomes), outcomes
@@ -89,7 +91,9 @@ class RunningServer:
 
 def start_server(settings: ServiceSettings) -> RunningServer:
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -101,7 +101,9 @@ def test_role_matrix(service: Service, route: tuple[str, str]) -> None:
             response = _call(client, route)
         allowed = needed is None or role.allows(needed)
         if allowed:
-            assert response.status_code not in (401, 403), f"{role.value}: {response.status_code} {response.text}"
+            assert response.status_code not in (401, 403), (
+                f"{role.value}: {response.status_code} {response.text}"
+            )
             assert response.status_code < 500
         else:
             assert response.status_code == 403, f"{role.value}: {response.status_code}"
@@ -116,7 +118,9 @@ def test_missing_malformed_and_unknown_keys_are_refused(service: Service) -> Non
 
 
 def test_bearer_is_accepted_like_apikey(service: Service) -> None:
-    response = httpx.get(f"{service.url}/lists", headers={"Authorization": f"Bearer {service.keys[Role.VIEWER]}"})
+    response = httpx.get(
+        f"{service.url}/lists", headers={"Authorization": f"Bearer {service.keys[Role.VIEWER]}"}
+    )
     assert response.status_code == 200
 
 
@@ -125,7 +129,9 @@ def test_a_revoked_key_is_refused_at_once(service: Service) -> None:
         created = admin.post("/admin/keys", json={"name": "short-lived", "role": "analyst"}).json()
         key = created["key"]
         assert key.startswith("sw_") and created["prefix"] == key[:10]
-        assert httpx.get(f"{service.url}/lists", headers={"Authorization": f"ApiKey {key}"}).status_code == 200
+        assert (
+            httpx.get(f"{service.url}/lists", headers={"Authorization": f"ApiKey {key}"}).status_code == 200
+        )
         assert admin.delete(f"/admin/keys/{created['id']}").json()["revoked_at"] is not None
         listed = admin.get("/admin/keys").json()["keys"]
     assert httpx.get(f"{service.url}/lists", headers={"Authorization": f"ApiKey {key}"}).status_code == 401
@@ -190,6 +196,8 @@ def test_keys_are_masked_in_log_lines() -> None:
     RedactSecrets().filter(record)
     line = record.getMessage()
     assert "sw_SECRETSECRET" not in line and "api_key=***" in line
-    header = logging.LogRecord("sanctionwatch", logging.INFO, __file__, 1, "auth ApiKey sw_TOPSECRET used", None, None)
+    header = logging.LogRecord(
+        "sanctionwatch", logging.INFO, __file__, 1, "auth ApiKey sw_TOPSECRET used", None, None
+    )
     RedactSecrets().filter(header)
     assert "sw_TOPSECRET" not in header.getMessage()

@@ -25,7 +25,9 @@ def _wait(client: httpx.Client, job_id: str) -> dict:  # type: ignore[type-arg]
 
 def test_upload_screen_and_download_in_input_order(service: Service) -> None:
     with service.client(Role.ANALYST) as client:
-        submitted = client.post("/jobs", files={"file": ("customers.csv", CSV.encode())}, data={"output_format": "jsonl"})
+        submitted = client.post(
+            "/jobs", files={"file": ("customers.csv", CSV.encode())}, data={"output_format": "jsonl"}
+        )
         assert submitted.status_code == 202, submitted.text
         job = _wait(client, submitted.json()["id"])
         result = client.get(job["result_url"])
@@ -41,7 +43,9 @@ def test_upload_screen_and_download_in_input_order(service: Service) -> None:
 
 def test_csv_output_and_another_callers_job_is_not_found(service: Service) -> None:
     with service.client(Role.ANALYST) as client:
-        job_id = client.post("/jobs", files={"file": ("c.csv", CSV.encode())}, data={"output_format": "csv"}).json()["id"]
+        job_id = client.post(
+            "/jobs", files={"file": ("c.csv", CSV.encode())}, data={"output_format": "csv"}
+        ).json()["id"]
         job = _wait(client, job_id)
         assert client.get(job["result_url"]).text.startswith("id,rank,entity_id")
     with service.client(Role.APPROVER) as other:
@@ -53,12 +57,18 @@ def test_csv_output_and_another_callers_job_is_not_found(service: Service) -> No
 def test_unreadable_uploads_are_refused_with_the_reason(service: Service) -> None:
     with service.client(Role.ANALYST) as client:
         wrong_type = client.post("/jobs", files={"file": ("names.pdf", b"%PDF")})
-        wrong_output = client.post("/jobs", files={"file": ("c.csv", CSV.encode())}, data={"output_format": "docx"})
+        wrong_output = client.post(
+            "/jobs", files={"file": ("c.csv", CSV.encode())}, data={"output_format": "docx"}
+        )
         no_column = client.post("/jobs", files={"file": ("c.csv", b"id,colour\n1,red\n")})
     assert wrong_type.status_code == 400 and "unsupported input format" in wrong_type.json()["detail"]
     assert wrong_output.status_code == 400 and "output_format" in wrong_output.json()["detail"]
     # A file without a name column is accepted, then fails with a message naming the file, not the server's path.
     with service.client(Role.ANALYST) as client:
         job = _wait(client, no_column.json()["id"])
-        assert job["status"] == "failed" and "c.csv" in job["error"] and str(service.jobs_dir) not in job["error"]
+        assert (
+            job["status"] == "failed"
+            and "c.csv" in job["error"]
+            and str(service.jobs_dir) not in job["error"]
+        )
         assert client.get(f"/jobs/{job['id']}/result").status_code == 409

@@ -60,7 +60,9 @@ def test_cyrillic_name_finds_the_listed_romanization(service: Service) -> None:
     assert top["features"]["birth_date"] > 0  # the evidence's weight, as yente shows feature weights
     pairs = {(p["query"], p["listed"]) for p in top["explanations"]["token_pairs"]}
     assert ("kim", "kim") in pairs
-    assert any(e["feature"] == "birth_date" and e["effect"] == "raises" for e in top["explanations"]["evidence"])
+    assert any(
+        e["feature"] == "birth_date" and e["effect"] == "raises" for e in top["explanations"]["evidence"]
+    )
 
 
 def test_threshold_sets_match_and_cutoff_drops_results(service: Service) -> None:
@@ -77,13 +79,20 @@ def test_limit_caps_the_results(service: Service) -> None:
 
 
 def test_datasets_by_our_name_and_opensanctions_name(service: Service) -> None:
-    for path, expected in (("/match/ofac-sdn", 1), ("/match/us_ofac_sdn", 1), ("/match/un", 0), ("/match/un_sc_sanctions", 0)):
+    for path, expected in (
+        ("/match/ofac-sdn", 1),
+        ("/match/us_ofac_sdn", 1),
+        ("/match/un", 0),
+        ("/match/un_sc_sanctions", 0),
+    ):
         results = _match(service, _one("Kim Jong Un"), path=path)["responses"]["q"]["results"]
         assert len([r for r in results if r["id"] == "ofac-sdn:20157"]) == expected, path
 
 
 def test_identifier_alone_decides(service: Service) -> None:
-    body = _match(service, {"queries": {"b": {"schema": "Company", "properties": {"swiftBic": ["FTBDKPPY"]}}}})
+    body = _match(
+        service, {"queries": {"b": {"schema": "Company", "properties": {"swiftBic": ["FTBDKPPY"]}}}}
+    )
     assert body["responses"]["b"]["results"][0]["id"] == "ofac-sdn:15603"
 
 
@@ -92,7 +101,10 @@ def test_several_queries_answer_under_their_own_keys(service: Service) -> None:
         service,
         {
             "queries": {
-                "person": {"schema": "Person", "properties": {"name": "Kim Jong Un"}},  # a bare string, as yente allows
+                "person": {
+                    "schema": "Person",
+                    "properties": {"name": "Kim Jong Un"},
+                },  # a bare string, as yente allows
                 "bank": {"schema": "Company", "properties": {"name": ["Foreign Trade Bank of the DPRK"]}},
             }
         },
@@ -101,10 +113,14 @@ def test_several_queries_answer_under_their_own_keys(service: Service) -> None:
     assert body["responses"]["bank"]["results"][0]["id"] == "ofac-sdn:15603"
 
 
-def _error(service: Service, path: str, content: bytes | None = None, body: object = None, **params: object) -> tuple[int, str]:
+def _error(
+    service: Service, path: str, content: bytes | None = None, body: object = None, **params: object
+) -> tuple[int, str]:
     with service.client(Role.ANALYST) as client:
         if content is not None:
-            response = client.post(path, content=content, headers={"content-type": "application/json"}, params=params)
+            response = client.post(
+                path, content=content, headers={"content-type": "application/json"}, params=params
+            )
         else:
             response = client.post(path, json=body, params=params)
     return response.status_code, response.json()["detail"]
@@ -113,7 +129,11 @@ def _error(service: Service, path: str, content: bytes | None = None, body: obje
 def test_bad_requests_are_4xx_naming_the_problem(service: Service) -> None:
     cases = [
         (_error(service, "/match/default", body=_one("Kim", schema="Spaceship")), 400, "schema"),
-        (_error(service, "/match/default", body=_one("Kim", schema="Address")), 400, "not a party that can be screened"),
+        (
+            _error(service, "/match/default", body=_one("Kim", schema="Address")),
+            400,
+            "not a party that can be screened",
+        ),
         (_error(service, "/match/default", body=_one("Kim", birthDate=["1984-13-45"])), 400, "birth_date"),
         (_error(service, "/match/default", body=_one("Kim", nationality=["Atlantis"])), 400, "country"),
         (_error(service, "/match/default", body=_one("Kim", color=["red"])), 400, "properties.color"),

@@ -81,7 +81,9 @@ def test_reconciliation_manifest_and_queries(service: Service) -> None:
         answered = client.post(
             "/reconcile",
             params={"api_key": key},
-            data={"queries": '{"q0": {"query": "Kim Jong Un", "type": "Person", "properties": [{"pid": "birthDate", "v": "1984"}]}}'},
+            data={
+                "queries": '{"q0": {"query": "Kim Jong Un", "type": "Person", "properties": [{"pid": "birthDate", "v": "1984"}]}}'
+            },
         ).json()
         bad = client.get("/reconcile", params={"api_key": key, "queries": "{not json"})
     assert manifest["name"] == "Sanctionwatch" and manifest["defaultTypes"]
