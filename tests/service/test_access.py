@@ -12,7 +12,7 @@ import pytest
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.middleware import RedactSecrets
-from tests.api.conftest import Service, make_settings, seed_registry, start_server
+from tests.service.conftest import Service, make_settings, seed_registry, start_server
 
 # Every route of the service and the least role it needs (None: open to all). The test below fails
 # when a route is added without being listed here: each new endpoint gets a decision.

@@ -8,7 +8,7 @@ import time
 import httpx
 
 from sanctionwatch.access.roles import Role
-from tests.api.conftest import Service
+from tests.service.conftest import Service
 
 CSV = "id,name,birth_date,country\nc1,Ким Чен Ын,1984-01-08,kp\nc2,Jane Smith,,\nc3,Kim Jong Un,1984-99-99,\n"
 

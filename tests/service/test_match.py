@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sanctionwatch.access.roles import Role
-from tests.api.conftest import Service
+from tests.service.conftest import Service
 
 # The example from yente's /match documentation, unchanged.
 YENTE_DOC_EXAMPLE = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sanctionwatch.access.roles import Role
-from tests.api.conftest import Service
+from tests.service.conftest import Service
 
 
 def test_versions_list_every_version_and_the_active_one(service: Service) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from sanctionwatch.access.users import Users
 from sanctionwatch.registry.database import connect
-from tests.api.conftest import PASSWORD, Service, make_settings, seed_registry, start_server
+from tests.service.conftest import PASSWORD, Service, make_settings, seed_registry, start_server
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
