@@ -3,6 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
+bash scripts/system-packages.sh
 bash scripts/bootstrap.sh dev
 .venv/bin/ruff check sanctionwatch tests bench
 .venv/bin/ruff format --check sanctionwatch tests bench

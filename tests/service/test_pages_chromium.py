@@ -65,11 +65,15 @@ def test_changes_page_shows_the_timeline_and_filters_by_programme(browser: Brows
     page.get_by_role("textbox", name="Programme").fill("NPWMD")
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(f"{service.url}/ui/changes?program=NPWMD&authority=")
-    expect(page.locator("table.timeline tbody tr", has_text="2 (against 1)").locator("td").nth(3)).to_have_text("0")
+    expect(
+        page.locator("table.timeline tbody tr", has_text="2 (against 1)").locator("td").nth(3)
+    ).to_have_text("0")
     page.close()
 
 
-def test_keyboard_alone_screens_and_opens_a_hit_without_javascript(browser: Browser, service: Service) -> None:
+def test_keyboard_alone_screens_and_opens_a_hit_without_javascript(
+    browser: Browser, service: Service
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     _login(page, service)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# System packages the tests need beyond Python's: ICU headers (PyICU may compile against them) and
+# Debian's Chromium (the web pages are tested in it). Installed when missing and we may (root + apt);
+# otherwise a note, and the tests that need them say so.
+set -uo pipefail
+wanted=(libicu-dev pkg-config g++ chromium)
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "installing system packages: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "note: missing system packages ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2
+fi
