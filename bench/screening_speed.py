@@ -135,13 +135,13 @@ def git_revision() -> str:
     return f"{head} + uncommitted changes in sanctionwatch/" if dirty else head
 
 
-def command_line() -> str:
+def command_line(module: str = "bench.screening_speed") -> str:
     python = Path(sys.executable)
     try:
         shown = str(python.relative_to(Path.cwd()))
     except ValueError:
         shown = str(python)
-    return " ".join([shown, "-m", "bench.screening_speed", *map(shlex.quote, sys.argv[1:])])
+    return " ".join([shown, "-m", module, *map(shlex.quote, sys.argv[1:])])
 
 
 def cpu_reference() -> float:

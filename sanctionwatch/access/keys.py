@@ -47,7 +47,7 @@ class ApiKey:
         }
 
 
-def _digest(key: str) -> str:
+def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -68,7 +68,7 @@ class ApiKeys:
                     name=name.strip(),
                     role=checked.value,
                     prefix=key[:_SHOWN],
-                    key_hash=_digest(key),
+                    key_hash=key_digest(key),
                     created_at=now,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
@@ -104,7 +104,7 @@ class ApiKeys:
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.key_hash == _digest(key))).first()
+            row = conn.execute(select(api_keys).where(api_keys.c.key_hash == key_digest(key))).first()
         if row is None:
             return None
         found = _key(row._mapping)

@@ -1,4 +1,4 @@
-"""Helpers the routers share: the index snapshot, entity lookups, query errors as 400s."""
+"""Which sources a dataset name in a URL stands for."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from fastapi import HTTPException
 
 from sanctionwatch.api.state import ServiceState
 from sanctionwatch.api.yente import DATASET_ALIASES
-from sanctionwatch.model import Entity
-from sanctionwatch.screening.live import Snapshot
 
 
 def dataset_sources(state: ServiceState, dataset: str) -> tuple[str, ...]:
@@ -19,13 +17,3 @@ def dataset_sources(state: ServiceState, dataset: str) -> tuple[str, ...]:
         return (dataset,)
     known = sorted(set(DATASET_ALIASES) | active)
     raise HTTPException(404, f"unknown dataset {dataset!r}; known: {', '.join(known)}")
-
-
-def indexed_entity(snapshot: Snapshot, entity_id: str) -> tuple[Entity, list[Entity]] | None:
-    """An entity of the index in use and every record of its party (itself first)."""
-    index = snapshot.screener.index
-    position = index.position_of(entity_id)
-    if position is None:
-        return None
-    records = [index.entities[r.position] for r in index.parties.records(position)]
-    return index.entities[position], records

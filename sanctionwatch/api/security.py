@@ -89,7 +89,7 @@ async def authenticate(request: Request, *, query_key: bool = False) -> Principa
         key = request.query_params.get("api_key")
     principal: Principal | None = None
     if key is not None:
-        record = state.keys.verify(key)
+        record = state.key_cache.verify(key)
         if record is None:
             raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
         principal = Principal("key", record.name, record.role)

@@ -9,6 +9,8 @@ from starlette.requests import Request
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
+from sanctionwatch.api.entities import EntityJsonCache
+from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.registry.store import Registry
@@ -28,6 +30,8 @@ class ServiceState:
         self.registry = Registry.open(settings.database)
         self.live = LiveScreener(self.registry)
         self.keys = ApiKeys(self.registry.engine)
+        self.key_cache = KeyCache(self.keys)
+        self.entity_json = EntityJsonCache()
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)

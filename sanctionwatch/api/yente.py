@@ -3,6 +3,7 @@ against Sanctionwatch by changing only the base URL; and the datasets those clie
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -109,7 +110,8 @@ def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
     }
 
 
-def scored_response(hit: Hit, entity: Entity, records: list[Entity], threshold: float) -> dict[str, Any]:
+def scored_response(hit: Hit, shown: dict[str, Any], threshold: float) -> dict[str, Any]:
+    """A hit as yente shows a result: the entity (`shown`, from entity_response) with its score."""
     explanation = hit.explanation
     features: dict[str, float] = {"name_score": float(explanation.get("name_score", hit.score))}
     strongest = explanation.get("name_model", {}).get("strongest_features", {})
@@ -118,7 +120,7 @@ def scored_response(hit: Hit, entity: Entity, records: list[Entity], threshold: 
         if "weight" in item:
             features[item["feature"]] = float(item["weight"])
     return {
-        **entity_response(entity, records),
+        **shown,
         "score": round(hit.score, 4),
         "match": hit.score >= threshold,
         "features": features,
@@ -137,9 +139,11 @@ _EVIDENCE_DOCS = {
 }
 
 
-def matcher_docs(evidence_weights: dict[str, float]) -> dict[str, FeatureDoc]:
+@cache
+def matcher_docs(evidence_weights: tuple[tuple[str, float], ...]) -> dict[str, Any]:
     """What the scores are made of, in yente's `matcher` shape: the name model, then each evidence
-    kind with the logit it adds (its coefficient)."""
+    kind with the logit it adds (its coefficient). Cached: the same for every request of a model."""
+    weights = dict(evidence_weights)
     docs = {
         "name_score": FeatureDoc(
             description="The learned name model: transliteration-aware alignment of the query's names "
@@ -148,7 +152,5 @@ def matcher_docs(evidence_weights: dict[str, float]) -> dict[str, FeatureDoc]:
         )
     }
     for kind, description in _EVIDENCE_DOCS.items():
-        docs[kind] = FeatureDoc(
-            description=description, coefficient=round(evidence_weights.get(kind, 0.0), 4)
-        )
-    return docs
+        docs[kind] = FeatureDoc(description=description, coefficient=round(weights.get(kind, 0.0), 4))
+    return {name: doc.model_dump() for name, doc in docs.items()}

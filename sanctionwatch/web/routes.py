@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.deps import indexed_entity
+from sanctionwatch.api.entities import indexed_entity
 from sanctionwatch.api.security import CSRF_FIELD, Principal, check_csrf, csrf_token, session_principal
 from sanctionwatch.api.state import NotReadyError, state_of
 from sanctionwatch.registry.timeline import change_timeline, designations_by_year

@@ -38,7 +38,10 @@ def create_key(request: Request, body: NewKey) -> dict[str, Any]:
 
 @router.delete("/keys/{key_id}", responses={404: {"model": ErrorResponse}}, summary="Revoke a key at once")
 def revoke_key(request: Request, key_id: int = Path(..., ge=1, le=2_147_483_647)) -> dict[str, Any]:
+    state = state_of(request)
     try:
-        return state_of(request).keys.revoke(key_id).to_json()
+        revoked = state.keys.revoke(key_id)
     except AccessError as exc:
         raise HTTPException(404, str(exc)) from None
+    state.key_cache.forget()
+    return revoked.to_json()

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.deps import indexed_entity
+from sanctionwatch.api.entities import indexed_entity
 from sanctionwatch.api.security import require
 from sanctionwatch.api.state import state_of
 from sanctionwatch.screening.examples import party_from_example

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from sanctionwatch.api.deps import dataset_sources, indexed_entity
+from sanctionwatch.api.deps import dataset_sources
+from sanctionwatch.api.entities import indexed_entity
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
-from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse, entity_response
+from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import QueryError
 
@@ -40,11 +41,7 @@ def search(
         hits = screen_party(snapshot.screener, party, threshold=SEARCH_CUTOFF, limit=offset + limit)
     except QueryError as exc:
         raise HTTPException(400, str(exc)) from None
-    results = []
-    for hit in hits[offset:]:
-        found = indexed_entity(snapshot, hit.entity_id)
-        if found is not None:
-            results.append(entity_response(*found))
+    results = [shown for hit in hits[offset:] if (shown := state.entity_json.get(snapshot, hit.entity_id))]
     return {
         "limit": limit,
         "offset": offset,
@@ -63,10 +60,11 @@ def search(
     summary="One listed party, as FollowTheMoney",
 )
 def entity(request: Request, entity_id: str) -> dict[str, Any]:
-    found = indexed_entity(state_of(request).snapshot(), entity_id)
-    if found is None:
+    state = state_of(request)
+    shown = state.entity_json.get(state.snapshot(), entity_id)
+    if shown is None:
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
-    return entity_response(*found)
+    return shown
 
 
 @router.get(
