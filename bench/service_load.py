@@ -24,6 +24,7 @@ import csv
 import json
 import multiprocessing
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -39,7 +40,6 @@ from bench.screening_speed import (
     LIST_FILES,
     QUERIES,
     RESULTS,
-    ROOT,
     build_registry,
     command_line,
     cpu_model,
@@ -115,8 +115,29 @@ async def _load(url: str, key: str, bodies: list[bytes], seconds: float, concurr
     return LoadResult(len(latencies) + bad, elapsed, latencies, bad, errors)
 
 
-def _load_in_process(args: tuple[str, str, list[bytes], float, int]) -> LoadResult:
-    return asyncio.run(_load(*args))
+def _load_in_process(args: tuple[str, str, list[bytes], float, int]) -> tuple[LoadResult, float]:
+    """The load, and the CPU seconds the client itself spent (it shares the cores with the server)."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    result = asyncio.run(_load(*args))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return result, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _group_cpu_seconds(leader: int) -> float:
+    """CPU seconds (user + system) of the server's processes: the leader and its worker children."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, pgrp, ... utime (12th), stime (13th).
+        if int(fields[2]) == leader:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 600) -> None:
@@ -135,7 +156,10 @@ def _wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 600)
     raise SystemExit("the server did not become ready in time")
 
 
-def run(db: str, seconds: float, concurrency: int, workers: int, port: int) -> tuple[LoadResult, float]:
+def run(
+    db: str, seconds: float, concurrency: int, workers: int, port: int
+) -> tuple[LoadResult, float, float, float]:
+    """The load's result, seconds until the server was ready, and the server's and client's CPU seconds."""
     from sanctionwatch.access.keys import ApiKeys
     from sanctionwatch.registry.database import connect
 
@@ -143,7 +167,14 @@ def run(db: str, seconds: float, concurrency: int, workers: int, port: int) -> t
     env = {**os.environ, "SANCTIONWATCH_DB": db, "SANCTIONWATCH_SECRET": "bench-" + "x" * 40}
     started = time.perf_counter()
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("sanctionwatch")), "serve", "--port", str(port), "--workers", str(workers)],
+        [
+            str(Path(sys.executable).with_name("sanctionwatch")),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -154,16 +185,20 @@ def run(db: str, seconds: float, concurrency: int, workers: int, port: int) -> t
         _wait_ready(url, server)
         ready = time.perf_counter() - started
         bodies = request_bodies()
+        server_before = _group_cpu_seconds(server.pid)
         with multiprocessing.get_context("spawn").Pool(1) as pool:
-            result = pool.apply(_load_in_process, ((url, key, bodies, seconds, concurrency),))
+            result, client_cpu = pool.apply(_load_in_process, ((url, key, bodies, seconds, concurrency),))
+        server_cpu = _group_cpu_seconds(server.pid) - server_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return result, ready
+    return result, ready, server_cpu, client_cpu
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", help="registry URL holding the lists (default: build the full registry)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=16)
@@ -178,12 +213,29 @@ def main() -> None:
             db = f"sqlite:///{Path(scratch) / 'registry.db'}"
             print("building the full registry (OFAC SDN + consolidated, UN, UK) ...", flush=True)
             build_registry(db, LIST_FILES)
-        result, ready = run(db, options.seconds, options.concurrency, options.workers, options.port)
+        result, ready, server_cpu, client_cpu = run(
+            db, options.seconds, options.concurrency, options.workers, options.port
+        )
     rate = result.requests / result.seconds
+    per_request = 1000 / max(result.requests, 1)
     rows = [
         ("requests/s (single-query /match)", f"{rate:,.0f}", ">= 1,000"),
-        ("latency p50 / p90 / p99 / max", " / ".join(f"{result.percentile(p):.1f}" for p in (0.5, 0.9, 0.99)) + f" / {max(result.latencies_ms, default=float('nan')):.1f} ms", "p99 <= 20 ms"),
-        ("requests, non-200 answers, transport errors", f"{result.requests:,}, {result.bad_status}, {result.transport_errors}", "0 errors"),
+        (
+            "latency p50 / p90 / p99 / max",
+            " / ".join(f"{result.percentile(p):.1f}" for p in (0.5, 0.9, 0.99))
+            + f" / {max(result.latencies_ms, default=float('nan')):.1f} ms",
+            "p99 <= 20 ms",
+        ),
+        (
+            "requests, non-200 answers, transport errors",
+            f"{result.requests:,}, {result.bad_status}, {result.transport_errors}",
+            "0 errors",
+        ),
+        (
+            "CPU per request: server / client",
+            f"{server_cpu * per_request:.2f} / {client_cpu * per_request:.2f} ms",
+            "",
+        ),
         ("duration; server ready after", f"{result.seconds:.1f} s; {ready:.1f} s", ""),
     ]
     table = ["| measure | result | target |", "|---|---|---|", *(f"| {m} | {r} | {t} |" for m, r, t in rows)]

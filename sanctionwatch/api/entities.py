@@ -50,3 +50,26 @@ def indexed_entity(snapshot: Snapshot, entity_id: str) -> tuple[Entity, list[Ent
         return None
     records = [index.entities[r.position] for r in index.parties.records(position)]
     return index.entities[position], records
+
+
+class IncomingLinks:
+    """Per index snapshot, which parties link *to* each party: the lists record a link once, on one
+    side (a vessel 'owned by' its company), and an analyst reading the company needs the other side."""
+
+    def __init__(self) -> None:
+        self._snapshot: Snapshot | None = None
+        self._incoming: dict[str, list[tuple[str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, snapshot: Snapshot, entity_id: str) -> list[tuple[str, str]]:
+        """(id of the linking party, the relation in the list's words) for every link pointing at the party."""
+        with self._lock:
+            if self._snapshot is not snapshot:
+                incoming: dict[str, list[tuple[str, str]]] = {}
+                for entity in snapshot.screener.index.entities:
+                    for link in entity.links:
+                        incoming.setdefault(f"{entity.source}:{link.target}", []).append(
+                            (entity.id, link.kind)
+                        )
+                self._snapshot, self._incoming = snapshot, incoming
+            return list(self._incoming.get(entity_id, ()))

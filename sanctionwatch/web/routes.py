@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/ui", include_in_schema=False)
 SCHEMAS = ("", "Person", "Organization", "Company", "Vessel", "Aircraft")
+NETWORK_NODES = 24  # linked parties drawn around a party; the list below the picture has them all
 
 
 class LoginRequiredError(Exception):
@@ -155,7 +156,14 @@ def entity_page(request: Request, entity_id: str) -> Response:
         target_id = f"{entity.source}:{link.target}"
         known = indexed_entity(snapshot, target_id)
         label = known[0].caption if known else (link.target_name or link.target)
-        links.append((label, f"/ui/entities/{quote(target_id)}" if known else None, link.kind))
+        # The list's own wording of the relation ("Owned or Controlled By; former"), where it gives one.
+        links.append((label, f"/ui/entities/{quote(target_id)}" if known else None, link.note or link.kind))
+    for other_id, kind in state_of(request).incoming_links.of(snapshot, entity_id):
+        other = indexed_entity(snapshot, other_id)
+        if other is not None:
+            links.append(
+                (other[0].caption, f"/ui/entities/{quote(other_id)}", f"{kind} (recorded on their side)")
+            )
     return _page(
         request,
         "entity.html",
@@ -163,7 +171,8 @@ def entity_page(request: Request, entity_id: str) -> Response:
         entity=entity,
         records=records,
         links=links,
-        nodes=network(entity.caption, links),
+        nodes=network(entity.caption, links[:NETWORK_NODES]),
+        hidden=max(0, len(links) - NETWORK_NODES),
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
 
 from sanctionwatch.api.deps import dataset_sources
+from sanctionwatch.api.responses import FastJSONResponse
 from sanctionwatch.api.security import Analyst
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import (
@@ -43,7 +43,7 @@ async def match(
     threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0, description="Score at which `match` is true"),
     cutoff: float = Query(DEFAULT_CUTOFF, ge=0.0, le=1.0, description="Lowest score returned at all"),
     algorithm: str = Query("sanctionwatch", description="Accepted for compatibility: one engine scores"),
-) -> JSONResponse:
+) -> FastJSONResponse:
     """Each example (`schema` and FtM `properties`: name, birthDate, nationality, idNumber ...) is
     screened against the dataset's lists; results carry yente's fields plus our explanation.
 
@@ -79,7 +79,7 @@ async def match(
             "query": example.model_dump(by_alias=True),
         }
     evidence = tuple(sorted(snapshot.screener.model.evidence.items()))
-    return JSONResponse(
+    return FastJSONResponse(
         {"responses": responses, "matcher": matcher_docs(evidence), "limit": limit},
         headers={"x-batch-size": str(len(responses))},
     )

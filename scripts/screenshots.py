@@ -1,0 +1,94 @@
+"""Screenshots of the analyst pages for the README (docs/screenshots/), taken in headless Chromium.
+
+Usage: .venv/bin/python scripts/screenshots.py [--db REGISTRY.db] [--entity ID]
+(needs the dev extra and Debian's chromium)
+
+The service runs on loopback, in a scratch database: the shipped sample lists, or a copy of a SQLite
+registry given with --db (the README's pictures come from the full registry of bench.screening_speed).
+Nothing else is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from sanctionwatch.access.users import Users
+from sanctionwatch.api.app import create_app
+from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.update import sample_files, update_from_files
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PASSWORD = "screenshots-only-password"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", type=Path, help="a SQLite registry file to copy (default: the sample lists)")
+    parser.add_argument("--entity", default="ofac-sdn:15603", help="the party whose page shows its network")
+    options = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="sw-shots-"))
+    url = f"sqlite:///{scratch / 'registry.db'}"
+    if options.db:
+        shutil.copyfile(options.db, scratch / "registry.db")
+    registry = Registry.open(url)
+    if not options.db:
+        for paths in sample_files().values():
+            update_from_files(registry, paths)
+    Users(registry.engine).create("analyst", "analyst", PASSWORD)
+    registry.close()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = ServiceSettings(database=url, secret="s" * 40, jobs_dir=scratch / "jobs", secure_cookies=False)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium")
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(f"{base}/ui/login")
+        page.screenshot(path=str(OUT / "login.png"))
+        page.get_by_label("Name").fill("analyst")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_label("Name (any script)").fill("Ким Чен Ын")
+        page.get_by_label("Birth date").fill("1984-01-08")
+        page.get_by_role("button", name="Screen").click()
+        page.locator("li.hit").first.wait_for()
+        page.screenshot(path=str(OUT / "screen.png"), full_page=True)
+        page.locator("li.hit .hit-name").first.click()
+        page.screenshot(path=str(OUT / "entity.png"), full_page=True)
+        page.goto(f"{base}/ui/entities/{options.entity}")
+        page.screenshot(path=str(OUT / "entity-network.png"), full_page=True)
+        page.goto(f"{base}/ui/changes")
+        page.screenshot(path=str(OUT / "changes.png"), full_page=True)
+        browser.close()
+    server.should_exit = True
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
