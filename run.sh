@@ -36,3 +36,30 @@ echo "Screening examples against the active lists:"
 "$SW" screen "Foreign Trade Bank of the Democratic Peoples Republic of Korea"
 "$SW" screen --id "IMO 7937317"
 "$SW" screen "Gail Smith"
+
+echo
+echo "The service: a yente-style /match call over HTTP (sanctionwatch serve on loopback, then stopped):"
+CREATED=$("$SW" keys create --role analyst --name "run.sh demo")   # "Created API key ID (...): KEY"
+KEY=${CREATED##* }
+KEY_ID=$(echo "$CREATED" | awk '{print $4}')
+PORT=$("$ROOT/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$SW" serve --port "$PORT" >"$(dirname "$SANCTIONWATCH_DB")/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -s -X POST "http://127.0.0.1:$PORT/match/default?limit=1" -H "Authorization: ApiKey $KEY" \
+  -H "Content-Type: application/json" \
+  -d '{"queries": {"q1": {"schema": "Person", "properties": {"name": ["Ким Чен Ын"], "birthDate": ["1984-01-08"]}}}}' |
+  "$ROOT/.venv/bin/python" -c '
+import json, sys
+answer = json.load(sys.stdin)
+if "responses" not in answer:
+    sys.exit(f"  the service answered: {answer}")
+results = answer["responses"]["q1"]["results"]
+top = results[0] if results else None
+print("  top result:", "{caption} ({id}), score {score}, match: {match}".format(**top) if top else "none")'
+kill "$SERVER" 2>/dev/null
+wait "$SERVER" 2>/dev/null
+"$SW" keys revoke "$KEY_ID" >/dev/null && echo "  (the demo key was revoked; start the service yourself with: sanctionwatch serve)"
