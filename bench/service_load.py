@@ -1,6 +1,6 @@
 """Service load benchmark: single-query POST /match calls against a running server on loopback.
 
-Usage: .venv/bin/python -m bench.service_load [--db URL] [--seconds 60] [--concurrency 16] [--workers 2]
+Usage: .venv/bin/python -m bench.service_load [--db URL] [--seconds 60] [--concurrency 8] [--workers 2]
        [--no-write]
 
 1. The registry: --db (a registry already holding the lists), or the full registry built as in
@@ -201,7 +201,7 @@ def main() -> None:
     )
     parser.add_argument("--db", help="registry URL holding the lists (default: build the full registry)")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--no-write", action="store_true")
