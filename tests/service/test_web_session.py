@@ -131,3 +131,24 @@ def test_repeated_failed_logins_are_throttled(tmp_path_factory: pytest.TempPathF
         running.stop()
     assert statuses == [401, 401, 401]
     assert right_but_blocked.status_code == 429 and "Too many attempts" in right_but_blocked.text
+
+
+UI_PAGES = ("/ui/", "/ui/?name=Kim+Jong+Un", "/ui/entities/ofac-sdn:20157", "/ui/changes")
+
+
+@pytest.mark.parametrize("name", ["viewer", "analyst", "approver", "admin"])
+def test_every_role_reads_every_page_and_only_analysts_and_above_screen(service: Service, name: str) -> None:
+    with _logged_in(service, name) as client:
+        pages = {path: client.get(path) for path in UI_PAGES}
+    assert all(page.status_code == 200 for page in pages.values())
+    screened = "Why this score" in pages["/ui/?name=Kim+Jong+Un"].text
+    assert screened == (name != "viewer")
+
+
+def test_anonymous_visitors_see_only_the_login_page(service: Service) -> None:
+    with httpx.Client(base_url=service.url, timeout=30) as client:
+        for path in UI_PAGES:
+            response = client.get(path)
+            assert response.status_code == 303 and response.headers["location"].startswith("/ui/login?next=")
+        assert client.get("/ui/login").status_code == 200
+        assert client.get("/ui/static/style.css").status_code == 200
