@@ -47,7 +47,10 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """413 for a body over the limit, whether it says its length or streams it (chunked)."""
+    """413 for a body over the limit, whether it says its length or streams it (chunked).
+
+    (Starlette's own limiter answers in plain text; API clients get our JSON errors, with the limit.)
+    """
 
     def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
         self.app = app
