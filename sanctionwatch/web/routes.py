@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/ui", include_in_schema=False)
 SCHEMAS = ("", "Person", "Organization", "Company", "Vessel", "Aircraft")
+EXPLAINED_AMONG = 50  # hits looked through for the party opened from a screening
 NETWORK_NODES = 24  # linked parties drawn around a party; the list below the picture has them all
 
 
@@ -124,7 +125,14 @@ def screen_page(
         "country": country,
         "identifier": identifier,
     }
-    context: dict[str, Any] = {"form": form, "schemas": SCHEMAS, "hits": None, "error": None, "versions": []}
+    context: dict[str, Any] = {
+        "form": form,
+        "schemas": SCHEMAS,
+        "hits": None,
+        "error": None,
+        "versions": [],
+        "query_string": urlencode({k: v for k, v in form.items() if v}),  # carried to the hit's page
+    }
     if (name or identifier) and not principal.role.allows(Role.ANALYST):
         context["error"] = "Screening needs the analyst role."
     elif name or identifier:
@@ -144,13 +152,33 @@ def screen_page(
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(request: Request, entity_id: str) -> Response:
+def entity_page(
+    request: Request,
+    entity_id: str,
+    name: str = Query("", max_length=1000),
+    schema: str = Query("", max_length=64),
+    birth_date: str = Query("", max_length=10),
+    country: str = Query("", max_length=64),
+    identifier: str = Query("", max_length=200),
+) -> Response:
+    """A listed party; opened from a screening (the query in the URL), with why it matched that query."""
     principal = _user(request, Role.VIEWER)
     snapshot = state_of(request).snapshot()
     found = indexed_entity(snapshot, entity_id)
     if found is None:
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
     entity, records = found
+    screened = None
+    if (name or identifier) and principal.role.allows(Role.ANALYST):
+        query = ScreeningQuery(name, schema or None, birth_date or None, country or None, identifier or None)
+        try:
+            hits = snapshot.screener.screen(query, threshold=0.0, limit=EXPLAINED_AMONG)
+        except QueryError:
+            hits = []
+        record_ids = {r.id for r in records}
+        hit = next((h for h in hits if record_ids & {h.entity_id, *h.source_ids}), None)
+        if hit is not None:
+            screened = {"query": name or identifier, "hit": hit}
     links = []
     for link in entity.links:
         target_id = f"{entity.source}:{link.target}"
@@ -172,6 +200,7 @@ def entity_page(request: Request, entity_id: str) -> Response:
         records=records,
         links=links,
         nodes=network(entity.caption, links[:NETWORK_NODES]),
+        screened=screened,
         hidden=max(0, len(links) - NETWORK_NODES),
     )
 
