@@ -21,6 +21,7 @@ class KeyCache:
         self.keys = keys
         self.ttl = ttl
         self._seen: dict[str, tuple[float, ApiKey | None]] = {}  # digest -> (expires, record or None)
+        self._generation = 0  # bumped by forget(): a lookup begun before it must not be remembered
         self._lock = threading.Lock()
 
     def verify(self, key: str) -> ApiKey | None:
@@ -28,16 +29,19 @@ class KeyCache:
         now = time.monotonic()
         with self._lock:
             cached = self._seen.get(digest)
+            generation = self._generation
         if cached is not None and cached[0] > now:
             return cached[1]
         record = self.keys.verify(key)
         with self._lock:
-            if len(self._seen) >= _MAX_ENTRIES:
-                self._seen.clear()
-            self._seen[digest] = (now + self.ttl, record)
+            if generation == self._generation:
+                if len(self._seen) >= _MAX_ENTRIES:
+                    self._seen.clear()
+                self._seen[digest] = (now + self.ttl, record)
         return record
 
     def forget(self) -> None:
         """After a revocation: every key is looked up again."""
         with self._lock:
             self._seen.clear()
+            self._generation += 1

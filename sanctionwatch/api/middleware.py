@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Callable
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = (
@@ -81,22 +82,25 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > limit:
                     refused = True
-                    raise _TooLargeError
+                    # An HTTP error, so that the framework answers it like its own (FastAPI would turn
+                    # any other exception raised while it reads the body into a 400).
+                    raise HTTPException(413, _too_large_detail(limit))
             return message
 
         try:
             await self.app(scope, counting, noting_start)
-        except _TooLargeError:
-            if refused and not started:
-                await _too_large(send, limit)
+        except HTTPException:
+            if not refused or started:
+                raise
+            await _too_large(send, limit)
 
 
-class _TooLargeError(Exception):
-    pass
+def _too_large_detail(limit: int) -> str:
+    return f"request body larger than {limit} bytes"
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
+    body = json.dumps({"detail": _too_large_detail(limit)}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -108,6 +112,7 @@ async def _too_large(send: Send, limit: int) -> None:
 
 
 _SECRET_IN_URL = re.compile(r"(api_key=)[^&\s\"']+", re.IGNORECASE)
+_KEY_ANYWHERE = re.compile(r"sw_[A-Za-z0-9_-]{20,}")  # our keys' shape, however the URL spelt its name
 _SECRET_IN_HEADER = re.compile(r"((?:apikey|bearer)\s+)\S+", re.IGNORECASE)
 
 
@@ -124,9 +129,10 @@ class RedactSecrets(logging.Filter):
 
 def _redact(text: str) -> str:
     lowered = text.lower()
-    if "api_key=" not in lowered and "apikey" not in lowered and "bearer" not in lowered:
+    if "sw_" not in text and "api" not in lowered and "bearer" not in lowered:
         return text  # the common case, on every access-log line: no regular expression run
-    return _SECRET_IN_HEADER.sub(r"\1***", _SECRET_IN_URL.sub(r"\1***", text))
+    masked = _SECRET_IN_HEADER.sub(r"\1***", _SECRET_IN_URL.sub(r"\1***", text))
+    return _KEY_ANYWHERE.sub("sw_***", masked)
 
 
 def redact_logs() -> None:

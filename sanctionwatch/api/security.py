@@ -62,7 +62,11 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not isinstance(expected, str) or sent is None or not hmac.compare_digest(expected, sent):
+    if (
+        not isinstance(expected, str)
+        or sent is None
+        or not hmac.compare_digest(expected.encode(), sent.encode())
+    ):
         raise HTTPException(403, "CSRF token missing or invalid: reload the page and try again")
 
 
@@ -89,10 +93,18 @@ async def authenticate(request: Request, *, query_key: bool = False) -> Principa
         key = request.query_params.get("api_key")
     principal: Principal | None = None
     if key is not None:
+        # Wrong keys are counted per client address: guessing costs a lookup each, and is slowed down.
+        address = f"bad-key:{request.client.host if request.client else 'unknown'}"
+        if not state.bad_keys.would_allow(address):
+            raise HTTPException(
+                429, "too many invalid API keys from this address", headers={"Retry-After": "60"}
+            )
         record = state.key_cache.verify(key)
         if record is None:
+            state.bad_keys.allow(address)
             raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
-        principal = Principal("key", record.name, record.role)
+        # Named by id as well: key names need not be unique, and jobs and limits belong to one key.
+        principal = Principal("key", f"#{record.id} {record.name}", record.role)
     else:
         principal = session_principal(request)
         if principal is not None and request.method not in SAFE_METHODS:
@@ -103,12 +115,18 @@ async def authenticate(request: Request, *, query_key: bool = False) -> Principa
             "authentication required: send 'Authorization: ApiKey KEY'",
             headers={"WWW-Authenticate": "ApiKey"},
         )
-    if not state.rate.allow(principal.label):
-        raise HTTPException(
-            429, "rate limit exceeded", headers={"Retry-After": str(state.rate.retry_after(principal.label))}
-        )
+    enforce_rate(request, principal)
     request.state.principal = principal
     return principal
+
+
+def enforce_rate(request: Request, principal: Principal) -> None:
+    """429 once the caller has used up its share (per key or user, pages and API alike)."""
+    limiter = state_of(request).rate
+    if not limiter.allow(principal.label):
+        raise HTTPException(
+            429, "rate limit exceeded", headers={"Retry-After": str(limiter.retry_after(principal.label))}
+        )
 
 
 def require(role: Role, *, query_key: bool = False) -> Callable[..., object]:

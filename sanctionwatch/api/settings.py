@@ -26,16 +26,33 @@ def service_secret() -> str:
     directory (readable by its owner only), so that every worker process and every restart agrees."""
     explicit = os.environ.get("SANCTIONWATCH_SECRET")
     if explicit:
-        return explicit
+        return _checked(explicit, "SANCTIONWATCH_SECRET")
     path = Path(user_data_dir(APP_NAME)) / "service-secret"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as out:
-        out.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    if not path.exists():
+        # Written whole under another name, then linked into place: a worker starting at the same
+        # moment either finds no file or the whole secret, never an empty one.
+        draft = path.with_name(f".service-secret.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # fails if another process linked its own first: theirs wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return _checked(path.read_text().strip(), str(path))
+
+
+MIN_SECRET = 32
+
+
+def _checked(secret: str, origin: str) -> str:
+    """A secret short enough to guess would let anyone forge a session cookie: refuse to start."""
+    if len(secret) < MIN_SECRET:
+        raise RuntimeError(f"{origin}: the session secret must be at least {MIN_SECRET} characters")
+    return secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +67,7 @@ class ServiceSettings:
     rate_per_second: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_RATE", 2000))
     rate_burst: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_BURST", 4000))
     login_attempts_per_minute: int = 10  # failed logins per client address
+    bad_keys_per_minute: int = 60  # invalid API keys per client address
     cors_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("SANCTIONWATCH_CORS_ORIGINS"))
     # Session cookies are sent over HTTPS only, unless the service is run on plain HTTP on purpose.
     secure_cookies: bool = field(

@@ -37,6 +37,7 @@ class ServiceState:
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.logins = RateLimiter(settings.login_attempts_per_minute / 60, settings.login_attempts_per_minute)
+        self.bad_keys = RateLimiter(settings.bad_keys_per_minute / 60, settings.bad_keys_per_minute)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 

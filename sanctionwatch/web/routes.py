@@ -11,13 +11,21 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.entities import indexed_entity
-from sanctionwatch.api.security import CSRF_FIELD, Principal, check_csrf, csrf_token, session_principal
+from sanctionwatch.api.security import (
+    CSRF_FIELD,
+    Principal,
+    check_csrf,
+    csrf_token,
+    enforce_rate,
+    session_principal,
+)
 from sanctionwatch.api.state import NotReadyError, state_of
 from sanctionwatch.registry.timeline import change_timeline, designations_by_year
 from sanctionwatch.screening.query import Query as ScreeningQuery
@@ -43,6 +51,7 @@ def _user(request: Request, role: Role) -> Principal:
         raise LoginRequiredError(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     if not principal.role.allows(role):
         raise HTTPException(403, f"this page needs the {role.value} role; you have {principal.role.value}")
+    enforce_rate(request, principal)
     return principal
 
 
@@ -85,7 +94,7 @@ async def login(
             next=_safe_next(next),
             error="Too many attempts: wait a minute.",
         )
-    user = state.users.authenticate(name, password)
+    user = await run_in_threadpool(state.users.authenticate, name, password)  # argon2: ~50 ms of CPU
     if user is None:
         state.logins.allow(f"login:{client}")
         return _page(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from sanctionwatch.access.roles import Role
 from tests.service.conftest import Service
@@ -171,3 +172,18 @@ def test_own_screen_endpoint_reports_list_versions(service: Service) -> None:
     assert body["hits"][0]["explanation"]["token_pairs"]
     assert {v["source"] for v in body["list_versions"]} == {"ofac-sdn", "un"}
     assert bad.status_code == 400 and "name" in bad.json()["detail"]
+
+
+def test_oversized_body_sent_in_chunks_is_refused_with_413(service: Service) -> None:
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit is found while reading
+        yield b'{"queries": {"q": {"schema": "Person", "properties": {"name": ["'
+        for _ in range(40):
+            yield b"k" * 65536
+        yield b'"]}}}}'
+
+    with service.client(Role.ANALYST) as client:
+        response = client.post(
+            "/match/default", content=chunks(), headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]

@@ -48,10 +48,13 @@ def _reconcile(snapshot: Snapshot, key: str, spec: Any) -> dict[str, Any]:
     if not isinstance(kind, str):
         raise HTTPException(400, f"queries.{key}.type: expected a schema name")
     limit = spec.get("limit", 5)
-    if not isinstance(limit, int) or not 1 <= limit <= 100:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
         raise HTTPException(400, f"queries.{key}.limit: expected a number from 1 to 100")
     properties: dict[str, list[Any]] = {"name": [spec["query"]]}
-    for item in spec.get("properties") or []:
+    given = spec.get("properties") or []
+    if not isinstance(given, list):
+        raise HTTPException(400, f"queries.{key}.properties: expected a list of {{'pid': ..., 'v': ...}}")
+    for item in given:
         if not isinstance(item, dict) or not isinstance(item.get("pid"), str):
             raise HTTPException(400, f"queries.{key}.properties: expected [{{'pid': ..., 'v': ...}}]")
         values = item.get("v")
