@@ -114,6 +114,7 @@ screening_jobs = Table(
     Column("id", String(36), primary_key=True),
     Column("owner", String(200), nullable=False),  # "key:<name>" or "user:<name>"
     Column("status", String(16), nullable=False),  # queued | running | done | failed
+    Column("runner", String(200), nullable=False),  # "host:pid" of the process that runs it
     Column("input_name", String(300), nullable=False),
     Column("output_format", String(8), nullable=False),
     Column("rows_done", Integer, nullable=False),

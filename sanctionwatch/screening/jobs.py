@@ -8,8 +8,9 @@ unsafe, and a queue keeps one large upload from starving the interactive calls o
 
 from __future__ import annotations
 
+import os
 import shutil
-import threading
+import socket
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -65,7 +66,30 @@ class Jobs:
         self.engine = engine
         self.directory = directory
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening-job")
-        self._lock = threading.Lock()
+        self._runner = f"{socket.gethostname()}:{os.getpid()}"
+        self._abandon_orphans()
+
+    def _abandon_orphans(self) -> None:
+        """Jobs left queued or running by a process of this host that no longer exists (a restart)
+        fail with a reason, instead of being polled forever; their inputs are removed."""
+        host = socket.gethostname()
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(screening_jobs.c.id, screening_jobs.c.runner).where(
+                    screening_jobs.c.status.in_(("queued", "running"))
+                )
+            ).all()
+        for job_id, runner in rows:
+            runner_host, _, pid = runner.rpartition(":")
+            if runner_host == host and pid.isdigit() and not _alive(int(pid)):
+                self._set(
+                    job_id,
+                    status="failed",
+                    error="the service stopped before the job finished; submit the file again",
+                    finished_at=datetime.now(UTC),
+                )
+                for leftover in (self.directory / job_id).glob("input*"):
+                    leftover.unlink(missing_ok=True)
 
     def submit(
         self,
@@ -99,6 +123,7 @@ class Jobs:
                     id=job_id,
                     owner=owner,
                     status="queued",
+                    runner=self._runner,
                     input_name=input_name[:300],
                     output_format=extension.lstrip("."),
                     rows_done=0,
@@ -165,6 +190,16 @@ class Jobs:
             rows_failed=summary.errors,
             finished_at=datetime.now(UTC),
         )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _job(row: Any) -> Job:

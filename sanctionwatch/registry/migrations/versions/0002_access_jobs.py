@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("owner", sa.String(200), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("runner", sa.String(200), nullable=False),
         sa.Column("input_name", sa.String(300), nullable=False),
         sa.Column("output_format", sa.String(8), nullable=False),
         sa.Column("rows_done", sa.Integer, nullable=False),
