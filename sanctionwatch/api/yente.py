@@ -65,7 +65,8 @@ class ScoredEntityResponse(EntityResponse):
     score: float
     match: bool
     features: dict[str, float]
-    explanations: dict[str, Any] = {}
+    explanations: dict[str, dict[str, Any]] = {}  # feature -> {score, detail}, as nomenklatura gives
+    explanation: dict[str, Any] = {}  # Sanctionwatch's whole explanation of the score
 
 
 class EntityMatches(BaseModel):
@@ -106,6 +107,9 @@ def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
         "datasets": sorted({r.source for r in records} | {entity.source}),
         "referents": [r.id for r in records if r.id != entity.id],
         "target": True,
+        # yente's dates of the data pipeline; each registry version has its own (see /lists).
+        "first_seen": None,
+        "last_seen": None,
         "last_change": None,
     }
 
@@ -124,8 +128,26 @@ def scored_response(hit: Hit, shown: dict[str, Any], threshold: float) -> dict[s
         "score": round(hit.score, 4),
         "match": hit.score >= threshold,
         "features": features,
-        "explanations": explanation,
+        "explanations": _feature_explanations(explanation),
+        "explanation": explanation,  # ours, whole: what an analyst reads (see screening.screener)
     }
+
+
+def _feature_explanations(explanation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """nomenklatura's shape, one {score, detail} per feature: the names word for word, then each piece
+    of evidence with the weight it carried."""
+    pairs = ", ".join(
+        f"{p['query']}={p['listed']}" + ("" if p["similarity"] == 1.0 else f" ({p['similarity']})")
+        for p in explanation.get("token_pairs", [])
+    )
+    unmatched = explanation.get("unmatched_query_tokens", [])
+    detail = f"{explanation.get('matched_name', '')}: {pairs or 'no word matched'}"
+    if unmatched:
+        detail += f"; not found: {', '.join(unmatched)}"
+    out = {"name": {"score": float(explanation.get("name_score", 0.0)), "detail": detail}}
+    for item in explanation.get("evidence", []):
+        out[item["feature"]] = {"score": float(item.get("weight", 0.0)), "detail": item["detail"]}
+    return out
 
 
 _EVIDENCE_DOCS = {

@@ -11,15 +11,20 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
+from sanctionwatch.model import Entity
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Snapshot:
+    """One built index and what it was built from; what every lookup of one request goes through,
+    so that a request never mixes two versions of the lists."""
+
     screener: Screener
     versions: tuple[VersionInfo, ...]  # the active versions it was built from
     built_at: float  # time.time()
@@ -28,6 +33,30 @@ class Snapshot:
     @property
     def version_ids(self) -> tuple[int, ...]:
         return tuple(sorted(v.id for v in self.versions))
+
+    def party(self, entity_id: str) -> tuple[Entity, list[Entity]] | None:
+        """A listed record and every record of its party across the lists (itself first)."""
+        index = self.screener.index
+        position = index.position_of(entity_id)
+        if position is None:
+            return None
+        records = [index.entities[r.position] for r in index.parties.records(position)]
+        return index.entities[position], records
+
+    def linked_to(self, entity_id: str) -> list[tuple[str, str]]:
+        """(id of the linking party, the relation in the list's words) for every link pointing at the
+        party: the lists record a link once, on one side (a vessel 'owned by' its company), and an
+        analyst reading the company needs the other side too."""
+        return list(self._incoming.get(entity_id, ()))
+
+    @cached_property
+    def _incoming(self) -> dict[str, list[tuple[str, str]]]:
+        incoming: dict[str, list[tuple[str, str]]] = {}
+        for entity in self.screener.index.entities:
+            for link in entity.links:
+                wording = link.note or link.kind
+                incoming.setdefault(f"{entity.source}:{link.target}", []).append((entity.id, wording))
+        return incoming
 
 
 class LiveScreener:

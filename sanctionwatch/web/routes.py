@@ -17,7 +17,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.entities import indexed_entity
 from sanctionwatch.api.security import (
     CSRF_FIELD,
     Principal,
@@ -173,7 +172,7 @@ def entity_page(
     """A listed party; opened from a screening (the query in the URL), with why it matched that query."""
     principal = _user(request, Role.VIEWER)
     snapshot = state_of(request).snapshot()
-    found = indexed_entity(snapshot, entity_id)
+    found = snapshot.party(entity_id)
     if found is None:
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
     entity, records = found
@@ -191,12 +190,12 @@ def entity_page(
     links = []
     for link in entity.links:
         target_id = f"{entity.source}:{link.target}"
-        known = indexed_entity(snapshot, target_id)
+        known = snapshot.party(target_id)
         label = known[0].caption if known else (link.target_name or link.target)
         # The list's own wording of the relation ("Owned or Controlled By; former"), where it gives one.
         links.append((label, f"/ui/entities/{quote(target_id)}" if known else None, link.note or link.kind))
-    for other_id, kind in state_of(request).incoming_links.of(snapshot, entity_id):
-        other = indexed_entity(snapshot, other_id)
+    for other_id, kind in snapshot.linked_to(entity_id):
+        other = snapshot.party(other_id)
         if other is not None:
             links.append(
                 (other[0].caption, f"/ui/entities/{quote(other_id)}", f"{kind} (recorded on their side)")

@@ -59,10 +59,16 @@ def test_cyrillic_name_finds_the_listed_romanization(service: Service) -> None:
     assert top["datasets"] == ["ofac-sdn"]
     assert top["properties"]["birthDate"] == ["1984-01-08"]
     assert top["features"]["birth_date"] > 0  # the evidence's weight, as yente shows feature weights
-    pairs = {(p["query"], p["listed"]) for p in top["explanations"]["token_pairs"]}
+    pairs = {(p["query"], p["listed"]) for p in top["explanation"]["token_pairs"]}
+    assert "kim=kim" in top["explanations"]["name"]["detail"]
+    assert top["explanations"]["birth_date"] == {
+        "score": top["features"]["birth_date"],
+        "detail": "same birth date 1984-01-08",
+    }
+    assert top["first_seen"] is None and "last_seen" in top
     assert ("kim", "kim") in pairs
     assert any(
-        e["feature"] == "birth_date" and e["effect"] == "raises" for e in top["explanations"]["evidence"]
+        e["feature"] == "birth_date" and e["effect"] == "raises" for e in top["explanation"]["evidence"]
     )
 
 

@@ -15,7 +15,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.entities import indexed_entity
 from sanctionwatch.api.security import require
 from sanctionwatch.api.state import state_of
 from sanctionwatch.screening.examples import party_from_example
@@ -66,7 +65,7 @@ def _reconcile(snapshot: Snapshot, key: str, spec: Any) -> dict[str, Any]:
         raise HTTPException(400, f"queries.{key}.{exc}") from None
     results = []
     for hit in hits:
-        found = indexed_entity(snapshot, hit.entity_id)
+        found = snapshot.party(hit.entity_id)
         schema = found[0].schema if found else hit.schema
         results.append(
             {

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from sanctionwatch.api.deps import dataset_sources
-from sanctionwatch.api.entities import indexed_entity
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
@@ -75,7 +74,7 @@ def entity(request: Request, entity_id: str) -> dict[str, Any]:
     tags=["Registry"],
 )
 def record(request: Request, entity_id: str) -> dict[str, Any]:
-    found = indexed_entity(state_of(request).snapshot(), entity_id)
+    found = state_of(request).snapshot().party(entity_id)
     if found is None:
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
     entity_, records = found
