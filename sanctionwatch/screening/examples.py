@@ -53,10 +53,9 @@ def _strings(properties: Mapping[str, Any], name: str) -> list[str]:
     return out
 
 
-def party_from_example(
-    schema: str, properties: Mapping[str, Any], *, query_id: str | None = None
-) -> PartyQuery:
-    """The party an FtM example describes; QueryError names the schema or property at fault."""
+def screening_schema(schema: str) -> str | None:
+    """The kind our screener compares an FtM schema as (None: any kind); QueryError when it names no
+    schema, or one that is not a party."""
     ftm_schema = model.get(schema)
     if ftm_schema is None:
         raise QueryError(f"schema: unknown FollowTheMoney schema {schema!r}")
@@ -65,6 +64,16 @@ def party_from_example(
         raise QueryError(
             f"schema: {ftm_schema.name} is not a party that can be screened; use one of {screenable}"
         )
+    return _SCREENABLE[ftm_schema.name]
+
+
+def party_from_example(
+    schema: str, properties: Mapping[str, Any], *, query_id: str | None = None
+) -> PartyQuery:
+    """The party an FtM example describes; QueryError names the schema or property at fault."""
+    screened_as = screening_schema(schema)
+    ftm_schema = model.get(schema)
+    assert ftm_schema is not None  # screening_schema refused unknown names
     for name in properties:
         if name not in ftm_schema.properties:
             raise QueryError(f"properties.{name}: not a property of {ftm_schema.name}")
@@ -75,7 +84,7 @@ def party_from_example(
             names = [" ".join(parts)]
     return PartyQuery(
         names=names,
-        schema=_SCREENABLE[ftm_schema.name],
+        schema=screened_as,
         birth_dates=[d for prop in DATE_PROPERTIES for d in _strings(properties, prop)],
         countries=[c for prop in COUNTRY_PROPERTIES for c in _strings(properties, prop)],
         identifiers=[i for prop in IDENTIFIER_PROPERTIES for i in _strings(properties, prop)],

@@ -50,6 +50,9 @@ IDENTIFIER_SCORE = 0.99  # an exact identifier match alerts whatever the names s
 # inside a long Chinese company name drove the name model beyond what that weight could take back.
 # On the dev set no true pair has different kinds, among 6,536 such pairs.)
 KIND_MISMATCH_SCORE = 0.1
+# The lowest score a search or a list of candidates shows (well below the alert threshold, for an
+# analyst looking around), just above the kind-mismatch cap: a person is no answer to a vessel search.
+SHOWN_FLOOR = 0.12
 EXPLAINED_FEATURES = 5  # name-model features shown per hit, strongest first
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}

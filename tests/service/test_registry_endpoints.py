@@ -58,9 +58,17 @@ def test_search_by_name_in_another_script(service: Service) -> None:
     with service.client(Role.VIEWER) as client:
         body = client.get("/search/default", params={"q": "김정은"}).json()
         empty = client.get("/search/default", params={"q": ""})
+        legal_entity = client.get(
+            "/search/default", params={"q": "Kim Jong Un", "schema": "LegalEntity"}
+        ).json()
+        vessel = client.get("/search/default", params={"q": "Kim Jong Un", "schema": "Vessel"}).json()
+        unknown = client.get("/search/default", params={"q": "Kim", "schema": "Spaceship"})
     assert body["results"][0]["id"] == "ofac-sdn:20157"
     assert body["total"]["value"] >= 1
     assert empty.status_code == 422
+    assert legal_entity["results"][0]["id"] == "ofac-sdn:20157"  # a person or an organization
+    assert all(r["id"] != "ofac-sdn:20157" for r in vessel["results"])  # a person is no vessel
+    assert unknown.status_code == 400 and "Spaceship" in unknown.json()["detail"]
 
 
 def test_entity_as_followthemoney_and_as_normalized_record(service: Service) -> None:

@@ -20,11 +20,11 @@ from sanctionwatch.api.yente import (
 from sanctionwatch.screening.examples import party_from_example
 from sanctionwatch.screening.party import screen_party
 from sanctionwatch.screening.query import QueryError
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD
+from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, SHOWN_FLOOR
 
 router = APIRouter(tags=["Matching"])
 ALGORITHMS = ("sanctionwatch", "best", "default", "logic-v2", "logic-v1", "name-based", "regression-v1")
-DEFAULT_CUTOFF = 0.1  # results below this are not returned at all (yente's `cutoff`)
+DEFAULT_CUTOFF = SHOWN_FLOOR  # results below this are not returned at all (yente's `cutoff`)
 
 
 @router.post(

@@ -21,6 +21,7 @@ from sanctionwatch.screening.examples import party_from_example
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.party import screen_party
 from sanctionwatch.screening.query import QueryError
+from sanctionwatch.screening.screener import SHOWN_FLOOR
 
 router = APIRouter(tags=["Reconciliation"])
 Reconciler = require(Role.ANALYST, query_key=True)
@@ -60,7 +61,7 @@ def _reconcile(snapshot: Snapshot, key: str, spec: Any) -> dict[str, Any]:
         properties.setdefault(item["pid"], []).extend(values if isinstance(values, list) else [values])
     try:
         party = party_from_example(kind, properties, query_id=key)
-        hits = screen_party(snapshot.screener, party, threshold=0.1, limit=limit)
+        hits = screen_party(snapshot.screener, party, threshold=SHOWN_FLOOR, limit=limit)
     except QueryError as exc:
         raise HTTPException(400, f"queries.{key}.{exc}") from None
     results = []

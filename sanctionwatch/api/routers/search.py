@@ -10,11 +10,12 @@ from sanctionwatch.api.deps import dataset_sources
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
+from sanctionwatch.screening.examples import screening_schema
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import QueryError
+from sanctionwatch.screening.screener import SHOWN_FLOOR
 
 router = APIRouter(tags=["Search"])
-SEARCH_CUTOFF = 0.1  # a search shows looser matches than an alert would need
 
 
 @router.get(
@@ -35,9 +36,10 @@ def search(
 ) -> dict[str, Any]:
     state = state_of(request)
     snapshot = state.snapshot()
-    party = PartyQuery(names=[q], schema=schema, sources=dataset_sources(state, dataset))
     try:
-        hits = screen_party(snapshot.screener, party, threshold=SEARCH_CUTOFF, limit=offset + limit)
+        kind = screening_schema(schema) if schema else None
+        party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(state, dataset))
+        hits = screen_party(snapshot.screener, party, threshold=SHOWN_FLOOR, limit=offset + limit)
     except QueryError as exc:
         raise HTTPException(400, str(exc)) from None
     results = [shown for hit in hits[offset:] if (shown := state.entity_json.get(snapshot, hit.entity_id))]
