@@ -62,7 +62,8 @@ class ServiceState:
     def stop(self) -> None:
         self._stop.set()
         if self._watcher is not None:
-            self._watcher.join(timeout=5)
+            # A rebuild in progress reads the registry: it finishes before the database is closed.
+            self._watcher.join()
         self.jobs.shutdown()
         self.registry.close()
 

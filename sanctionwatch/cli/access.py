@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import AccessError
@@ -29,6 +32,16 @@ DbOption = Annotated[
 RoleOption = Annotated[str, typer.Option("--role", help="viewer, analyst, approver or admin.")]
 
 
+@contextmanager
+def _database(db: str | None) -> Iterator[Engine]:
+    """The registry database for one command, closed when it is done."""
+    engine = connect(database_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def _fail(exc: AccessError) -> typer.Exit:
     err.print(f"[red]error[/red] {exc}")
     return typer.Exit(1)
@@ -41,9 +54,9 @@ def create_key(
     db: DbOption = None,
 ) -> None:
     """Create a key. It is printed once, as the last word of the output, and cannot be shown again."""
-    keys = ApiKeys(connect(database_url(db)))
     try:
-        record, key = keys.create(name, role)
+        with _database(db) as engine:
+            record, key = ApiKeys(engine).create(name, role)
     except AccessError as exc:
         raise _fail(exc) from None
     # Plain print: a rich console could wrap the key or add markup.
@@ -58,7 +71,8 @@ def revoke_key(
 ) -> None:
     """Revoke a key: requests with it are refused from now on."""
     try:
-        record = ApiKeys(connect(database_url(db))).revoke(key_id)
+        with _database(db) as engine:
+            record = ApiKeys(engine).revoke(key_id)
     except AccessError as exc:
         raise _fail(exc) from None
     console.print(f"Revoked API key {record.id} ({record.name}).")
@@ -70,7 +84,9 @@ def list_keys(db: DbOption = None) -> None:
     table = Table(title="API keys")
     for column in ("id", "name", "role", "starts with", "created", "revoked"):
         table.add_column(column)
-    for k in ApiKeys(connect(database_url(db))).list():
+    with _database(db) as engine:
+        keys = ApiKeys(engine).list()
+    for k in keys:
         table.add_row(
             str(k.id), k.name, k.role.value, k.prefix + "…", k.created_at.strftime("%Y-%m-%d %H:%M"),
             k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else "",
@@ -95,7 +111,8 @@ def create_user(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = Users(connect(database_url(db))).create(name, role, password)
+        with _database(db) as engine:
+            user = Users(engine).create(name, role, password)
     except AccessError as exc:
         raise _fail(exc) from None
     console.print(f"Created user {user.name} (role {user.role.value}).")
@@ -105,7 +122,8 @@ def create_user(
 def disable_user(name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None) -> None:
     """Disable a user: their sessions end at their next request."""
     try:
-        user = Users(connect(database_url(db))).disable(name)
+        with _database(db) as engine:
+            user = Users(engine).disable(name)
     except AccessError as exc:
         raise _fail(exc) from None
     console.print(f"Disabled user {user.name}.")
@@ -116,6 +134,8 @@ def list_users(db: DbOption = None) -> None:
     table = Table(title="Users")
     for column in ("name", "role", "created", "disabled"):
         table.add_column(column)
-    for u in Users(connect(database_url(db))).list():
+    with _database(db) as engine:
+        users = Users(engine).list()
+    for u in users:
         table.add_row(u.name, u.role.value, u.created_at.strftime("%Y-%m-%d"), "yes" if u.disabled_at else "")
     console.print(table)

@@ -3,39 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.cli.runner import run, run_json
 from tests.httpserver import serve_directory
-
-
-def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SANCTIONWATCH_DB": str(db),
-        "SANCTIONWATCH_CACHE": str(db.parent / "cache"),
-        "COLUMNS": "220",
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "sanctionwatch", *args], capture_output=True, text=True, env=env, timeout=600
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
-    return proc
-
-
-def run_json(db: Path, *args: str) -> Any:
-    return json.loads(run(db, *args, "--json").stdout)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "registry.db"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from sanctionwatch.access.roles import Role
@@ -46,8 +47,9 @@ async def submit(
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
 
-    try:
-        job = state.jobs.submit(
+    try:  # copying the upload and writing its record are blocking I/O: off the event loop
+        job = await run_in_threadpool(
+            state.jobs.submit,
             principal.label,
             Path(file.filename or "upload.csv").name,
             write,
