@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -116,39 +116,60 @@ async def logout(request: Request) -> Response:
     return RedirectResponse("/ui/login", status_code=303)
 
 
+class ScreeningForm:
+    """The screening fields of a page's URL (the search form, and a hit's page opened from it)."""
+
+    def __init__(
+        self,
+        name: str = Query("", max_length=1000),
+        schema: str = Query("", max_length=64),
+        birth_date: str = Query("", max_length=10),
+        country: str = Query("", max_length=64),
+        identifier: str = Query("", max_length=200),
+    ) -> None:
+        self.fields = {
+            "name": name,
+            "schema": schema,
+            "birth_date": birth_date,
+            "country": country,
+            "identifier": identifier,
+        }
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.fields["name"] or self.fields["identifier"])
+
+    def query(self) -> ScreeningQuery:
+        f = self.fields
+        return ScreeningQuery(
+            f["name"],
+            f["schema"] or None,
+            f["birth_date"] or None,
+            f["country"] or None,
+            f["identifier"] or None,
+        )
+
+    def url_query(self) -> str:
+        return urlencode({k: v for k, v in self.fields.items() if v})
+
+
 @router.get("/", response_class=HTMLResponse)
-def screen_page(
-    request: Request,
-    name: str = Query("", max_length=1000),
-    schema: str = Query("", max_length=64),
-    birth_date: str = Query("", max_length=10),
-    country: str = Query("", max_length=64),
-    identifier: str = Query("", max_length=200),
-) -> Response:
+def screen_page(request: Request, form: ScreeningForm = Depends()) -> Response:
     principal = _user(request, Role.VIEWER)
-    form = {
-        "name": name,
-        "schema": schema,
-        "birth_date": birth_date,
-        "country": country,
-        "identifier": identifier,
-    }
     context: dict[str, Any] = {
-        "form": form,
+        "form": form.fields,
         "schemas": SCHEMAS,
         "hits": None,
         "error": None,
         "versions": [],
-        "query_string": urlencode({k: v for k, v in form.items() if v}),  # carried to the hit's page
+        "query_string": form.url_query(),  # carried to the hit's page
     }
-    if (name or identifier) and not principal.role.allows(Role.ANALYST):
+    if form.filled and not principal.role.allows(Role.ANALYST):
         context["error"] = "Screening needs the analyst role."
-    elif name or identifier:
+    elif form.filled:
         try:
             snapshot = state_of(request).snapshot()
-            query = ScreeningQuery(
-                name, schema or None, birth_date or None, country or None, identifier or None
-            )
+            query = form.query()
             context["hits"] = snapshot.screener.screen(query, limit=10)
             context["threshold"] = snapshot.screener.threshold
             context["versions"] = snapshot.versions
@@ -160,15 +181,7 @@ def screen_page(
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(
-    request: Request,
-    entity_id: str,
-    name: str = Query("", max_length=1000),
-    schema: str = Query("", max_length=64),
-    birth_date: str = Query("", max_length=10),
-    country: str = Query("", max_length=64),
-    identifier: str = Query("", max_length=200),
-) -> Response:
+def entity_page(request: Request, entity_id: str, form: ScreeningForm = Depends()) -> Response:
     """A listed party; opened from a screening (the query in the URL), with why it matched that query."""
     principal = _user(request, Role.VIEWER)
     snapshot = state_of(request).snapshot()
@@ -177,16 +190,15 @@ def entity_page(
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
     entity, records = found
     screened = None
-    if (name or identifier) and principal.role.allows(Role.ANALYST):
-        query = ScreeningQuery(name, schema or None, birth_date or None, country or None, identifier or None)
+    if form.filled and principal.role.allows(Role.ANALYST):
         try:
-            hits = snapshot.screener.screen(query, threshold=0.0, limit=EXPLAINED_AMONG)
+            hits = snapshot.screener.screen(form.query(), threshold=0.0, limit=EXPLAINED_AMONG)
         except QueryError:
             hits = []
         record_ids = {r.id for r in records}
         hit = next((h for h in hits if record_ids & {h.entity_id, *h.source_ids}), None)
         if hit is not None:
-            screened = {"query": name or identifier, "hit": hit}
+            screened = {"query": form.fields["name"] or form.fields["identifier"], "hit": hit}
     links = []
     for link in entity.links:
         target_id = f"{entity.source}:{link.target}"
