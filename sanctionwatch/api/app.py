@@ -10,10 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from starlette.middleware.sessions import SessionMiddleware
 
 from sanctionwatch import __version__
-from sanctionwatch.api.middleware import BodyLimit, SecurityHeaders, redact_logs
+from sanctionwatch.api.middleware import BodyLimit, SecurityHeaders, SessionsWhereUsed, redact_logs
 from sanctionwatch.api.routers import admin, health, jobs, lists, match, reconcile, screen, search
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.settings import ServiceSettings
@@ -77,7 +76,7 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
 
     # Outermost last: limits and headers apply to every response, errors included.
     app.add_middleware(
-        SessionMiddleware,
+        SessionsWhereUsed,
         secret_key=settings.secret,
         session_cookie=SESSION_COOKIE,
         max_age=settings.session_hours * 3600,

@@ -6,8 +6,10 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = (
@@ -141,3 +143,36 @@ def redact_logs() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactSecrets) for f in logger.filters):
             logger.addFilter(RedactSecrets())
+
+
+class SessionsWhereUsed:
+    """Browser sessions for the pages and for requests that bring a cookie; not for API calls
+    without one (integrations send keys, not cookies), which skip decoding and re-signing the
+    session on every request: the service's commonest call, /match, is one of those."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        secret_key: str,
+        session_cookie: str,
+        max_age: int,
+        same_site: Literal["lax", "strict", "none"],
+        https_only: bool,
+    ) -> None:
+        self.app = app
+        self.with_sessions = SessionMiddleware(
+            app,
+            secret_key=secret_key,
+            session_cookie=session_cookie,
+            max_age=max_age,
+            same_site=same_site,
+            https_only=https_only,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            scope["path"].startswith("/ui") or any(name == b"cookie" for name, _ in scope["headers"])
+        ):
+            await self.with_sessions(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
