@@ -173,9 +173,7 @@ def screen_page(request: Request, form: ScreeningForm = Depends()) -> Response:
             context["hits"] = snapshot.screener.screen(query, limit=10)
             context["threshold"] = snapshot.screener.threshold
             context["versions"] = snapshot.versions
-        except QueryError as exc:
-            context["error"] = str(exc)
-        except NotReadyError as exc:
+        except (QueryError, NotReadyError) as exc:
             context["error"] = str(exc)
     return _page(request, "screen.html", principal, **context)
 

@@ -57,8 +57,8 @@ async def match(
         raise HTTPException(400, "queries: none provided")
     if len(body.queries) > state.settings.max_match_queries:
         raise HTTPException(400, f"queries: more than {state.settings.max_match_queries} in one request")
-    sources = dataset_sources(state, dataset)
     snapshot = state.snapshot()
+    sources = dataset_sources(snapshot, dataset)
 
     def answer() -> dict[str, Any]:
         responses: dict[str, Any] = {}

@@ -38,7 +38,7 @@ def search(
     snapshot = state.snapshot()
     try:
         kind = screening_schema(schema) if schema else None
-        party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(state, dataset))
+        party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(snapshot, dataset))
         hits = screen_party(snapshot.screener, party, threshold=SHOWN_FLOOR, limit=offset + limit)
     except QueryError as exc:
         raise HTTPException(400, str(exc)) from None
