@@ -66,7 +66,9 @@ class ServiceSettings:
     # systems the bank runs; the limit stops a runaway client from starving the others.
     rate_per_second: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_RATE", 2000))
     rate_burst: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_BURST", 4000))
-    login_attempts_per_minute: int = 10  # failed logins per client address
+    login_attempts_per_minute: int = field(  # failed logins per client address
+        default_factory=lambda: _env_int("SANCTIONWATCH_LOGIN_ATTEMPTS", 10)
+    )
     bad_keys_per_minute: int = 60  # invalid API keys per client address
     cors_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("SANCTIONWATCH_CORS_ORIGINS"))
     # Session cookies are sent over HTTPS only, unless the service is run on plain HTTP on purpose.
@@ -75,6 +77,27 @@ class ServiceSettings:
     )
     session_hours: int = 8
     refresh_seconds: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_REFRESH", 60))
-    jobs_dir: Path = field(default_factory=lambda: Path(user_data_dir(APP_NAME)) / "jobs")
+    jobs_dir: Path = field(
+        default_factory=lambda: Path(
+            os.environ.get("SANCTIONWATCH_JOBS_DIR") or Path(user_data_dir(APP_NAME)) / "jobs"
+        )
+    )
     max_match_queries: int = 100  # examples per /match request (yente's MAX_BATCH)
     max_limit: int = 500  # results per query, at most
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the environment variables that give them: what a server process started
+        apart (a uvicorn worker, a test's server) needs to build the same service."""
+        return {
+            "SANCTIONWATCH_DB": self.database,
+            "SANCTIONWATCH_SECRET": self.secret,
+            "SANCTIONWATCH_MAX_BODY": str(self.max_body_bytes),
+            "SANCTIONWATCH_MAX_UPLOAD": str(self.max_upload_bytes),
+            "SANCTIONWATCH_RATE": str(self.rate_per_second),
+            "SANCTIONWATCH_BURST": str(self.rate_burst),
+            "SANCTIONWATCH_LOGIN_ATTEMPTS": str(self.login_attempts_per_minute),
+            "SANCTIONWATCH_CORS_ORIGINS": ",".join(self.cors_origins),
+            "SANCTIONWATCH_INSECURE_COOKIES": "" if self.secure_cookies else "1",
+            "SANCTIONWATCH_REFRESH": str(self.refresh_seconds),
+            "SANCTIONWATCH_JOBS_DIR": str(self.jobs_dir),
+        }

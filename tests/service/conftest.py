@@ -6,8 +6,10 @@ show (one party added under DPRK3). Tests talk to the service over HTTP, as clie
 
 from __future__ import annotations
 
+import os
 import socket
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,12 +17,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
-from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
@@ -81,33 +81,40 @@ def make_settings(url: str, scratch: Path, **overrides: object) -> ServiceSettin
 @dataclass
 class RunningServer:
     url: str
-    server: uvicorn.Server
-    thread: threading.Thread
+    process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def start_server(settings: ServiceSettings) -> RunningServer:
+    """`uvicorn` serving the app in a process of its own, as in production.
+
+    (Not a thread of the test process: other tests fork batch workers, and forking a process that
+    runs a server's threads can deadlock the child on a lock one of those threads held.)
+    """
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "sanctionwatch.api.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env={**os.environ, **settings.environment()},
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return RunningServer(url, server, thread)
+                return RunningServer(url, process)
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    server.should_exit = True
-    raise RuntimeError("the service did not become ready within 60 s")
+    RunningServer(url, process).stop()
+    raise RuntimeError(f"the service did not become ready within 60 s (exit code {process.returncode})")
 
 
 @pytest.fixture(scope="session")
