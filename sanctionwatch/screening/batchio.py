@@ -78,7 +78,7 @@ class OutputFormatError(ValueError):
     """The output path's extension names no format we write."""
 
 
-class _FieldError(ValueError):
+class CellError(ValueError):
     """A cell whose type cannot be a query field (a JSON list, a boolean ...)."""
 
 
@@ -107,6 +107,16 @@ def read_queries(path: Path) -> Iterator[Row]:
     Not a generator itself: the file is opened and its header checked on the call, so a file that
     cannot be screened fails before the caller creates any output.
     """
+    return ((row, parse_row(row, raw)) for row, raw in read_records(path))
+
+
+def read_records(path: Path, *, keep_all: bool = False) -> Iterator[Raw]:
+    """Every record of the file as (row number, field -> cell value, or the RowError saying why not).
+
+    The query fields only, unless `keep_all`: then every named column too (lower-cased), for callers
+    that keep more than a query (customer records with their own attributes). The header is checked
+    on the call, as in read_queries.
+    """
     fmt = input_format(path)
     try:
         empty = os.path.getsize(path) == 0
@@ -114,8 +124,7 @@ def read_queries(path: Path) -> Iterator[Row]:
         raise SourceFormatError(path, f"cannot read file: {exc.strerror or exc}") from exc
     if empty:
         return iter(())
-    records = _READERS[fmt](path)
-    return ((row, parse_row(row, raw)) for row, raw in records)
+    return _READERS[fmt](path, keep_all)
 
 
 def parse_row(row: int, raw: Mapping[str, object] | RowError) -> Query | QueryError:
@@ -124,27 +133,27 @@ def parse_row(row: int, raw: Mapping[str, object] | RowError) -> Query | QueryEr
         return raw
     query_id = _safe_id(raw.get("id")) or str(row)
     try:
-        values = {name: _text(name, raw.get(name)) for name in FIELDS[1:]}
+        values = {name: cell_text(name, raw.get(name)) for name in FIELDS[1:]}
         query = Query(name=values["name"] or "", id=query_id, **{k: values[k] for k in FIELDS[2:]})
         return validate(query)
-    except (QueryError, _FieldError) as exc:
+    except (QueryError, CellError) as exc:
         return RowError(row, str(exc), id=query_id)
 
 
 def _safe_id(value: object) -> str | None:
     """The id is echoed, never judged: an odd one is kept as text rather than failing the row."""
     try:
-        return _text("id", value)
-    except _FieldError:
+        return cell_text("id", value)
+    except CellError:
         return _clean(str(value))
 
 
-def _text(name: str, value: object) -> str | None:
+def cell_text(name: str, value: object) -> str | None:
     """A cell as query text, whatever type the file gave it (spreadsheets type ids and dates)."""
     if value is None or isinstance(value, str):
         return _clean(value) if value is not None else None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | date):
-        raise _FieldError(f"{name}: expected text, got {type(value).__name__} {_short(value)}")
+        raise CellError(f"{name}: expected text, got {type(value).__name__} {_short(value)}")
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, float | Decimal) and _whole(value):
@@ -177,12 +186,14 @@ def _blank(values: Iterable[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _check_columns(path: Path, columns: Sequence[object], where: str = "header") -> dict[str, int]:
+def _check_columns(
+    path: Path, columns: Sequence[object], where: str = "header", *, keep_all: bool = False
+) -> dict[str, int]:
     """Column positions by field name (case and spacing ignored); refuses a file no row could pass."""
     positions: dict[str, int] = {}
     for position, column in enumerate(columns):
         key = str(column).strip().lower() if column is not None else ""
-        if key in FIELDS and key not in positions:
+        if (key in FIELDS or (keep_all and key)) and key not in positions:
             positions[key] = position
     if not any(need in positions for need in NEEDED):
         found = ", ".join(repr(c) for c in columns if c is not None) or "nothing"
@@ -220,7 +231,7 @@ def _noting_bad(lines: Iterator[tuple[str, bool]], bad: set[int]) -> Iterator[st
         yield text
 
 
-def _csv_records(path: Path) -> Iterator[Raw]:
+def _csv_records(path: Path, keep_all: bool) -> Iterator[Raw]:
     stream = open_binary(path)
     bad: set[int] = set()
     reader = csv.reader(_noting_bad(_decoded_lines(stream), bad))
@@ -231,7 +242,7 @@ def _csv_records(path: Path) -> Iterator[Raw]:
             return iter(())
         if bad:
             raise SourceFormatError(path, "header is not UTF-8 text", line=1)
-        positions = _check_columns(path, header)
+        positions = _check_columns(path, header, keep_all=keep_all)
     except BaseException:
         stream.close()
         raise
@@ -261,7 +272,8 @@ def _csv_rows(stream: IO[bytes], reader: Any, positions: Mapping[str, int], bad:
                 yield row, _by_field(positions, cells)
 
 
-def _jsonl_records(path: Path) -> Iterator[Raw]:
+def _jsonl_records(path: Path, _keep_all: bool) -> Iterator[Raw]:
+    """(A JSON record names its fields: every one is kept; the query builder reads only its own.)"""
     stream = open_binary(path)
     return _jsonl_rows(stream)
 
@@ -288,7 +300,7 @@ def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] 
     return {str(k).strip().lower(): v for k, v in value.items()}
 
 
-def _xlsx_records(path: Path) -> Iterator[Raw]:
+def _xlsx_records(path: Path, keep_all: bool) -> Iterator[Raw]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except CORRUPT_XLSX_ERRORS as exc:
@@ -303,7 +315,7 @@ def _xlsx_records(path: Path) -> Iterator[Raw]:
         if header is None:
             workbook.close()
             return iter(())
-        positions = _check_columns(path, header, where=f"sheet {sheet.title!r} header")
+        positions = _check_columns(path, header, where=f"sheet {sheet.title!r} header", keep_all=keep_all)
     except BaseException:
         workbook.close()
         raise
@@ -326,13 +338,13 @@ def _xlsx_rows(
         workbook.close()
 
 
-def _parquet_records(path: Path) -> Iterator[Raw]:
+def _parquet_records(path: Path, keep_all: bool) -> Iterator[Raw]:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise SourceFormatError(path, f"not a readable Parquet file: {exc}") from exc
     names = list(parquet.schema_arrow.names)
-    positions = _check_columns(path, names, where="schema")
+    positions = _check_columns(path, names, where="schema", keep_all=keep_all)
     wanted = {names[at]: field for field, at in positions.items()}
     return _parquet_rows(path, parquet, wanted)
 
@@ -353,7 +365,7 @@ def _parquet_rows(path: Path, parquet: Any, wanted: Mapping[str, str]) -> Iterat
         parquet.close()
 
 
-_READERS: dict[str, Callable[[Path], Iterator[Raw]]] = {
+_READERS: dict[str, Callable[[Path, bool], Iterator[Raw]]] = {
     "csv": _csv_records,
     "jsonl": _jsonl_records,
     "xlsx": _xlsx_records,

@@ -1,0 +1,1 @@
+"""Customers, re-screening after list changes, alerts and their notification."""

@@ -1,0 +1,248 @@
+"""Alerts: a screening hit on a customer that somebody has to look at, raised once per pair and state.
+
+The rule that keeps the queue workable: a (customer, listed party) pair alerts when it is new, or
+when either side changed since it last alerted (the customer's record hash, the listed record's
+hash). Re-screening the same customer base against the same lists raises nothing new, and a pair
+confirmed as a false positive stays quiet through the good-guy list until either side changes or the
+suppression expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, tuple_
+
+from sanctionwatch import __version__
+from sanctionwatch.cases import audit
+from sanctionwatch.registry import schema as t
+from sanctionwatch.registry.database import as_utc
+from sanctionwatch.screening.query import Hit
+
+OPEN = "open"
+STATUSES = ("open", "in_review", "proposed", "confirmed", "closed")
+PAIR_CHUNK = 400  # (customer, entity) pairs looked up per statement
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One hit of one customer, with both sides' record hashes as they were when it was screened."""
+
+    customer_id: str
+    customer_hash: str
+    hit: Hit
+    record_hash: str
+    list_version: str  # "ofac-sdn/3"
+
+
+@dataclass(slots=True)
+class RaiseResult:
+    created: list[dict[str, Any]]
+    already_alerted: int  # the same pair in the same state has an alert (open or decided)
+    suppressed: int  # on the good-guy list
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def alert_json(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """An alert as the CLI's --json and the API give it (the scripted interface: keep it stable)."""
+    created = as_utc(row["created_at"])
+    return {
+        "id": row["id"],
+        "customer_id": row["customer_id"],
+        "entity_id": row["entity_id"],
+        "source_ids": list(row["source_ids"]),
+        "score": round(float(row["score"]), 4),
+        "status": row["status"],
+        "list_version": row["list_version"],
+        "engine_version": row["engine_version"],
+        "trigger": row["trigger"],
+        "assignee": row.get("assignee"),
+        "decision": row.get("decision"),
+        "reason": row.get("reason"),
+        "proposed_by": row.get("proposed_by"),
+        "confirmed_by": row.get("confirmed_by"),
+        "created_at": created.isoformat(),
+        "updated_at": as_utc(row["updated_at"]).isoformat(),
+        "age_days": (_now() - created).days,
+    }
+
+
+class Alerts:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def raise_alerts(
+        self, findings: Sequence[Finding], *, trigger: str, actor: str = "system"
+    ) -> RaiseResult:
+        """Open a case for every finding whose pair is new or changed, in one transaction with its audit
+        record; the alerts created (as alert_json)."""
+        now = _now()
+        result = RaiseResult([], 0, 0)
+        if not findings:
+            return result
+        with self.engine.begin() as conn:
+            known = self._known_states(conn, findings)
+            quiet = self._good_guys(conn, findings, now)
+            fresh: dict[tuple[str, str], Finding] = {}
+            for finding in findings:
+                pair = (finding.customer_id, finding.hit.entity_id)
+                state = (finding.customer_hash, finding.record_hash)
+                if state in known.get(pair, ()):
+                    result.already_alerted += 1
+                elif quiet.get(pair) == state:
+                    result.suppressed += 1
+                elif pair not in fresh or finding.hit.score > fresh[pair].hit.score:
+                    fresh[pair] = finding
+            for finding in fresh.values():
+                row = self._row(finding, trigger, now)
+                row["id"] = conn.execute(insert(t.alerts).values(row).returning(t.alerts.c.id)).scalar_one()
+                conn.execute(
+                    insert(t.case_events).values(
+                        alert_id=row["id"], at=now, actor=actor, action="opened", to_status=OPEN,
+                        text=f"score {finding.hit.score:.2f} on {finding.list_version} ({trigger})",
+                    )
+                )  # fmt: skip
+                result.created.append(alert_json(row))
+            if result.created:
+                audit.append(
+                    conn,
+                    actor=actor,
+                    action="alerts.created",
+                    subject=f"alerts {result.created[0]['id']}..{result.created[-1]['id']}",
+                    details={
+                        "trigger": trigger,
+                        "alerts": [
+                            [a["id"], a["customer_id"], a["entity_id"], a["score"]] for a in result.created
+                        ],
+                    },
+                )
+        return result
+
+    @staticmethod
+    def _row(finding: Finding, trigger: str, now: datetime) -> dict[str, Any]:
+        hit = finding.hit
+        return {
+            "customer_id": finding.customer_id,
+            "entity_id": hit.entity_id,
+            "source_ids": list(hit.source_ids),
+            "score": float(hit.score),
+            "explanation": {
+                "matched_name": hit.matched_name,
+                "caption": hit.caption,
+                "schema": hit.schema,
+                "programs": hit.programs,
+                **hit.explanation,
+            },
+            "customer_hash": finding.customer_hash,
+            "record_hash": finding.record_hash,
+            "list_version": finding.list_version,
+            "engine_version": __version__,
+            "trigger": trigger,
+            "status": OPEN,
+            "revision": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    @staticmethod
+    def _known_states(
+        conn: Connection, findings: Sequence[Finding]
+    ) -> dict[tuple[str, str], set[tuple[str, str]]]:
+        """Per pair, the (customer hash, record hash) states it has already alerted in."""
+        pairs = sorted({(f.customer_id, f.hit.entity_id) for f in findings})
+        known: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        a = t.alerts.c
+        for start in range(0, len(pairs), PAIR_CHUNK):
+            chunk = pairs[start : start + PAIR_CHUNK]
+            rows = conn.execute(
+                select(a.customer_id, a.entity_id, a.customer_hash, a.record_hash).where(
+                    tuple_(a.customer_id, a.entity_id).in_(chunk)
+                )
+            )
+            for row in rows:
+                known.setdefault((row.customer_id, row.entity_id), set()).add(
+                    (row.customer_hash, row.record_hash)
+                )
+        return known
+
+    @staticmethod
+    def _good_guys(
+        conn: Connection, findings: Sequence[Finding], now: datetime
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """Pairs on the good-guy list and not expired, with the state they were cleared in."""
+        pairs = sorted({(f.customer_id, f.hit.entity_id) for f in findings})
+        g = t.good_guys.c
+        out: dict[tuple[str, str], tuple[str, str]] = {}
+        for start in range(0, len(pairs), PAIR_CHUNK):
+            chunk = pairs[start : start + PAIR_CHUNK]
+            rows = conn.execute(
+                select(g.customer_id, g.entity_id, g.customer_hash, g.record_hash, g.expires_at).where(
+                    tuple_(g.customer_id, g.entity_id).in_(chunk)
+                )
+            )
+            for row in rows:
+                if row.expires_at is None or as_utc(row.expires_at) > now:
+                    out[(row.customer_id, row.entity_id)] = (row.customer_hash, row.record_hash)
+        return out
+
+    # ---- reading ---------------------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        status: Iterable[str] = (),
+        customer_id: str | None = None,
+        assignee: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Alerts, oldest first (the queue's order), filtered by status, customer or assignee."""
+        query = select(t.alerts).order_by(t.alerts.c.id)
+        wanted = list(status)
+        if wanted:
+            query = query.where(t.alerts.c.status.in_(wanted))
+        if customer_id is not None:
+            query = query.where(t.alerts.c.customer_id == customer_id)
+        if assignee is not None:
+            query = query.where(t.alerts.c.assignee == assignee)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [alert_json(row._mapping) for row in conn.execute(query)]
+
+    def get(self, alert_id: int) -> dict[str, Any] | None:
+        """One alert with its explanation and its case history."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()
+            if row is None:
+                return None
+            events = conn.execute(
+                select(t.case_events).where(t.case_events.c.alert_id == alert_id).order_by(t.case_events.c.id)
+            ).all()
+        out = alert_json(row._mapping)
+        out["explanation"] = row.explanation
+        out["customer_hash"] = row.customer_hash
+        out["record_hash"] = row.record_hash
+        out["revision"] = row.revision
+        out["events"] = [
+            {
+                "at": as_utc(e.at).isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "text": e.text,
+            }
+            for e in events
+        ]
+        return out
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.alerts.c.status, func.count()).group_by(t.alerts.c.status)).all()
+        return {status: int(n) for status, n in rows}

@@ -1,0 +1,243 @@
+"""Screening the customer base: new and changed customers, a full re-screen, and the delta after a list update.
+
+Every path scores a customer the same way, as the customer screened against the whole registry
+(`screen_party` with the live Screener), so that an alert raised by a delta screen is exactly the one a
+full re-screen would raise. The delta only decides *which* customers are worth screening when a few
+listed parties are added or changed: those whose names share a token, or a lookalike of one (the
+matcher's own lookup keys, verified by its token similarity), with a new party's name, or share an
+identifier with it. Of those, only hits on the new or changed parties are kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from sanctionwatch.cases import audit
+from sanctionwatch.matching.index import MatchIndex
+from sanctionwatch.matching.names import is_noise
+from sanctionwatch.matching.normalize import identifier_key
+from sanctionwatch.model import Entity
+from sanctionwatch.monitoring.alerts import Alerts, Finding
+from sanctionwatch.monitoring.customer import Customer
+from sanctionwatch.monitoring.customer_store import Customers, lookup_keys
+from sanctionwatch.screening.party import screen_party
+from sanctionwatch.screening.query import QueryError
+from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener
+
+HITS_PER_CUSTOMER = 10  # hits kept per customer in a full screen
+DELTA_HITS = 25  # per candidate in a delta screen: the new party must not be crowded out by old ones
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class ScreeningRun:
+    trigger: str  # customers | full | delta
+    customers: int = 0  # customers screened
+    candidates: int = 0  # delta: customers retrieved for the changed parties (= screened)
+    parties: int = 0  # delta: listed parties added or changed
+    hits: int = 0
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    already_alerted: int = 0
+    suppressed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (customer id, why it could not be screened)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "trigger": self.trigger,
+            "customers_screened": self.customers,
+            "parties": self.parties,
+            "hits": self.hits,
+            "alerts_created": len(self.alerts),
+            "already_alerted": self.already_alerted,
+            "suppressed": self.suppressed,
+            "failed": [{"customer_id": c, "error": e} for c, e in self.failed],
+            "seconds": round(self.seconds, 3),
+            "alerts": self.alerts,
+        }
+
+
+def _quiet(_done: int) -> None:
+    return None
+
+
+class Monitor:
+    """Screens customers against one registry snapshot (its Screener) and raises the alerts."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        screener: Screener,
+        list_versions: dict[str, int],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        actor: str = "system",
+    ) -> None:
+        self.engine = engine
+        self.screener = screener
+        self.list_versions = list_versions  # source -> active version number, for every alert's record
+        self.threshold = threshold
+        self.actor = actor
+        self.customers = Customers(engine)
+        self.alerts = Alerts(engine)
+
+    # ---- what to screen ---------------------------------------------------------------------------
+
+    def screen_new_customers(self, progress: Progress = _quiet) -> ScreeningRun:
+        """Customers added or changed since they were last screened (after an import)."""
+        return self._run("customers", self.customers.iter_all(unscreened_only=True), progress=progress)
+
+    def screen_customers(self, ids: Collection[str], *, trigger: str = "customers") -> ScreeningRun:
+        return self._run(trigger, [self.customers.many(ids)])
+
+    def full(self, progress: Progress = _quiet) -> ScreeningRun:
+        """Every customer against the whole registry (on demand, or after a change of the engine)."""
+        return self._run("full", self.customers.iter_all(), progress=progress)
+
+    def delta(self, entity_ids: Collection[str], progress: Progress = _quiet) -> ScreeningRun:
+        """The listed parties added or changed by a list update, against the whole customer base."""
+        started = time.perf_counter()
+        index = self.screener.index
+        parties = [index.entities[p] for e in entity_ids if (p := index.position_of(e)) is not None]
+        candidates = self.candidates_for(parties)
+        changed = {e.id for e in parties}
+        run = self._run(
+            "delta",
+            self._batches(sorted(candidates)),
+            keep=lambda source_ids: not changed.isdisjoint(source_ids),
+            limit=DELTA_HITS,
+            progress=progress,
+        )
+        run.parties = len(parties)
+        run.candidates = len(candidates)
+        run.seconds = time.perf_counter() - started
+        return run
+
+    def candidates_for(self, parties: Sequence[Entity]) -> set[str]:
+        """Ids of the customers that could match any of these listed parties.
+
+        A customer qualifies when its name tokens cover, exactly or by a lookalike, two tokens of one
+        of a party's names (all of them for a one-word name: a vessel, a mononym), or when it holds one
+        of a party's identifiers. Lookalikes are found as the matcher retrieves them (its lookup keys)
+        and confirmed by its token similarity, in an index of these parties alone.
+        """
+        if not parties:
+            return set()
+        small = MatchIndex.build(parties)
+        keys = {key for word in small.words for key in lookup_keys(word)}
+        resembles: dict[str, set[int]] = {}  # customer vocabulary token -> party token ids it resembles
+        for token in self.customers.tokens_with_keys(keys):
+            votes = small.token_votes(token)
+            if len(votes.ids):
+                resembles[token] = {int(i) for i in votes.ids}
+        needed = self._needed_tokens(small)
+        found: set[str] = set()
+        for customer_id, tokens in self.customers.with_tokens(resembles).items():
+            covered = set().union(*(resembles[tok] for tok in tokens))
+            if any(len(covered & form) >= need for form, need in needed):
+                found.add(customer_id)
+        identifiers = {identifier_key(i.value) for e in parties for i in e.identifiers} - {""}
+        found |= self.customers.with_identifiers(identifiers)
+        return found
+
+    @staticmethod
+    def _needed_tokens(small: MatchIndex) -> list[tuple[frozenset[int], int]]:
+        """Per listed name form, its meaningful token ids and how many a candidate must cover."""
+        out: list[tuple[frozenset[int], int]] = []
+        for form in small.forms:
+            meaningful = frozenset(small.vocabulary[tok] for tok in form.tokens if not is_noise(tok))
+            if meaningful:
+                out.append((meaningful, min(2, len(meaningful))))
+        return out
+
+    def _batches(self, ids: Sequence[str], size: int = 2000) -> Iterable[list[Customer]]:
+        for start in range(0, len(ids), size):
+            yield self.customers.many(ids[start : start + size])
+
+    # ---- screening and alerting -------------------------------------------------------------------
+
+    def _run(
+        self,
+        trigger: str,
+        batches: Iterable[Sequence[Customer]],
+        *,
+        keep: Callable[[Collection[str]], bool] | None = None,
+        limit: int = HITS_PER_CUSTOMER,
+        progress: Progress = _quiet,
+    ) -> ScreeningRun:
+        started = time.perf_counter()
+        run = ScreeningRun(trigger)
+        for batch in batches:
+            findings = self._findings(batch, run, keep, limit)
+            raised = self.alerts.raise_alerts(findings, trigger=trigger, actor=self.actor)
+            run.alerts.extend(raised.created)
+            run.already_alerted += raised.already_alerted
+            run.suppressed += raised.suppressed
+            run.hits += len(findings)
+            self.customers.mark_screened([c.id for c in batch])
+            progress(run.customers)
+        run.seconds = time.perf_counter() - started
+        self._audit(run)
+        return run
+
+    def _findings(
+        self,
+        batch: Sequence[Customer],
+        run: ScreeningRun,
+        keep: Callable[[Collection[str]], bool] | None,
+        limit: int,
+    ) -> list[Finding]:
+        index = self.screener.index
+        findings: list[Finding] = []
+        for customer in batch:
+            run.customers += 1
+            try:
+                hits = screen_party(self.screener, customer.party(), threshold=self.threshold, limit=limit)
+            except QueryError as exc:
+                run.failed.append((customer.id, str(exc)))
+                continue
+            customer_hash = customer.hash
+            for hit in hits:
+                if keep is not None and not keep(hit.source_ids):
+                    continue
+                position = index.position_of(hit.entity_id)
+                if position is None:
+                    continue
+                entity = index.entities[position]
+                version = self.list_versions.get(entity.source)
+                findings.append(
+                    Finding(
+                        customer.id,
+                        customer_hash,
+                        hit,
+                        entity.content_hash(),
+                        f"{entity.source}/{version}" if version is not None else entity.source,
+                    )
+                )
+        return findings
+
+    def _audit(self, run: ScreeningRun) -> None:
+        """One record per screening run: what was screened, against which lists, what it raised."""
+        with self.engine.begin() as conn:
+            audit.append(
+                conn,
+                actor=self.actor,
+                action=f"screening.{run.trigger}",
+                subject=f"{run.customers} customers",
+                details={
+                    "customers": run.customers,
+                    "parties": run.parties,
+                    "hits": run.hits,
+                    "alerts_created": len(run.alerts),
+                    "already_alerted": run.already_alerted,
+                    "suppressed": run.suppressed,
+                    "failed": len(run.failed),
+                    "threshold": self.threshold,
+                },
+                list_versions=self.list_versions,
+            )
