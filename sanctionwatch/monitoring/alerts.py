@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, tuple_
 
 from sanctionwatch import __version__
-from sanctionwatch.cases import audit
+from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.screening.query import Hit

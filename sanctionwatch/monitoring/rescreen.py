@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sanctionwatch.cases import audit
+from sanctionwatch.registry import audit
 from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.names import is_noise
 from sanctionwatch.matching.normalize import identifier_key

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sanctionwatch.model import Entity
+from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.diff import FieldChange, compare_records
@@ -203,8 +204,9 @@ def _summary(data: dict[str, Any]) -> EntitySummary:
 class Registry:
     """One registry database. Thread-safe for reads; ingests of one source are serialized by a row lock."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, actor: str = "system") -> None:
         self.engine = engine
+        self.actor = actor  # who activations are recorded as, in the audit log
 
     @classmethod
     def open(cls, url: str) -> Registry:
@@ -367,6 +369,19 @@ class Registry:
             update(t.sources)
             .where(t.sources.c.name == source)
             .values(active_version_id=version_id, updated_at=now)
+        )
+        # In the same transaction: a version is active exactly when the audit log says it became so.
+        number, count, digest = conn.execute(
+            select(t.list_versions.c.number, t.list_versions.c.entity_count, t.list_versions.c.digest).where(
+                t.list_versions.c.id == version_id
+            )
+        ).one()
+        audit.append(
+            conn,
+            actor=self.actor,
+            action="list.activated",
+            subject=f"{source}/{number}",
+            details={"entities": count, "digest": digest, "forced_over": forced_over},
         )
 
     # ---- reading -------------------------------------------------------------------------------------

@@ -1,0 +1,125 @@
+"""`sanctionwatch audit ...`: check, export and read the hash-chained audit log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from sanctionwatch.registry.audit import AuditError, AuditLog
+from sanctionwatch.config import database_url
+from sanctionwatch.registry.database import connect
+
+audit_app = typer.Typer(
+    help="The tamper-evident audit log: verify its hash chain, export it for an examiner, list it.",
+    no_args_is_help=True,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB]")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+class Format(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+@contextmanager
+def _database(db: str | None) -> Iterator[Engine]:
+    """The registry database for one command, closed when it is done."""
+    engine = connect(database_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@audit_app.command("verify")
+def verify(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the whole hash chain; exit 1 naming the first altered, missing or misplaced record.
+
+    When intact, the head hash is printed: keep it somewhere outside the database (a ticket, an
+    e-mail, a write-once store). A later log whose chain no longer passes through it was rewritten,
+    which the chain alone cannot show.
+    """
+    with _database(db) as engine:
+        result = AuditLog(engine).verify()
+    if as_json:
+        _print_json(result.to_json())
+    elif result.ok:
+        # Plain print: the hash must stay on one line, without markup, to be copied.
+        print(f"audit log intact: {result.checked} records, head {result.head_hash}")
+    if not result.ok:
+        err.print(f"[red]audit log NOT intact[/red]: {result.problem}", soft_wrap=True, highlight=False)
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def export(
+    db: DbOption = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="json: one array, a record per line; csv: a row per record.")
+    ] = Format.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (standard output if omitted).")
+    ] = None,
+) -> None:
+    """Every record, oldest first, with its hash and prev_hash, so that an examiner can recompute the chain."""
+    with _database(db) as engine:
+        log = AuditLog(engine)
+        try:
+            if output is None:
+                count = log.export(sys.stdout, fmt.value)
+            else:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    count = log.export(out, fmt.value)
+        except AuditError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(1) from None
+    if output is not None:
+        err.print(f"Exported {count} audit records to {output}.")
+
+
+@audit_app.command("list")
+def list_records(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many of the latest records.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """The latest records, oldest first."""
+    with _database(db) as engine:
+        try:
+            records = AuditLog(engine).latest(limit)
+        except AuditError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(1) from None
+    if as_json:
+        _print_json([r.to_json() for r in records])
+        return
+    table = Table(title="Audit log")
+    for column in ("seq", "at (UTC)", "actor", "action", "subject", "details", "lists"):
+        table.add_column(column)
+    for r in records:
+        table.add_row(
+            str(r.seq), r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.subject,
+            json.dumps(r.details, ensure_ascii=False, sort_keys=True),
+            ", ".join(f"{source}/{number}" for source, number in sorted(r.list_versions.items())),
+        )  # fmt: skip
+    console.print(table)

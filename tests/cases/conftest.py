@@ -1,0 +1,67 @@
+"""The case and audit tests run on both backends: the embedded SQLite file and a real PostgreSQL server.
+
+One database per backend per module (creating and migrating one costs more than most tests), emptied of
+audit records before each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, delete, update
+
+from sanctionwatch.registry.audit import GENESIS
+from sanctionwatch.registry.database import connect
+from sanctionwatch.registry.schema import audit_head, audit_log
+from tests.registry.conftest import PG_ADMIN_URL, _pg_available, drop_pg_database, make_pg_database
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    if not _pg_available():
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return PG_ADMIN_URL
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def cases_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database of either backend, shared by the tests of one module."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('cases') / 'registry.db'}"
+        connect(url).dispose()
+        yield url
+        return
+    admin = request.getfixturevalue("pg_server")
+    name, url = make_pg_database(admin)
+    try:
+        connect(url).dispose()
+        yield url
+    finally:
+        drop_pg_database(admin, name)
+
+
+@pytest.fixture
+def db_url(cases_url: str) -> str:
+    """The module's database with an empty audit log (head back at GENESIS)."""
+    engine = connect(cases_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(delete(audit_log))
+            conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=0, hash=GENESIS))
+    finally:
+        engine.dispose()
+    return cases_url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = connect(db_url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
