@@ -30,6 +30,7 @@ from rich.table import Table
 from sanctionwatch.cli.access import keys_app, users_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, database_url
+from sanctionwatch.monitoring.after_update import Rescreen, rescreen_after_update
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.update import (
@@ -122,10 +123,21 @@ def update(
         ),
     ] = False,
     force: ForceOption = False,
+    rescreen: Annotated[
+        bool,
+        typer.Option(
+            "--rescreen/--no-rescreen",
+            help="Screen the customers against the parties the update added or changed (default: yes).",
+        ),
+    ] = True,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Fetch and ingest official lists as new registry versions, activated only when complete and sane."""
+    """Fetch and ingest official lists as new registry versions, activated only when complete and sane.
+
+    Then the customer base is screened against the new and changed parties (delta screening), and
+    new alerts are posted to the webhooks.
+    """
     for name in source or []:
         _check_source(name)
     if file and sample:
@@ -167,7 +179,27 @@ def update(
                 force=force,
                 progress=progress,
             )
+        if rescreen:
+            results = [o.result for o in outcomes if o.result is not None]
+            after = rescreen_after_update(registry, results, progress=progress)
     _report_update(outcomes, as_json, mirror)
+    if rescreen and after.run is not None:
+        _report_rescreen(after)
+
+
+def _report_rescreen(after: Rescreen) -> None:
+    """On stderr: stdout stays the update's own report (its --json shape is a stable interface)."""
+    run = after.run
+    if run is None:
+        return
+    err.print(
+        f"re-screened {run.candidates} of the customers against {run.parties} new or changed parties: "
+        f"[bold]{len(run.alerts)} new alert(s)[/bold] ({run.already_alerted} already alerted, "
+        f"{run.suppressed} on the good-guy list) in {run.seconds:.1f} s"
+    )
+    for delivery in after.deliveries:
+        state = "delivered" if delivery.ok else f"[red]not delivered[/red] ({delivery.error})"
+        err.print(f"webhook {delivery.webhook_id}: {state}")
 
 
 def _warn_sample() -> None:

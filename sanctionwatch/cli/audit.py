@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
 
-from sanctionwatch.registry.audit import AuditError, AuditLog
 from sanctionwatch.config import database_url
+from sanctionwatch.registry.audit import AuditError, AuditLog
 from sanctionwatch.registry.database import connect
 
 audit_app = typer.Typer(

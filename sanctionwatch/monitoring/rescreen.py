@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sanctionwatch.registry import audit
 from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.names import is_noise
 from sanctionwatch.matching.normalize import identifier_key
@@ -25,6 +24,7 @@ from sanctionwatch.model import Entity
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers, lookup_keys
+from sanctionwatch.registry import audit
 from sanctionwatch.screening.party import screen_party
 from sanctionwatch.screening.query import QueryError
 from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from typer.testing import CliRunner
 
 import sanctionwatch
+from sanctionwatch.cli.audit import audit_app
 from sanctionwatch.registry.audit import (
     GENESIS,
     AuditError,
@@ -27,7 +28,6 @@ from sanctionwatch.registry.audit import (
     canonical_json,
     record_hash,
 )
-from sanctionwatch.cli.audit import audit_app
 from sanctionwatch.registry.schema import audit_head, audit_log, list_versions, sources
 
 # ---- helpers ---------------------------------------------------------------------------------------
