@@ -28,6 +28,8 @@ from rich.progress import (
 from rich.table import Table
 
 from sanctionwatch.cli.access import keys_app, users_app
+from sanctionwatch.cli.audit import audit_app
+from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, database_url
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_after_update
@@ -609,6 +611,12 @@ def list_sources(as_json: JsonOption = False) -> None:
 
 
 app.add_typer(keys_app, name="keys")
+app.add_typer(customers_app, name="customers")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(cases_app, name="cases")
+app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(audit_app, name="audit")
+app.command("rescreen")(rescreen)
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
 

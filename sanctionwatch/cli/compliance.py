@@ -1,0 +1,419 @@
+"""`sanctionwatch customers|alerts|cases|rescreen|webhooks ...`: the monitoring and case work from a shell.
+
+Case steps need to know who takes them, beyond doubt, or the four-eyes rule would be one `--as` away
+from meaningless: the CLI authenticates like the service does, with an API key (SANCTIONWATCH_API_KEY
+or --key) or a user's password (--user, the password from SANCTIONWATCH_PASSWORD or a prompt).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from sanctionwatch.access.keys import ApiKeys
+from sanctionwatch.access.users import Users
+from sanctionwatch.cases.workflow import Actor, CaseError, Cases
+from sanctionwatch.config import database_url
+from sanctionwatch.monitoring.after_update import notify_alerts
+from sanctionwatch.monitoring.alerts import STATUSES, Alerts
+from sanctionwatch.monitoring.customer import Customer, read_customers
+from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
+from sanctionwatch.monitoring.webhooks import Webhooks
+from sanctionwatch.registry.database import connect
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.screening.batchio import RowError
+from sanctionwatch.screening.screener import Screener
+from sanctionwatch.sources.base import SourceFormatError
+
+customers_app = typer.Typer(help="The customer base that is monitored.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Alerts raised by screening the customers.", no_args_is_help=True)
+cases_app = typer.Typer(
+    help="Review alerts: review, propose, confirm (by a second person), close.", no_args_is_help=True
+)
+webhooks_app = typer.Typer(help="Where new alerts are posted (signed with HMAC).", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB]")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+AlertArg = Annotated[int, typer.Argument(help="The alert's id (`sanctionwatch alerts list`).")]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Act as this user (password: SANCTIONWATCH_PASSWORD or prompt).")
+]
+KeyOption = Annotated[
+    str | None,
+    typer.Option("--key", help="Act with this API key [env: SANCTIONWATCH_API_KEY].", show_default=False),
+]
+
+
+@contextmanager
+def _database(db: str | None) -> Iterator[Engine]:
+    engine = connect(database_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _actor(engine: Engine, user: str | None, key: str | None) -> Actor:
+    """Who takes the step, authenticated: a key, or a user and their password."""
+    key = key or os.environ.get("SANCTIONWATCH_API_KEY")
+    if user is None and key:
+        record = ApiKeys(engine).verify(key)
+        if record is None:
+            err.print("[red]error[/red] invalid or revoked API key")
+            raise typer.Exit(1)
+        return Actor(f"key:#{record.id} {record.name}", record.role)
+    if user is None:
+        err.print("[red]error[/red] say who you are: --user NAME (with your password) or an API key")
+        raise typer.Exit(1)
+    password = os.environ.get("SANCTIONWATCH_PASSWORD") or typer.prompt(
+        f"Password for {user}", hide_input=True
+    )
+    found = Users(engine).authenticate(user, password)
+    if found is None:
+        err.print(f"[red]error[/red] user {user}: unknown, disabled, or wrong password")
+        raise typer.Exit(1)
+    return Actor(f"user:{found.name}", found.role)
+
+
+def _monitor(engine: Engine) -> Monitor:
+    registry = Registry(engine)
+    versions = {v.source: v.number for v in registry.active_versions()}
+    if not versions:
+        err.print("[red]error[/red] no lists in the registry yet: run `sanctionwatch update` first")
+        raise typer.Exit(1)
+    return Monitor(engine, Screener.from_registry(registry), versions)
+
+
+def _report_run(run: ScreeningRun, as_json: bool, engine: Engine, monitor: Monitor) -> None:
+    deliveries = notify_alerts(Registry(engine), run, monitor.list_versions)
+    if as_json:
+        _print_json(run.to_json() | {"webhooks": [d.__dict__ for d in deliveries]})
+        return
+    console.print(
+        f"screened {run.customers} customer(s) ({run.trigger}): [bold]{len(run.alerts)} new alert(s)[/bold], "
+        f"{run.already_alerted} already alerted, {run.suppressed} on the good-guy list, in {run.seconds:.1f} s"
+    )
+    for customer_id, error in run.failed:
+        err.print(f"[yellow]not screened[/yellow] customer {customer_id}: {error}")
+    for a in run.alerts:
+        console.print(f"  alert {a['id']}: customer {a['customer_id']} ~ {a['entity_id']} ({a['score']:.2f})")
+
+
+# ---- customers --------------------------------------------------------------------------------------
+
+
+@customers_app.command("import")
+def import_customers(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON lines or Parquet; columns id, name, ...")],
+    screen: Annotated[
+        bool, typer.Option("--screen/--no-screen", help="Screen the new and changed customers at once.")
+    ] = True,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Add or update customers by id (columns: id, name, aliases, schema, birth_date, country, identifier;
+    any other column is kept as an attribute). Rows with errors are reported and skipped."""
+    rejected: list[RowError] = []
+
+    def valid(records: Iterator[Customer | RowError]) -> Iterator[Customer]:
+        for record in records:
+            if isinstance(record, RowError):
+                rejected.append(record)
+            else:
+                yield record
+
+    with _database(db) as engine:
+        try:
+            summary, _changed = Customers(engine).upsert(valid(read_customers(file)))
+        except SourceFormatError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(1) from None
+        summary.rejected = len(rejected)
+        for problem in rejected:
+            err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem}")
+        run = None
+        if screen and summary.changed:
+            monitor = _monitor(engine)
+            run = monitor.screen_new_customers()
+        if as_json:
+            _print_json(
+                {
+                    "file": str(file),
+                    **summary.to_json(),
+                    "errors": [{"row": p.row, "error": str(p)} for p in rejected],
+                    "screening": run.to_json() if run else None,
+                }
+            )
+        else:
+            console.print(
+                f"{file.name}: {summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, "
+                f"{summary.rejected} rejected"
+            )
+            if run is not None:
+                _report_run(run, False, engine, monitor)
+    if rejected:
+        raise typer.Exit(1)
+
+
+@customers_app.command("delete")
+def delete_customers(
+    ids: Annotated[list[str], typer.Argument(help="Customer ids.")], db: DbOption = None
+) -> None:
+    """Remove customers from monitoring (their alerts and cases stay, for the record)."""
+    with _database(db) as engine:
+        removed = Customers(engine).delete(ids)
+    console.print(f"deleted {removed} of {len(ids)} customer(s)")
+    if removed < len(ids):
+        raise typer.Exit(1)
+
+
+@customers_app.command("show")
+def show_customer(
+    customer_id: Annotated[str, typer.Argument(help="The customer's id.")], db: DbOption = None
+) -> None:
+    with _database(db) as engine:
+        customer = Customers(engine).get(customer_id)
+    if customer is None:
+        err.print(f"[red]error[/red] no customer {customer_id!r}")
+        raise typer.Exit(1)
+    _print_json({"id": customer.id, **customer.data(), "hash": customer.hash})
+
+
+@customers_app.command("count")
+def count_customers(db: DbOption = None) -> None:
+    with _database(db) as engine:
+        console.print(str(Customers(engine).count()))
+
+
+# ---- screening on demand -------------------------------------------------------------------------------
+
+
+def rescreen(
+    full: Annotated[
+        bool, typer.Option("--full", help="Every customer, not only those new or changed.")
+    ] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Screen the customers not screened since they were added or changed, or (--full) all of them."""
+    with _database(db) as engine:
+        monitor = _monitor(engine)
+        run = monitor.full() if full else monitor.screen_new_customers()
+        _report_run(run, as_json, engine, monitor)
+
+
+# ---- alerts -------------------------------------------------------------------------------------------
+
+
+@alerts_app.command("list")
+def list_alerts(
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help=f"Only these statuses: {', '.join(STATUSES)}.")
+    ] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="Only this customer's alerts.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The alert queue, oldest first."""
+    for value in status or []:
+        if value not in STATUSES:
+            raise typer.BadParameter(f"unknown status {value!r}; use one of {', '.join(STATUSES)}")
+    with _database(db) as engine:
+        alerts = Alerts(engine).list(status=status or (), customer_id=customer, limit=limit)
+    if as_json:
+        _print_json(alerts)
+        return
+    table = Table(title=f"Alerts ({len(alerts)})")
+    for column in (
+        "id",
+        "customer",
+        "listed party",
+        "score",
+        "status",
+        "assignee",
+        "list version",
+        "age (days)",
+    ):
+        table.add_column(column)
+    for a in alerts:
+        table.add_row(
+            str(a["id"]), a["customer_id"], a["entity_id"], f"{a['score']:.2f}", a["status"],
+            a["assignee"] or "", a["list_version"], str(a["age_days"]),
+        )  # fmt: skip
+    console.print(table)
+
+
+@alerts_app.command("show")
+def show_alert(alert_id: AlertArg, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """One alert with its explanation and its case history."""
+    with _database(db) as engine:
+        alert = Alerts(engine).get(alert_id)
+    if alert is None:
+        err.print(f"[red]error[/red] no alert {alert_id}")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(alert)
+        return
+    explanation = alert["explanation"]
+    console.print(
+        f"[bold]alert {alert['id']}[/bold] ({alert['status']}): customer {alert['customer_id']} ~ "
+        f"{alert['entity_id']} {explanation.get('caption', '')!r}, score {alert['score']:.2f}, "
+        f"on {alert['list_version']}"
+    )
+    if explanation.get("summary"):
+        console.print(f"  why: {explanation['summary']}")
+    if alert["decision"]:
+        console.print(f"  decision: {alert['decision']} ({alert['reason']})")
+    for event in alert["events"]:
+        console.print(f"  {event['at'][:19]}  {event['actor']}: {event['action']}  {event['text'] or ''}")
+
+
+# ---- cases ---------------------------------------------------------------------------------------------
+
+
+def _case_step(
+    db: str | None, user: str | None, key: str | None, step: str, *args: Any, **kwargs: Any
+) -> None:
+    with _database(db) as engine:
+        actor = _actor(engine, user, key)
+        try:
+            getattr(Cases(engine), step)(*args[:1], actor, *args[1:], **kwargs)
+        except CaseError as exc:
+            err.print(f"[red]refused[/red] {exc}")
+            raise typer.Exit(1) from None
+        alert = Alerts(engine).get(args[0])
+    assert alert is not None
+    console.print(f"alert {alert['id']}: {alert['status']} ({step.replace('_', ' ')} by {actor.name})")
+
+
+@cases_app.command("review")
+def review_case(
+    alert_id: AlertArg, user: UserOption = None, key: KeyOption = None, db: DbOption = None
+) -> None:
+    """Take an open alert into review (assigned to you unless someone holds it)."""
+    _case_step(db, user, key, "review", alert_id)
+
+
+@cases_app.command("assign")
+def assign_case(
+    alert_id: AlertArg,
+    to: Annotated[str, typer.Option("--to", help="Who the case is assigned to.")],
+    user: UserOption = None,
+    key: KeyOption = None,
+    db: DbOption = None,
+) -> None:
+    _case_step(db, user, key, "assign", alert_id, to)
+
+
+@cases_app.command("propose")
+def propose_case(
+    alert_id: AlertArg,
+    decision: Annotated[str, typer.Option("--decision", help="true_match or false_positive.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: what the evidence shows.")],
+    user: UserOption = None,
+    key: KeyOption = None,
+    db: DbOption = None,
+) -> None:
+    """Propose a decision; a second person with the approver role confirms it."""
+    _case_step(db, user, key, "propose", alert_id, decision, reason)
+
+
+@cases_app.command("confirm")
+def confirm_case(
+    alert_id: AlertArg,
+    comment: Annotated[str | None, typer.Option("--comment", help="A note with the confirmation.")] = None,
+    user: UserOption = None,
+    key: KeyOption = None,
+    db: DbOption = None,
+) -> None:
+    """Confirm someone else's proposal (approver role; never your own)."""
+    _case_step(db, user, key, "confirm", alert_id, comment=comment)
+
+
+@cases_app.command("send-back")
+def send_back_case(
+    alert_id: AlertArg,
+    reason: Annotated[str, typer.Option("--reason", help="What must be looked at again.")],
+    user: UserOption = None,
+    key: KeyOption = None,
+    db: DbOption = None,
+) -> None:
+    """Return a proposal to review (approver role)."""
+    _case_step(db, user, key, "send_back", alert_id, reason)
+
+
+@cases_app.command("close")
+def close_case(
+    alert_id: AlertArg, user: UserOption = None, key: KeyOption = None, db: DbOption = None
+) -> None:
+    _case_step(db, user, key, "close", alert_id)
+
+
+@cases_app.command("comment")
+def comment_case(
+    alert_id: AlertArg,
+    text: Annotated[str, typer.Option("--text", help="The comment.")],
+    user: UserOption = None,
+    key: KeyOption = None,
+    db: DbOption = None,
+) -> None:
+    _case_step(db, user, key, "comment", alert_id, text)
+
+
+# ---- webhooks ------------------------------------------------------------------------------------------
+
+
+@webhooks_app.command("add")
+def add_webhook(
+    url: Annotated[str, typer.Argument(help="http(s) URL that receives the POSTs.")], db: DbOption = None
+) -> None:
+    """Register a receiver; its signing secret is printed once, as the last word."""
+    with _database(db) as engine:
+        try:
+            webhook_id, secret = Webhooks(engine).add(url)
+        except ValueError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(1) from None
+    print(f"Added webhook {webhook_id}; its signing secret, shown once: {secret}")
+
+
+@webhooks_app.command("list")
+def list_webhooks(as_json: JsonOption = False, db: DbOption = None) -> None:
+    with _database(db) as engine:
+        hooks = Webhooks(engine).list()
+    if as_json:
+        _print_json([h.to_json() for h in hooks])
+        return
+    for h in hooks:
+        console.print(f"{h.id}  {h.url}  {'active' if h.active else 'disabled'}")
+
+
+@webhooks_app.command("remove")
+def remove_webhook(webhook_id: Annotated[int, typer.Argument()], db: DbOption = None) -> None:
+    with _database(db) as engine:
+        try:
+            Webhooks(engine).remove(webhook_id)
+        except LookupError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(1) from None
+    console.print(f"webhook {webhook_id} disabled")
