@@ -32,6 +32,7 @@ from sanctionwatch.registry import schema as t
 
 GOOD_GUY_DAYS = 365  # a cleared pair stays quiet this long unless either side changes first
 MAX_TEXT = 4000
+MAX_NAME = 200  # the width of the columns that hold who did what
 
 
 class Decision(StrEnum):
@@ -92,12 +93,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _text(name: str, value: str | None, *, required: bool) -> str | None:
+def _text(name: str, value: str | None, *, required: bool, limit: int = MAX_TEXT) -> str | None:
     text = " ".join((value or "").split()) if value is not None else None
     if required and not text:
         raise CaseError(f"{name}: required")
-    if text and len(text) > MAX_TEXT:
-        raise CaseError(f"{name}: longer than {MAX_TEXT} characters")
+    if text and len(text) > limit:
+        raise CaseError(f"{name}: longer than {limit} characters")
+    if text and "\x00" in text:  # PostgreSQL text cannot hold it; refused alike on every backend
+        raise CaseError(f"{name}: contains a NUL character")
     return text or None
 
 
@@ -107,7 +110,7 @@ class Cases:
         self.good_guy_days = good_guy_days
 
     def assign(self, alert_id: int, actor: Actor, assignee: str) -> None:
-        who = _text("assignee", assignee, required=True)
+        who = _text("assignee", assignee, required=True, limit=MAX_NAME)
         self._step(alert_id, actor, STEPS["assign"], values={"assignee": who}, text=f"assigned to {who}")
 
     def review(self, alert_id: int, actor: Actor) -> None:
@@ -151,7 +154,7 @@ class Cases:
             alert_id,
             actor,
             STEPS["send_back"],
-            values={"decision": None, "proposed_by": None},
+            values={"decision": None, "reason": None, "proposed_by": None},
             text=why,
             extra_where=a.proposed_by != actor.name,
         )
@@ -177,6 +180,8 @@ class Cases:
         assign_if_empty: str | None = None,
         after: Callable[[Connection, int, datetime], None] | None = None,
     ) -> None:
+        if not actor.name or len(actor.name) > MAX_NAME:
+            raise NotAllowedError(f"{step.action}: the actor's name must be 1 to {MAX_NAME} characters")
         if not actor.role.allows(step.needs):
             raise NotAllowedError(
                 f"{step.action}: needs the {step.needs.value} role; {actor.name} has {actor.role.value}"
@@ -242,6 +247,8 @@ class Cases:
         ).first()
         if row is None:
             return CaseNotFoundError(f"alert {alert_id}: no such alert")
+        if row.status in [s.value for s in step.from_statuses] and row.proposed_by is None:
+            return NotAllowedError(f"alert {alert_id}: the proposal names no proposer; it cannot be decided")
         if row.status in [s.value for s in step.from_statuses] and row.proposed_by == actor.name:
             return NotAllowedError(
                 f"alert {alert_id}: {actor.name} proposed this decision; a second person must "

@@ -2,9 +2,10 @@
 
 The rule that keeps the queue workable: a (customer, listed party) pair alerts when it is new, or
 when either side changed since it last alerted (the customer's record hash, the listed record's
-hash). Re-screening the same customer base against the same lists raises nothing new, and a pair
-confirmed as a false positive stays quiet through the good-guy list until either side changes or the
-suppression expires.
+hash). Re-screening the same customer base against the same lists raises nothing new while the pair's
+alert is open or was decided a true match. A pair confirmed as a false positive stays quiet through
+the good-guy list until either side changes or the entry expires; then it alerts again, for a fresh
+look (a clearance is not forever).
 """
 
 from __future__ import annotations
@@ -93,10 +94,13 @@ class Alerts:
             for finding in findings:
                 pair = (finding.customer_id, finding.hit.entity_id)
                 state = (finding.customer_hash, finding.record_hash)
-                if state in known.get(pair, ()):
-                    result.already_alerted += 1
-                elif quiet.get(pair) == state:
+                cleared = known.get(pair, {}).get(state)
+                if quiet.get(pair) == state:
                     result.suppressed += 1
+                elif cleared is False:  # open, in review, or a true match: it is being dealt with
+                    result.already_alerted += 1
+                # Otherwise a new pair, a changed state, or a cleared false positive whose good-guy
+                # entry expired (look again): one alert per pair, for its best-scoring finding.
                 elif pair not in fresh or finding.hit.score > fresh[pair].hit.score:
                     fresh[pair] = finding
             for finding in fresh.values():
@@ -153,22 +157,24 @@ class Alerts:
     @staticmethod
     def _known_states(
         conn: Connection, findings: Sequence[Finding]
-    ) -> dict[tuple[str, str], set[tuple[str, str]]]:
-        """Per pair, the (customer hash, record hash) states it has already alerted in."""
+    ) -> dict[tuple[str, str], dict[tuple[str, str], bool]]:
+        """Per pair, the (customer hash, record hash) states it has alerted in, each with whether every
+        alert in that state was cleared as a false positive (then only the good-guy list keeps it quiet)."""
         pairs = sorted({(f.customer_id, f.hit.entity_id) for f in findings})
-        known: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        known: dict[tuple[str, str], dict[tuple[str, str], bool]] = {}
         a = t.alerts.c
         for start in range(0, len(pairs), PAIR_CHUNK):
             chunk = pairs[start : start + PAIR_CHUNK]
             rows = conn.execute(
-                select(a.customer_id, a.entity_id, a.customer_hash, a.record_hash).where(
-                    tuple_(a.customer_id, a.entity_id).in_(chunk)
-                )
+                select(
+                    a.customer_id, a.entity_id, a.customer_hash, a.record_hash, a.status, a.decision
+                ).where(tuple_(a.customer_id, a.entity_id).in_(chunk))
             )
             for row in rows:
-                known.setdefault((row.customer_id, row.entity_id), set()).add(
-                    (row.customer_hash, row.record_hash)
-                )
+                states = known.setdefault((row.customer_id, row.entity_id), {})
+                cleared = row.decision == "false_positive" and row.status in ("confirmed", "closed")
+                key = (row.customer_hash, row.record_hash)
+                states[key] = states.get(key, True) and cleared
         return known
 
     @staticmethod

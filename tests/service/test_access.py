@@ -34,6 +34,9 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/jobs/{job_id}/result"): Role.ANALYST,
     ("GET", "/reconcile"): Role.ANALYST,
     ("POST", "/reconcile"): Role.ANALYST,
+    ("GET", "/alerts"): Role.ANALYST,
+    ("GET", "/alerts/{alert_id}"): Role.ANALYST,
+    ("POST", "/alerts/{alert_id}/steps"): Role.ANALYST,  # confirm and send back: approver (the workflow says)
     ("GET", "/admin/keys"): Role.ADMIN,
     ("POST", "/admin/keys"): Role.ADMIN,
     ("DELETE", "/admin/keys/{key_id}"): Role.ADMIN,
@@ -61,6 +64,8 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/jobs/{job_id}"): {"url": "/jobs/00000000-0000-0000-0000-000000000000"},
     ("GET", "/jobs/{job_id}/result"): {"url": "/jobs/00000000-0000-0000-0000-000000000000/result"},
     ("POST", "/reconcile"): {"url": "/reconcile", "data": {"queries": '{"q0": {"query": "Kim Jong Un"}}'}},
+    ("GET", "/alerts/{alert_id}"): {"url": "/alerts/999999"},
+    ("POST", "/alerts/{alert_id}/steps"): {"url": "/alerts/999999/steps", "json": {"action": "review"}},
     ("POST", "/admin/keys"): {"url": "/admin/keys", "json": {"name": "made in test", "role": "viewer"}},
     ("DELETE", "/admin/keys/{key_id}"): {"url": "/admin/keys/999999"},
 }

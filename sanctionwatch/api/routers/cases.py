@@ -1,0 +1,99 @@
+"""Alerts and their review over HTTP: the queue, one alert with its history, and every case step.
+
+Thin on purpose: each step calls the same `Cases` method the CLI and the pages call, with the caller
+the service authenticated, so the four-eyes rule and the status checks cannot differ between them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from sanctionwatch.access.roles import Role
+from sanctionwatch.api.security import Principal, require
+from sanctionwatch.api.state import state_of
+from sanctionwatch.api.yente import ErrorResponse
+from sanctionwatch.cases.workflow import (
+    Actor,
+    CaseConflictError,
+    CaseError,
+    CaseNotFoundError,
+    Cases,
+    NotAllowedError,
+)
+from sanctionwatch.monitoring.alerts import STATUSES, Alerts
+
+router = APIRouter(tags=["Alerts and cases"])
+Caller = Annotated[Principal, Depends(require(Role.ANALYST))]
+AlertId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The alert's id")]
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 403, 404, 409)}
+
+
+class StepRequest(BaseModel):
+    action: Literal["review", "assign", "propose", "confirm", "send_back", "close", "comment"]
+    decision: Literal["true_match", "false_positive"] | None = None
+    reason: str | None = Field(None, max_length=4000)
+    text: str | None = Field(None, max_length=4000, description="A comment (comment, confirm)")
+    assignee: str | None = Field(None, max_length=200)
+
+
+@router.get("/alerts", summary="The alert queue, oldest first")
+def list_alerts(
+    request: Request,
+    _caller: Caller,
+    status: Annotated[list[str] | None, Query(description=f"Any of {', '.join(STATUSES)}")] = None,
+    customer_id: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[dict[str, Any]]:
+    for value in status or []:
+        if value not in STATUSES:
+            raise HTTPException(400, f"status: unknown {value!r}; use one of {', '.join(STATUSES)}")
+    return Alerts(state_of(request).registry.engine).list(
+        status=status or (), customer_id=customer_id, limit=limit
+    )
+
+
+@router.get("/alerts/{alert_id}", responses=ERRORS, summary="One alert: explanation and case history")
+def get_alert(request: Request, alert_id: AlertId, _caller: Caller) -> dict[str, Any]:
+    alert = Alerts(state_of(request).registry.engine).get(alert_id)
+    if alert is None:
+        raise HTTPException(404, f"alert {alert_id}: no such alert")
+    return alert
+
+
+@router.post(
+    "/alerts/{alert_id}/steps", responses=ERRORS, summary="Take a case step (four-eyes rule applies)"
+)
+def take_step(request: Request, alert_id: AlertId, body: StepRequest, caller: Caller) -> dict[str, Any]:
+    engine = state_of(request).registry.engine
+    actor = Actor(caller.label, caller.role)
+    cases = Cases(engine)
+    try:
+        match body.action:
+            case "review":
+                cases.review(alert_id, actor)
+            case "assign":
+                cases.assign(alert_id, actor, body.assignee or "")
+            case "propose":
+                cases.propose(alert_id, actor, body.decision or "", body.reason or "")
+            case "confirm":
+                cases.confirm(alert_id, actor, comment=body.text)
+            case "send_back":
+                cases.send_back(alert_id, actor, body.reason or "")
+            case "close":
+                cases.close(alert_id, actor)
+            case "comment":
+                cases.comment(alert_id, actor, body.text or "")
+    except CaseNotFoundError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except NotAllowedError as exc:
+        raise HTTPException(403, str(exc)) from None
+    except CaseConflictError as exc:
+        raise HTTPException(409, str(exc)) from None
+    except CaseError as exc:
+        raise HTTPException(400, str(exc)) from None
+    alert = Alerts(engine).get(alert_id)
+    assert alert is not None
+    return alert

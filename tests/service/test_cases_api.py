@@ -1,0 +1,90 @@
+"""The case review over HTTP: the same four-eyes rule as the CLI, enforced for API callers."""
+
+from __future__ import annotations
+
+import httpx
+
+from sanctionwatch.access.keys import ApiKeys
+from sanctionwatch.access.roles import Role
+from sanctionwatch.monitoring.alerts import Alerts, Finding
+from sanctionwatch.registry.audit import AuditLog
+from sanctionwatch.registry.database import connect
+from sanctionwatch.screening.query import Hit
+from tests.service.conftest import Service
+
+
+def _alert(database: str, customer_id: str) -> int:
+    engine = connect(database)
+    try:
+        hit = Hit("ofac-sdn:20157", 0.91, ["ofac-sdn:20157"], "KIM Jong Un", "KIM Jong Un", "Person")
+        created = (
+            Alerts(engine)
+            .raise_alerts([Finding(customer_id, "c" * 64, hit, "r" * 64, "ofac-sdn/2")], trigger="customers")
+            .created
+        )
+        return int(created[0]["id"])
+    finally:
+        engine.dispose()
+
+
+def _second_approver(database: str) -> str:
+    engine = connect(database)
+    try:
+        return ApiKeys(engine).create("second approver", "approver")[1]
+    finally:
+        engine.dispose()
+
+
+def _step(service: Service, key: str, alert_id: int, **body: object) -> httpx.Response:
+    return httpx.post(
+        f"{service.url}/alerts/{alert_id}/steps", json=body, headers={"Authorization": f"ApiKey {key}"}
+    )
+
+
+def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> None:
+    alert_id = _alert(service.database, "api-customer-1")
+    approver = service.keys[Role.APPROVER]
+    assert _step(service, approver, alert_id, action="review").status_code == 200
+    proposed = _step(
+        service, approver, alert_id, action="propose", decision="false_positive", reason="other DOB"
+    )
+    assert proposed.json()["status"] == "proposed"
+
+    own = _step(service, approver, alert_id, action="confirm")
+    assert own.status_code == 403 and "four-eyes" in own.json()["detail"]
+    by_admin_key_of_other_name = _step(service, service.keys[Role.ANALYST], alert_id, action="confirm")
+    assert by_admin_key_of_other_name.status_code == 403  # an analyst may not confirm at all
+
+    confirmed = _step(service, _second_approver(service.database), alert_id, action="confirm", text="agreed")
+    assert confirmed.status_code == 200
+    body = confirmed.json()
+    assert body["status"] == "confirmed" and body["proposed_by"] != body["confirmed_by"]
+    assert [e["action"] for e in body["events"]] == ["opened", "review", "propose", "confirm"]
+
+    again = _step(service, approver, alert_id, action="confirm")
+    assert again.status_code == 409  # already confirmed: nothing happens twice
+    listed = httpx.get(
+        f"{service.url}/alerts",
+        params={"status": "confirmed"},
+        headers={"Authorization": f"ApiKey {approver}"},
+    ).json()
+    assert alert_id in {a["id"] for a in listed}
+
+
+def test_bad_case_requests_are_clear_4xx(service: Service) -> None:
+    alert_id = _alert(service.database, "api-customer-2")
+    analyst = service.keys[Role.ANALYST]
+    assert _step(service, analyst, 999_999, action="review").status_code == 404
+    assert (
+        _step(service, analyst, alert_id, action="propose", decision="false_positive", reason="x").status_code
+        == 409
+    )
+    assert _step(service, analyst, alert_id, action="dance").status_code == 422
+    _step(service, analyst, alert_id, action="review")
+    empty = _step(service, analyst, alert_id, action="propose", decision="true_match", reason="  ")
+    assert empty.status_code == 400 and "reason" in empty.json()["detail"]
+    engine = connect(service.database)
+    try:
+        assert AuditLog(engine).verify().ok
+    finally:
+        engine.dispose()
