@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
@@ -33,3 +34,11 @@ def cache_dir() -> Path:
     directory = Path(override) if override else Path(user_cache_dir(APP_NAME))
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+def cli_actor() -> str:
+    """How the audit log names a change made from the command line: the operating-system account."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "cli:unknown"

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import api_keys
 
@@ -55,7 +56,7 @@ class ApiKeys:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, name: str, role: str) -> tuple[ApiKey, str]:
+    def create(self, name: str, role: str, *, actor: str = "system") -> tuple[ApiKey, str]:
         """A new key: its record and the key itself, which is not stored and cannot be shown again."""
         if not name.strip():
             raise AccessError("name: empty; say who or what the key is for")
@@ -72,16 +73,22 @@ class ApiKeys:
                     created_at=now,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
+            audit.append(
+                conn, actor=actor, action="key.created", subject=f"key {key_id}",
+                details={"name": name.strip(), "role": checked.value, "prefix": key[:_SHOWN]},
+            )  # fmt: skip
         return ApiKey(int(key_id), name.strip(), checked, key[:_SHOWN], now, None), key
 
-    def revoke(self, key_id: int) -> ApiKey:
+    def revoke(self, key_id: int, *, actor: str = "system") -> ApiKey:
         """Revoke a key (a key revoked already keeps its first revocation time)."""
         with self.engine.begin() as conn:
-            conn.execute(
+            revoked = conn.execute(
                 update(api_keys)
                 .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
                 .values(revoked_at=datetime.now(UTC))
-            )
+            ).rowcount
+            if revoked:
+                audit.append(conn, actor=actor, action="key.revoked", subject=f"key {key_id}")
         found = self.get(key_id)
         if found is None:
             raise AccessError(f"no API key with id {key_id}")

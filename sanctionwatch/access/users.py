@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import users
 
@@ -44,7 +45,7 @@ class Users:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, name: str, role: str, password: str) -> User:
+    def create(self, name: str, role: str, password: str, *, actor: str = "system") -> User:
         name = name.strip()
         if not name:
             raise AccessError("name: empty")
@@ -59,15 +60,24 @@ class Users:
                         name=name, role=checked.value, password_hash=_HASHER.hash(password), created_at=now
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
+                audit.append(
+                    conn,
+                    actor=actor,
+                    action="user.created",
+                    subject=f"user {name}",
+                    details={"role": checked.value},
+                )
         except IntegrityError:
             raise AccessError(f"a user named {name!r} exists already") from None
         return User(int(user_id), name, checked, now, None)
 
-    def disable(self, name: str) -> User:
+    def disable(self, name: str, *, actor: str = "system") -> User:
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(users).where(users.c.name == name).values(disabled_at=datetime.now(UTC))
             ).rowcount
+            if changed:
+                audit.append(conn, actor=actor, action="user.disabled", subject=f"user {name}")
         if not changed:
             raise AccessError(f"no user named {name!r}")
         found = self.get(name)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import AccessError
 from sanctionwatch.access.users import Users
-from sanctionwatch.config import database_url
+from sanctionwatch.config import cli_actor, database_url
 from sanctionwatch.registry.database import connect
 
 keys_app = typer.Typer(
@@ -56,7 +56,7 @@ def create_key(
     """Create a key. It is printed once, as the last word of the output, and cannot be shown again."""
     try:
         with _database(db) as engine:
-            record, key = ApiKeys(engine).create(name, role)
+            record, key = ApiKeys(engine).create(name, role, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
     # Plain print: a rich console could wrap the key or add markup.
@@ -72,7 +72,7 @@ def revoke_key(
     """Revoke a key: requests with it are refused from now on."""
     try:
         with _database(db) as engine:
-            record = ApiKeys(engine).revoke(key_id)
+            record = ApiKeys(engine).revoke(key_id, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
     console.print(f"Revoked API key {record.id} ({record.name}).")
@@ -112,7 +112,7 @@ def create_user(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with _database(db) as engine:
-            user = Users(engine).create(name, role, password)
+            user = Users(engine).create(name, role, password, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
     console.print(f"Created user {user.name} (role {user.role.value}).")
@@ -123,7 +123,7 @@ def disable_user(name: Annotated[str, typer.Argument(help="Login name.")], db: D
     """Disable a user: their sessions end at their next request."""
     try:
         with _database(db) as engine:
-            user = Users(engine).disable(name)
+            user = Users(engine).disable(name, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
     console.print(f"Disabled user {user.name}.")

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, CaseError, Cases
-from sanctionwatch.config import database_url
+from sanctionwatch.config import cli_actor, database_url
 from sanctionwatch.monitoring.after_update import notify_alerts
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 from sanctionwatch.monitoring.customer import Customer, read_customers
@@ -143,7 +143,9 @@ def import_customers(
 
     with _database(db) as engine:
         try:
-            summary, _changed = Customers(engine).upsert(valid(read_customers(file)))
+            summary, _changed = Customers(engine).upsert(
+                valid(read_customers(file)), actor=cli_actor(), source=file.name
+            )
         except SourceFormatError as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(1) from None
@@ -180,7 +182,7 @@ def delete_customers(
 ) -> None:
     """Remove customers from monitoring (their alerts and cases stay, for the record)."""
     with _database(db) as engine:
-        removed = Customers(engine).delete(ids)
+        removed = Customers(engine).delete(ids, actor=cli_actor())
     console.print(f"deleted {removed} of {len(ids)} customer(s)")
     if removed < len(ids):
         raise typer.Exit(1)
@@ -390,7 +392,7 @@ def add_webhook(
     """Register a receiver; its signing secret is printed once, as the last word."""
     with _database(db) as engine:
         try:
-            webhook_id, secret = Webhooks(engine).add(url)
+            webhook_id, secret = Webhooks(engine).add(url, actor=cli_actor())
         except ValueError as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(1) from None
@@ -412,7 +414,7 @@ def list_webhooks(as_json: JsonOption = False, db: DbOption = None) -> None:
 def remove_webhook(webhook_id: Annotated[int, typer.Argument()], db: DbOption = None) -> None:
     with _database(db) as engine:
         try:
-            Webhooks(engine).remove(webhook_id)
+            Webhooks(engine).remove(webhook_id, actor=cli_actor())
         except LookupError as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(1) from None

@@ -21,6 +21,7 @@ from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.tokens import token_shape
 from sanctionwatch.monitoring.customer import Customer
+from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
 
 BATCH = 2000  # customers written per statement batch
@@ -77,7 +78,9 @@ class Customers:
 
     # ---- writing ---------------------------------------------------------------------------------
 
-    def upsert(self, customers: Iterable[Customer]) -> tuple[ImportSummary, list[str]]:
+    def upsert(
+        self, customers: Iterable[Customer], *, actor: str = "system", source: str = ""
+    ) -> tuple[ImportSummary, list[str]]:
         """Add new customers and replace changed ones (by id); the summary, and the ids added or changed.
 
         A customer whose content is unchanged is not touched: its alerts and decisions stay as they are.
@@ -93,6 +96,11 @@ class Customers:
                 batch = {}
         if batch:
             changed.extend(self._write(batch, summary))
+        with self.engine.begin() as conn:
+            audit.append(
+                conn, actor=actor, action="customers.imported", subject=source or "customers",
+                details=summary.to_json(),
+            )  # fmt: skip
         return summary, changed
 
     def _write(self, batch: dict[str, Customer], summary: ImportSummary) -> list[str]:
@@ -180,10 +188,14 @@ class Customers:
         conn.execute(delete(t.customer_tokens).where(t.customer_tokens.c.customer_id.in_(ids)))
         conn.execute(delete(t.customer_identifiers).where(t.customer_identifiers.c.customer_id.in_(ids)))
 
-    def delete(self, ids: Sequence[str]) -> int:
+    def delete(self, ids: Sequence[str], *, actor: str = "system") -> int:
         """Remove customers (their alerts and cases stay, for the record); how many there were."""
         removed = 0
         with self.engine.begin() as conn:
+            audit.append(
+                conn, actor=actor, action="customers.deleted", subject=f"{len(ids)} customers",
+                details={"ids": list(ids[:1000]), "more": max(0, len(ids) - 1000)},
+            )  # fmt: skip
             for start in range(0, len(ids), BATCH):
                 chunk = list(ids[start : start + BATCH])
                 self._drop_index(conn, chunk)

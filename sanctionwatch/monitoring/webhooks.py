@@ -54,6 +54,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import webhooks as webhooks_table
 
@@ -123,7 +124,7 @@ class Webhooks:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, url: str) -> tuple[int, str]:
+    def add(self, url: str, *, actor: str = "system") -> tuple[int, str]:
         """Register an endpoint; returns its id and its new secret, which is shown this once only.
 
         Raises ValueError for a URL that is not an absolute http(s) URL with a host.
@@ -134,9 +135,13 @@ class Webhooks:
             webhook_id = conn.execute(
                 insert(webhooks_table).values(url=checked, secret=secret, created_at=datetime.now(UTC))
             ).inserted_primary_key[0]  # type: ignore[index]
+            audit.append(
+                conn, actor=actor, action="webhook.added", subject=f"webhook {webhook_id}",
+                details={"url": redact_url(checked)},
+            )  # fmt: skip
         return int(webhook_id), secret
 
-    def remove(self, webhook_id: int) -> None:
+    def remove(self, webhook_id: int, *, actor: str = "system") -> None:
         """Disable an endpoint: it gets nothing more. Removing one already removed keeps the first time.
 
         Raises LookupError when there is no webhook with that id.
@@ -147,11 +152,13 @@ class Webhooks:
             ).first()
             if exists is None:
                 raise LookupError(f"no webhook with id {webhook_id}")
-            conn.execute(
+            disabled = conn.execute(
                 update(webhooks_table)
                 .where(webhooks_table.c.id == webhook_id, webhooks_table.c.disabled_at.is_(None))
                 .values(disabled_at=datetime.now(UTC))
-            )
+            ).rowcount
+            if disabled:
+                audit.append(conn, actor=actor, action="webhook.removed", subject=f"webhook {webhook_id}")
 
     def active(self) -> list[Webhook]:
         """The endpoints to notify, with their secrets (for :func:`notify`, not for display)."""

@@ -30,7 +30,7 @@ def list_keys(request: Request) -> dict[str, Any]:
 )
 def create_key(request: Request, body: NewKey) -> dict[str, Any]:
     try:
-        record, key = state_of(request).keys.create(body.name, body.role)
+        record, key = state_of(request).keys.create(body.name, body.role, actor=request.state.principal.label)
     except AccessError as exc:
         raise HTTPException(400, str(exc)) from None
     return {**record.to_json(), "key": key}
@@ -40,7 +40,7 @@ def create_key(request: Request, body: NewKey) -> dict[str, Any]:
 def revoke_key(request: Request, key_id: int = Path(..., ge=1, le=2_147_483_647)) -> dict[str, Any]:
     state = state_of(request)
     try:
-        revoked = state.keys.revoke(key_id)
+        revoked = state.keys.revoke(key_id, actor=request.state.principal.label)
     except AccessError as exc:
         raise HTTPException(404, str(exc)) from None
     state.key_cache.forget()
