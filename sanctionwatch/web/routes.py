@@ -6,7 +6,6 @@ session's CSRF token. Pages call the same core the API does.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -14,51 +13,23 @@ from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Req
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import (
-    CSRF_FIELD,
-    Principal,
     check_csrf,
-    csrf_token,
-    enforce_rate,
-    session_principal,
 )
 from sanctionwatch.api.state import NotReadyError, state_of
 from sanctionwatch.registry.timeline import change_timeline, designations_by_year
 from sanctionwatch.screening.query import Query as ScreeningQuery
 from sanctionwatch.screening.query import QueryError
+from sanctionwatch.web import cases
 from sanctionwatch.web.charts import network, stacked_years
+from sanctionwatch.web.pages import HERE, LoginRequiredError, page, signed_in
 
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/ui", include_in_schema=False)
 SCHEMAS = ("", "Person", "Organization", "Company", "Vessel", "Aircraft")
 EXPLAINED_AMONG = 50  # hits looked through for the party opened from a screening
 NETWORK_NODES = 24  # linked parties drawn around a party; the list below the picture has them all
-
-
-class LoginRequiredError(Exception):
-    def __init__(self, next_path: str) -> None:
-        self.next_path = next_path
-
-
-def _user(request: Request, role: Role) -> Principal:
-    principal = session_principal(request)
-    if principal is None:
-        raise LoginRequiredError(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-    if not principal.role.allows(role):
-        raise HTTPException(403, f"this page needs the {role.value} role; you have {principal.role.value}")
-    enforce_rate(request, principal)
-    return principal
-
-
-def _page(
-    request: Request, template: str, principal: Principal | None, status: int = 200, **context: Any
-) -> Response:
-    context.update(request=request, user=principal, csrf=csrf_token(request), csrf_field=CSRF_FIELD)
-    return templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _safe_next(value: str | None) -> str:
@@ -70,7 +41,7 @@ def _safe_next(value: str | None) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None) -> Response:
-    return _page(request, "login.html", None, next=_safe_next(next), error=None)
+    return page(request, "login.html", None, next=_safe_next(next), error=None)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -85,7 +56,7 @@ async def login(
     client = request.client.host if request.client else "unknown"
     # Only failed attempts count: a guessing attacker is slowed down, colleagues behind one proxy are not.
     if not state.logins.would_allow(f"login:{client}"):
-        return _page(
+        return page(
             request,
             "login.html",
             None,
@@ -96,7 +67,7 @@ async def login(
     user = await run_in_threadpool(state.users.authenticate, name, password)  # argon2: ~50 ms of CPU
     if user is None:
         state.logins.allow(f"login:{client}")
-        return _page(
+        return page(
             request,
             "login.html",
             None,
@@ -155,7 +126,7 @@ class ScreeningForm:
 
 @router.get("/", response_class=HTMLResponse)
 def screen_page(request: Request, form: ScreeningForm = Depends()) -> Response:
-    principal = _user(request, Role.VIEWER)
+    principal = signed_in(request, Role.VIEWER)
     context: dict[str, Any] = {
         "form": form.fields,
         "schemas": SCHEMAS,
@@ -175,13 +146,13 @@ def screen_page(request: Request, form: ScreeningForm = Depends()) -> Response:
             context["versions"] = snapshot.versions
         except (QueryError, NotReadyError) as exc:
             context["error"] = str(exc)
-    return _page(request, "screen.html", principal, **context)
+    return page(request, "screen.html", principal, **context)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, entity_id: str, form: ScreeningForm = Depends()) -> Response:
     """A listed party; opened from a screening (the query in the URL), with why it matched that query."""
-    principal = _user(request, Role.VIEWER)
+    principal = signed_in(request, Role.VIEWER)
     snapshot = state_of(request).snapshot()
     found = snapshot.party(entity_id)
     if found is None:
@@ -210,7 +181,7 @@ def entity_page(request: Request, entity_id: str, form: ScreeningForm = Depends(
             links.append(
                 (other[0].caption, f"/ui/entities/{quote(other_id)}", f"{kind} (recorded on their side)")
             )
-    return _page(
+    return page(
         request,
         "entity.html",
         principal,
@@ -229,14 +200,14 @@ def changes_page(
     program: str = Query("", max_length=100),
     authority: str = Query("", max_length=100),
 ) -> Response:
-    principal = _user(request, Role.VIEWER)
+    principal = signed_in(request, Role.VIEWER)
     state = state_of(request)
     programs = [program] if program else []
     authorities = [authority] if authority else []
     timeline = change_timeline(state.registry, programs=programs, authorities=authorities)
     snapshot = state.live.snapshot
     series = designations_by_year(snapshot.screener.index.entities, programs=programs) if snapshot else {}
-    return _page(
+    return page(
         request,
         "changes.html",
         principal,
@@ -250,6 +221,7 @@ def changes_page(
 
 def mount_web(app: FastAPI) -> None:
     app.include_router(router)
+    app.include_router(cases.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(LoginRequiredError)

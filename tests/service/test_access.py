@@ -47,6 +47,9 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/ui/"): Role.VIEWER,
     ("GET", "/ui/entities/{entity_id}"): Role.VIEWER,
     ("GET", "/ui/changes"): Role.VIEWER,
+    ("GET", "/ui/alerts"): Role.ANALYST,
+    ("GET", "/ui/alerts/{alert_id}"): Role.ANALYST,
+    ("POST", "/ui/alerts/{alert_id}/steps"): Role.ANALYST,
     ("GET", "/"): None,  # a redirect to /ui/, which asks for a login
 }
 # A request that passes validation for each API route, so that only access decides the status.

@@ -1,0 +1,128 @@
+"""The analyst pages for alerts: the queue, the case (customer and listed party side by side, with the
+explanation and the history), and the decision forms.
+
+Every form posts to one route that calls the same `Cases` step as the CLI and the API: the four-eyes
+rule and the status checks are not re-implemented here, only their refusals shown.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sanctionwatch.access.roles import Role
+from sanctionwatch.api.security import check_csrf
+from sanctionwatch.api.state import state_of
+from sanctionwatch.cases.workflow import Actor, CaseError, Cases, Decision, NotAllowedError
+from sanctionwatch.monitoring.alerts import STATUSES, Alerts
+from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.web.pages import page, signed_in
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+QUEUE_LIMIT = 500
+STEP_LABELS = {
+    "review": "Start review",
+    "propose": "Propose decision",
+    "confirm": "Confirm",
+    "send_back": "Send back",
+    "close": "Close",
+    "comment": "Comment",
+}
+# The forms a case in each status offers (the workflow still decides who may use them).
+OFFERED = {
+    "open": ("review", "comment"),
+    "in_review": ("propose", "comment"),
+    "proposed": ("confirm", "send_back", "comment"),
+    "confirmed": ("close", "comment"),
+    "closed": ("comment",),
+}
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alert_queue(request: Request, status: str = Query("open", max_length=20)) -> Response:
+    principal = signed_in(request, Role.ANALYST)
+    wanted = [] if status == "all" else [status]
+    if status != "all" and status not in STATUSES:
+        raise HTTPException(400, f"status: unknown {status!r}; use one of {', '.join(STATUSES)} or all")
+    alerts_store = Alerts(state_of(request).registry.engine)
+    alerts = alerts_store.list(status=wanted, limit=QUEUE_LIMIT)
+    return page(
+        request,
+        "alerts.html",
+        principal,
+        alerts=alerts,
+        shown=status,
+        statuses=("all", *STATUSES),
+        counts=alerts_store.counts(),
+    )
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse)
+def case_page(request: Request, alert_id: int = Path(..., ge=1, le=2**31 - 1)) -> Response:
+    return _case(request, alert_id)
+
+
+def _case(request: Request, alert_id: int, *, error: str | None = None, status: int = 200) -> Response:
+    principal = signed_in(request, Role.ANALYST)
+    state = state_of(request)
+    alert = Alerts(state.registry.engine).get(alert_id)
+    if alert is None:
+        raise HTTPException(404, f"alert {alert_id}: no such alert")
+    customer = Customers(state.registry.engine).get(alert["customer_id"])
+    snapshot = state.live.snapshot
+    found = snapshot.party(alert["entity_id"]) if snapshot else None
+    listed = found[0] if found else None
+    return page(
+        request,
+        "case.html",
+        principal,
+        status=status,
+        alert=alert,
+        customer=customer,
+        customer_changed=customer is not None and customer.hash != alert["customer_hash"],
+        listed=listed,
+        listed_changed=listed is not None and listed.content_hash() != alert["record_hash"],
+        hit={"explanation": alert["explanation"]},
+        offered=OFFERED.get(alert["status"], ()),
+        labels=STEP_LABELS,
+        decisions=[d.value for d in Decision],
+        error=error,
+    )
+
+
+@router.post("/alerts/{alert_id}/steps", response_class=HTMLResponse)
+async def take_step(
+    request: Request,
+    alert_id: int = Path(..., ge=1, le=2**31 - 1),
+    action: str = Form(..., max_length=20),
+    decision: str = Form("", max_length=20),
+    reason: str = Form("", max_length=4000),
+    text: str = Form("", max_length=4000),
+) -> Response:
+    await check_csrf(request)
+    principal = signed_in(request, Role.ANALYST)
+    actor = Actor(principal.label, principal.role)
+    cases = Cases(state_of(request).registry.engine)
+    try:
+        match action:
+            case "review":
+                cases.review(alert_id, actor)
+            case "propose":
+                cases.propose(alert_id, actor, decision, reason)
+            case "confirm":
+                cases.confirm(alert_id, actor, comment=text or None)
+            case "send_back":
+                cases.send_back(alert_id, actor, reason)
+            case "close":
+                cases.close(alert_id, actor)
+            case "comment":
+                cases.comment(alert_id, actor, text)
+            case _:
+                raise CaseError(f"action: unknown {action!r}")
+    except CaseError as exc:
+        # The case page again, with the refusal in words and a status that says what kind it is.
+        code = 403 if isinstance(exc, NotAllowedError) else 409
+        return _case(request, alert_id, error=str(exc), status=code)
+    return RedirectResponse(f"/ui/alerts/{alert_id}?done={quote(action)}", status_code=303)

@@ -1,0 +1,38 @@
+"""What every analyst page shares: who is signed in, and rendering a template with the session's CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from sanctionwatch.access.roles import Role
+from sanctionwatch.api.security import CSRF_FIELD, Principal, csrf_token, enforce_rate, session_principal
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+class LoginRequiredError(Exception):
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def signed_in(request: Request, role: Role) -> Principal:
+    principal = session_principal(request)
+    if principal is None:
+        raise LoginRequiredError(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    if not principal.role.allows(role):
+        raise HTTPException(403, f"this page needs the {role.value} role; you have {principal.role.value}")
+    enforce_rate(request, principal)
+    return principal
+
+
+def page(
+    request: Request, template: str, principal: Principal | None, status: int = 200, **context: Any
+) -> Response:
+    context.update(request=request, user=principal, csrf=csrf_token(request), csrf_field=CSRF_FIELD)
+    return templates.TemplateResponse(request, template, context, status_code=status)
