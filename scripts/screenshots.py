@@ -25,11 +25,30 @@ from playwright.sync_api import sync_playwright
 from sanctionwatch.access.users import Users
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.monitoring.customer import Customer
+from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.monitoring.rescreen import Monitor
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
+from sanctionwatch.screening.screener import Screener
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 PASSWORD = "screenshots-only-password"
+
+
+CUSTOMERS = (
+    Customer("C-1001", "Person", ("Kim Jong-un",), ("1984-01-08",), ("KP",), attributes={"branch": "Zurich"}),
+    Customer("C-1002", "Company", ("Korea Kwangson Banking Corp.",), countries=("KP",)),
+    Customer("C-1003", "Person", ("Maria Schmidt",), ("1979-03-02",), ("DE",)),
+    Customer("C-1004", "Vessel", ("M/V Chon Ma San",), identifiers=("IMO 8660313",)),
+)
+
+
+def _screened_customers(registry: Registry) -> None:
+    """A small customer base, screened as the monitoring does, so that the alert pages have alerts."""
+    Customers(registry.engine).upsert(CUSTOMERS)
+    versions = {v.source: v.number for v in registry.active_versions()}
+    Monitor(registry.engine, Screener.from_registry(registry), versions).screen_new_customers()
 
 
 def main() -> None:
@@ -48,6 +67,7 @@ def main() -> None:
         for paths in sample_files().values():
             update_from_files(registry, paths)
     Users(registry.engine).create("analyst", "analyst", PASSWORD)
+    _screened_customers(registry)
     registry.close()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -85,6 +105,11 @@ def main() -> None:
         page.screenshot(path=str(OUT / "entity-network.png"), full_page=True)
         page.goto(f"{base}/ui/changes")
         page.screenshot(path=str(OUT / "changes.png"), full_page=True)
+        page.goto(f"{base}/ui/alerts")
+        page.screenshot(path=str(OUT / "alerts.png"), full_page=True)
+        page.locator("table.queue tbody a").first.click()
+        page.get_by_role("button", name="Start review").click()
+        page.screenshot(path=str(OUT / "case.png"), full_page=True)
         browser.close()
     server.should_exit = True
     print(f"screenshots written to {OUT}")

@@ -53,10 +53,12 @@ def _now() -> datetime:
 def alert_json(row: Mapping[Any, Any]) -> dict[str, Any]:
     """An alert as the CLI's --json and the API give it (the scripted interface: keep it stable)."""
     created = as_utc(row["created_at"])
+    explanation = row.get("explanation") or {}
     return {
         "id": row["id"],
         "customer_id": row["customer_id"],
         "entity_id": row["entity_id"],
+        "caption": explanation.get("caption", ""),  # the listed party's name
         "source_ids": list(row["source_ids"]),
         "score": round(float(row["score"]), 4),
         "status": row["status"],

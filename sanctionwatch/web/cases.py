@@ -48,11 +48,13 @@ def alert_queue(request: Request, status: str = Query("open", max_length=20)) ->
         raise HTTPException(400, f"status: unknown {status!r}; use one of {', '.join(STATUSES)} or all")
     alerts_store = Alerts(state_of(request).registry.engine)
     alerts = alerts_store.list(status=wanted, limit=QUEUE_LIMIT)
+    customers = Customers(state_of(request).registry.engine).many({a["customer_id"] for a in alerts})
     return page(
         request,
         "alerts.html",
         principal,
         alerts=alerts,
+        names={c.id: c.name for c in customers},
         shown=status,
         statuses=("all", *STATUSES),
         counts=alerts_store.counts(),
