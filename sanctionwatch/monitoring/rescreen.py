@@ -10,8 +10,9 @@ identifier with it. Of those, only hits on the new or changed parties are kept.
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,9 +27,11 @@ from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers, lookup_keys
 from sanctionwatch.registry import audit
 from sanctionwatch.screening.party import screen_party
+from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import QueryError
 from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener
 
+WORK_CHUNK = 250  # customers per worker task
 HITS_PER_CUSTOMER = 10  # hits kept per customer in a full screen
 DELTA_HITS = 25  # per candidate in a delta screen: the new party must not be crowded out by old ones
 Progress = Callable[[int], None]
@@ -77,12 +80,14 @@ class Monitor:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         actor: str = "system",
+        workers: int | None = None,
     ) -> None:
         self.engine = engine
         self.screener = screener
         self.list_versions = list_versions  # source -> active version number, for every alert's record
         self.threshold = threshold
         self.actor = actor
+        self.workers = available_cores() if workers is None else max(1, workers)
         self.customers = Customers(engine)
         self.alerts = Alerts(engine)
 
@@ -109,7 +114,7 @@ class Monitor:
         run = self._run(
             "delta",
             self._batches(sorted(candidates)),
-            keep=lambda source_ids: not changed.isdisjoint(source_ids),
+            only=frozenset(changed),
             limit=DELTA_HITS,
             progress=progress,
         )
@@ -166,60 +171,40 @@ class Monitor:
         trigger: str,
         batches: Iterable[Sequence[Customer]],
         *,
-        keep: Callable[[Collection[str]], bool] | None = None,
+        only: frozenset[str] | None = None,
         limit: int = HITS_PER_CUSTOMER,
         progress: Progress = _quiet,
     ) -> ScreeningRun:
+        """Screen the customers batch by batch (on every core once there is enough of them) and raise
+        the alerts of each batch as it comes back."""
         started = time.perf_counter()
         run = ScreeningRun(trigger)
-        for batch in batches:
-            findings = self._findings(batch, run, keep, limit)
-            raised = self.alerts.raise_alerts(findings, trigger=trigger, actor=self.actor)
+        jobs = (
+            ScreenJob(tuple(part), self.threshold, limit, only, self.list_versions)
+            for batch in batches
+            for part in _parts(batch, WORK_CHUNK)
+        )
+        for screened in self._screened(jobs):
+            raised = self.alerts.raise_alerts(screened.findings, trigger=trigger, actor=self.actor)
+            run.customers += len(screened.ids)
+            run.failed.extend(screened.failed)
             run.alerts.extend(raised.created)
             run.already_alerted += raised.already_alerted
             run.suppressed += raised.suppressed
-            run.hits += len(findings)
-            self.customers.mark_screened([c.id for c in batch])
+            run.hits += len(screened.findings)
+            self.customers.mark_screened(screened.ids)
             progress(run.customers)
         run.seconds = time.perf_counter() - started
         self._audit(run)
         return run
 
-    def _findings(
-        self,
-        batch: Sequence[Customer],
-        run: ScreeningRun,
-        keep: Callable[[Collection[str]], bool] | None,
-        limit: int,
-    ) -> list[Finding]:
-        index = self.screener.index
-        findings: list[Finding] = []
-        for customer in batch:
-            run.customers += 1
-            try:
-                hits = screen_party(self.screener, customer.party(), threshold=self.threshold, limit=limit)
-            except QueryError as exc:
-                run.failed.append((customer.id, str(exc)))
-                continue
-            customer_hash = customer.hash
-            for hit in hits:
-                if keep is not None and not keep(hit.source_ids):
-                    continue
-                position = index.position_of(hit.entity_id)
-                if position is None:
-                    continue
-                entity = index.entities[position]
-                version = self.list_versions.get(entity.source)
-                findings.append(
-                    Finding(
-                        customer.id,
-                        customer_hash,
-                        hit,
-                        entity.content_hash(),
-                        f"{entity.source}/{version}" if version is not None else entity.source,
-                    )
-                )
-        return findings
+    def _screened(self, jobs: Iterator[ScreenJob]) -> Iterator[Screened]:
+        """Each job's findings, in order: in this process for a job or two, else in forked workers."""
+        ahead = list(itertools.islice(jobs, 2))
+        everything = itertools.chain(ahead, jobs)
+        if self.workers <= 1 or len(ahead) < 2 or not can_fork():
+            return (screen_job(self.screener, job) for job in everything)
+        return map_in_workers(self.screener, screen_job, everything, self.workers)
 
     def _audit(self, run: ScreeningRun) -> None:
         """One record per screening run: what was screened, against which lists, what it raised."""
@@ -241,3 +226,51 @@ class Monitor:
                 },
                 list_versions=self.list_versions,
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenJob:
+    """A chunk of customers and how to screen them: what a worker receives."""
+
+    customers: tuple[Customer, ...]
+    threshold: float
+    limit: int
+    only: frozenset[str] | None  # keep only hits on these listed records (a delta screen)
+    list_versions: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    ids: list[str]
+    findings: list[Finding]
+    failed: list[tuple[str, str]]
+
+
+def screen_job(screener: Screener, job: ScreenJob) -> Screened:
+    """Screen a chunk of customers: every hit as a Finding with both sides' state (runs in a worker)."""
+    index = screener.index
+    findings: list[Finding] = []
+    failed: list[tuple[str, str]] = []
+    for customer in job.customers:
+        try:
+            hits = screen_party(screener, customer.party(), threshold=job.threshold, limit=job.limit)
+        except QueryError as exc:
+            failed.append((customer.id, str(exc)))
+            continue
+        customer_hash = customer.hash
+        for hit in hits:
+            if job.only is not None and job.only.isdisjoint(hit.source_ids):
+                continue
+            position = index.position_of(hit.entity_id)
+            if position is None:
+                continue
+            entity = index.entities[position]
+            version = job.list_versions.get(entity.source)
+            label = f"{entity.source}/{version}" if version is not None else entity.source
+            findings.append(Finding(customer.id, customer_hash, hit, entity.content_hash(), label))
+    return Screened([c.id for c in job.customers], findings, failed)
+
+
+def _parts(batch: Sequence[Customer], size: int) -> Iterator[Sequence[Customer]]:
+    for start in range(0, len(batch), size):
+        yield batch[start : start + size]

@@ -1,23 +1,18 @@
 """Screen a whole file: read queries, screen them on every core, write the results in input order.
 
-The index is large and slow to build, so worker processes are forked after it exists and find it in
-a module-level global: the operating system shares its pages copy-on-write and nothing is pickled.
-Only the small things travel: chunks of a few hundred queries out, their results back already encoded
-for the output (a JSON line, or flat rows), so the parent only writes.
+The workers (screening.pool) share the index; chunks of a few hundred queries go out, and their
+results come back already encoded for the output (a JSON line, or flat rows), so the parent only writes.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sanctionwatch.screening.batchio import (
     Encoded,
@@ -31,6 +26,7 @@ from sanctionwatch.screening.batchio import (
     read_queries,
     result_record,
 )
+from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
 
@@ -41,12 +37,8 @@ class Screener(Protocol):
 
 
 CHUNK_SIZE = 250  # queries per task: big enough to amortize the round trip, small enough to balance load
-IN_FLIGHT = 3  # chunks queued per worker: keeps workers busy without reading the whole file ahead
 
 Chunk = list[Row]
-
-# Set in the parent just before the pool forks; workers read it, never receive it.
-_SCREENER: Screener | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +71,7 @@ def screen_file(
     fmt = output_format(output_path)
     rows = read_queries(input_path)
     chunks = _chunked(rows, chunk_size)
-    wanted = _available_cores() if workers is None else max(1, workers)
+    wanted = available_cores() if workers is None else max(1, workers)
     used, results = _screened(screener, chunks, (threshold, limit, fmt), wanted, auto=workers is None)
     count = with_hits = errors = 0
     with open_writer(output_path) as writer:
@@ -92,13 +84,6 @@ def screen_file(
             if progress is not None:
                 progress(count)
     return BatchSummary(count, with_hits, errors, time.perf_counter() - started, used)
-
-
-def _available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _chunked(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
@@ -123,9 +108,9 @@ def _screened(
         chunks = _chain(ahead, chunks)
         if len(ahead) < 2:
             workers = 1
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not can_fork():
         return 1, (_screen_rows(screener, chunk, settings) for chunk in chunks)
-    return workers, _pooled(screener, chunks, settings, workers)
+    return workers, map_in_workers(screener, partial(_screen_chunk, settings=settings), chunks, workers)
 
 
 def _chain(ahead: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
@@ -133,31 +118,8 @@ def _chain(ahead: list[Chunk], rest: Iterator[Chunk]) -> Iterator[Chunk]:
     yield from rest
 
 
-def _pooled(
-    screener: Screener, chunks: Iterator[Chunk], settings: Settings, workers: int
-) -> Iterator[list[Outcome]]:
-    """Results come back in submission order; a bounded queue keeps memory flat on huge files."""
-    global _SCREENER
-    _SCREENER = screener
-    # Frozen objects are left alone by the collector, so children do not copy pages just to scan them.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending: deque[Any] = deque()
-            for chunk in chunks:
-                pending.append(pool.apply_async(_screen_in_worker, (chunk, settings)))
-                if len(pending) >= workers * IN_FLIGHT:
-                    yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
-    finally:
-        _SCREENER = None
-        gc.unfreeze()
-
-
-def _screen_in_worker(chunk: Chunk, settings: Settings) -> list[Outcome]:
-    assert _SCREENER is not None, "worker forked before the screener was set"
-    return _screen_rows(_SCREENER, chunk, settings)
+def _screen_chunk(screener: Screener, chunk: Chunk, *, settings: Settings) -> list[Outcome]:
+    return _screen_rows(screener, chunk, settings)
 
 
 def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[Outcome]:
