@@ -13,7 +13,18 @@ from fastapi.responses import JSONResponse
 
 from sanctionwatch import __version__
 from sanctionwatch.api.middleware import BodyLimit, SecurityHeaders, SessionsWhereUsed, redact_logs
-from sanctionwatch.api.routers import admin, cases, health, jobs, lists, match, reconcile, screen, search
+from sanctionwatch.api.routers import (
+    admin,
+    cases,
+    customers,
+    health,
+    jobs,
+    lists,
+    match,
+    reconcile,
+    screen,
+    search,
+)
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.state import NotReadyError, ServiceState
@@ -50,6 +61,7 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
     for router in (health.router, match.router, search.router, lists.router, screen.router, jobs.router):
         app.include_router(router)
     app.include_router(cases.router)
+    app.include_router(customers.router)
     app.include_router(reconcile.router)
     app.include_router(admin.router)
 

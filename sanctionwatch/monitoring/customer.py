@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.model import ORGANIZATION_SCHEMAS, Schema
+from sanctionwatch.model import ORGANIZATION_SCHEMAS
 from sanctionwatch.screening.batchio import CellError, RowError, cell_text, read_records
 from sanctionwatch.screening.party import PartyQuery
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import validate
 
-DEFAULT_SCHEMA = Schema.LEGAL_ENTITY.value  # a customer whose kind the file does not say
+# A customer whose kind the file does not say: unknown, and screened as such (against people and
+# organizations alike), not as an organization, which LegalEntity would mean to the matcher.
+UNKNOWN_SCHEMA = ""
 # Column -> the customer field it fills (plural and singular spellings alike).
 FIELD_COLUMNS = {
     "name": "names",
@@ -47,10 +49,10 @@ MAX_ATTRIBUTE_LENGTH = 2000
 @dataclass(frozen=True, slots=True)
 class Customer:
     id: str
-    schema: str
+    schema: str  # Person, Company, Organization, Vessel, ... or "" when the file does not say
     names: tuple[str, ...]
     birth_dates: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()  # ISO 3166 alpha-2
+    countries: tuple[str, ...] = ()  # ISO 3166 alpha-2, lower case as the registry keeps them
     identifiers: tuple[str, ...] = ()
     attributes: Mapping[str, str] = field(default_factory=dict)
 
@@ -83,7 +85,7 @@ class Customer:
         """The customer as one screening party: every name, birth date, country and identifier."""
         return PartyQuery(
             names=self.names,
-            schema=self.schema,
+            schema=self.schema or None,
             birth_dates=self.birth_dates,
             countries=self.countries,
             identifiers=self.identifiers,
@@ -158,8 +160,8 @@ def _customer(customer_id: str, raw: Mapping[str, object]) -> Customer:
 def _schema(value: object) -> str:
     text = cell_text("schema", value)
     if not text:
-        return DEFAULT_SCHEMA
-    return validate(Query("x", text)).schema or DEFAULT_SCHEMA
+        return UNKNOWN_SCHEMA
+    return validate(Query("x", text)).schema or UNKNOWN_SCHEMA
 
 
 def _values(column: str, cell: object) -> list[str]:

@@ -37,6 +37,11 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/alerts"): Role.ANALYST,
     ("GET", "/alerts/{alert_id}"): Role.ANALYST,
     ("POST", "/alerts/{alert_id}/steps"): Role.ANALYST,  # confirm and send back: approver (the workflow says)
+    ("POST", "/customers"): Role.ANALYST,
+    ("GET", "/customers/{customer_id}"): Role.ANALYST,
+    ("DELETE", "/customers/{customer_id}"): Role.ANALYST,
+    ("GET", "/webhooks"): Role.ADMIN,
+    ("POST", "/webhooks"): Role.ADMIN,
     ("GET", "/admin/keys"): Role.ADMIN,
     ("POST", "/admin/keys"): Role.ADMIN,
     ("DELETE", "/admin/keys/{key_id}"): Role.ADMIN,
@@ -69,6 +74,13 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/reconcile"): {"url": "/reconcile", "data": {"queries": '{"q0": {"query": "Kim Jong Un"}}'}},
     ("GET", "/alerts/{alert_id}"): {"url": "/alerts/999999"},
     ("POST", "/alerts/{alert_id}/steps"): {"url": "/alerts/999999/steps", "json": {"action": "review"}},
+    ("POST", "/customers"): {
+        "url": "/customers",
+        "files": {"file": ("c.csv", b"id,name\nx-1,Maria Schmidt\n")},
+    },
+    ("GET", "/customers/{customer_id}"): {"url": "/customers/nobody"},
+    ("DELETE", "/customers/{customer_id}"): {"url": "/customers/nobody"},
+    ("POST", "/webhooks"): {"url": "/webhooks", "json": {"url": "http://127.0.0.1:9/hook"}},
     ("POST", "/admin/keys"): {"url": "/admin/keys", "json": {"name": "made in test", "role": "viewer"}},
     ("DELETE", "/admin/keys/{key_id}"): {"url": "/admin/keys/999999"},
 }

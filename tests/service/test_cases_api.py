@@ -88,3 +88,26 @@ def test_bad_case_requests_are_clear_4xx(service: Service) -> None:
         assert AuditLog(engine).verify().ok
     finally:
         engine.dispose()
+
+
+def test_importing_customers_over_http_screens_them_and_reports_bad_rows(service: Service) -> None:
+    analyst = {"Authorization": f"ApiKey {service.keys[Role.ANALYST]}"}
+    body = b"id,name,birth_date,country,branch\nh-1,Kim Jong-un,1984-01-08,KP,Geneva\nh-2,Maria Schmidt,1984-13-01,,Basel\n"
+    answer = httpx.post(
+        f"{service.url}/customers", files={"file": ("book.csv", body)}, headers=analyst, timeout=60
+    )
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert (report["added"], report["rejected"]) == (1, 1)
+    assert report["errors"][0]["row"] == 2 and "birth_date" in report["errors"][0]["error"]
+    assert [a["customer_id"] for a in report["screening"]["alerts"]] == ["h-1"], report["screening"]
+    assert report["screening"]["alerts"][0]["entity_id"] == "ofac-sdn:20157"
+
+    shown = httpx.get(f"{service.url}/customers/h-1", headers=analyst).json()
+    assert shown["attributes"] == {"branch": "Geneva"} and shown["countries"] == ["kp"]
+    again = httpx.post(
+        f"{service.url}/customers", files={"file": ("book.csv", body)}, headers=analyst, timeout=60
+    )
+    assert (again.json()["unchanged"], again.json()["screening"]["alerts"]) == (1, [])
+    assert httpx.delete(f"{service.url}/customers/h-1", headers=analyst).status_code == 200
+    assert httpx.get(f"{service.url}/customers/h-1", headers=analyst).status_code == 404

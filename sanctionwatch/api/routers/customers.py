@@ -1,0 +1,125 @@
+"""The monitored customer base over HTTP: import a file (then the new and changed customers are screened
+at once), read one customer, remove customers, and the webhooks that receive new alerts."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from sanctionwatch.api.security import Admin, Analyst, Principal
+from sanctionwatch.api.state import ServiceState, state_of
+from sanctionwatch.api.yente import ErrorResponse
+from sanctionwatch.monitoring.after_update import notify_alerts
+from sanctionwatch.monitoring.customer import Customer, read_customers
+from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.monitoring.rescreen import Monitor
+from sanctionwatch.monitoring.webhooks import Webhooks
+from sanctionwatch.screening.batchio import RowError
+from sanctionwatch.sources.base import SourceFormatError
+
+router = APIRouter(tags=["Customers and monitoring"])
+MAX_ERRORS_SHOWN = 100
+
+
+class NewWebhook(BaseModel):
+    url: str = Field(
+        ..., min_length=1, max_length=2000, examples=["https://siem.example/hooks/sanctionwatch"]
+    )
+
+
+@router.post(
+    "/customers",
+    responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    summary="Import customers (CSV, JSONL, XLSX, Parquet): added or updated by id, then screened",
+)
+async def import_customers(
+    request: Request,
+    file: UploadFile = File(..., description="Columns: id, name, aliases, schema, birth_date, country, ..."),
+    principal: Principal = Analyst,
+) -> dict[str, Any]:
+    state = state_of(request)
+    state.snapshot()  # 503 while the index is being built: the import screens at once
+    name = Path(file.filename or "customers.csv").name
+    return await run_in_threadpool(_import, state, file, name, principal.label)
+
+
+def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> dict[str, Any]:
+    rejected: list[RowError] = []
+    with tempfile.TemporaryDirectory(prefix="sw-customers-") as scratch:
+        path = Path(scratch) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out)
+        try:
+            records = read_customers(path)
+        except (SourceFormatError, ValueError) as exc:
+            raise HTTPException(400, str(exc)) from None
+
+        def valid() -> Any:
+            for record in records:
+                if isinstance(record, RowError):
+                    rejected.append(record)
+                elif isinstance(record, Customer):
+                    yield record
+
+        try:
+            summary, _changed = Customers(state.registry.engine).upsert(valid(), actor=actor, source=name)
+        except SourceFormatError as exc:
+            raise HTTPException(400, str(exc)) from None
+    summary.rejected = len(rejected)
+    snapshot = state.snapshot()
+    versions = {v.source: v.number for v in snapshot.versions}
+    # One process: the service's threads make forking workers unsafe here (the CLI uses every core).
+    monitor = Monitor(state.registry.engine, snapshot.screener, versions, actor=actor, workers=1)
+    run = monitor.screen_new_customers()
+    notify_alerts(state.registry, run, versions)
+    return {
+        "file": name,
+        **summary.to_json(),
+        "errors": [{"row": p.row, "error": str(p)} for p in rejected[:MAX_ERRORS_SHOWN]],
+        "screening": run.to_json(),
+    }
+
+
+@router.get("/customers/{customer_id}", responses={404: {"model": ErrorResponse}}, summary="One customer")
+def get_customer(request: Request, customer_id: str, _principal: Principal = Analyst) -> dict[str, Any]:
+    customer = Customers(state_of(request).registry.engine).get(customer_id)
+    if customer is None:
+        raise HTTPException(404, f"no customer {customer_id!r}")
+    return {"id": customer.id, **customer.data(), "hash": customer.hash}
+
+
+@router.delete(
+    "/customers/{customer_id}",
+    responses={404: {"model": ErrorResponse}},
+    summary="Stop monitoring a customer",
+)
+def delete_customer(request: Request, customer_id: str, principal: Principal = Analyst) -> dict[str, Any]:
+    removed = Customers(state_of(request).registry.engine).delete([customer_id], actor=principal.label)
+    if not removed:
+        raise HTTPException(404, f"no customer {customer_id!r}")
+    return {"deleted": customer_id}
+
+
+@router.get("/webhooks", summary="Where new alerts are posted (never the secrets)", dependencies=[Admin])
+def list_webhooks(request: Request) -> list[dict[str, Any]]:
+    return [h.to_json() for h in Webhooks(state_of(request).registry.engine).list()]
+
+
+@router.post(
+    "/webhooks",
+    status_code=201,
+    responses={400: {"model": ErrorResponse}},
+    summary="Register a receiver; its HMAC secret is in the answer, once",
+)
+def add_webhook(request: Request, body: NewWebhook, principal: Principal = Admin) -> dict[str, Any]:
+    try:
+        webhook_id, secret = Webhooks(state_of(request).registry.engine).add(body.url, actor=principal.label)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"id": webhook_id, "secret": secret}
