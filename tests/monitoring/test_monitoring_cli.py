@@ -4,13 +4,16 @@ an update, the alerts it raises, a four-eyes decision and the audit log behind i
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from sanctionwatch.monitoring.webhooks import verify_signature
 from tests.cli.runner import run, run_json
+from tests.monitoring.receiver import receiving
 
 pytestmark = pytest.mark.realdata
 
@@ -52,8 +55,17 @@ def test_an_update_alerts_exactly_the_customers_it_newly_lists_and_decisions_nee
     assert (imported["added"], imported["rejected"]) == (14, 0)
     before = {a["id"] for a in run_json(db, "alerts", "list")}
 
-    updated = run(db, "update", "--file", str(folder / "sdn_advanced_2025-11-19.xml.bz2"))
-    assert "new alert(s)" in updated.stderr
+    with receiving() as receiver:
+        added = run(db, "webhooks", "add", receiver.url("/hook")).stdout.split()
+        secret = added[-1]
+        updated = run(db, "update", "--file", str(folder / "sdn_advanced_2025-11-19.xml.bz2"))
+        posts = receiver.at("/hook")
+    assert "new alert(s)" in updated.stderr and "webhook 1: delivered" in updated.stderr
+    assert secret not in updated.stderr + updated.stdout
+    assert len(posts) == 1 and verify_signature(secret, posts[0].headers, posts[0].body)
+    event = json.loads(posts[0].body)
+    assert event["type"] == "alerts.created" and event["data"]["trigger"] == "delta"
+    assert {a["customer_id"] for a in event["data"]["alerts"]} == set(NEWLY_LISTED)
 
     alerts = [a for a in run_json(db, "alerts", "list") if a["id"] not in before]
     assert {a["customer_id"] for a in alerts} == set(NEWLY_LISTED)
