@@ -16,6 +16,7 @@ from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
+from sanctionwatch.screening.trail import ScreeningTrail
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class ServiceState:
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.logins = RateLimiter(settings.login_attempts_per_minute / 60, settings.login_attempts_per_minute)
         self.bad_keys = RateLimiter(settings.bad_keys_per_minute / 60, settings.bad_keys_per_minute)
+        self.trail = ScreeningTrail(self.registry.engine)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -50,6 +52,7 @@ class ServiceState:
         """Build the index in the background (readiness says when) and keep it current."""
         self._watcher = threading.Thread(target=self._watch, name="index-watcher", daemon=True)
         self._watcher.start()
+        self.trail.start()
 
     def _watch(self) -> None:
         while not self._stop.is_set():
@@ -65,6 +68,7 @@ class ServiceState:
             # A rebuild in progress reads the registry: it finishes before the database is closed.
             self._watcher.join()
         self.jobs.shutdown()
+        self.trail.stop()
         self.registry.close()
 
 

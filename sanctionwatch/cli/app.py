@@ -31,7 +31,7 @@ from sanctionwatch.cli.access import keys_app, users_app
 from sanctionwatch.cli.audit import audit_app
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
-from sanctionwatch.config import cache_dir, database_url
+from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_after_update
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
@@ -46,6 +46,7 @@ from sanctionwatch.screening.batch import screen_file
 from sanctionwatch.screening.batchio import OutputFormatError
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import Screener
+from sanctionwatch.screening.trail import file_digest, note_for, record_screening
 from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.ftm import write_ftm
@@ -516,11 +517,14 @@ def screen(
     query = Query(name, schema, dob, country, identifier)
     with _opened(db) as registry:
         screener = _screener(registry, source, program)
-    try:
-        hits = screener.screen(query, threshold=threshold, limit=limit)
-    except QueryError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(EXIT_INPUT) from exc
+        try:
+            hits = screener.screen(query, threshold=threshold, limit=limit)
+        except QueryError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(EXIT_INPUT) from exc
+        note = note_for(cli_actor(), "cli", [name, schema, dob, country, identifier], hits)
+        record_screening(registry.engine, actor=cli_actor(), action="screening.cli", subject="one query",
+                         details={"calls": [note], "sources": source or [], "programs": program or []})  # fmt: skip
     if as_json:
         _print_json({"query": name, "threshold": screener.threshold if threshold is None else threshold,
                      "hits": [h.to_json() for h in hits]})  # fmt: skip
@@ -559,6 +563,7 @@ def screen_file_command(
         raise typer.BadParameter(f"no such file: {input_path}", param_hint="INPUT")
     with _opened(db) as registry:
         screener = _screener(registry, source, program)
+        digest = file_digest(input_path)
     columns = (SpinnerColumn(), TextColumn("screening"), BarColumn(), TextColumn("{task.completed} rows"))
     try:
         with Progress(*columns, console=err, transient=True) as bar:
@@ -570,6 +575,10 @@ def screen_file_command(
     except (SourceFormatError, OutputFormatError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(EXIT_INPUT) from exc
+    with _opened(db) as registry:
+        record_screening(registry.engine, actor=cli_actor(), action="screening.file", subject=input_path.name,
+                         details={"sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,
+                                  "bad_rows": summary.errors, "output": output.name})  # fmt: skip
     rate = summary.rows / summary.elapsed if summary.elapsed else 0.0
     err.print(
         f"screened {summary.rows} records ({summary.with_hits} with hits, {summary.errors} bad rows) "

@@ -25,6 +25,7 @@ from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import screening_jobs
 from sanctionwatch.screening.batch import Screener, screen_file
 from sanctionwatch.screening.batchio import OUTPUT_FORMATS, input_format
+from sanctionwatch.screening.trail import file_digest, record_screening
 from sanctionwatch.sources.base import SourceFormatError
 
 
@@ -166,6 +167,7 @@ class Jobs:
         shown = self.get(job_id)
         name = shown.input_name if shown else source.name
         try:
+            digest = file_digest(source)
             summary = screen_file(
                 screener,
                 source,
@@ -190,6 +192,14 @@ class Jobs:
             rows_failed=summary.errors,
             finished_at=datetime.now(UTC),
         )
+        record_screening(
+            self.engine,
+            actor=shown.owner if shown else "service",
+            action="screening.file",
+            subject=f"job {job_id}: {name}",
+            details={"sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,
+                     "bad_rows": summary.errors, "threshold": threshold, "limit": limit},
+        )  # fmt: skip
 
 
 def _alive(pid: int) -> bool:

@@ -142,6 +142,7 @@ def screen_page(request: Request, form: ScreeningForm = Depends()) -> Response:
             snapshot = state_of(request).snapshot()
             query = form.query()
             context["hits"] = snapshot.screener.screen(query, limit=10)
+            state_of(request).trail.note(principal.label, "page", form.fields, context["hits"])
             context["threshold"] = snapshot.screener.threshold
             context["versions"] = snapshot.versions
         except (QueryError, NotReadyError) as exc:

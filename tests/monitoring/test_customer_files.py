@@ -287,7 +287,9 @@ def test_a_bad_row_is_an_error_naming_row_and_field_and_the_others_still_read(
 
 def test_a_line_that_is_not_json_costs_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_text('{"id": "1", "name": "Ann Lee"}\n{"id": "2", "name": \n[1, 2]\n{"id": "4", "name": "Bo"}\n')
+    path.write_text(
+        '{"id": "1", "name": "Ann Lee"}\n{"id": "2", "name": \n[1, 2]\n{"id": "4", "name": "Bo"}\n'
+    )
     read = list(read_customers(path))
     assert [type(r).__name__ for r in read] == ["Customer", "RowError", "RowError", "Customer"]
     assert [r.row for r in read if isinstance(r, RowError)] == [2, 3]
@@ -459,7 +461,9 @@ def customers(draw: st.DrawFn) -> Customer:
             draw(st.lists(st.dates().map(lambda d: d.isoformat()[:10]), max_size=2, unique=True))
         ),
         countries=tuple(draw(st.lists(st.sampled_from(_COUNTRIES), max_size=3, unique=True))),
-        identifiers=tuple(draw(st.lists(st.text(_LETTERS, min_size=1, max_size=15), max_size=3, unique=True))),
+        identifiers=tuple(
+            draw(st.lists(st.text(_LETTERS, min_size=1, max_size=15), max_size=3, unique=True))
+        ),
         attributes=draw(st.dictionaries(_ATTRIBUTE_KEY, _ATTRIBUTE_VALUE, max_size=5)),
     )
 
@@ -471,7 +475,9 @@ def _record(customer: Customer) -> dict[str, Any]:
 
 @settings(max_examples=60)
 @given(st.lists(customers(), min_size=1, max_size=8, unique_by=lambda c: c.id))
-def test_customers_written_to_json_lines_read_back_equal(tmp_path_factory: pytest.TempPathFactory, base: list[Customer]) -> None:
+def test_customers_written_to_json_lines_read_back_equal(
+    tmp_path_factory: pytest.TempPathFactory, base: list[Customer]
+) -> None:
     path = tmp_path_factory.mktemp("roundtrip") / "customers.jsonl"
     _write_jsonl(path, [_record(c) for c in base])
     read = list(read_customers(path))
@@ -508,7 +514,9 @@ _KEY = st.sampled_from(sorted(_RESERVED)) | st.text(max_size=10)
     ),
     st.dictionaries(_KEY, _CELL, max_size=8),
 )
-def test_customer_from_record_never_raises(row: int, core: dict[str, object], more: dict[str, object]) -> None:
+def test_customer_from_record_never_raises(
+    row: int, core: dict[str, object], more: dict[str, object]
+) -> None:
     result = customer_from_record(row, {**more, **core})
     if isinstance(result, RowError):
         assert result.row == row

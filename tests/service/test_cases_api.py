@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from sanctionwatch.access.keys import ApiKeys
@@ -111,3 +113,26 @@ def test_importing_customers_over_http_screens_them_and_reports_bad_rows(service
     assert (again.json()["unchanged"], again.json()["screening"]["alerts"]) == (1, [])
     assert httpx.delete(f"{service.url}/customers/h-1", headers=analyst).status_code == 200
     assert httpx.get(f"{service.url}/customers/h-1", headers=analyst).status_code == 404
+
+
+def test_screenings_over_the_api_reach_the_audit_log(service: Service) -> None:
+    analyst = {"Authorization": f"ApiKey {service.keys[Role.ANALYST]}"}
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Trail Test Person"]}}}}
+    assert httpx.post(f"{service.url}/match/default", json=body, headers=analyst).status_code == 200
+    engine = connect(service.database)
+    try:
+        for _ in range(100):  # the service writes its notes about once a second
+            calls = [
+                call
+                for record in AuditLog(engine).records()
+                if record.action == "screening.calls"
+                for call in record.details["calls"]
+            ]
+            if any(c["channel"] == "match" and c["actor"].endswith(" test-analyst") for c in calls):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"no /match call in the audit log: {calls[-3:]}")
+        assert AuditLog(engine).verify().ok
+    finally:
+        engine.dispose()

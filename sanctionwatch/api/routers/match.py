@@ -59,6 +59,7 @@ async def match(
         raise HTTPException(400, f"queries: more than {state.settings.max_match_queries} in one request")
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
+    caller = request.state.principal.label
 
     def answer() -> dict[str, Any]:
         responses: dict[str, Any] = {}
@@ -69,6 +70,7 @@ async def match(
                 hits = screen_party(snapshot.screener, party, threshold=min(cutoff, threshold), limit=limit)
             except QueryError as exc:
                 raise HTTPException(400, f"queries.{key}.{exc}") from None
+            state.trail.note(caller, "match", [example.schema_, example.properties], hits)
             results = []
             for hit in hits:
                 shown = state.entity_json.get(snapshot, hit.entity_id)

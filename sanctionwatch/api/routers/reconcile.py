@@ -8,6 +8,7 @@ OpenRefine cannot send an Authorization header, so this endpoint also takes the 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -20,7 +21,7 @@ from sanctionwatch.api.state import state_of
 from sanctionwatch.screening.examples import party_from_example
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.party import screen_party
-from sanctionwatch.screening.query import QueryError
+from sanctionwatch.screening.query import Hit, QueryError
 from sanctionwatch.screening.screener import SHOWN_FLOOR
 
 router = APIRouter(tags=["Reconciliation"])
@@ -41,7 +42,9 @@ def _manifest(request: Request) -> dict[str, Any]:
     }
 
 
-def _reconcile(snapshot: Snapshot, key: str, spec: Any) -> dict[str, Any]:
+def _reconcile(
+    snapshot: Snapshot, key: str, spec: Any, note: Callable[[Any, list[Hit]], None]
+) -> dict[str, Any]:
     if not isinstance(spec, dict) or not isinstance(spec.get("query"), str):
         raise HTTPException(400, f"queries.{key}: expected an object with a 'query' string")
     kind = spec.get("type") or "LegalEntity"
@@ -64,6 +67,7 @@ def _reconcile(snapshot: Snapshot, key: str, spec: Any) -> dict[str, Any]:
         hits = screen_party(snapshot.screener, party, threshold=SHOWN_FLOOR, limit=limit)
     except QueryError as exc:
         raise HTTPException(400, f"queries.{key}.{exc}") from None
+    note([kind, properties], hits)
     results = []
     for hit in hits:
         found = snapshot.party(hit.entity_id)
@@ -107,9 +111,14 @@ async def reconcile(request: Request) -> JSONResponse:
         return JSONResponse(_manifest(request))
     if not isinstance(queries, dict) or not 0 < len(queries) <= MAX_QUERIES:
         raise HTTPException(400, f"queries: expected an object of 1 to {MAX_QUERIES} queries")
-    snapshot = state_of(request).snapshot()
+    state = state_of(request)
+    snapshot = state.snapshot()
+    caller = request.state.principal.label
+
+    def note(query: Any, hits: list[Hit]) -> None:
+        state.trail.note(caller, "reconcile", query, hits)
 
     def answer() -> dict[str, Any]:  # screening is CPU work: off the event loop
-        return {key: _reconcile(snapshot, key, spec) for key, spec in queries.items()}
+        return {key: _reconcile(snapshot, key, spec, note) for key, spec in queries.items()}
 
     return JSONResponse(await run_in_threadpool(answer))
