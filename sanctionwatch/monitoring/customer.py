@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sanctionwatch.model import ORGANIZATION_SCHEMAS
-from sanctionwatch.screening.batchio import CellError, RowError, cell_text, read_records
+from sanctionwatch.screening.batchio import CellError, Layout, RowError, cell_text, read_records
 from sanctionwatch.screening.party import PartyQuery
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import validate
@@ -44,6 +44,12 @@ FIELD_COLUMNS = {
 }
 _SEPARATORS = re.compile(r"\s*[;|]\s*")
 MAX_ATTRIBUTE_LENGTH = 2000
+MAX_ID_LENGTH = 200  # the width of the id columns
+CUSTOMER_LAYOUT = Layout(
+    fields=None,  # every column: those that are not customer fields are the customer's attributes
+    needed=("name", "names", "alias", "aliases"),
+    expected=("id", "name", "aliases", "schema", "birth_date", "country", "identifier", "..."),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ def read_customers(path: Path) -> Iterator[Customer | RowError]:
 
     The file's header is checked on the call (SourceFormatError for a file without a name column).
     """
-    return (customer_from_record(row, raw) for row, raw in read_records(path, keep_all=True))
+    return (customer_from_record(row, raw) for row, raw in read_records(path, CUSTOMER_LAYOUT))
 
 
 def customer_from_record(row: int, raw: Mapping[str, object] | RowError) -> Customer | RowError:
@@ -122,6 +128,8 @@ def customer_from_record(row: int, raw: Mapping[str, object] | RowError) -> Cust
         return RowError(row, str(exc))
     if not customer_id:
         return RowError(row, "id: missing (a customer is updated and deleted by its id)")
+    if len(customer_id) > MAX_ID_LENGTH or "\x00" in customer_id:
+        return RowError(row, f"id: longer than {MAX_ID_LENGTH} characters or holding a NUL character")
     try:
         return _customer(customer_id, raw)
     except (QueryError, CellError) as exc:
@@ -136,16 +144,19 @@ def _customer(customer_id: str, raw: Mapping[str, object]) -> Customer:
         if target is not None:
             values[target].extend(_values(column, cell))
         elif column not in ("id", "schema") and (text := cell_text(column, cell)):
-            attributes[column] = text[:MAX_ATTRIBUTE_LENGTH]
-    names = list(dict.fromkeys(values["names"]))
+            attributes[column[:MAX_ID_LENGTH]] = text.replace("\x00", "")[:MAX_ATTRIBUTE_LENGTH]
+    # Names as screening cleans them (control characters out, one space between words): what is
+    # stored is what is screened, and every database can hold it.
+    names = list(dict.fromkeys(validate(Query(name)).name for name in values["names"]))
     if not names:
         raise QueryError("name: missing (a customer is screened by name)")
     schema = _schema(raw.get("schema"))
     # Each value is checked as screening will check it; the error names the field ("birth_date: ...").
     dates = [validate(Query(names[0], schema, birth_date=v)).birth_date for v in values["birth_dates"]]
     countries = [validate(Query(names[0], schema, country=v)).country for v in values["countries"]]
-    for name in names:
-        validate(Query(name, schema))
+    for identifier in values["identifiers"]:
+        if len(identifier) > MAX_ID_LENGTH or "\x00" in identifier:
+            raise QueryError(f"identifier: longer than {MAX_ID_LENGTH} characters or holding a NUL character")
     return Customer(
         id=customer_id,
         schema=schema,

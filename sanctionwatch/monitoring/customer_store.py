@@ -155,8 +155,8 @@ class Customers:
             tokens = customer_tokens(customer)
             vocabulary |= tokens
             token_rows.extend({"token": tok, "customer_id": customer.id} for tok in tokens)
-            keys = {identifier_key(v) for v in customer.identifiers} - {""}
-            identifier_rows.extend({"key": key[:200], "customer_id": customer.id} for key in keys)
+            keys = {identifier_key(v)[:200] for v in customer.identifiers} - {""}  # cut, then deduplicated
+            identifier_rows.extend({"key": key, "customer_id": customer.id} for key in keys)
         if token_rows:
             conn.execute(insert(t.customer_tokens), token_rows)
         if identifier_rows:

@@ -95,14 +95,15 @@ class Monitor:
 
     def screen_new_customers(self, progress: Progress = _quiet) -> ScreeningRun:
         """Customers added or changed since they were last screened (after an import)."""
-        return self._run("customers", self.customers.iter_all(unscreened_only=True), progress=progress)
+        unscreened = self.customers.iter_all(unscreened_only=True)
+        return self._run(ScreeningRun("customers"), unscreened, progress=progress)
 
     def screen_customers(self, ids: Collection[str], *, trigger: str = "customers") -> ScreeningRun:
-        return self._run(trigger, [self.customers.many(ids)])
+        return self._run(ScreeningRun(trigger), [self.customers.many(ids)])
 
     def full(self, progress: Progress = _quiet) -> ScreeningRun:
         """Every customer against the whole registry (on demand, or after a change of the engine)."""
-        return self._run("full", self.customers.iter_all(), progress=progress)
+        return self._run(ScreeningRun("full"), self.customers.iter_all(), progress=progress)
 
     def delta(self, entity_ids: Collection[str], progress: Progress = _quiet) -> ScreeningRun:
         """The listed parties added or changed by a list update, against the whole customer base."""
@@ -110,17 +111,10 @@ class Monitor:
         index = self.screener.index
         parties = [index.entities[p] for e in entity_ids if (p := index.position_of(e)) is not None]
         candidates = self.candidates_for(parties)
-        changed = {e.id for e in parties}
-        run = self._run(
-            "delta",
-            self._batches(sorted(candidates)),
-            only=frozenset(changed),
-            limit=DELTA_HITS,
-            progress=progress,
-        )
-        run.parties = len(parties)
-        run.candidates = len(candidates)
-        run.seconds = time.perf_counter() - started
+        changed = frozenset(e.id for e in parties)
+        run = ScreeningRun("delta", parties=len(parties), candidates=len(candidates))
+        self._run(run, self._batches(sorted(candidates)), only=changed, limit=DELTA_HITS, progress=progress)
+        run.seconds = time.perf_counter() - started  # the candidates' retrieval included
         return run
 
     def candidates_for(self, parties: Sequence[Entity]) -> set[str]:
@@ -168,7 +162,7 @@ class Monitor:
 
     def _run(
         self,
-        trigger: str,
+        run: ScreeningRun,
         batches: Iterable[Sequence[Customer]],
         *,
         only: frozenset[str] | None = None,
@@ -176,9 +170,13 @@ class Monitor:
         progress: Progress = _quiet,
     ) -> ScreeningRun:
         """Screen the customers batch by batch (on every core once there is enough of them) and raise
-        the alerts of each batch as it comes back."""
+        the alerts of each batch as it comes back.
+
+        A customer counts as screened (screened_at) only after a screen against every listed party
+        that did not fail: a delta screen, which looks at a few parties, does not count.
+        """
         started = time.perf_counter()
-        run = ScreeningRun(trigger)
+        trigger = run.trigger
         jobs = (
             ScreenJob(tuple(part), self.threshold, limit, only, self.list_versions)
             for batch in batches
@@ -192,7 +190,9 @@ class Monitor:
             run.already_alerted += raised.already_alerted
             run.suppressed += raised.suppressed
             run.hits += len(screened.findings)
-            self.customers.mark_screened(screened.ids)
+            if only is None:
+                failed = {customer_id for customer_id, _error in screened.failed}
+                self.customers.mark_screened([i for i in screened.ids if i not in failed])
             progress(run.customers)
         run.seconds = time.perf_counter() - started
         self._audit(run)
@@ -217,6 +217,7 @@ class Monitor:
                 details={
                     "customers": run.customers,
                     "parties": run.parties,
+                    "candidates": run.candidates,
                     "hits": run.hits,
                     "alerts_created": len(run.alerts),
                     "already_alerted": run.already_alerted,

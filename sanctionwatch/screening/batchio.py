@@ -18,6 +18,7 @@ import math
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +46,18 @@ OUTPUT_FORMATS = {
     ".xlsx": "xlsx",
     ".parquet": "parquet",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Which columns a file's records keep, and which it cannot do without (at least one of them)."""
+
+    fields: frozenset[str] | None  # None: every named column (lower-cased)
+    needed: tuple[str, ...]
+    expected: tuple[str, ...]  # named in the error for a file without any needed column
+
+
+QUERY_LAYOUT = Layout(frozenset(FIELDS), NEEDED, FIELDS)
 COMPRESSED = (".gz", ".gzip")  # decompressed by magic bytes; only the text formats are streams
 OUTPUT_COLUMNS = ("id", "rank", "entity_id", "score", "matched_name", "source_ids", "programs", "error")
 PARQUET_BATCH = 4096
@@ -110,12 +123,11 @@ def read_queries(path: Path) -> Iterator[Row]:
     return ((row, parse_row(row, raw)) for row, raw in read_records(path))
 
 
-def read_records(path: Path, *, keep_all: bool = False) -> Iterator[Raw]:
+def read_records(path: Path, layout: Layout = QUERY_LAYOUT) -> Iterator[Raw]:
     """Every record of the file as (row number, field -> cell value, or the RowError saying why not).
 
-    The query fields only, unless `keep_all`: then every named column too (lower-cased), for callers
-    that keep more than a query (customer records with their own attributes). The header is checked
-    on the call, as in read_queries.
+    The query fields only, unless the layout says otherwise (customer records keep every column, their
+    own attributes included). The header is checked on the call, as in read_queries.
     """
     fmt = input_format(path)
     try:
@@ -124,7 +136,7 @@ def read_records(path: Path, *, keep_all: bool = False) -> Iterator[Raw]:
         raise SourceFormatError(path, f"cannot read file: {exc.strerror or exc}") from exc
     if empty:
         return iter(())
-    return _READERS[fmt](path, keep_all)
+    return _READERS[fmt](path, layout)
 
 
 def parse_row(row: int, raw: Mapping[str, object] | RowError) -> Query | QueryError:
@@ -157,7 +169,11 @@ def cell_text(name: str, value: object) -> str | None:
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, float | Decimal) and _whole(value):
-        return str(int(value))
+        value = int(value)
+    if isinstance(value, int):
+        if abs(value) >= 10**40:  # no id or number in a record is that long (and str() refuses 4,300 digits)
+            raise CellError(f"{name}: a number of more than 40 digits")
+        return str(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
@@ -187,20 +203,19 @@ def _blank(values: Iterable[object]) -> bool:
 
 
 def _check_columns(
-    path: Path, columns: Sequence[object], where: str = "header", *, keep_all: bool = False
+    path: Path, columns: Sequence[object], layout: Layout, where: str = "header"
 ) -> dict[str, int]:
     """Column positions by field name (case and spacing ignored); refuses a file no row could pass."""
     positions: dict[str, int] = {}
     for position, column in enumerate(columns):
         key = str(column).strip().lower() if column is not None else ""
-        if (key in FIELDS or (keep_all and key)) and key not in positions:
+        if key and (layout.fields is None or key in layout.fields) and key not in positions:
             positions[key] = position
-    if not any(need in positions for need in NEEDED):
+    if not any(need in positions for need in layout.needed):
         found = ", ".join(repr(c) for c in columns if c is not None) or "nothing"
+        missing = " and no ".join(f"{need!r} column" for need in layout.needed)
         raise SourceFormatError(
-            path,
-            f"{where} has no 'name' column and no 'identifier' column (found {found}); "
-            f"expected columns: {', '.join(FIELDS)}",
+            path, f"{where} has no {missing} (found {found}); expected columns: {', '.join(layout.expected)}"
         )
     return positions
 
@@ -231,7 +246,7 @@ def _noting_bad(lines: Iterator[tuple[str, bool]], bad: set[int]) -> Iterator[st
         yield text
 
 
-def _csv_records(path: Path, keep_all: bool) -> Iterator[Raw]:
+def _csv_records(path: Path, layout: Layout) -> Iterator[Raw]:
     stream = open_binary(path)
     bad: set[int] = set()
     reader = csv.reader(_noting_bad(_decoded_lines(stream), bad))
@@ -242,7 +257,7 @@ def _csv_records(path: Path, keep_all: bool) -> Iterator[Raw]:
             return iter(())
         if bad:
             raise SourceFormatError(path, "header is not UTF-8 text", line=1)
-        positions = _check_columns(path, header, keep_all=keep_all)
+        positions = _check_columns(path, header, layout)
     except BaseException:
         stream.close()
         raise
@@ -272,7 +287,7 @@ def _csv_rows(stream: IO[bytes], reader: Any, positions: Mapping[str, int], bad:
                 yield row, _by_field(positions, cells)
 
 
-def _jsonl_records(path: Path, _keep_all: bool) -> Iterator[Raw]:
+def _jsonl_records(path: Path, _layout: Layout) -> Iterator[Raw]:
     """(A JSON record names its fields: every one is kept; the query builder reads only its own.)"""
     stream = open_binary(path)
     return _jsonl_rows(stream)
@@ -295,12 +310,14 @@ def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] 
         value = json.loads(text.rstrip())
     except json.JSONDecodeError as exc:
         return RowError(row, f"not valid JSON (line {line}, column {exc.colno}): {exc.msg}")
+    except ValueError as exc:  # valid JSON Python will not read, such as an integer of 5,000 digits
+        return RowError(row, f"not readable JSON (line {line}): {exc}")
     if not isinstance(value, dict):
         return RowError(row, f"expected a JSON object (line {line}), got {type(value).__name__}")
     return {str(k).strip().lower(): v for k, v in value.items()}
 
 
-def _xlsx_records(path: Path, keep_all: bool) -> Iterator[Raw]:
+def _xlsx_records(path: Path, layout: Layout) -> Iterator[Raw]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except CORRUPT_XLSX_ERRORS as exc:
@@ -315,7 +332,7 @@ def _xlsx_records(path: Path, keep_all: bool) -> Iterator[Raw]:
         if header is None:
             workbook.close()
             return iter(())
-        positions = _check_columns(path, header, where=f"sheet {sheet.title!r} header", keep_all=keep_all)
+        positions = _check_columns(path, header, layout, where=f"sheet {sheet.title!r} header")
     except BaseException:
         workbook.close()
         raise
@@ -338,13 +355,13 @@ def _xlsx_rows(
         workbook.close()
 
 
-def _parquet_records(path: Path, keep_all: bool) -> Iterator[Raw]:
+def _parquet_records(path: Path, layout: Layout) -> Iterator[Raw]:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise SourceFormatError(path, f"not a readable Parquet file: {exc}") from exc
     names = list(parquet.schema_arrow.names)
-    positions = _check_columns(path, names, where="schema", keep_all=keep_all)
+    positions = _check_columns(path, names, layout, where="schema")
     wanted = {names[at]: field for field, at in positions.items()}
     return _parquet_rows(path, parquet, wanted)
 
@@ -365,7 +382,7 @@ def _parquet_rows(path: Path, parquet: Any, wanted: Mapping[str, str]) -> Iterat
         parquet.close()
 
 
-_READERS: dict[str, Callable[[Path, bool], Iterator[Raw]]] = {
+_READERS: dict[str, Callable[[Path, Layout], Iterator[Raw]]] = {
     "csv": _csv_records,
     "jsonl": _jsonl_records,
     "xlsx": _xlsx_records,

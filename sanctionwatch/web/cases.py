@@ -29,13 +29,14 @@ STEP_LABELS = {
     "send_back": "Send back",
     "close": "Close",
     "comment": "Comment",
+    "assign": "Assign",
 }
 # The forms a case in each status offers (the workflow still decides who may use them).
 OFFERED = {
-    "open": ("review", "comment"),
-    "in_review": ("propose", "comment"),
-    "proposed": ("confirm", "send_back", "comment"),
-    "confirmed": ("close", "comment"),
+    "open": ("review", "assign", "comment"),
+    "in_review": ("propose", "assign", "comment"),
+    "proposed": ("confirm", "send_back", "assign", "comment"),
+    "confirmed": ("close", "assign", "comment"),
     "closed": ("comment",),
 }
 
@@ -102,6 +103,7 @@ async def take_step(
     decision: str = Form("", max_length=20),
     reason: str = Form("", max_length=4000),
     text: str = Form("", max_length=4000),
+    assignee: str = Form("", max_length=200),
 ) -> Response:
     await check_csrf(request)
     principal = signed_in(request, Role.ANALYST)
@@ -121,6 +123,8 @@ async def take_step(
                 cases.close(alert_id, actor)
             case "comment":
                 cases.comment(alert_id, actor, text)
+            case "assign":
+                cases.assign(alert_id, actor, assignee)
             case _:
                 raise CaseError(f"action: unknown {action!r}")
     except CaseError as exc:

@@ -327,26 +327,12 @@ def test_a_header_without_a_name_column_refuses_the_file_naming_it(fmt: str, tmp
     assert "name" in caught.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_customers promises SourceFormatError for a file without a name column, but the "
-    "header check is the screening one (a 'name' OR an 'identifier' column): a customer file with "
-    "an identifier column and no name column is accepted and every row becomes 'name: missing'",
-    raises=pytest.fail.Exception,
-)
 def test_an_identifier_column_does_not_make_up_for_the_missing_name_column(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "ids.csv", [{"id": "1", "identifier": "X123"}], ["id", "identifier"])
     with pytest.raises(SourceFormatError):
         read_customers(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: FIELD_COLUMNS takes 'names'/'alias'/'aliases' as name columns, but the header check "
-    "knows only 'name', so a customer file whose name column is 'names' (or only 'aliases') is "
-    "refused with SourceFormatError",
-    raises=SourceFormatError,
-)
 @pytest.mark.parametrize("column", ["names", "aliases"])
 def test_a_plural_name_column_is_a_name_column(column: str, tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "plural.csv", [{"id": "1", column: "Ann Lee;Annie"}], ["id", column])
@@ -365,13 +351,6 @@ def test_a_header_only_csv_reads_as_no_customers(tmp_path: Path) -> None:
     assert list(read_customers(_write_csv(tmp_path / "h.csv", [], COLUMNS))) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a JSON line holding an integer of more than 4300 digits makes json.loads raise "
-    "ValueError (int max_str_digits), which batchio._json_object does not catch (it catches only "
-    "JSONDecodeError): the whole read fails instead of that one row becoming a RowError",
-    raises=ValueError,
-)
 def test_a_giant_number_in_a_json_line_costs_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     path.write_text('{"id": "1", "name": "Ann Lee"}\n{"id": %s, "name": "Bo"}\n' % ("9" * 5000))
@@ -379,13 +358,6 @@ def test_a_giant_number_in_a_json_line_costs_only_its_row(tmp_path: Path) -> Non
     assert isinstance(read[0], Customer) and isinstance(read[1], RowError) and read[1].row == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: customer_from_record lets ValueError escape for an int cell of more than 4300 digits "
-    "(cell_text's str(value) hits Python's int max_str_digits limit); it catches only QueryError "
-    "and CellError, so the record raises instead of becoming a RowError",
-    raises=ValueError,
-)
 @pytest.mark.parametrize("column", ["id", "name", "segment"])
 def test_a_giant_integer_cell_is_a_row_error(column: str) -> None:
     record: dict[str, object] = {"id": "1", "name": "Ann Lee", column: 10**4400}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, exc, func, select
+from sqlalchemy import Engine, func, select
 
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.monitoring.customer import Customer, customer_from_record
@@ -267,13 +267,6 @@ def test_identifiers_are_found_by_their_normalized_key(empty_engine: Engine) -> 
     assert store.with_identifiers([]) == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Customers._index truncates identifier keys to 200 characters after de-duplicating "
-    "them, so two long identifiers of one customer that share their first 200 characters insert the "
-    "same (key, customer_id) primary key twice and the whole import batch fails with IntegrityError",
-    raises=exc.IntegrityError,
-)
 def test_two_long_identifiers_sharing_a_prefix_do_not_break_the_import(empty_engine: Engine) -> None:
     prefix = "A" * 200
     customer = Customer("long-1", "Person", ("Ann Lee",), identifiers=(prefix + "1", prefix + "2"))
@@ -336,14 +329,6 @@ def test_the_store_round_trips_on_postgresql(pg_engine: Engine) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: customer_from_record validates names on a cleaned copy (validate() drops control "
-    "characters) but keeps the raw name, so a name with a NUL character reads as a valid Customer; "
-    "Customers.upsert then fails on PostgreSQL (text cannot hold NUL) with DataError, losing the "
-    "whole import batch instead of one RowError",
-    raises=exc.DataError,
-)
 def test_a_name_with_a_nul_character_cannot_break_a_postgresql_import(pg_engine: Engine) -> None:
     read = customer_from_record(1, {"id": "n-1", "name": "Ann\x00 Lee"})
     customers = [ANN] + ([read] if isinstance(read, Customer) else [])
@@ -352,13 +337,6 @@ def test_a_name_with_a_nul_character_cannot_break_a_postgresql_import(pg_engine:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: customer ids are not length-checked when read (customer_from_record accepts any "
-    "length) but customers.id is VARCHAR(200): on PostgreSQL a 201-character id fails the whole "
-    "import batch with DataError instead of being one RowError naming the id",
-    raises=exc.DataError,
-)
 def test_an_overlong_id_cannot_break_a_postgresql_import(pg_engine: Engine) -> None:
     read = customer_from_record(1, {"id": "x" * 201, "name": "Ann Lee"})
     customers = [ANN] + ([read] if isinstance(read, Customer) else [])
