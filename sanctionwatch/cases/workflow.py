@@ -211,7 +211,8 @@ class Cases:
             ).first()
             if moved is None:
                 raise self._why_not(conn, alert_id, actor, step)
-            before = ",".join(s.value for s in step.from_statuses) if len(step.from_statuses) == 1 else None
+            # The status it moved from: the step's only start, or (a comment, an assignment) where it is.
+            before = step.from_statuses[0].value if len(step.from_statuses) == 1 else moved.status
             conn.execute(
                 insert(t.case_events).values(
                     alert_id=alert_id,

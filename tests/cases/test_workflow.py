@@ -663,8 +663,8 @@ def test_comments_and_assignment_keep_the_status_and_are_recorded(db: Engine, ca
         (e["actor"], e["action"], e["from_status"], e["to_status"], e["text"]) for e in got["events"][1:]
     ]
     assert events == [
-        ("user:alice", "comment", None, None, "looks like a typo"),
-        ("user:alice", "assign", None, None, "assigned to user:erin"),
+        ("user:alice", "comment", "open", None, "looks like a typo"),  # where it was; no move
+        ("user:alice", "assign", "open", None, "assigned to user:erin"),
     ]
     records = audit_records(db)
     assert [(r.actor, r.action) for r in records[1:]] == [
