@@ -134,25 +134,15 @@ class Monitor:
             votes = small.token_votes(token)
             if len(votes.ids):
                 resembles[token] = {int(i) for i in votes.ids}
-        needed = self._needed_tokens(small)
-        found: set[str] = set()
-        for customer_id, tokens in self.customers.with_tokens(resembles).items():
-            covered = set().union(*(resembles[tok] for tok in tokens))
-            if any(len(covered & form) >= need for form, need in needed):
-                found.add(customer_id)
+        forms = _FormCover(small)
+        found = {
+            customer_id
+            for customer_id, tokens in self.customers.with_tokens(resembles).items()
+            if forms.covered(set().union(*(resembles[tok] for tok in tokens)))
+        }
         identifiers = {identifier_key(i.value) for e in parties for i in e.identifiers} - {""}
         found |= self.customers.with_identifiers(identifiers)
         return found
-
-    @staticmethod
-    def _needed_tokens(small: MatchIndex) -> list[tuple[frozenset[int], int]]:
-        """Per listed name form, its meaningful token ids and how many a candidate must cover."""
-        out: list[tuple[frozenset[int], int]] = []
-        for form in small.forms:
-            meaningful = frozenset(small.vocabulary[tok] for tok in form.tokens if not is_noise(tok))
-            if meaningful:
-                out.append((meaningful, min(2, len(meaningful))))
-        return out
 
     def _batches(self, ids: Sequence[str], size: int = 2000) -> Iterable[list[Customer]]:
         for start in range(0, len(ids), size):
@@ -275,3 +265,38 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
 def _parts(batch: Sequence[Customer], size: int) -> Iterator[Sequence[Customer]]:
     for start in range(0, len(batch), size):
         yield batch[start : start + size]
+
+
+class _FormCover:
+    """Whether a customer's tokens cover enough of one of the parties' name forms: two meaningful
+    tokens of it, or its only one.
+
+    Asked for every customer that shares any token with the parties (a third of a big customer base,
+    through common words), so it looks only at the forms the customer's tokens are in.
+    """
+
+    def __init__(self, small: MatchIndex) -> None:
+        self.forms_of: dict[int, list[int]] = {}  # party token id -> forms it is a meaningful token of
+        self.needed: list[int] = []  # per form: how many of its tokens a candidate must cover
+        self.alone: set[int] = set()  # tokens that are the whole of a one-token form
+        for form in small.forms:
+            meaningful = {small.vocabulary[tok] for tok in form.tokens if not is_noise(tok)}
+            if not meaningful:
+                continue
+            number = len(self.needed)
+            self.needed.append(min(2, len(meaningful)))
+            for token_id in meaningful:
+                self.forms_of.setdefault(token_id, []).append(number)
+            if len(meaningful) == 1:
+                self.alone |= meaningful
+
+    def covered(self, token_ids: set[int]) -> bool:
+        if len(token_ids) == 1:  # the common case: one shared word, enough only for a one-word name
+            return not self.alone.isdisjoint(token_ids)
+        seen: dict[int, int] = {}
+        for token_id in token_ids:
+            for form in self.forms_of.get(token_id, ()):
+                seen[form] = count = seen.get(form, 0) + 1
+                if count >= self.needed[form]:
+                    return True
+        return False
