@@ -18,10 +18,11 @@ from sqlalchemy import Engine, insert, select, update
 from sanctionwatch.access.roles import AccessError, Role, parse_role
 from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import api_keys
+from sanctionwatch.registry.schema import api_keys, users
 
 KEY_PREFIX = "sw_"
 _SHOWN = 10  # characters of a key kept in clear (the prefix and a few random ones)
+MAX_NAME = 150  # so that "key:#<id> <name>" fits where the audit log and cases name who acted
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,21 @@ class ApiKey:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
+    owner: str | None = None  # the user the key acts for; None: a system's key
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def label(self) -> str:
+        """How the audit log, jobs and limits name the key (by id: names need not be unique)."""
+        return f"key:#{self.id} {self.name}"
+
+    @property
+    def person(self) -> str | None:
+        """Who a case decision made with this key is by (four eyes count people, not credentials)."""
+        return f"user:{self.owner}" if self.owner else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +57,7 @@ class ApiKey:
             "prefix": self.prefix,
             "created_at": self.created_at.isoformat(),
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "owner": self.owner,
         }
 
 
@@ -56,11 +69,21 @@ class ApiKeys:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, name: str, role: str, *, actor: str = "system") -> tuple[ApiKey, str]:
-        """A new key: its record and the key itself, which is not stored and cannot be shown again."""
+    def create(
+        self, name: str, role: str, *, owner: str | None = None, actor: str = "system"
+    ) -> tuple[ApiKey, str]:
+        """A new key: its record and the key itself, which is not stored and cannot be shown again.
+
+        A key with an `owner` acts for that user (an analyst's own integration): its case decisions
+        are that person's, and it can do no more than the person may.
+        """
         if not name.strip():
             raise AccessError("name: empty; say who or what the key is for")
+        if len(name.strip()) > MAX_NAME:
+            raise AccessError(f"name: longer than {MAX_NAME} characters")
         checked = parse_role(role)
+        if owner is not None:
+            self._check_owner(owner, checked)
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
@@ -70,14 +93,23 @@ class ApiKeys:
                     role=checked.value,
                     prefix=key[:_SHOWN],
                     key_hash=key_digest(key),
+                    owner=owner,
                     created_at=now,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             audit.append(
                 conn, actor=actor, action="key.created", subject=f"key {key_id}",
-                details={"name": name.strip(), "role": checked.value, "prefix": key[:_SHOWN]},
+                details={"name": name.strip(), "role": checked.value, "prefix": key[:_SHOWN], "owner": owner},
             )  # fmt: skip
-        return ApiKey(int(key_id), name.strip(), checked, key[:_SHOWN], now, None), key
+        return ApiKey(int(key_id), name.strip(), checked, key[:_SHOWN], now, None, owner), key
+
+    def _check_owner(self, owner: str, role: Role) -> None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users.c.role, users.c.disabled_at).where(users.c.name == owner)).first()
+        if row is None or row.disabled_at is not None:
+            raise AccessError(f"owner: no active user named {owner!r}")
+        if not Role(row.role).allows(role):
+            raise AccessError(f"owner: {owner} has the {row.role} role; their key cannot have {role.value}")
 
     def revoke(self, key_id: int, *, actor: str = "system") -> ApiKey:
         """Revoke a key (a key revoked already keeps its first revocation time)."""
@@ -123,4 +155,5 @@ def _key(row: Any) -> ApiKey:
         row["prefix"],
         as_utc(row["created_at"]),
         as_utc(row["revoked_at"]) if row["revoked_at"] else None,
+        row["owner"],
     )

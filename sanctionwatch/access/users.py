@@ -17,6 +17,7 @@ from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import users
 
 MIN_PASSWORD = 12
+MAX_NAME = 100  # a key's owner column holds it too
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so that a login takes as long for an unknown name as
 # for a wrong password and does not reveal which names exist.
@@ -49,6 +50,8 @@ class Users:
         name = name.strip()
         if not name:
             raise AccessError("name: empty")
+        if len(name) > MAX_NAME:
+            raise AccessError(f"name: longer than {MAX_NAME} characters")
         checked = parse_role(role)
         if len(password) < MIN_PASSWORD:
             raise AccessError(f"password: shorter than {MIN_PASSWORD} characters")

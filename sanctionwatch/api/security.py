@@ -28,6 +28,7 @@ class Principal:
     kind: str  # "key" | "user"
     name: str
     role: Role
+    person: str | None = None  # "user:<name>": the person behind the caller, when there is one
 
     @property
     def label(self) -> str:
@@ -82,7 +83,7 @@ def session_principal(request: Request) -> Principal | None:
     if user is None or user.disabled_at is not None:
         request.session.clear()
         return None
-    return Principal("user", user.name, user.role)
+    return Principal("user", user.name, user.role, f"user:{user.name}")
 
 
 async def authenticate(request: Request, *, query_key: bool = False) -> Principal:
@@ -104,7 +105,7 @@ async def authenticate(request: Request, *, query_key: bool = False) -> Principa
             state.bad_keys.allow(address)
             raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
         # Named by id as well: key names need not be unique, and jobs and limits belong to one key.
-        principal = Principal("key", f"#{record.id} {record.name}", record.role)
+        principal = Principal("key", f"#{record.id} {record.name}", record.role, record.person)
     else:
         principal = session_principal(request)
         if principal is not None and request.method not in SAFE_METHODS:

@@ -20,32 +20,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.monitoring.alerts import Decision, Status
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
 
 GOOD_GUY_DAYS = 365  # a cleared pair stays quiet this long unless either side changes first
 MAX_TEXT = 4000
 MAX_NAME = 200  # the width of the columns that hold who did what
-
-
-class Decision(StrEnum):
-    TRUE_MATCH = "true_match"
-    FALSE_POSITIVE = "false_positive"
-
-
-class Status(StrEnum):
-    OPEN = "open"
-    IN_REVIEW = "in_review"
-    PROPOSED = "proposed"
-    CONFIRMED = "confirmed"
-    CLOSED = "closed"
 
 
 class CaseError(Exception):
@@ -66,8 +53,12 @@ class NotAllowedError(CaseError):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    name: str  # "user:alice", "key:#3 onboarding"
+    name: str  # "user:alice" (a person: a user, or a key issued for one), or "key:#3 onboarding"
     role: Role
+
+    @property
+    def is_person(self) -> bool:
+        return self.name.startswith("user:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +67,15 @@ class Step:
     needs: Role
     from_statuses: tuple[Status, ...]
     to_status: Status | None  # None: the status stays (assignment, comment)
+    decides: bool = False  # a decision: only a person takes it, and four eyes count people
 
 
 STEPS = {
     "assign": Step("assign", Role.ANALYST, (Status.OPEN, Status.IN_REVIEW, Status.PROPOSED, Status.CONFIRMED), None),
     "review": Step("review", Role.ANALYST, (Status.OPEN,), Status.IN_REVIEW),
-    "propose": Step("propose", Role.ANALYST, (Status.IN_REVIEW,), Status.PROPOSED),
-    "confirm": Step("confirm", Role.APPROVER, (Status.PROPOSED,), Status.CONFIRMED),
-    "send_back": Step("send_back", Role.APPROVER, (Status.PROPOSED,), Status.IN_REVIEW),
+    "propose": Step("propose", Role.ANALYST, (Status.IN_REVIEW,), Status.PROPOSED, decides=True),
+    "confirm": Step("confirm", Role.APPROVER, (Status.PROPOSED,), Status.CONFIRMED, decides=True),
+    "send_back": Step("send_back", Role.APPROVER, (Status.PROPOSED,), Status.IN_REVIEW, decides=True),
     "close": Step("close", Role.ANALYST, (Status.CONFIRMED,), Status.CLOSED),
     "comment": Step("comment", Role.ANALYST, tuple(Status), None),
 }  # fmt: skip
@@ -108,6 +100,36 @@ class Cases:
     def __init__(self, engine: Engine, *, good_guy_days: int = GOOD_GUY_DAYS) -> None:
         self.engine = engine
         self.good_guy_days = good_guy_days
+
+    def take(
+        self,
+        action: str,
+        alert_id: int,
+        actor: Actor,
+        *,
+        decision: str | None = None,
+        reason: str | None = None,
+        text: str | None = None,
+        assignee: str | None = None,
+    ) -> None:
+        """Any step by its name, with the fields it needs: what the API and the pages call."""
+        match action:
+            case "review":
+                self.review(alert_id, actor)
+            case "assign":
+                self.assign(alert_id, actor, assignee or "")
+            case "propose":
+                self.propose(alert_id, actor, decision or "", reason or "")
+            case "confirm":
+                self.confirm(alert_id, actor, comment=text or None)
+            case "send_back":
+                self.send_back(alert_id, actor, reason or "")
+            case "close":
+                self.close(alert_id, actor)
+            case "comment":
+                self.comment(alert_id, actor, text or "")
+            case _:
+                raise CaseError(f"action: unknown {action!r}; use one of {', '.join(STEPS)}")
 
     def assign(self, alert_id: int, actor: Actor, assignee: str) -> None:
         who = _text("assignee", assignee, required=True, limit=MAX_NAME)
@@ -182,6 +204,11 @@ class Cases:
     ) -> None:
         if not actor.name or len(actor.name) > MAX_NAME:
             raise NotAllowedError(f"{step.action}: the actor's name must be 1 to {MAX_NAME} characters")
+        if step.decides and not actor.is_person:
+            raise NotAllowedError(
+                f"{step.action}: a decision is a person's; {actor.name} is a system's key "
+                "(use a user's login, or a key issued for a user: keys create --user NAME)"
+            )
         if not actor.role.allows(step.needs):
             raise NotAllowedError(
                 f"{step.action}: needs the {step.needs.value} role; {actor.name} has {actor.role.value}"

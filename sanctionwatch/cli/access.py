@@ -51,12 +51,18 @@ def _fail(exc: AccessError) -> typer.Exit:
 def create_key(
     role: RoleOption,
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", help="The user the key acts for (needed to propose or confirm case decisions)."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Create a key. It is printed once, as the last word of the output, and cannot be shown again."""
     try:
         with _database(db) as engine:
-            record, key = ApiKeys(engine).create(name, role, actor=cli_actor())
+            record, key = ApiKeys(engine).create(name, role, owner=user, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
     # Plain print: a rich console could wrap the key or add markup.

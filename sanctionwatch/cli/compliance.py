@@ -80,7 +80,7 @@ def _actor(engine: Engine, user: str | None, key: str | None) -> Actor:
         if record is None:
             err.print("[red]error[/red] invalid or revoked API key")
             raise typer.Exit(1)
-        return Actor(f"key:#{record.id} {record.name}", record.role)
+        return Actor(record.person or record.label, record.role)
     if user is None:
         err.print("[red]error[/red] say who you are: --user NAME (with your password) or an API key")
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, tuple_
@@ -23,8 +24,25 @@ from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.screening.query import Hit
 
-OPEN = "open"
-STATUSES = ("open", "in_review", "proposed", "confirmed", "closed")
+
+class Status(StrEnum):
+    """Where an alert's case is (cases.workflow moves it on)."""
+
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    CLOSED = "closed"
+
+
+class Decision(StrEnum):
+    TRUE_MATCH = "true_match"
+    FALSE_POSITIVE = "false_positive"
+
+
+OPEN = Status.OPEN.value
+STATUSES = tuple(s.value for s in Status)
+CLEARED = (Status.CONFIRMED.value, Status.CLOSED.value)  # a decision confirmed by a second person
 PAIR_CHUNK = 400  # (customer, entity) pairs looked up per statement
 
 
@@ -174,7 +192,7 @@ class Alerts:
             )
             for row in rows:
                 states = known.setdefault((row.customer_id, row.entity_id), {})
-                cleared = row.decision == "false_positive" and row.status in ("confirmed", "closed")
+                cleared = row.decision == Decision.FALSE_POSITIVE.value and row.status in CLEARED
                 key = (row.customer_hash, row.record_hash)
                 states[key] = states.get(key, True) and cleared
         return known

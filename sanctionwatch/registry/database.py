@@ -9,8 +9,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
+
+from sanctionwatch.registry.schema import locks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Alembic's command API keeps its context in module globals: one migration at a time per process.
@@ -53,3 +55,14 @@ def as_utc(value: datetime) -> datetime:
     """A timestamp read back from the database, with its time zone: SQLite returns naive datetimes for
     what was written in UTC, PostgreSQL aware ones."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def take_lock(conn: Connection, name: str) -> None:
+    """Hold the named lock until the transaction ends (see schema.locks); call it first in the transaction.
+
+    On SQLite the update takes the database's write lock before anything is read, so the reads that
+    follow see every transaction that committed before; on PostgreSQL it waits on the row.
+    """
+    taken = conn.execute(update(locks).where(locks.c.name == name).values(taken=locks.c.taken + 1)).rowcount
+    if taken != 1:
+        raise RuntimeError(f"lock {name!r} missing: is the database migrated?")

@@ -95,6 +95,8 @@ api_keys = Table(
     Column("role", String(16), nullable=False),  # viewer | analyst | approver | admin
     Column("prefix", String(16), nullable=False),  # the key's first characters, to tell keys apart
     Column("key_hash", String(64), nullable=False, unique=True),  # sha256 of the whole key
+    # The person a key acts for (a user's name), if any: case decisions need a person, for four eyes.
+    Column("owner", String(100), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
@@ -168,6 +170,16 @@ token_keys = Table(
     metadata,
     Column("key", BigInteger, primary_key=True),
     Column("token", String(100), primary_key=True),
+    Index("ix_customer_token_keys_token", "token"),  # which tokens the vocabulary has already
+)
+
+# Named locks: a transaction that must not run beside another of its kind (raising alerts, writing
+# customers) first updates its row, which holds the row lock (PostgreSQL) or the write lock (SQLite).
+locks = Table(
+    "locks",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("taken", Integer, nullable=False),  # how many times: the update that takes the lock
 )
 
 alerts = Table(

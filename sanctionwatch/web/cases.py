@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import check_csrf
 from sanctionwatch.api.state import state_of
-from sanctionwatch.cases.workflow import Actor, CaseError, Cases, Decision, NotAllowedError
-from sanctionwatch.monitoring.alerts import STATUSES, Alerts
+from sanctionwatch.cases.workflow import Actor, CaseError, Cases, NotAllowedError
+from sanctionwatch.monitoring.alerts import STATUSES, Alerts, Decision
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.web.pages import page, signed_in
 
@@ -107,26 +107,11 @@ async def take_step(
 ) -> Response:
     await check_csrf(request)
     principal = signed_in(request, Role.ANALYST)
-    actor = Actor(principal.label, principal.role)
-    cases = Cases(state_of(request).registry.engine)
+    actor = Actor(principal.person or principal.label, principal.role)
     try:
-        match action:
-            case "review":
-                cases.review(alert_id, actor)
-            case "propose":
-                cases.propose(alert_id, actor, decision, reason)
-            case "confirm":
-                cases.confirm(alert_id, actor, comment=text or None)
-            case "send_back":
-                cases.send_back(alert_id, actor, reason)
-            case "close":
-                cases.close(alert_id, actor)
-            case "comment":
-                cases.comment(alert_id, actor, text)
-            case "assign":
-                cases.assign(alert_id, actor, assignee)
-            case _:
-                raise CaseError(f"action: unknown {action!r}")
+        Cases(state_of(request).registry.engine).take(
+            action, alert_id, actor, decision=decision, reason=reason, text=text, assignee=assignee
+        )
     except CaseError as exc:
         # The case page again, with the refusal in words and a status that says what kind it is.
         code = 403 if isinstance(exc, NotAllowedError) else 409

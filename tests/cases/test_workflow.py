@@ -36,6 +36,7 @@ from sanctionwatch.registry.schema import alerts, audit_head, case_events, good_
 from sanctionwatch.screening.query import Hit
 
 ALICE = Actor("user:alice", Role.ANALYST)
+SYSTEM = Actor("key:#9 payments gateway", Role.ADMIN)
 ERIN = Actor("user:erin", Role.ANALYST)
 BOB = Actor("user:bob", Role.APPROVER)
 CAROL = Actor("user:carol", Role.APPROVER)
@@ -868,3 +869,17 @@ def test_concurrent_review_chains_and_comments_lose_nothing(db: Engine, cases: C
     assert len(records) == initial + len(attempts)
     assert Counter(r.action for r in records[initial:]) == Counter(f"case.{a.action}" for a in attempts)
     assert_audit_ok(db, initial + len(attempts))
+
+
+def test_a_system_key_decides_nothing_but_may_review_and_comment(db: Engine, cases: Cases) -> None:
+    """Four eyes count people: a key with no person behind it cannot propose, confirm or send back."""
+    alert_id = new_alert(db)
+    cases.review(alert_id, SYSTEM)
+    cases.comment(alert_id, SYSTEM, "screened by the gateway")
+    with pytest.raises(NotAllowedError, match="person"):
+        cases.propose(alert_id, SYSTEM, "false_positive", "automatic")
+    cases.propose(alert_id, ALICE, "false_positive", "different date of birth")
+    for step in (lambda: cases.confirm(alert_id, SYSTEM), lambda: cases.send_back(alert_id, SYSTEM, "no")):
+        with pytest.raises(NotAllowedError, match="person"):
+            step()
+    assert alert(db, alert_id)["status"] == "proposed"

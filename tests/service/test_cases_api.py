@@ -8,6 +8,7 @@ import httpx
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
+from sanctionwatch.access.users import Users
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.database import connect
@@ -29,10 +30,13 @@ def _alert(database: str, customer_id: str) -> int:
         engine.dispose()
 
 
-def _second_approver(database: str) -> str:
+def _person_key(database: str, person: str, role: str = "approver") -> str:
+    """A key issued for a user (created first when needed): its decisions are that person's."""
     engine = connect(database)
     try:
-        return ApiKeys(engine).create("second approver", "approver")[1]
+        if Users(engine).get(person) is None:
+            Users(engine).create(person, role, "a long enough password")
+        return ApiKeys(engine).create(f"{person}'s integration", role, owner=person)[1]
     finally:
         engine.dispose()
 
@@ -45,7 +49,7 @@ def _step(service: Service, key: str, alert_id: int, **body: object) -> httpx.Re
 
 def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> None:
     alert_id = _alert(service.database, "api-customer-1")
-    approver = service.keys[Role.APPROVER]
+    approver = _person_key(service.database, "approver")
     assert _step(service, approver, alert_id, action="review").status_code == 200
     proposed = _step(
         service, approver, alert_id, action="propose", decision="false_positive", reason="other DOB"
@@ -54,13 +58,24 @@ def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> No
 
     own = _step(service, approver, alert_id, action="confirm")
     assert own.status_code == 403 and "four-eyes" in own.json()["detail"]
+    # A second credential of the same person is the same person.
+    also_mine = _step(service, _person_key(service.database, "approver"), alert_id, action="confirm")
+    assert also_mine.status_code == 403 and "four-eyes" in also_mine.json()["detail"]
+    # A system's key (no person behind it) decides nothing.
+    system = _step(service, service.keys[Role.ADMIN], alert_id, action="confirm")
+    assert system.status_code == 403 and "person" in system.json()["detail"]
     by_admin_key_of_other_name = _step(service, service.keys[Role.ANALYST], alert_id, action="confirm")
     assert by_admin_key_of_other_name.status_code == 403  # an analyst may not confirm at all
 
-    confirmed = _step(service, _second_approver(service.database), alert_id, action="confirm", text="agreed")
+    second = _person_key(service.database, "second-approver")
+    confirmed = _step(service, second, alert_id, action="confirm", text="agreed")
     assert confirmed.status_code == 200
     body = confirmed.json()
-    assert body["status"] == "confirmed" and body["proposed_by"] != body["confirmed_by"]
+    assert (body["status"], body["proposed_by"], body["confirmed_by"]) == (
+        "confirmed",
+        "user:approver",
+        "user:second-approver",
+    )
     assert [e["action"] for e in body["events"]] == ["opened", "review", "propose", "confirm"]
 
     again = _step(service, approver, alert_id, action="confirm")
@@ -75,7 +90,7 @@ def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> No
 
 def test_bad_case_requests_are_clear_4xx(service: Service) -> None:
     alert_id = _alert(service.database, "api-customer-2")
-    analyst = service.keys[Role.ANALYST]
+    analyst = _person_key(service.database, "analyst", "analyst")
     assert _step(service, analyst, 999_999, action="review").status_code == 404
     assert (
         _step(service, analyst, alert_id, action="propose", decision="false_positive", reason="x").status_code

@@ -18,6 +18,7 @@ router = APIRouter(prefix="/admin", tags=["Administration"], dependencies=[Admin
 class NewKey(BaseModel):
     name: str = Field(..., min_length=1, max_length=200)
     role: str = Field(..., max_length=16, examples=["analyst"])
+    owner: str | None = Field(None, max_length=100, description="The user the key acts for")
 
 
 @router.get("/keys", summary="Every API key (never the keys themselves)")
@@ -30,7 +31,9 @@ def list_keys(request: Request) -> dict[str, Any]:
 )
 def create_key(request: Request, body: NewKey) -> dict[str, Any]:
     try:
-        record, key = state_of(request).keys.create(body.name, body.role, actor=request.state.principal.label)
+        record, key = state_of(request).keys.create(
+            body.name, body.role, owner=body.owner, actor=request.state.principal.label
+        )
     except AccessError as exc:
         raise HTTPException(400, str(exc)) from None
     return {**record.to_json(), "key": key}

@@ -68,24 +68,12 @@ def get_alert(request: Request, alert_id: AlertId, _caller: Caller) -> dict[str,
 )
 def take_step(request: Request, alert_id: AlertId, body: StepRequest, caller: Caller) -> dict[str, Any]:
     engine = state_of(request).registry.engine
-    actor = Actor(caller.label, caller.role)
-    cases = Cases(engine)
+    actor = Actor(caller.person or caller.label, caller.role)
     try:
-        match body.action:
-            case "review":
-                cases.review(alert_id, actor)
-            case "assign":
-                cases.assign(alert_id, actor, body.assignee or "")
-            case "propose":
-                cases.propose(alert_id, actor, body.decision or "", body.reason or "")
-            case "confirm":
-                cases.confirm(alert_id, actor, comment=body.text)
-            case "send_back":
-                cases.send_back(alert_id, actor, body.reason or "")
-            case "close":
-                cases.close(alert_id, actor)
-            case "comment":
-                cases.comment(alert_id, actor, body.text or "")
+        Cases(engine).take(
+            body.action, alert_id, actor,
+            decision=body.decision, reason=body.reason, text=body.text, assignee=body.assignee,
+        )  # fmt: skip
     except CaseNotFoundError as exc:
         raise HTTPException(404, str(exc)) from None
     except NotAllowedError as exc:
