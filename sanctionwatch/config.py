@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
@@ -37,8 +37,9 @@ def cache_dir() -> Path:
 
 
 def cli_actor() -> str:
-    """How the audit log names a change made from the command line: the operating-system account."""
+    """How the audit log names a change made from the command line: the operating-system account the
+    process runs as (from the password database, not $USER, which anyone can set)."""
     try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no user name in the environment or the password database
-        return "cli:unknown"
+        return f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
+    except (KeyError, OSError):  # an account without an entry (some containers)
+        return f"cli:uid {os.getuid()}"

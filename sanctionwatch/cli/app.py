@@ -33,6 +33,7 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_after_update
+from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.update import (
@@ -82,7 +83,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Activate even if the
 @contextmanager
 def _opened(db: str | None, *, error_exit: int = EXIT_INPUT) -> Iterator[Registry]:
     """The registry for one command; a RegistryError becomes a clear message and exit code."""
-    registry = Registry.open(database_url(db))
+    registry = Registry(connect(database_url(db)), actor=cli_actor())
     try:
         yield registry
     except RegistryError as exc:

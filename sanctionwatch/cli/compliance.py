@@ -1,8 +1,8 @@
 """`sanctionwatch customers|alerts|cases|rescreen|webhooks ...`: the monitoring and case work from a shell.
 
 Case steps need to know who takes them, beyond doubt, or the four-eyes rule would be one `--as` away
-from meaningless: the CLI authenticates like the service does, with an API key (SANCTIONWATCH_API_KEY
-or --key) or a user's password (--user, the password from SANCTIONWATCH_PASSWORD or a prompt).
+from meaningless: the CLI authenticates like the service does, with a user's password (--user, the
+password from SANCTIONWATCH_PASSWORD or a prompt) or an API key issued for a user (SANCTIONWATCH_API_KEY).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
-from sanctionwatch.monitoring.webhooks import Webhooks
+from sanctionwatch.monitoring.webhooks import Delivery, Webhooks
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.batchio import RowError
@@ -53,10 +53,6 @@ AlertArg = Annotated[int, typer.Argument(help="The alert's id (`sanctionwatch al
 UserOption = Annotated[
     str | None, typer.Option("--user", help="Act as this user (password: SANCTIONWATCH_PASSWORD or prompt).")
 ]
-KeyOption = Annotated[
-    str | None,
-    typer.Option("--key", help="Act with this API key [env: SANCTIONWATCH_API_KEY].", show_default=False),
-]
 
 
 @contextmanager
@@ -72,9 +68,10 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def _actor(engine: Engine, user: str | None, key: str | None) -> Actor:
-    """Who takes the step, authenticated: a key, or a user and their password."""
-    key = key or os.environ.get("SANCTIONWATCH_API_KEY")
+def _actor(engine: Engine, user: str | None) -> Actor:
+    """Who takes the step, authenticated: a user and their password, or a key from SANCTIONWATCH_API_KEY
+    (never an argument: command lines are visible to every process and kept in shell histories)."""
+    key = os.environ.get("SANCTIONWATCH_API_KEY")
     if user is None and key:
         record = ApiKeys(engine).verify(key)
         if record is None:
@@ -103,10 +100,16 @@ def _monitor(engine: Engine) -> Monitor:
     return Monitor(engine, Screener.from_registry(registry), versions)
 
 
-def _report_run(run: ScreeningRun, as_json: bool, engine: Engine, monitor: Monitor) -> None:
-    deliveries = notify_alerts(Registry(engine), run, monitor.list_versions)
+def _notified(engine: Engine, run: ScreeningRun | None, monitor: Monitor | None) -> list[Delivery]:
+    """Post the run's new alerts to the webhooks (whatever the output format)."""
+    if run is None or monitor is None:
+        return []
+    return notify_alerts(Registry(engine), run, monitor.list_versions)
+
+
+def _report_run(run: ScreeningRun, deliveries: list[Delivery], as_json: bool) -> None:
     if as_json:
-        _print_json(run.to_json() | {"webhooks": [d.__dict__ for d in deliveries]})
+        _print_json(run.to_json() | {"webhooks": [d.to_json() for d in deliveries]})
         return
     console.print(
         f"screened {run.customers} customer(s) ({run.trigger}): [bold]{len(run.alerts)} new alert(s)[/bold], "
@@ -116,6 +119,9 @@ def _report_run(run: ScreeningRun, as_json: bool, engine: Engine, monitor: Monit
         err.print(f"[yellow]not screened[/yellow] customer {customer_id}: {error}")
     for a in run.alerts:
         console.print(f"  alert {a['id']}: customer {a['customer_id']} ~ {a['entity_id']} ({a['score']:.2f})")
+    for delivery in deliveries:
+        state = "delivered" if delivery.ok else f"[red]not delivered[/red] ({delivery.error})"
+        err.print(f"webhook {delivery.webhook_id}: {state}")
 
 
 # ---- customers --------------------------------------------------------------------------------------
@@ -152,10 +158,11 @@ def import_customers(
         summary.rejected = len(rejected)
         for problem in rejected:
             err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem}")
-        run = None
+        run = monitor = None
         if screen and summary.changed:
             monitor = _monitor(engine)
             run = monitor.screen_new_customers()
+        deliveries = _notified(engine, run, monitor)
         if as_json:
             _print_json(
                 {
@@ -163,6 +170,7 @@ def import_customers(
                     **summary.to_json(),
                     "errors": [{"row": p.row, "error": str(p)} for p in rejected],
                     "screening": run.to_json() if run else None,
+                    "webhooks": [d.to_json() for d in deliveries],
                 }
             )
         else:
@@ -171,7 +179,7 @@ def import_customers(
                 f"{summary.rejected} rejected"
             )
             if run is not None:
-                _report_run(run, False, engine, monitor)
+                _report_run(run, deliveries, False)
     if rejected:
         raise typer.Exit(1)
 
@@ -220,7 +228,7 @@ def rescreen(
     with _database(db) as engine:
         monitor = _monitor(engine)
         run = monitor.full() if full else monitor.screen_new_customers()
-        _report_run(run, as_json, engine, monitor)
+        _report_run(run, _notified(engine, run, monitor), as_json)
 
 
 # ---- alerts -------------------------------------------------------------------------------------------
@@ -293,27 +301,23 @@ def show_alert(alert_id: AlertArg, as_json: JsonOption = False, db: DbOption = N
 # ---- cases ---------------------------------------------------------------------------------------------
 
 
-def _case_step(
-    db: str | None, user: str | None, key: str | None, step: str, *args: Any, **kwargs: Any
-) -> None:
+def _case_step(db: str | None, user: str | None, step: str, alert_id: int, **fields: str | None) -> None:
     with _database(db) as engine:
-        actor = _actor(engine, user, key)
+        actor = _actor(engine, user)
         try:
-            getattr(Cases(engine), step)(*args[:1], actor, *args[1:], **kwargs)
+            Cases(engine).take(step, alert_id, actor, **fields)
         except CaseError as exc:
             err.print(f"[red]refused[/red] {exc}")
             raise typer.Exit(1) from None
-        alert = Alerts(engine).get(args[0])
+        alert = Alerts(engine).get(alert_id)
     assert alert is not None
     console.print(f"alert {alert['id']}: {alert['status']} ({step.replace('_', ' ')} by {actor.name})")
 
 
 @cases_app.command("review")
-def review_case(
-    alert_id: AlertArg, user: UserOption = None, key: KeyOption = None, db: DbOption = None
-) -> None:
+def review_case(alert_id: AlertArg, user: UserOption = None, db: DbOption = None) -> None:
     """Take an open alert into review (assigned to you unless someone holds it)."""
-    _case_step(db, user, key, "review", alert_id)
+    _case_step(db, user, "review", alert_id)
 
 
 @cases_app.command("assign")
@@ -321,10 +325,9 @@ def assign_case(
     alert_id: AlertArg,
     to: Annotated[str, typer.Option("--to", help="Who the case is assigned to.")],
     user: UserOption = None,
-    key: KeyOption = None,
     db: DbOption = None,
 ) -> None:
-    _case_step(db, user, key, "assign", alert_id, to)
+    _case_step(db, user, "assign", alert_id, assignee=to)
 
 
 @cases_app.command("propose")
@@ -333,11 +336,10 @@ def propose_case(
     decision: Annotated[str, typer.Option("--decision", help="true_match or false_positive.")],
     reason: Annotated[str, typer.Option("--reason", help="Why: what the evidence shows.")],
     user: UserOption = None,
-    key: KeyOption = None,
     db: DbOption = None,
 ) -> None:
     """Propose a decision; a second person with the approver role confirms it."""
-    _case_step(db, user, key, "propose", alert_id, decision, reason)
+    _case_step(db, user, "propose", alert_id, decision=decision, reason=reason)
 
 
 @cases_app.command("confirm")
@@ -345,11 +347,10 @@ def confirm_case(
     alert_id: AlertArg,
     comment: Annotated[str | None, typer.Option("--comment", help="A note with the confirmation.")] = None,
     user: UserOption = None,
-    key: KeyOption = None,
     db: DbOption = None,
 ) -> None:
     """Confirm someone else's proposal (approver role; never your own)."""
-    _case_step(db, user, key, "confirm", alert_id, comment=comment)
+    _case_step(db, user, "confirm", alert_id, text=comment)
 
 
 @cases_app.command("send-back")
@@ -357,18 +358,15 @@ def send_back_case(
     alert_id: AlertArg,
     reason: Annotated[str, typer.Option("--reason", help="What must be looked at again.")],
     user: UserOption = None,
-    key: KeyOption = None,
     db: DbOption = None,
 ) -> None:
     """Return a proposal to review (approver role)."""
-    _case_step(db, user, key, "send_back", alert_id, reason)
+    _case_step(db, user, "send_back", alert_id, reason=reason)
 
 
 @cases_app.command("close")
-def close_case(
-    alert_id: AlertArg, user: UserOption = None, key: KeyOption = None, db: DbOption = None
-) -> None:
-    _case_step(db, user, key, "close", alert_id)
+def close_case(alert_id: AlertArg, user: UserOption = None, db: DbOption = None) -> None:
+    _case_step(db, user, "close", alert_id)
 
 
 @cases_app.command("comment")
@@ -376,10 +374,9 @@ def comment_case(
     alert_id: AlertArg,
     text: Annotated[str, typer.Option("--text", help="The comment.")],
     user: UserOption = None,
-    key: KeyOption = None,
     db: DbOption = None,
 ) -> None:
-    _case_step(db, user, key, "comment", alert_id, text)
+    _case_step(db, user, "comment", alert_id, text=text)
 
 
 # ---- webhooks ------------------------------------------------------------------------------------------

@@ -286,6 +286,13 @@ class MatchIndex:
         return list(self.identifiers.get(identifier_key(value), ()))
 
 
+def token_keys(token: str) -> list[int]:
+    """The 64-bit hashes of the keys the index files a token under and looks it up by (deletions,
+    consonant skeleton, phonetic code, consonant frame): for indexes kept elsewhere, such as the
+    customers' for delta screening, which must find what this index would."""
+    return list(_kernel.key_hashes(token_shape(token), True))
+
+
 def _key_table(shapes: list[_kernel.Shape]) -> _kernel.KeyTable:
     """Every (key hash, token) pair once, sorted by hash: the table the lookups binary-search."""
     raw_hashes, raw_owners = _kernel.KeyTable.build(shapes)

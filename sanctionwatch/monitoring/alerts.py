@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, tuple_
 from sanctionwatch import __version__
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
-from sanctionwatch.registry.database import as_utc
+from sanctionwatch.registry.database import as_utc, take_lock
 from sanctionwatch.screening.query import Hit
 
 
@@ -53,8 +53,13 @@ class Finding:
     customer_id: str
     customer_hash: str
     hit: Hit
-    record_hash: str
-    list_version: str  # "ofac-sdn/3"
+    record_hash: str  # the listed party's state: all its linked records
+    list_version: str  # "ofac-sdn/3" (or "ofac-sdn/3, un/2" for a party on several lists)
+    party_id: str = ""  # the party's stable id (screening.party.party_key); the hit's record if empty
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.customer_id, self.party_id or self.hit.entity_id)
 
 
 @dataclass(slots=True)
@@ -99,7 +104,12 @@ class Alerts:
         self.engine = engine
 
     def raise_alerts(
-        self, findings: Sequence[Finding], *, trigger: str, actor: str = "system"
+        self,
+        findings: Sequence[Finding],
+        *,
+        trigger: str,
+        actor: str = "system",
+        list_versions: Mapping[str, int] | None = None,
     ) -> RaiseResult:
         """Open a case for every finding whose pair is new or changed, in one transaction with its audit
         record; the alerts created (as alert_json)."""
@@ -108,11 +118,14 @@ class Alerts:
         if not findings:
             return result
         with self.engine.begin() as conn:
+            # First: one screening raises at a time, or two runs would both find a pair new and both
+            # open a case for it.
+            take_lock(conn, "monitoring")
             known = self._known_states(conn, findings)
             quiet = self._good_guys(conn, findings, now)
             fresh: dict[tuple[str, str], Finding] = {}
             for finding in findings:
-                pair = (finding.customer_id, finding.hit.entity_id)
+                pair = finding.pair
                 state = (finding.customer_hash, finding.record_hash)
                 cleared = known.get(pair, {}).get(state)
                 if quiet.get(pair) == state:
@@ -138,6 +151,7 @@ class Alerts:
                     conn,
                     actor=actor,
                     action="alerts.created",
+                    list_versions=list_versions,  # those screened against (default: the active ones)
                     subject=f"alerts {result.created[0]['id']}..{result.created[-1]['id']}",
                     details={
                         "trigger": trigger,
@@ -153,12 +167,13 @@ class Alerts:
         hit = finding.hit
         return {
             "customer_id": finding.customer_id,
-            "entity_id": hit.entity_id,
+            "entity_id": finding.pair[1],
             "source_ids": list(hit.source_ids),
             "score": float(hit.score),
             "explanation": {
                 "matched_name": hit.matched_name,
                 "caption": hit.caption,
+                "matched_record": hit.entity_id,
                 "schema": hit.schema,
                 "programs": hit.programs,
                 **hit.explanation,
@@ -180,7 +195,7 @@ class Alerts:
     ) -> dict[tuple[str, str], dict[tuple[str, str], bool]]:
         """Per pair, the (customer hash, record hash) states it has alerted in, each with whether every
         alert in that state was cleared as a false positive (then only the good-guy list keeps it quiet)."""
-        pairs = sorted({(f.customer_id, f.hit.entity_id) for f in findings})
+        pairs = sorted({f.pair for f in findings})
         known: dict[tuple[str, str], dict[tuple[str, str], bool]] = {}
         a = t.alerts.c
         for start in range(0, len(pairs), PAIR_CHUNK):
@@ -202,7 +217,7 @@ class Alerts:
         conn: Connection, findings: Sequence[Finding], now: datetime
     ) -> dict[tuple[str, str], tuple[str, str]]:
         """Pairs on the good-guy list and not expired, with the state they were cleared in."""
-        pairs = sorted({(f.customer_id, f.hit.entity_id) for f in findings})
+        pairs = sorted({f.pair for f in findings})
         g = t.good_guys.c
         out: dict[tuple[str, str], tuple[str, str]] = {}
         for start in range(0, len(pairs), PAIR_CHUNK):

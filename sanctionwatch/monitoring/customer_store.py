@@ -9,6 +9,7 @@ its lookup keys (the keys the matcher retrieves lookalike spellings by).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,13 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
-from sanctionwatch.matching import _kernel
+from sanctionwatch.matching.index import token_keys
 from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import identifier_key
-from sanctionwatch.matching.tokens import token_shape
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
+from sanctionwatch.registry.database import take_lock
 
 BATCH = 2000  # customers written per statement batch
 MAX_TOKEN = 100  # the column's width; longer "tokens" are not names
@@ -55,8 +56,12 @@ def signed_key(key_hash: int) -> int:
 
 
 def lookup_keys(token: str) -> list[int]:
-    """The keys the matcher's index files a token under, as stored (signed)."""
-    return [signed_key(k) for k in _kernel.key_hashes(token_shape(token), True)]
+    """The keys the matcher's index files a token under, as stored (signed).
+
+    They are the matcher's: an engine whose keys change needs the customers' vocabulary keys rebuilt
+    (`customer_token_keys`), or delta screening would miss lookalikes.
+    """
+    return [signed_key(k) for k in token_keys(token)]
 
 
 def customer_tokens(customer: Customer) -> set[str]:
@@ -72,6 +77,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _digest(ids: Sequence[str]) -> str:
+    """SHA-256 of the ids, one per line: which customers a batch wrote, in a line of the audit log."""
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()
+
+
 class Customers:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -81,31 +91,34 @@ class Customers:
     def upsert(
         self, customers: Iterable[Customer], *, actor: str = "system", source: str = ""
     ) -> tuple[ImportSummary, list[str]]:
-        """Add new customers and replace changed ones (by id); the summary, and the ids added or changed.
+        """Add new customers and replace changed ones (by id); the summary and the ids added or changed.
 
         A customer whose content is unchanged is not touched: its alerts and decisions stay as they are.
         A later record with the same id in one import wins, as a later export of the same customer would.
+        Each batch is written, with its audit record, in a transaction of its own: a file that breaks
+        half-way leaves the batches before it imported and on record, and nothing of the rest.
         """
         summary = ImportSummary()
-        changed: list[str] = []
+        written: list[str] = []
         batch: dict[str, Customer] = {}
         for customer in customers:
             batch[customer.id] = customer
             if len(batch) >= BATCH:
-                changed.extend(self._write(batch, summary))
+                written.extend(self._write(batch, summary, actor, source))
                 batch = {}
-        if batch:
-            changed.extend(self._write(batch, summary))
-        with self.engine.begin() as conn:
-            audit.append(
-                conn, actor=actor, action="customers.imported", subject=source or "customers",
-                details=summary.to_json(),
-            )  # fmt: skip
-        return summary, changed
+        if batch or not (summary.added + summary.updated + summary.unchanged):
+            # (An empty file is written as an empty batch: the attempt is on record too.)
+            written.extend(self._write(batch, summary, actor, source))
+        return summary, written
 
-    def _write(self, batch: dict[str, Customer], summary: ImportSummary) -> list[str]:
+    def _write(
+        self, batch: dict[str, Customer], summary: ImportSummary, actor: str, source: str
+    ) -> list[str]:
         now = _now()
         with self.engine.begin() as conn:
+            # One writer of customers (and of alerts) at a time: two imports of the same new customer
+            # would otherwise both insert it.
+            take_lock(conn, "monitoring")
             known = dict(
                 conn.execute(
                     select(t.customers.c.id, t.customers.c.hash).where(t.customers.c.id.in_(list(batch)))
@@ -134,6 +147,11 @@ class Customers:
                 )
                 self._drop_index(conn, [c.id for c in changed])
             self._index(conn, [*new, *changed])
+            audit.append(
+                conn, actor=actor, action="customers.imported", subject=source or "customers",
+                details={"added": len(new), "updated": len(changed), "unchanged": len(batch) - len(new) - len(changed),
+                         "ids": _digest(sorted(c.id for c in (*new, *changed)))},
+            )  # fmt: skip
         return [c.id for c in (*new, *changed)]
 
     @staticmethod
@@ -190,24 +208,39 @@ class Customers:
 
     def delete(self, ids: Sequence[str], *, actor: str = "system") -> int:
         """Remove customers (their alerts and cases stay, for the record); how many there were."""
-        removed = 0
+        removed: list[str] = []
         with self.engine.begin() as conn:
-            audit.append(
-                conn, actor=actor, action="customers.deleted", subject=f"{len(ids)} customers",
-                details={"ids": list(ids[:1000]), "more": max(0, len(ids) - 1000)},
-            )  # fmt: skip
+            take_lock(conn, "monitoring")
             for start in range(0, len(ids), BATCH):
                 chunk = list(ids[start : start + BATCH])
                 self._drop_index(conn, chunk)
-                removed += conn.execute(delete(t.customers).where(t.customers.c.id.in_(chunk))).rowcount or 0
-        return removed
+                removed.extend(
+                    conn.execute(
+                        delete(t.customers).where(t.customers.c.id.in_(chunk)).returning(t.customers.c.id)
+                    )
+                    .scalars()
+                    .all()
+                )
+            if removed:  # on record exactly what was removed, in the same transaction
+                audit.append(
+                    conn, actor=actor, action="customers.deleted", subject=f"{len(removed)} customers",
+                    details={"ids": sorted(removed)[:1000], "more": max(0, len(removed) - 1000)},
+                )  # fmt: skip
+        return len(removed)
 
-    def mark_screened(self, ids: Sequence[str], at: datetime | None = None) -> None:
+    def mark_screened(self, screened: Sequence[tuple[str, str]], at: datetime | None = None) -> None:
+        """Mark (id, hash) pairs screened: a customer changed since it was read stays unscreened."""
         when = at or _now()
+        c = t.customers.c
         with self.engine.begin() as conn:
-            for start in range(0, len(ids), BATCH):
-                chunk = list(ids[start : start + BATCH])
-                conn.execute(update(t.customers).where(t.customers.c.id.in_(chunk)).values(screened_at=when))
+            for start in range(0, len(screened), BATCH):
+                chunk = [{"_id": i, "_hash": h} for i, h in screened[start : start + BATCH]]
+                conn.execute(
+                    update(t.customers)
+                    .where(c.id == bindparam("_id"), c.hash == bindparam("_hash"))
+                    .values(screened_at=when),
+                    chunk,
+                )
 
     # ---- reading ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ identifier with it. Of those, only hits on the new or changed parties are kept.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -26,14 +27,15 @@ from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers, lookup_keys
 from sanctionwatch.registry import audit
-from sanctionwatch.screening.party import screen_party
+from sanctionwatch.screening.party import party_key, screen_party
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import QueryError
 from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener
 
 WORK_CHUNK = 250  # customers per worker task
-HITS_PER_CUSTOMER = 10  # hits kept per customer in a full screen
-DELTA_HITS = 25  # per candidate in a delta screen: the new party must not be crowded out by old ones
+# Hits kept per customer above the threshold, in every kind of screen alike (so that a delta raises what
+# a full screen would). Far above what any real name reaches: the threshold decides, not the cap.
+HITS_PER_CUSTOMER = 100
 Progress = Callable[[int], None]
 
 
@@ -113,7 +115,7 @@ class Monitor:
         candidates = self.candidates_for(parties)
         changed = frozenset(e.id for e in parties)
         run = ScreeningRun("delta", parties=len(parties), candidates=len(candidates))
-        self._run(run, self._batches(sorted(candidates)), only=changed, limit=DELTA_HITS, progress=progress)
+        self._run(run, self._batches(sorted(candidates)), only=changed, progress=progress)
         run.seconds = time.perf_counter() - started  # the candidates' retrieval included
         return run
 
@@ -173,8 +175,10 @@ class Monitor:
             for part in _parts(batch, WORK_CHUNK)
         )
         for screened in self._screened(jobs):
-            raised = self.alerts.raise_alerts(screened.findings, trigger=trigger, actor=self.actor)
-            run.customers += len(screened.ids)
+            raised = self.alerts.raise_alerts(
+                screened.findings, trigger=trigger, actor=self.actor, list_versions=self.list_versions
+            )
+            run.customers += len(screened.states)
             run.failed.extend(screened.failed)
             run.alerts.extend(raised.created)
             run.already_alerted += raised.already_alerted
@@ -182,7 +186,7 @@ class Monitor:
             run.hits += len(screened.findings)
             if only is None:
                 failed = {customer_id for customer_id, _error in screened.failed}
-                self.customers.mark_screened([i for i in screened.ids if i not in failed])
+                self.customers.mark_screened([(i, h) for i, h in screened.states if i not in failed])
             progress(run.customers)
         run.seconds = time.perf_counter() - started
         self._audit(run)
@@ -232,7 +236,7 @@ class ScreenJob:
 
 @dataclass(frozen=True, slots=True)
 class Screened:
-    ids: list[str]
+    states: list[tuple[str, str]]  # (id, hash) of every customer of the job, as it was screened
     findings: list[Finding]
     failed: list[tuple[str, str]]
 
@@ -252,14 +256,32 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
         for hit in hits:
             if job.only is not None and job.only.isdisjoint(hit.source_ids):
                 continue
-            position = index.position_of(hit.entity_id)
-            if position is None:
+            records = [index.entities[p] for r in hit.source_ids if (p := index.position_of(r)) is not None]
+            if not records:
                 continue
-            entity = index.entities[position]
-            version = job.list_versions.get(entity.source)
-            label = f"{entity.source}/{version}" if version is not None else entity.source
-            findings.append(Finding(customer.id, customer_hash, hit, entity.content_hash(), label))
-    return Screened([c.id for c in job.customers], findings, failed)
+            findings.append(
+                Finding(
+                    customer.id,
+                    customer_hash,
+                    hit,
+                    _party_hash(records),
+                    ", ".join(_version_label(e.source, job.list_versions) for e in records),
+                    party_key(hit),
+                )
+            )
+    return Screened([(c.id, c.hash) for c in job.customers], findings, failed)
+
+
+def _party_hash(records: Sequence[Entity]) -> str:
+    """The state of a listed party: every linked record's content (a new UN alias changes it too)."""
+    if len(records) == 1:
+        return records[0].content_hash()
+    return hashlib.sha256("\n".join(sorted(e.content_hash() for e in records)).encode()).hexdigest()
+
+
+def _version_label(source: str, versions: dict[str, int]) -> str:
+    version = versions.get(source)
+    return f"{source}/{version}" if version is not None else source
 
 
 def _parts(batch: Sequence[Customer], size: int) -> Iterator[Sequence[Customer]]:

@@ -113,6 +113,17 @@ class Delivery:
     error: str | None
     ok: bool
 
+    def to_json(self) -> dict[str, Any]:
+        """For reports: the URL without the credentials or tokens it may carry."""
+        return {
+            "webhook_id": self.webhook_id,
+            "url": redact_url(self.url),
+            "status": self.status,
+            "attempts": self.attempts,
+            "error": self.error,
+            "ok": self.ok,
+        }
+
 
 class Webhooks:
     """The registered endpoints, in the registry database (table ``webhooks``).
@@ -183,7 +194,7 @@ class Webhooks:
         return [
             WebhookInfo(
                 int(row.id),
-                row.url,
+                redact_url(row.url),  # a token in the URL is a secret too: shown once, when added
                 as_utc(row.created_at),
                 as_utc(row.disabled_at) if row.disabled_at is not None else None,
             )

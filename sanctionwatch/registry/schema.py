@@ -195,7 +195,7 @@ alerts = Table(
     Column("record_hash", String(64), nullable=False),
     Column("list_version", String(64), nullable=False),  # "ofac-sdn/3": the version it alerted on
     Column("engine_version", String(32), nullable=False),
-    Column("trigger", String(16), nullable=False),  # import | delta | full
+    Column("trigger", String(16), nullable=False),  # customers (new or changed) | delta | full
     # The case: open -> in_review -> proposed -> confirmed -> closed (proposed -> in_review: sent back).
     Column("status", String(16), nullable=False),
     Column("revision", Integer, nullable=False),  # +1 per transition: concurrent deciders compare-and-set

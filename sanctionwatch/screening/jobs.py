@@ -196,8 +196,8 @@ class Jobs:
             self.engine,
             actor=shown.owner if shown else "service",
             action="screening.file",
-            subject=f"job {job_id}: {name}",
-            details={"sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,
+            subject=f"job {job_id}",
+            details={"file": name, "sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,
                      "bad_rows": summary.errors, "threshold": threshold, "limit": limit},
         )  # fmt: skip
 

@@ -34,6 +34,11 @@ class Snapshot:
     def version_ids(self) -> tuple[int, ...]:
         return tuple(sorted(v.id for v in self.versions))
 
+    @cached_property
+    def list_versions(self) -> dict[str, int]:
+        """{source: version number}: what the audit log records a screening against."""
+        return {v.source: v.number for v in self.versions}
+
     def party(self, entity_id: str) -> tuple[Entity, list[Entity]] | None:
         """A listed record and every record of its party across the lists (itself first)."""
         index = self.screener.index

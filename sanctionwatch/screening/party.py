@@ -58,6 +58,12 @@ def party_queries(party: PartyQuery) -> list[Query]:
     return queries
 
 
+def party_key(hit: Hit) -> str:
+    """The listed party a hit is on, whichever of its records (linked across lists) scored best: the
+    first of its record ids, stable while the party's records stay linked."""
+    return min(hit.source_ids, default=hit.entity_id)
+
+
 def screen_party(
     screener: Screens, party: PartyQuery, *, threshold: float | None = None, limit: int = 5
 ) -> list[Hit]:
@@ -67,12 +73,13 @@ def screen_party(
     country), so that a caller sending several values learns which one is at fault.
     """
     asked = limit * FILTER_HEADROOM if party.sources else limit
-    best: dict[str, Hit] = {}
+    best: dict[str, Hit] = {}  # by listed party: one name may hit its OFAC record, an alias its UN one
     for query in party_queries(party):
         for hit in screener.screen(query, threshold=threshold, limit=max(asked, limit)):
-            current = best.get(hit.entity_id)
+            key = party_key(hit)
+            current = best.get(key)
             if current is None or hit.score > current.score:
-                best[hit.entity_id] = hit
+                best[key] = hit
     hits = sorted(best.values(), key=lambda hit: hit.score, reverse=True)
     if party.sources:
         wanted = set(party.sources)

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from sanctionwatch.screening.query import Hit
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
 FLUSH_AT = 500  # notes per record at most
+MAX_WAITING = 200_000  # notes kept while the audit log cannot be written (a few minutes of calls)
+Versions = tuple[tuple[str, int], ...]
 
 
 def query_digest(query: Any) -> str:
@@ -48,20 +50,34 @@ def note_for(actor: str, channel: str, query: Any, hits: Sequence[Hit]) -> dict[
 
 
 class ScreeningTrail:
-    """Notes screenings and writes them to the audit log in batches (a background thread)."""
+    """Notes screenings and writes them to the audit log in batches (a background thread).
+
+    Each note carries the list versions it was screened against (the index in use, which may be
+    older than the database's during a rebuild); a batch is written per set of versions. While the
+    database cannot be written, at most MAX_WAITING notes wait; beyond that the oldest are dropped,
+    and the next record written says how many.
+    """
 
     def __init__(self, engine: Engine, *, flush_seconds: float = FLUSH_SECONDS) -> None:
         self.engine = engine
         self.flush_seconds = flush_seconds
-        self._notes: list[dict[str, Any]] = []
+        self._notes: list[tuple[Versions, dict[str, Any]]] = []
+        self._dropped = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def note(self, actor: str, channel: str, query: Any, hits: Sequence[Hit]) -> None:
+    def note(
+        self, actor: str, channel: str, query: Any, hits: Sequence[Hit], versions: Mapping[str, int]
+    ) -> None:
         entry = note_for(actor, channel, query, hits)
+        key = tuple(sorted(versions.items()))
         with self._lock:
-            self._notes.append(entry)
+            self._notes.append((key, entry))
+            if len(self._notes) > MAX_WAITING:
+                excess = len(self._notes) - MAX_WAITING
+                del self._notes[:excess]
+                self._dropped += excess
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="screening-trail", daemon=True)
@@ -86,24 +102,35 @@ class ScreeningTrail:
         """Write the notes taken so far, FLUSH_AT per audit record; how many were written."""
         with self._lock:
             notes, self._notes = self._notes, []
-        written = 0
+            dropped, self._dropped = self._dropped, 0
+        batches: dict[Versions, list[dict[str, Any]]] = {}
+        for key, entry in notes:
+            batches.setdefault(key, []).append(entry)
+        done: set[int] = set()  # ids of the notes written
         try:
-            for start in range(0, len(notes), FLUSH_AT):
-                batch = notes[start : start + FLUSH_AT]
-                with self.engine.begin() as conn:
-                    audit.append(
-                        conn,
-                        actor="service",
-                        action="screening.calls",
-                        subject=f"{len(batch)} screenings {batch[0]['at']} .. {batch[-1]['at']}",
-                        details={"calls": batch},
-                    )
-                written += len(batch)
+            for key, entries in batches.items():
+                for start in range(0, len(entries), FLUSH_AT):
+                    batch = entries[start : start + FLUSH_AT]
+                    details: dict[str, Any] = {"calls": batch}
+                    if dropped:
+                        details["dropped_before"] = dropped  # notes lost while the log could not be written
+                    with self.engine.begin() as conn:
+                        audit.append(
+                            conn,
+                            actor="service",
+                            action="screening.calls",
+                            subject=f"{len(batch)} screenings {batch[0]['at']} .. {batch[-1]['at']}",
+                            details=details,
+                            list_versions=dict(key),
+                        )
+                    dropped = 0
+                    done.update(id(entry) for entry in batch)
         except Exception:
             with self._lock:  # put back what was not written, in order, ahead of newer notes
-                self._notes[:0] = notes[written:]
+                self._notes[:0] = [(key, entry) for key, entry in notes if id(entry) not in done]
+                self._dropped += dropped
             raise
-        return written
+        return len(done)
 
 
 def file_digest(path: Path) -> str:

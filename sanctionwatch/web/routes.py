@@ -142,7 +142,9 @@ def screen_page(request: Request, form: ScreeningForm = Depends()) -> Response:
             snapshot = state_of(request).snapshot()
             query = form.query()
             context["hits"] = snapshot.screener.screen(query, limit=10)
-            state_of(request).trail.note(principal.label, "page", form.fields, context["hits"])
+            state_of(request).trail.note(
+                principal.label, "page", form.fields, context["hits"], snapshot.list_versions
+            )
             context["threshold"] = snapshot.screener.threshold
             context["versions"] = snapshot.versions
         except (QueryError, NotReadyError) as exc:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,7 +106,7 @@ def test_an_unchanged_reimport_touches_neither_updated_at_nor_screened_at(empty_
     store = Customers(empty_engine)
     store.upsert([ANN, BO])
     screened = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    store.mark_screened(["c-01", "c-02"], at=screened)
+    store.mark_screened([(ANN.id, ANN.hash), (BO.id, BO.hash)], at=screened)
     before = _row(empty_engine, "c-01")
     tokens = _tokens_of(empty_engine, "c-01")
 
@@ -122,7 +123,7 @@ def test_an_unchanged_reimport_touches_neither_updated_at_nor_screened_at(empty_
 def test_a_changed_customer_is_unscreened_and_reindexed(empty_engine: Engine) -> None:
     store = Customers(empty_engine)
     store.upsert([ANN, BO])
-    store.mark_screened(["c-01", "c-02"], at=datetime(2026, 1, 2, tzinfo=UTC))
+    store.mark_screened([(ANN.id, ANN.hash), (BO.id, BO.hash)], at=datetime(2026, 1, 2, tzinfo=UTC))
     before = _row(empty_engine, "c-02")
     assert _tokens_of(empty_engine, "c-02") == {"bo", "bodo", "schmidt"}
     assert _identifiers_of(empty_engine, "c-02") == {identifier_key("P 123-456")} == {"P123456"}
@@ -147,7 +148,7 @@ def test_a_changed_customer_is_unscreened_and_reindexed(empty_engine: Engine) ->
 def test_an_attribute_change_alone_counts_as_a_change(empty_engine: Engine) -> None:
     store = Customers(empty_engine)
     store.upsert([ACME])
-    store.mark_screened(["c-03"])
+    store.mark_screened([(ACME.id, ACME.hash)])
     summary, changed = store.upsert([replace(ACME, attributes={"segment": "sme"})])
     assert (summary.updated, changed) == (1, ["c-03"])
     assert _row(empty_engine, "c-03").screened_at is None
@@ -181,13 +182,13 @@ def test_iter_all_pages_in_id_order(empty_engine: Engine) -> None:
     assert [len(p) for p in pages] == [3, 3, 3, 1]
     assert [c for page in pages for c in page] == base
 
-    store.mark_screened([c.id for c in base[::2]])
+    store.mark_screened([(c.id, c.hash) for c in base[::2]])
     unscreened = list(store.iter_all(unscreened_only=True, batch=3))
     assert [[c.id for c in p] for p in unscreened] == [
         ["id-01", "id-03", "id-05"],
         ["id-07", "id-09"],
     ]
-    store.mark_screened([c.id for c in base])
+    store.mark_screened([(c.id, c.hash) for c in base])
     assert list(store.iter_all(unscreened_only=True, batch=3)) == []
 
 
@@ -199,7 +200,7 @@ def test_mark_screened_records_the_time(empty_engine: Engine) -> None:
     store = Customers(empty_engine)
     store.upsert([ANN])
     start = datetime.now(UTC) - timedelta(seconds=1)
-    store.mark_screened(["c-01"])
+    store.mark_screened([(ANN.id, ANN.hash)])
     assert as_utc(_row(empty_engine, "c-01").screened_at) >= start
 
 
@@ -288,8 +289,19 @@ def test_every_import_and_delete_is_an_audit_record(empty_engine: Engine) -> Non
     assert [r.action for r in records] == ["customers.imported", "customers.imported", "customers.deleted"]
     first, second, deleted = records
     assert (first.actor, first.subject) == ("alice", "core-banking-2026-01-02.csv")
-    assert first.details == {"added": 2, "updated": 0, "unchanged": 0, "rejected": 0}
-    assert second.details == {"added": 1, "updated": 1, "unchanged": 1, "rejected": 0}
+    digest = hashlib.sha256
+    assert first.details == {
+        "added": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "ids": digest(b"c-01\nc-02").hexdigest(),
+    }
+    assert second.details == {
+        "added": 1,
+        "updated": 1,
+        "unchanged": 1,
+        "ids": digest(b"c-02\nc-03").hexdigest(),
+    }
     assert second.subject == "customers" and second.actor == "system"
     assert deleted.actor == "bob" and deleted.details == {"ids": ["c-03"], "more": 0}
     verification = log.verify()

@@ -44,7 +44,7 @@ def list_alerts(
     request: Request,
     _caller: Caller,
     status: Annotated[list[str] | None, Query(description=f"Any of {', '.join(STATUSES)}")] = None,
-    customer_id: Annotated[str | None, Query(max_length=200)] = None,
+    customer_id: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00-\x1f]+$")] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[dict[str, Any]]:
     for value in status or []:

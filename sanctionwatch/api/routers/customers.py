@@ -6,9 +6,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,8 @@ from sanctionwatch.screening.batchio import RowError
 from sanctionwatch.sources.base import SourceFormatError
 
 router = APIRouter(tags=["Customers and monitoring"])
+# Ids as the store holds them: at most 200 characters, printable (no NUL, which PostgreSQL refuses).
+CustomerId = Annotated[str, PathParameter(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 MAX_ERRORS_SHOWN = 100
 
 
@@ -87,7 +90,9 @@ def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> d
 
 
 @router.get("/customers/{customer_id}", responses={404: {"model": ErrorResponse}}, summary="One customer")
-def get_customer(request: Request, customer_id: str, _principal: Principal = Analyst) -> dict[str, Any]:
+def get_customer(
+    request: Request, customer_id: CustomerId, _principal: Principal = Analyst
+) -> dict[str, Any]:
     customer = Customers(state_of(request).registry.engine).get(customer_id)
     if customer is None:
         raise HTTPException(404, f"no customer {customer_id!r}")
@@ -99,7 +104,9 @@ def get_customer(request: Request, customer_id: str, _principal: Principal = Ana
     responses={404: {"model": ErrorResponse}},
     summary="Stop monitoring a customer",
 )
-def delete_customer(request: Request, customer_id: str, principal: Principal = Analyst) -> dict[str, Any]:
+def delete_customer(
+    request: Request, customer_id: CustomerId, principal: Principal = Analyst
+) -> dict[str, Any]:
     removed = Customers(state_of(request).registry.engine).delete([customer_id], actor=principal.label)
     if not removed:
         raise HTTPException(404, f"no customer {customer_id!r}")

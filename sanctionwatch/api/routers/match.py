@@ -60,6 +60,7 @@ async def match(
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
     caller = request.state.principal.label
+    versions = snapshot.list_versions
 
     def answer() -> dict[str, Any]:
         responses: dict[str, Any] = {}
@@ -70,7 +71,7 @@ async def match(
                 hits = screen_party(snapshot.screener, party, threshold=min(cutoff, threshold), limit=limit)
             except QueryError as exc:
                 raise HTTPException(400, f"queries.{key}.{exc}") from None
-            state.trail.note(caller, "match", [example.schema_, example.properties], hits)
+            state.trail.note(caller, "match", [example.schema_, example.properties], hits, versions)
             results = []
             for hit in hits:
                 shown = state.entity_json.get(snapshot, hit.entity_id)

@@ -116,7 +116,7 @@ async def reconcile(request: Request) -> JSONResponse:
     caller = request.state.principal.label
 
     def note(query: Any, hits: list[Hit]) -> None:
-        state.trail.note(caller, "reconcile", query, hits)
+        state.trail.note(caller, "reconcile", query, hits, snapshot.list_versions)
 
     def answer() -> dict[str, Any]:  # screening is CPU work: off the event loop
         return {key: _reconcile(snapshot, key, spec, note) for key, spec in queries.items()}

@@ -38,7 +38,9 @@ def screen(request: Request, body: ScreenRequest) -> dict[str, Any]:
         hits = snapshot.screener.screen(query, threshold=body.threshold, limit=body.limit)
     except QueryError as exc:
         raise HTTPException(400, str(exc)) from None
-    state_of(request).trail.note(request.state.principal.label, "screen", body.model_dump(), hits)
+    state_of(request).trail.note(
+        request.state.principal.label, "screen", body.model_dump(), hits, snapshot.list_versions
+    )
     return {
         "threshold": snapshot.screener.threshold if body.threshold is None else body.threshold,
         "hits": [hit.to_json() for hit in hits],
