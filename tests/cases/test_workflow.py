@@ -883,3 +883,23 @@ def test_a_system_key_decides_nothing_but_may_review_and_comment(db: Engine, cas
         with pytest.raises(NotAllowedError, match="person"):
             step()
     assert alert(db, alert_id)["status"] == "proposed"
+
+
+def test_concurrent_screenings_open_one_case_per_pair(db: Engine) -> None:
+    """Two screenings finding the same new pairs at once (an import beside an update) open each case once."""
+    workers = 6
+    findings = [finding(f"k{i}") for i in range(15)]
+
+    def work(worker: int) -> list[Attempt]:
+        try:
+            created = Alerts(db).raise_alerts(findings, trigger="customers").created
+        except Exception as exc:  # reported, so that a failure shows which worker and why
+            return [Attempt(0, f"w{worker}", "raise", repr(exc))]
+        return [Attempt(int(a["id"]), f"w{worker}", "raise", "ok") for a in created]
+
+    attempts = _run_workers(workers, work)
+    assert [a for a in attempts if a.outcome != "ok"] == []
+    assert len(attempts) == len(findings)  # the first run opened them all; the others found them known
+    stored = Alerts(db).list()
+    assert sorted(a["customer_id"] for a in stored) == sorted(f.customer_id for f in findings)
+    assert AuditLog(db).verify().ok
