@@ -32,7 +32,7 @@ from sanctionwatch.cli.audit import audit_app
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
-from sanctionwatch.monitoring.after_update import Rescreen, rescreen_after_update
+from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
@@ -78,6 +78,13 @@ ThresholdOption = Annotated[
     float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Activate even if the sanity guard objects.")]
+RescreenOption = Annotated[
+    bool,
+    typer.Option(
+        "--rescreen/--no-rescreen",
+        help="Screen the customers against the parties that became active or changed (default: yes).",
+    ),
+]
 
 
 @contextmanager
@@ -127,13 +134,7 @@ def update(
         ),
     ] = False,
     force: ForceOption = False,
-    rescreen: Annotated[
-        bool,
-        typer.Option(
-            "--rescreen/--no-rescreen",
-            help="Screen the customers against the parties the update added or changed (default: yes).",
-        ),
-    ] = True,
+    rescreen: RescreenOption = True,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -184,8 +185,7 @@ def update(
                 progress=progress,
             )
         if rescreen:
-            results = [o.result for o in outcomes if o.result is not None]
-            after = rescreen_after_update(registry, results, progress=progress)
+            after = rescreen_owed(registry, progress=progress)
     _report_update(outcomes, as_json, mirror)
     if rescreen and after.run is not None:
         _report_rescreen(after)
@@ -283,17 +283,24 @@ def activate(
     source: Annotated[str, typer.Argument(help="Source name, e.g. ofac-sdn.")],
     version: Annotated[int, typer.Argument(help="Version number (see `sanctionwatch lists`).")],
     force: ForceOption = False,
+    rescreen: RescreenOption = True,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Activate an existing version: release a held one, or roll back to an earlier one."""
+    """Activate an existing version: release a held one, or roll back to an earlier one.
+
+    Then the customers are screened against what the change added or changed (as after an update).
+    """
     _check_source(source)
     with _opened(db, error_exit=EXIT_HELD) as registry:
         info = registry.activate(source, version, force=force)
+        after = rescreen_owed(registry) if rescreen else Rescreen(None)
     if as_json:
         _print_json(info.to_json())
     else:
         console.print(f"{source} version {info.number} is now active ({info.entity_count} parties).")
+    if after.run is not None:
+        _report_rescreen(after)
 
 
 # ---- lists ----------------------------------------------------------------------------------------------

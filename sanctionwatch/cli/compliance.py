@@ -24,7 +24,7 @@ from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, CaseError, Cases
 from sanctionwatch.config import cli_actor, database_url
-from sanctionwatch.monitoring.after_update import notify_alerts
+from sanctionwatch.monitoring.after_update import mark_screened_through, notify_alerts
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.monitoring.customer_store import Customers
@@ -228,6 +228,8 @@ def rescreen(
     with _database(db) as engine:
         monitor = _monitor(engine)
         run = monitor.full() if full else monitor.screen_new_customers()
+        if full:  # every customer against the active versions: nothing older is owed
+            mark_screened_through(engine, monitor.list_versions)
         _report_run(run, _notified(engine, run, monitor), as_json)
 
 

@@ -1,20 +1,27 @@
-"""What follows a list update: the delta screen of the customer base and the notification of new alerts.
+"""What follows a change of the active lists: the delta screen of the customer base and the notification
+of new alerts.
 
-Called by `sanctionwatch update` (and anything else that ingests) with the ingest outcomes, so that
-nineteen parties designated on a Tuesday are checked against every customer the same day without
-anyone having to remember to do it.
+Called by `sanctionwatch update` and `sanctionwatch activate` (and by anything else that changes the
+active versions), so that nineteen parties designated on a Tuesday are checked against every customer the
+same day without anyone having to remember to do it. What has been screened is recorded per source (the
+version the customers were screened through); each call covers everything from there to the active
+version, so a delta that did not run after an activation is made up by the next call, never skipped.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, insert, select
 
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
 from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, Delivery, Webhooks, alerts_payload, notify
-from sanctionwatch.registry.store import IngestResult, Registry
+from sanctionwatch.registry.schema import screened_through
+from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
 log = logging.getLogger(__name__)
@@ -22,36 +29,56 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Rescreen:
-    run: ScreeningRun | None  # None: nothing changed, or no customers
+    run: ScreeningRun | None  # None: nothing owed, or no customers
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-def changed_parties(registry: Registry, results: Sequence[IngestResult]) -> list[str]:
-    """Ids of the parties added or changed by the versions these ingests activated."""
+def screened_versions(engine: Engine) -> dict[str, int]:
+    """Per source, the version the customers have been screened through."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(screened_through.c.source, screened_through.c.version))
+        return {source: int(version) for source, version in rows}
+
+
+def mark_screened_through(engine: Engine, versions: dict[str, int]) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for source, version in versions.items():
+            conn.execute(delete(screened_through).where(screened_through.c.source == source))
+            conn.execute(insert(screened_through).values(source=source, version=version, at=now))
+
+
+def owed_parties(registry: Registry) -> tuple[list[str], dict[str, int]]:
+    """Ids of the parties added or changed between the versions the customers were screened through and
+    the active ones; and the active versions, which a successful delta screen marks as screened through.
+
+    A source never marked (customers imported before any delta) is compared with the version before its
+    active one: what the last activation changed.
+    """
+    marks = screened_versions(registry.engine)
+    active: dict[str, VersionInfo] = {v.source: v for v in registry.active_versions()}
     ids: list[str] = []
-    for result in results:
-        if result.unchanged or not result.version.active or not (result.added or result.changed):
+    for source, version in active.items():
+        start = marks.get(source)
+        if start == version.number:
             continue
-        changes = registry.changes(result.version.source, to_number=result.version.number)
+        changes = registry.changes(source, from_number=start, to_number=version.number)
         ids.extend(s.id for s in changes.added)
         ids.extend(c.summary.id for c in changes.changed)
-    return ids
+    return ids, {source: v.number for source, v in active.items()}
 
 
-def rescreen_after_update(
-    registry: Registry,
-    results: Sequence[IngestResult],
-    *,
-    progress: Callable[[str], None] = lambda _m: None,
-) -> Rescreen:
-    """Delta-screen the customers against the parties the update added or changed, then notify."""
-    ids = changed_parties(registry, results)
+def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambda _m: None) -> Rescreen:
+    """Delta-screen the customers against every party added or changed since they were last screened,
+    notify the webhooks, then move the marks."""
+    ids, versions = owed_parties(registry)
     if not ids or Customers(registry.engine).count() == 0:
+        mark_screened_through(registry.engine, versions)
         return Rescreen(None)
     progress(f"indexing the lists to re-screen customers against {len(ids)} new or changed parties")
     screener = Screener.from_registry(registry)
-    versions = {v.source: v.number for v in registry.active_versions()}
     run = Monitor(registry.engine, screener, versions).delta(ids)
+    mark_screened_through(registry.engine, versions)  # only once the alerts are in
     return Rescreen(run, notify_alerts(registry, run, versions))
 
 

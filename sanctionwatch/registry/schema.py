@@ -173,6 +173,17 @@ token_keys = Table(
     Index("ix_customer_token_keys_token", "token"),  # which tokens the vocabulary has already
 )
 
+# Per source, the list version the customer base has been screened through: a delta screen covers the
+# changes from it to the active version and only then moves it, so that an activation whose delta did
+# not run (a crash, an `activate` from elsewhere) is caught up by the next one instead of being skipped.
+screened_through = Table(
+    "screened_through",
+    metadata,
+    Column("source", String(32), primary_key=True),
+    Column("version", Integer, nullable=False),  # list_versions.number
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 # Named locks: a transaction that must not run beside another of its kind (raising alerts, writing
 # customers) first updates its row, which holds the row lock (PostgreSQL) or the write lock (SQLite).
 locks = Table(
