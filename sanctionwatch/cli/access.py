@@ -4,42 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import AccessError
 from sanctionwatch.access.users import Users
-from sanctionwatch.config import cli_actor, database_url
-from sanctionwatch.registry.database import connect
+from sanctionwatch.cli.common import DbOption, console, database, err
+from sanctionwatch.config import cli_actor
 
 keys_app = typer.Typer(
     help="API keys for the REST service (stored hashed; shown once).", no_args_is_help=True
 )
 users_app = typer.Typer(help="Users of the analyst web pages.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB]")
-]
 RoleOption = Annotated[str, typer.Option("--role", help="viewer, analyst, approver or admin.")]
-
-
-@contextmanager
-def _database(db: str | None) -> Iterator[Engine]:
-    """The registry database for one command, closed when it is done."""
-    engine = connect(database_url(db))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _fail(exc: AccessError) -> typer.Exit:
@@ -61,7 +42,7 @@ def create_key(
 ) -> None:
     """Create a key. It is printed once, as the last word of the output, and cannot be shown again."""
     try:
-        with _database(db) as engine:
+        with database(db) as engine:
             record, key = ApiKeys(engine).create(name, role, owner=user, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
@@ -77,7 +58,7 @@ def revoke_key(
 ) -> None:
     """Revoke a key: requests with it are refused from now on."""
     try:
-        with _database(db) as engine:
+        with database(db) as engine:
             record = ApiKeys(engine).revoke(key_id, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
@@ -90,7 +71,7 @@ def list_keys(db: DbOption = None) -> None:
     table = Table(title="API keys")
     for column in ("id", "name", "role", "starts with", "created", "revoked"):
         table.add_column(column)
-    with _database(db) as engine:
+    with database(db) as engine:
         keys = ApiKeys(engine).list()
     for k in keys:
         table.add_row(
@@ -117,7 +98,7 @@ def create_user(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        with _database(db) as engine:
+        with database(db) as engine:
             user = Users(engine).create(name, role, password, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
@@ -128,7 +109,7 @@ def create_user(
 def disable_user(name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None) -> None:
     """Disable a user: their sessions end at their next request."""
     try:
-        with _database(db) as engine:
+        with database(db) as engine:
             user = Users(engine).disable(name, actor=cli_actor())
     except AccessError as exc:
         raise _fail(exc) from None
@@ -140,7 +121,7 @@ def list_users(db: DbOption = None) -> None:
     table = Table(title="Users")
     for column in ("name", "role", "created", "disabled"):
         table.add_column(column)
-    with _database(db) as engine:
+    with database(db) as engine:
         users = Users(engine).list()
     for u in users:
         table.add_row(u.name, u.role.value, u.created_at.strftime("%Y-%m-%d"), "yes" if u.disabled_at else "")

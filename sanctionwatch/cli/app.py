@@ -12,10 +12,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.panel import Panel
 from rich.progress import (
     BarColumn,
@@ -29,6 +28,7 @@ from rich.table import Table
 
 from sanctionwatch.cli.access import keys_app, users_app
 from sanctionwatch.cli.audit import audit_app
+from sanctionwatch.cli.common import DbOption, JsonOption, console, err, print_json
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
@@ -60,20 +60,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
 
 EXIT_INPUT = 1
 EXIT_HELD = 2
 EXIT_UNREACHABLE = 3
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB; default: user data dir]"
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 ThresholdOption = Annotated[
     float | None, typer.Option("--threshold", help="Minimum score (default: the calibrated threshold).")
 ]
@@ -98,10 +89,6 @@ def _opened(db: str | None, *, error_exit: int = EXIT_INPUT) -> Iterator[Registr
         raise typer.Exit(error_exit) from exc
     finally:
         registry.close()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _check_source(source: str) -> None:
@@ -221,7 +208,7 @@ def _warn_sample() -> None:
 
 def _report_update(outcomes: list[SourceOutcome], as_json: bool, mirror: str | None) -> None:
     if as_json:
-        _print_json(
+        print_json(
             [
                 o.result.to_json() if o.result else {"source": o.source, "error": o.error, "active": False}
                 for o in outcomes
@@ -296,7 +283,7 @@ def activate(
         info = registry.activate(source, version, force=force)
         after = rescreen_owed(registry) if rescreen else Rescreen(None)
     if as_json:
-        _print_json(info.to_json())
+        print_json(info.to_json())
     else:
         console.print(f"{source} version {info.number} is now active ({info.entity_count} parties).")
     if after.run is not None:
@@ -318,7 +305,7 @@ def list_versions(
     with _opened(db) as registry:
         versions = registry.versions(source)
     if as_json:
-        _print_json([v.to_json() for v in versions])
+        print_json([v.to_json() for v in versions])
         return
     table = Table(title="List versions")
     for column in ("source", "version", "published", "fetched", "parties", "status", "note"):
@@ -358,7 +345,7 @@ def changes(
             source, from_number=from_version, to_number=to_version, programs=program or []
         )
     if as_json:
-        _print_json(diff.to_json())
+        print_json(diff.to_json())
         return
     console.print(describe_changes(diff))
     for title, rows in (("Added", diff.added), ("Removed", diff.removed)):
@@ -409,7 +396,7 @@ def entity(
         raise typer.Exit(EXIT_INPUT)
     data = {"id": record.id, **record.to_dict()}
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     table = Table(title=f"{record.caption} ({record.id})", show_header=False)
     table.add_column("field", style="bold")
@@ -446,7 +433,7 @@ def entities(
             sources=source or [], programs=program or [], authorities=authority or [], schemas=schema or []
         )
     if as_json:
-        _print_json([s.to_json() for s in found])
+        print_json([s.to_json() for s in found])
         return
     table = Table(title=f"{len(found)} listed parties")
     for column in ("id", "name", "schema", "programmes", "authorities"):
@@ -534,7 +521,7 @@ def screen(
         record_screening(registry.engine, actor=cli_actor(), action="screening.cli", subject="one query",
                          details={"calls": [note], "sources": source or [], "programs": program or []})  # fmt: skip
     if as_json:
-        _print_json({"query": name, "threshold": screener.threshold if threshold is None else threshold,
+        print_json({"query": name, "threshold": screener.threshold if threshold is None else threshold,
                      "hits": [h.to_json() for h in hits]})  # fmt: skip
         return
     if not hits:
@@ -615,7 +602,7 @@ def _why(hit: Hit) -> str:
 def list_sources(as_json: JsonOption = False) -> None:
     """The lists Sanctionwatch knows and where they are published."""
     if as_json:
-        _print_json(
+        print_json(
             [{"source": s.name, "title": s.title, "urls": [f.url for f in s.files]} for s in SOURCES.values()]
         )
         return

@@ -4,51 +4,25 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
-from sanctionwatch.config import database_url
+from sanctionwatch.cli.common import DbOption, JsonOption, console, database, err, print_json
 from sanctionwatch.registry.audit import AuditError, AuditLog
-from sanctionwatch.registry.database import connect
 
 audit_app = typer.Typer(
     help="The tamper-evident audit log: verify its hash chain, export it for an examiner, list it.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB]")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
 class Format(StrEnum):
     csv = "csv"
     json = "json"
-
-
-@contextmanager
-def _database(db: str | None) -> Iterator[Engine]:
-    """The registry database for one command, closed when it is done."""
-    engine = connect(database_url(db))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 @audit_app.command("verify")
@@ -59,10 +33,10 @@ def verify(db: DbOption = None, as_json: JsonOption = False) -> None:
     e-mail, a write-once store). A later log whose chain no longer passes through it was rewritten,
     which the chain alone cannot show.
     """
-    with _database(db) as engine:
+    with database(db) as engine:
         result = AuditLog(engine).verify()
     if as_json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
     elif result.ok:
         # Plain print: the hash must stay on one line, without markup, to be copied.
         print(f"audit log intact: {result.checked} records, head {result.head_hash}")
@@ -82,7 +56,7 @@ def export(
     ] = None,
 ) -> None:
     """Every record, oldest first, with its hash and prev_hash, so that an examiner can recompute the chain."""
-    with _database(db) as engine:
+    with database(db) as engine:
         log = AuditLog(engine)
         try:
             if output is None:
@@ -104,14 +78,14 @@ def list_records(
     as_json: JsonOption = False,
 ) -> None:
     """The latest records, oldest first."""
-    with _database(db) as engine:
+    with database(db) as engine:
         try:
             records = AuditLog(engine).latest(limit)
         except AuditError as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(1) from None
     if as_json:
-        _print_json([r.to_json() for r in records])
+        print_json([r.to_json() for r in records])
         return
     table = Table(title="Audit log")
     for column in ("seq", "at (UTC)", "actor", "action", "subject", "details", "lists"):

@@ -7,30 +7,26 @@ password from SANCTIONWATCH_PASSWORD or a prompt) or an API key issued for a use
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, CaseError, Cases
-from sanctionwatch.config import cli_actor, database_url
+from sanctionwatch.cli.common import DbOption, JsonOption, console, database, err, print_json
+from sanctionwatch.config import cli_actor
 from sanctionwatch.monitoring.after_update import mark_screened_through, notify_alerts
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
 from sanctionwatch.monitoring.webhooks import Delivery, Webhooks
-from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.batchio import RowError
 from sanctionwatch.screening.screener import Screener
@@ -42,30 +38,11 @@ cases_app = typer.Typer(
     help="Review alerts: review, propose, confirm (by a second person), close.", no_args_is_help=True
 )
 webhooks_app = typer.Typer(help="Where new alerts are posted (signed with HMAC).", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="SQLAlchemy URL or SQLite file path [env: SANCTIONWATCH_DB]")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 AlertArg = Annotated[int, typer.Argument(help="The alert's id (`sanctionwatch alerts list`).")]
 UserOption = Annotated[
     str | None, typer.Option("--user", help="Act as this user (password: SANCTIONWATCH_PASSWORD or prompt).")
 ]
-
-
-@contextmanager
-def _database(db: str | None) -> Iterator[Engine]:
-    engine = connect(database_url(db))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _actor(engine: Engine, user: str | None) -> Actor:
@@ -109,7 +86,7 @@ def _notified(engine: Engine, run: ScreeningRun | None, monitor: Monitor | None)
 
 def _report_run(run: ScreeningRun, deliveries: list[Delivery], as_json: bool) -> None:
     if as_json:
-        _print_json(run.to_json() | {"webhooks": [d.to_json() for d in deliveries]})
+        print_json(run.to_json() | {"webhooks": [d.to_json() for d in deliveries]})
         return
     console.print(
         f"screened {run.customers} customer(s) ({run.trigger}): [bold]{len(run.alerts)} new alert(s)[/bold], "
@@ -147,7 +124,7 @@ def import_customers(
             else:
                 yield record
 
-    with _database(db) as engine:
+    with database(db) as engine:
         try:
             summary, _changed = Customers(engine).upsert(
                 valid(read_customers(file)), actor=cli_actor(), source=file.name
@@ -164,7 +141,7 @@ def import_customers(
             run = monitor.screen_new_customers()
         deliveries = _notified(engine, run, monitor)
         if as_json:
-            _print_json(
+            print_json(
                 {
                     "file": str(file),
                     **summary.to_json(),
@@ -189,7 +166,7 @@ def delete_customers(
     ids: Annotated[list[str], typer.Argument(help="Customer ids.")], db: DbOption = None
 ) -> None:
     """Remove customers from monitoring (their alerts and cases stay, for the record)."""
-    with _database(db) as engine:
+    with database(db) as engine:
         removed = Customers(engine).delete(ids, actor=cli_actor())
     console.print(f"deleted {removed} of {len(ids)} customer(s)")
     if removed < len(ids):
@@ -200,17 +177,17 @@ def delete_customers(
 def show_customer(
     customer_id: Annotated[str, typer.Argument(help="The customer's id.")], db: DbOption = None
 ) -> None:
-    with _database(db) as engine:
+    with database(db) as engine:
         customer = Customers(engine).get(customer_id)
     if customer is None:
         err.print(f"[red]error[/red] no customer {customer_id!r}")
         raise typer.Exit(1)
-    _print_json({"id": customer.id, **customer.data(), "hash": customer.hash})
+    print_json({"id": customer.id, **customer.data(), "hash": customer.hash})
 
 
 @customers_app.command("count")
 def count_customers(db: DbOption = None) -> None:
-    with _database(db) as engine:
+    with database(db) as engine:
         console.print(str(Customers(engine).count()))
 
 
@@ -225,7 +202,7 @@ def rescreen(
     db: DbOption = None,
 ) -> None:
     """Screen the customers not screened since they were added or changed, or (--full) all of them."""
-    with _database(db) as engine:
+    with database(db) as engine:
         monitor = _monitor(engine)
         run = monitor.full() if full else monitor.screen_new_customers()
         if full:  # every customer against the active versions: nothing older is owed
@@ -250,10 +227,10 @@ def list_alerts(
     for value in status or []:
         if value not in STATUSES:
             raise typer.BadParameter(f"unknown status {value!r}; use one of {', '.join(STATUSES)}")
-    with _database(db) as engine:
+    with database(db) as engine:
         alerts = Alerts(engine).list(status=status or (), customer_id=customer, limit=limit)
     if as_json:
-        _print_json(alerts)
+        print_json(alerts)
         return
     table = Table(title=f"Alerts ({len(alerts)})")
     for column in (
@@ -278,13 +255,13 @@ def list_alerts(
 @alerts_app.command("show")
 def show_alert(alert_id: AlertArg, as_json: JsonOption = False, db: DbOption = None) -> None:
     """One alert with its explanation and its case history."""
-    with _database(db) as engine:
+    with database(db) as engine:
         alert = Alerts(engine).get(alert_id)
     if alert is None:
         err.print(f"[red]error[/red] no alert {alert_id}")
         raise typer.Exit(1)
     if as_json:
-        _print_json(alert)
+        print_json(alert)
         return
     explanation = alert["explanation"]
     console.print(
@@ -304,7 +281,7 @@ def show_alert(alert_id: AlertArg, as_json: JsonOption = False, db: DbOption = N
 
 
 def _case_step(db: str | None, user: str | None, step: str, alert_id: int, **fields: str | None) -> None:
-    with _database(db) as engine:
+    with database(db) as engine:
         actor = _actor(engine, user)
         try:
             Cases(engine).take(step, alert_id, actor, **fields)
@@ -389,7 +366,7 @@ def add_webhook(
     url: Annotated[str, typer.Argument(help="http(s) URL that receives the POSTs.")], db: DbOption = None
 ) -> None:
     """Register a receiver; its signing secret is printed once, as the last word."""
-    with _database(db) as engine:
+    with database(db) as engine:
         try:
             webhook_id, secret = Webhooks(engine).add(url, actor=cli_actor())
         except ValueError as exc:
@@ -400,10 +377,10 @@ def add_webhook(
 
 @webhooks_app.command("list")
 def list_webhooks(as_json: JsonOption = False, db: DbOption = None) -> None:
-    with _database(db) as engine:
+    with database(db) as engine:
         hooks = Webhooks(engine).list()
     if as_json:
-        _print_json([h.to_json() for h in hooks])
+        print_json([h.to_json() for h in hooks])
         return
     for h in hooks:
         console.print(f"{h.id}  {h.url}  {'active' if h.active else 'disabled'}")
@@ -411,7 +388,7 @@ def list_webhooks(as_json: JsonOption = False, db: DbOption = None) -> None:
 
 @webhooks_app.command("remove")
 def remove_webhook(webhook_id: Annotated[int, typer.Argument()], db: DbOption = None) -> None:
-    with _database(db) as engine:
+    with database(db) as engine:
         try:
             Webhooks(engine).remove(webhook_id, actor=cli_actor())
         except LookupError as exc:
