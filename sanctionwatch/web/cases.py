@@ -15,30 +15,28 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import check_csrf
 from sanctionwatch.api.state import state_of
-from sanctionwatch.cases.workflow import Actor, CaseError, Cases, NotAllowedError
+from sanctionwatch.cases.workflow import STEPS, Actor, CaseError, Cases, NotAllowedError
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts, Decision
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.web.pages import page, signed_in
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 QUEUE_LIMIT = 500
+# The forms, in the order the page shows them: a case offers those whose step starts from its status
+# (the workflow's STEPS; the workflow still decides who may use them).
 STEP_LABELS = {
     "review": "Start review",
     "propose": "Propose decision",
     "confirm": "Confirm",
     "send_back": "Send back",
     "close": "Close",
-    "comment": "Comment",
     "assign": "Assign",
+    "comment": "Comment",
 }
-# The forms a case in each status offers (the workflow still decides who may use them).
-OFFERED = {
-    "open": ("review", "assign", "comment"),
-    "in_review": ("propose", "assign", "comment"),
-    "proposed": ("confirm", "send_back", "assign", "comment"),
-    "confirmed": ("close", "assign", "comment"),
-    "closed": ("comment",),
-}
+
+
+def offered(status: str) -> list[str]:
+    return [action for action in STEP_LABELS if status in STEPS[action].from_statuses]
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -88,7 +86,7 @@ def _case(request: Request, alert_id: int, *, error: str | None = None, status: 
         listed=listed,
         listed_changed=listed is not None and listed.content_hash() != alert["record_hash"],
         hit={"explanation": alert["explanation"]},
-        offered=OFFERED.get(alert["status"], ()),
+        offered=offered(alert["status"]),
         labels=STEP_LABELS,
         decisions=[d.value for d in Decision],
         error=error,
