@@ -78,7 +78,7 @@ from sanctionwatch.matching.normalize import ascii_fold
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameKind, NameQuality, Schema
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
-from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
+from sanctionwatch.monitoring.rescreen import HITS_PER_CUSTOMER, Monitor, ScreeningRun
 from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.party import screen_party
@@ -1010,7 +1010,7 @@ def main() -> None:
                 Row(
                     "full: alerts created / already alerted / failed",
                     f"{len(full.alerts):,} / {full.already_alerted:,} / {len(full.failed)}",
-                    note=f"{full.hits:,} hits (<= 10 per customer); customers with an alert: "
+                    note=f"{full.hits:,} hits (<= {HITS_PER_CUSTOMER} per customer); customers with an alert: "
                     f"{len({a['customer_id'] for a in full.alerts}):,} "
                     f"({len({a['customer_id'] for a in full.alerts}) / total:.2%})",
                 )
