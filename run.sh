@@ -63,3 +63,9 @@ print("  top result:", "{caption} ({id}), score {score}, match: {match}".format(
 kill "$SERVER" 2>/dev/null
 wait "$SERVER" 2>/dev/null
 "$SW" keys revoke "$KEY_ID" >/dev/null && echo "  (the demo key was revoked; start the service yourself with: sanctionwatch serve)"
+
+echo
+echo "Monitoring: a small customer file (examples/customers.csv), screened as it is imported:"
+"$SW" customers import "$ROOT/examples/customers.csv"
+"$SW" alerts list --status open
+"$SW" audit verify
