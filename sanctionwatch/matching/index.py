@@ -286,6 +286,11 @@ class MatchIndex:
         return list(self.identifiers.get(identifier_key(value), ()))
 
 
+# The version of token_keys: raise it whenever the keys a token gets change (a new fold, another hash),
+# so that indexes kept elsewhere (the customers' vocabulary) know to file their tokens again.
+KEY_SCHEME = 1
+
+
 def token_keys(token: str) -> list[int]:
     """The 64-bit hashes of the keys the index files a token under and looks it up by (deletions,
     consonant skeleton, phonetic code, consonant frame): for indexes kept elsewhere, such as the

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
-from sanctionwatch.matching.index import token_keys
+from sanctionwatch.matching.index import KEY_SCHEME, token_keys
 from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.monitoring.customer import Customer
@@ -26,6 +26,7 @@ from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.database import take_lock
 
 BATCH = 2000  # customers written per statement batch
+KEY_SCHEME_SETTING = "customer_token_keys.scheme"
 MAX_TOKEN = 100  # the column's width; longer "tokens" are not names
 _SIGN = 1 << 63
 
@@ -183,7 +184,8 @@ class Customers:
 
     @staticmethod
     def _add_vocabulary(conn: Connection, tokens: Collection[str]) -> None:
-        """Lookup keys for the tokens the vocabulary does not have yet (a token's keys never change)."""
+        """Lookup keys for the tokens the vocabulary does not have yet (under one key scheme, a token's
+        keys never change: see refile_vocabulary for a new one)."""
         if not tokens:
             return
         known: set[str] = set()
@@ -200,6 +202,22 @@ class Customers:
         ]
         for start in range(0, len(rows), BATCH * 10):
             conn.execute(insert(t.token_keys), rows[start : start + BATCH * 10])
+
+    def refile_vocabulary(self) -> bool:
+        """File the whole vocabulary again if it was filed under another key scheme than the matcher's
+        (an engine upgrade that changed its keys); True when it did. Without it, a delta screen would
+        look new parties up under keys the customers' tokens were never filed under, and miss them."""
+        with self.engine.begin() as conn:
+            take_lock(conn, "monitoring")
+            filed = conn.execute(select(t.meta.c.value).where(t.meta.c.name == KEY_SCHEME_SETTING)).scalar()
+            if filed == str(KEY_SCHEME):
+                return False
+            conn.execute(delete(t.token_keys))
+            vocabulary = conn.execute(select(t.customer_tokens.c.token).distinct()).scalars().all()
+            self._add_vocabulary(conn, vocabulary)
+            conn.execute(delete(t.meta).where(t.meta.c.name == KEY_SCHEME_SETTING))
+            conn.execute(insert(t.meta).values(name=KEY_SCHEME_SETTING, value=str(KEY_SCHEME)))
+        return True
 
     @staticmethod
     def _drop_index(conn: Connection, ids: Sequence[str]) -> None:

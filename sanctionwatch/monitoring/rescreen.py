@@ -129,6 +129,7 @@ class Monitor:
         """
         if not parties:
             return set()
+        self.customers.refile_vocabulary()  # a no-op unless the engine's keys changed since the filing
         small = MatchIndex.build(parties)
         keys = {key for word in small.words for key in lookup_keys(word)}
         resembles: dict[str, set[int]] = {}  # customer vocabulary token -> party token ids it resembles

@@ -184,6 +184,14 @@ screened_through = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+# Settings the database keeps about itself: which key scheme the customers' vocabulary was filed under.
+meta = Table(
+    "meta",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 # Named locks: a transaction that must not run beside another of its kind (raising alerts, writing
 # customers) first updates its row, which holds the row lock (PostgreSQL) or the write lock (SQLite).
 locks = Table(

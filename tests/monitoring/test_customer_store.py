@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from sanctionwatch.matching.normalize import identifier_key
+from sanctionwatch.monitoring import customer_store
 from sanctionwatch.monitoring.customer import Customer, customer_from_record
 from sanctionwatch.monitoring.customer_store import (
     Customers,
@@ -354,3 +355,17 @@ def test_an_overlong_id_cannot_break_a_postgresql_import(pg_engine: Engine) -> N
     customers = [ANN] + ([read] if isinstance(read, Customer) else [])
     summary, _ = Customers(pg_engine).upsert(customers)
     assert summary.added == len(customers)
+
+
+def test_the_vocabulary_is_filed_again_under_a_new_key_scheme(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Customers(empty_engine)
+    store.upsert([ANN, BO])
+    assert store.refile_vocabulary() is False  # filed under the matcher's scheme already
+    with empty_engine.begin() as conn:  # as an older engine with other keys would have left it
+        conn.execute(delete(t.token_keys))
+    monkeypatch.setattr(customer_store, "KEY_SCHEME", 2)
+    assert store.refile_vocabulary() is True
+    assert "schmidt" in store.tokens_with_keys(set(lookup_keys("schmidt")))
+    assert store.refile_vocabulary() is False
