@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.postgres import PG_ADMIN_URL, pg_available
+
 # Property tests: no per-example deadline (CI machines are shared and timing is not what they test);
 # in CI the examples are derived deterministically so that a run is reproducible.
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,3 +42,14 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The PostgreSQL server's admin URL. Unreachable fails loudly in CI and skips elsewhere."""
+    if not pg_available():
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return PG_ADMIN_URL

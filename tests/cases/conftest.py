@@ -6,7 +6,6 @@ audit records before each test.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,17 +14,7 @@ from sqlalchemy import Engine, delete, update
 from sanctionwatch.registry.audit import GENESIS
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.schema import audit_head, audit_log
-from tests.registry.conftest import PG_ADMIN_URL, _pg_available, drop_pg_database, make_pg_database
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> str:
-    if not _pg_available():
-        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return PG_ADMIN_URL
+from tests.postgres import drop_pg_database, make_pg_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

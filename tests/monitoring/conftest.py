@@ -6,7 +6,6 @@ that writes to it; its Screener is read-only and shared. PostgreSQL databases ar
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
 from sanctionwatch.screening.screener import Screener
-from tests.registry.conftest import PG_ADMIN_URL, _pg_available, drop_pg_database, make_pg_database
+from tests.postgres import drop_pg_database, make_pg_database
 
 
 @dataclass(frozen=True)
@@ -71,23 +70,13 @@ def empty_engine(tmp_path: Path) -> Iterator[Engine]:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def monitoring_pg_server() -> str:
-    if not _pg_available():
-        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return PG_ADMIN_URL
-
-
 @pytest.fixture
-def pg_engine(monitoring_pg_server: str) -> Iterator[Engine]:
+def pg_engine(pg_server: str) -> Iterator[Engine]:
     """A fresh, migrated PostgreSQL database, dropped afterwards."""
-    name, url = make_pg_database(monitoring_pg_server)
+    name, url = make_pg_database(pg_server)
     engine = connect(url)
     try:
         yield engine
     finally:
         engine.dispose()
-        drop_pg_database(monitoring_pg_server, name)
+        drop_pg_database(pg_server, name)
