@@ -36,7 +36,7 @@ import hashlib
 import json
 from collections.abc import Generator, Mapping
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
@@ -238,17 +238,7 @@ def append(
         prev_hash=str(head_hash),
         hash="",
     )
-    digest = record_hash(
-        seq=record.seq,
-        at=record.at,
-        actor=record.actor,
-        action=record.action,
-        subject=record.subject,
-        details=record.details,
-        list_versions=record.list_versions,
-        engine_version=record.engine_version,
-        prev_hash=record.prev_hash,
-    )
+    digest = _hash_of(record)
     conn.execute(
         insert(audit_log).values(
             seq=record.seq,
@@ -264,7 +254,12 @@ def append(
         )
     )
     conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=digest))
-    return AuditRecord(
+    return replace(record, hash=digest)
+
+
+def _hash_of(record: AuditRecord) -> str:
+    """The hash a record's content and place in the chain call for (whatever its `hash` field says)."""
+    return record_hash(
         seq=record.seq,
         at=record.at,
         actor=record.actor,
@@ -274,7 +269,6 @@ def append(
         list_versions=record.list_versions,
         engine_version=record.engine_version,
         prev_hash=record.prev_hash,
-        hash=digest,
     )
 
 
@@ -313,6 +307,11 @@ def _from_row(row: Row[Any]) -> AuditRecord:
         versions = json.loads(row.list_versions)
     except ValueError as exc:
         raise AuditError(f"record {row.seq}: unreadable JSON ({exc}); run `audit verify`") from None
+    return _record(row, details, versions)
+
+
+def _record(row: Row[Any], details: dict[str, Any], versions: dict[str, int]) -> AuditRecord:
+    """A stored row as a record, its JSON columns already read."""
     return AuditRecord(
         seq=int(row.seq),
         at=as_utc(row.at),
@@ -336,17 +335,7 @@ def _row_hash(row: Row[Any]) -> str | None:
         return None
     if not isinstance(details, dict) or not isinstance(versions, dict):
         return None
-    return record_hash(
-        seq=row.seq,
-        at=row.at,
-        actor=row.actor,
-        action=row.action,
-        subject=row.subject,
-        details=details,
-        list_versions=versions,
-        engine_version=row.engine_version,
-        prev_hash=row.prev_hash,
-    )
+    return _hash_of(_record(row, details, versions))
 
 
 def _gap_problem(prev_seq: int, seq: int) -> tuple[int, str]:
