@@ -33,6 +33,7 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
+from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
@@ -47,7 +48,7 @@ from sanctionwatch.screening.batch import screen_file
 from sanctionwatch.screening.batchio import OutputFormatError
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import Screener
-from sanctionwatch.screening.trail import file_digest, note_for, record_screening
+from sanctionwatch.screening.trail import file_digest, note_for
 from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.ftm import write_ftm
@@ -518,7 +519,7 @@ def screen(
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(EXIT_INPUT) from exc
         note = note_for(cli_actor(), "cli", [name, schema, dob, country, identifier], hits)
-        record_screening(registry.engine, actor=cli_actor(), action="screening.cli", subject="one query",
+        AuditLog(registry.engine).record(actor=cli_actor(), action="screening.cli", subject="one query",
                          details={"calls": [note], "sources": source or [], "programs": program or []})  # fmt: skip
     if as_json:
         print_json({"query": name, "threshold": screener.threshold if threshold is None else threshold,
@@ -571,7 +572,7 @@ def screen_file_command(
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(EXIT_INPUT) from exc
     with _opened(db) as registry:
-        record_screening(registry.engine, actor=cli_actor(), action="screening.file", subject=input_path.name,
+        AuditLog(registry.engine).record(actor=cli_actor(), action="screening.file", subject=input_path.name,
                          details={"sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,
                                   "bad_rows": summary.errors, "output": output.name})  # fmt: skip
     rate = summary.rows / summary.elapsed if summary.elapsed else 0.0

@@ -26,7 +26,7 @@ from sanctionwatch.model import Entity
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers, lookup_keys
-from sanctionwatch.registry import audit
+from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.party import party_key, screen_party
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import QueryError
@@ -203,25 +203,23 @@ class Monitor:
 
     def _audit(self, run: ScreeningRun) -> None:
         """One record per screening run: what was screened, against which lists, what it raised."""
-        with self.engine.begin() as conn:
-            audit.append(
-                conn,
-                actor=self.actor,
-                action=f"screening.{run.trigger}",
-                subject=f"{run.customers} customers",
-                details={
-                    "customers": run.customers,
-                    "parties": run.parties,
-                    "candidates": run.candidates,
-                    "hits": run.hits,
-                    "alerts_created": len(run.alerts),
-                    "already_alerted": run.already_alerted,
-                    "suppressed": run.suppressed,
-                    "failed": len(run.failed),
-                    "threshold": self.threshold,
-                },
-                list_versions=self.list_versions,
-            )
+        AuditLog(self.engine).record(
+            actor=self.actor,
+            action=f"screening.{run.trigger}",
+            subject=f"{run.customers} customers",
+            details={
+                "customers": run.customers,
+                "parties": run.parties,
+                "candidates": run.candidates,
+                "hits": run.hits,
+                "alerts_created": len(run.alerts),
+                "already_alerted": run.already_alerted,
+                "suppressed": run.suppressed,
+                "failed": len(run.failed),
+                "threshold": self.threshold,
+            },
+            list_versions=self.list_versions,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,12 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import screening_jobs
 from sanctionwatch.screening.batch import Screener, screen_file
 from sanctionwatch.screening.batchio import OUTPUT_FORMATS, input_format
-from sanctionwatch.screening.trail import file_digest, record_screening
+from sanctionwatch.screening.trail import file_digest
 from sanctionwatch.sources.base import SourceFormatError
 
 
@@ -192,8 +193,7 @@ class Jobs:
             rows_failed=summary.errors,
             finished_at=datetime.now(UTC),
         )
-        record_screening(
-            self.engine,
+        AuditLog(self.engine).record(
             actor=shown.owner if shown else "service",
             action="screening.file",
             subject=f"job {job_id}",

@@ -140,11 +140,3 @@ def file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def record_screening(
-    engine: Engine, *, actor: str, action: str, subject: str, details: dict[str, Any]
-) -> None:
-    """One audit record for one screening made outside the service's trail (a command, a batch file)."""
-    with engine.begin() as conn:
-        audit.append(conn, actor=actor, action=action, subject=subject, details=details)
