@@ -78,6 +78,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _sorted_chunks(values: Collection[Any]) -> Iterator[list[Any]]:
+    """The values, sorted, in lists of BATCH: what one IN (...) of a statement takes."""
+    ordered = sorted(values)
+    for start in range(0, len(ordered), BATCH):
+        yield ordered[start : start + BATCH]
+
+
 def _digest(ids: Sequence[str]) -> str:
     """SHA-256 of the ids, one per line: which customers a batch wrote, in a line of the audit log."""
     return hashlib.sha256("\n".join(ids).encode()).hexdigest()
@@ -189,16 +196,17 @@ class Customers:
         if not tokens:
             return
         known: set[str] = set()
-        ordered = sorted(tokens)
-        for start in range(0, len(ordered), BATCH):
-            chunk = ordered[start : start + BATCH]
+        for chunk in _sorted_chunks(tokens):
             known.update(
                 conn.execute(
                     select(t.token_keys.c.token).where(t.token_keys.c.token.in_(chunk)).distinct()
                 ).scalars()
             )
         rows = [
-            {"key": key, "token": tok} for tok in ordered if tok not in known for key in set(lookup_keys(tok))
+            {"key": key, "token": tok}
+            for tok in sorted(tokens)
+            if tok not in known
+            for key in set(lookup_keys(tok))
         ]
         for start in range(0, len(rows), BATCH * 10):
             conn.execute(insert(t.token_keys), rows[start : start + BATCH * 10])
@@ -229,8 +237,7 @@ class Customers:
         removed: list[str] = []
         with self.engine.begin() as conn:
             take_lock(conn, "monitoring")
-            for start in range(0, len(ids), BATCH):
-                chunk = list(ids[start : start + BATCH])
+            for chunk in _sorted_chunks(ids):
                 self._drop_index(conn, chunk)
                 removed.extend(
                     conn.execute(
@@ -275,10 +282,8 @@ class Customers:
 
     def many(self, ids: Collection[str]) -> list[Customer]:
         found: list[Customer] = []
-        ordered = sorted(ids)
         with self.engine.connect() as conn:
-            for start in range(0, len(ordered), BATCH):
-                chunk = ordered[start : start + BATCH]
+            for chunk in _sorted_chunks(ids):
                 rows = conn.execute(
                     select(t.customers.c.id, t.customers.c.data).where(t.customers.c.id.in_(chunk))
                 )
@@ -287,10 +292,8 @@ class Customers:
 
     def hashes(self, ids: Collection[str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        ordered = sorted(ids)
         with self.engine.connect() as conn:
-            for start in range(0, len(ordered), BATCH):
-                chunk = ordered[start : start + BATCH]
+            for chunk in _sorted_chunks(ids):
                 out.update(
                     conn.execute(
                         select(t.customers.c.id, t.customers.c.hash).where(t.customers.c.id.in_(chunk))
@@ -317,10 +320,8 @@ class Customers:
     def tokens_with_keys(self, keys: Collection[int]) -> set[str]:
         """Vocabulary tokens filed under any of these lookup keys."""
         found: set[str] = set()
-        ordered = sorted(keys)
         with self.engine.connect() as conn:
-            for start in range(0, len(ordered), BATCH):
-                chunk = ordered[start : start + BATCH]
+            for chunk in _sorted_chunks(keys):
                 found.update(
                     conn.execute(select(t.token_keys.c.token).where(t.token_keys.c.key.in_(chunk))).scalars()
                 )
@@ -329,10 +330,8 @@ class Customers:
     def with_tokens(self, tokens: Collection[str]) -> dict[str, set[str]]:
         """Customer id -> which of these tokens its names have."""
         found: dict[str, set[str]] = {}
-        ordered = sorted(tokens)
         with self.engine.connect() as conn:
-            for start in range(0, len(ordered), BATCH):
-                chunk = ordered[start : start + BATCH]
+            for chunk in _sorted_chunks(tokens):
                 rows = conn.execute(
                     select(t.customer_tokens.c.customer_id, t.customer_tokens.c.token).where(
                         t.customer_tokens.c.token.in_(chunk)
@@ -345,10 +344,8 @@ class Customers:
     def with_identifiers(self, keys: Collection[str]) -> set[str]:
         """Ids of customers holding any of these identifiers (identifier_key form)."""
         found: set[str] = set()
-        ordered = sorted(keys)
         with self.engine.connect() as conn:
-            for start in range(0, len(ordered), BATCH):
-                chunk = ordered[start : start + BATCH]
+            for chunk in _sorted_chunks(keys):
                 found.update(
                     conn.execute(
                         select(t.customer_identifiers.c.customer_id).where(
