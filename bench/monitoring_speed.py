@@ -64,6 +64,7 @@ from bench.screening_speed import (
     LIST_FILES,
     RESULTS,
     SEED,
+    Row,
     build_registry,
     command_line,
     cpu_model,
@@ -687,14 +688,6 @@ def planted_customers(entities: Sequence[Entity], *, new: bool, seed: int) -> li
 
 
 # ---- measuring ------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Row:
-    measure: str
-    result: str
-    target: str = ""
-    note: str = ""
 
 
 def _met(ok: bool) -> str:
