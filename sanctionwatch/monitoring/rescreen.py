@@ -245,13 +245,15 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
     index = screener.index
     findings: list[Finding] = []
     failed: list[tuple[str, str]] = []
+    states: list[tuple[str, str]] = []
     for customer in job.customers:
+        customer_hash = customer.hash  # (a JSON dump and a SHA-256: computed once per customer)
+        states.append((customer.id, customer_hash))
         try:
             hits = screen_party(screener, customer.party(), threshold=job.threshold, limit=job.limit)
         except QueryError as exc:
             failed.append((customer.id, str(exc)))
             continue
-        customer_hash = customer.hash
         for hit in hits:
             if job.only is not None and job.only.isdisjoint(hit.source_ids):
                 continue
@@ -268,7 +270,7 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
                     party_key(hit),
                 )
             )
-    return Screened([(c.id, c.hash) for c in job.customers], findings, failed)
+    return Screened(states, findings, failed)
 
 
 def _party_hash(records: Sequence[Entity]) -> str:
