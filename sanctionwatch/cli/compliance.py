@@ -8,7 +8,6 @@ password from SANCTIONWATCH_PASSWORD or a prompt) or an API key issued for a use
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -23,12 +22,10 @@ from sanctionwatch.cli.common import DbOption, JsonOption, console, database, er
 from sanctionwatch.config import cli_actor
 from sanctionwatch.monitoring.after_update import mark_screened_through, notify_alerts
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
-from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
 from sanctionwatch.monitoring.webhooks import Delivery, Webhooks
 from sanctionwatch.registry.store import Registry
-from sanctionwatch.screening.batchio import RowError
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.sources.base import SourceFormatError
 
@@ -115,24 +112,12 @@ def import_customers(
 ) -> None:
     """Add or update customers by id (columns: id, name, aliases, schema, birth_date, country, identifier;
     any other column is kept as an attribute). Rows with errors are reported and skipped."""
-    rejected: list[RowError] = []
-
-    def valid(records: Iterator[Customer | RowError]) -> Iterator[Customer]:
-        for record in records:
-            if isinstance(record, RowError):
-                rejected.append(record)
-            else:
-                yield record
-
     with database(db) as engine:
         try:
-            summary, _changed = Customers(engine).upsert(
-                valid(read_customers(file)), actor=cli_actor(), source=file.name
-            )
+            summary, rejected = Customers(engine).import_file(file, actor=cli_actor())
         except SourceFormatError as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(1) from None
-        summary.rejected = len(rejected)
         for problem in rejected:
             err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem}")
         run = monitor = None

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
@@ -20,10 +21,11 @@ from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, sele
 from sanctionwatch.matching.index import KEY_SCHEME, token_keys
 from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import identifier_key
-from sanctionwatch.monitoring.customer import Customer
+from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.database import take_lock
+from sanctionwatch.screening.batchio import RowError
 
 BATCH = 2000  # customers written per statement batch
 KEY_SCHEME_SETTING = "customer_token_keys.scheme"
@@ -118,6 +120,24 @@ class Customers:
             # (An empty file is written as an empty batch: the attempt is on record too.)
             written.extend(self._write(batch, summary, actor, source))
         return summary, written
+
+    def import_file(
+        self, path: Path, *, actor: str = "system", source: str | None = None
+    ) -> tuple[ImportSummary, list[RowError]]:
+        """Import a customer file (read_customers): the good rows are written, the bad ones returned, by
+        row, for the caller to report. SourceFormatError for a file that holds no customers at all."""
+        rejected: list[RowError] = []
+
+        def valid() -> Iterator[Customer]:
+            for record in read_customers(path):
+                if isinstance(record, RowError):
+                    rejected.append(record)
+                else:
+                    yield record
+
+        summary, _written = self.upsert(valid(), actor=actor, source=source or path.name)
+        summary.rejected = len(rejected)
+        return summary, rejected
 
     def _write(
         self, batch: dict[str, Customer], summary: ImportSummary, actor: str, source: str

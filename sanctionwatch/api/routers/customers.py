@@ -17,11 +17,9 @@ from sanctionwatch.api.security import Admin, Analyst, Principal
 from sanctionwatch.api.state import ServiceState, state_of
 from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.monitoring.after_update import notify_alerts
-from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor
 from sanctionwatch.monitoring.webhooks import Webhooks
-from sanctionwatch.screening.batchio import RowError
 from sanctionwatch.sources.base import SourceFormatError
 
 router = APIRouter(tags=["Customers and monitoring"])
@@ -53,30 +51,16 @@ async def import_customers(
 
 
 def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> dict[str, Any]:
-    rejected: list[RowError] = []
     with tempfile.TemporaryDirectory(prefix="sw-customers-") as scratch:
         path = Path(scratch) / name
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out)
         try:
-            records = read_customers(path)
-        except (SourceFormatError, ValueError) as exc:
-            raise HTTPException(400, str(exc)) from None
-
-        def valid() -> Any:
-            for record in records:
-                if isinstance(record, RowError):
-                    rejected.append(record)
-                elif isinstance(record, Customer):
-                    yield record
-
-        try:
-            summary, _changed = Customers(state.registry.engine).upsert(valid(), actor=actor, source=name)
+            summary, rejected = Customers(state.registry.engine).import_file(path, actor=actor)
         except SourceFormatError as exc:
             raise HTTPException(400, str(exc)) from None
-    summary.rejected = len(rejected)
     snapshot = state.snapshot()
-    versions = {v.source: v.number for v in snapshot.versions}
+    versions = snapshot.list_versions
     # One process: the service's threads make forking workers unsafe here (the CLI uses every core).
     monitor = Monitor(state.registry.engine, snapshot.screener, versions, actor=actor, workers=1)
     run = monitor.screen_new_customers()
