@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -136,15 +136,33 @@ class ApiKeys:
             return [_key(row._mapping) for row in conn.execute(select(api_keys).order_by(api_keys.c.id))]
 
     def verify(self, key: str) -> ApiKey | None:
-        """The active key record for a presented key, or None (unknown, malformed or revoked)."""
+        """The active key record for a presented key, or None (unknown, malformed or revoked).
+
+        A key issued for a user lives and dies with that user: once the user is disabled (or gone)
+        the key is refused, and while they are active it acts with at most their current role. A
+        person who has left must not keep deciding through an integration's key.
+        """
         if not key.startswith(KEY_PREFIX) or len(key) > 200:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.key_hash == key_digest(key))).first()
+            row = conn.execute(
+                select(
+                    api_keys, users.c.role.label("owner_role"), users.c.disabled_at.label("owner_disabled")
+                )
+                .outerjoin(users, users.c.name == api_keys.c.owner)
+                .where(api_keys.c.key_hash == key_digest(key))
+            ).first()
         if row is None:
             return None
         found = _key(row._mapping)
-        return found if found.active else None
+        if not found.active:
+            return None
+        if found.owner is None:
+            return found
+        if row.owner_role is None or row.owner_disabled is not None:
+            return None
+        owner_role = Role(row.owner_role)
+        return found if owner_role.allows(found.role) else replace(found, role=owner_role)
 
 
 def _key(row: Any) -> ApiKey:

@@ -96,6 +96,25 @@ def _text(name: str, value: str | None, *, required: bool, limit: int = MAX_TEXT
     return text or None
 
 
+def _check_person(conn: Connection, actor: Actor, step: Step) -> None:
+    """A person acts only while their user is active, and with no more than the user's role today.
+
+    Checked in the step's own transaction, against the users table: a key issued for a user, a
+    cached credential or a session begun before the user was disabled (or demoted) cannot take a
+    step, and never counts as one of the four eyes.
+    """
+    name = actor.name.removeprefix("user:")
+    row = conn.execute(select(t.users.c.role, t.users.c.disabled_at).where(t.users.c.name == name)).first()
+    if row is None:
+        raise NotAllowedError(f"{step.action}: {actor.name} is no user of this system")
+    if row.disabled_at is not None:
+        raise NotAllowedError(f"{step.action}: {actor.name} is disabled and can no longer act on cases")
+    if not Role(row.role).allows(step.needs):
+        raise NotAllowedError(
+            f"{step.action}: needs the {step.needs.value} role; {actor.name} has {row.role}"
+        )
+
+
 class Cases:
     def __init__(self, engine: Engine, *, good_guy_days: int = GOOD_GUY_DAYS) -> None:
         self.engine = engine
@@ -238,6 +257,9 @@ class Cases:
             ).first()
             if moved is None:
                 raise self._why_not(conn, alert_id, actor, step)
+            if actor.is_person:
+                # Raised inside the transaction: the step above is rolled back with it.
+                _check_person(conn, actor, step)
             # The status it moved from: the step's only start, or (a comment, an assignment) where it is.
             before = step.from_statuses[0].value if len(step.from_statuses) == 1 else moved.status
             conn.execute(

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.cases import workflow
@@ -32,7 +32,7 @@ from sanctionwatch.cases.workflow import (
 from sanctionwatch.monitoring.alerts import Alerts, Finding, RaiseResult
 from sanctionwatch.registry.audit import AuditLog, AuditRecord
 from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import alerts, audit_head, case_events, good_guys
+from sanctionwatch.registry.schema import alerts, audit_head, case_events, good_guys, users
 from sanctionwatch.screening.query import Hit
 
 ALICE = Actor("user:alice", Role.ANALYST)
@@ -47,13 +47,32 @@ ENTITY = "ofac-sdn:1"
 # ---- fixtures and helpers --------------------------------------------------------------------------
 
 
+# The users behind the actors: a person acts on cases only while their user is active, with its role.
+PEOPLE = {
+    "alice": Role.ANALYST, "erin": Role.ANALYST, "bob": Role.APPROVER, "carol": Role.APPROVER,
+    "dave": Role.ADMIN, "vic": Role.VIEWER, "p": Role.ANALYST,
+    **{f"w{i}": Role.APPROVER for i in range(8)},
+    **{f"{kind}{i}": Role.ANALYST for kind in "an" for i in range(16)},
+}  # fmt: skip
+
+
 @pytest.fixture
 def db(engine: Engine) -> Engine:
-    """The module's database (either backend) with no alerts, case events or good guys, and an empty audit log."""
+    """The module's database (either backend) with no alerts, case events or good guys, an empty audit
+    log, and the users of PEOPLE, all active."""
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(delete(good_guys))
         conn.execute(delete(case_events))
         conn.execute(delete(alerts))
+        conn.execute(delete(users))
+        conn.execute(
+            insert(users),
+            [
+                {"name": n, "role": r.value, "password_hash": "-", "created_at": now}
+                for n, r in PEOPLE.items()
+            ],
+        )
     return engine
 
 
@@ -223,6 +242,43 @@ def test_an_admin_confirms_and_a_different_analyst_closes(db: Engine, cases: Cas
 
 
 # ---- four eyes -------------------------------------------------------------------------------------
+
+
+def set_user(engine: Engine, name: str, **values: Any) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.name == name).values(**values))
+
+
+def test_a_disabled_user_takes_no_step_and_is_none_of_the_four_eyes(db: Engine, cases: Cases) -> None:
+    alert_id = new_alert(db)
+    to_proposed(cases, alert_id)  # alice proposes a false positive
+    set_user(db, "carol", disabled_at=datetime.now(UTC))
+    before = snapshot(db, alert_id)
+    for step in (
+        lambda: cases.confirm(alert_id, CAROL, comment="cleared on my way out"),
+        lambda: cases.send_back(alert_id, CAROL, "no"),
+        lambda: cases.comment(alert_id, CAROL, "still here"),
+    ):
+        with pytest.raises(NotAllowedError, match="user:carol is disabled"):
+            step()
+        assert snapshot(db, alert_id) == before  # nothing written, not even the audit record
+    set_user(db, "alice", disabled_at=datetime.now(UTC))
+    other = new_alert(db, "c2")
+    with pytest.raises(NotAllowedError, match="user:alice is disabled"):
+        cases.review(other, ALICE)
+    cases.confirm(alert_id, BOB)  # an active approver still can: the case is not stuck
+    assert alert(db, alert_id)["status"] == "confirmed"
+
+
+def test_a_person_acts_with_the_role_their_user_has_today(db: Engine, cases: Cases) -> None:
+    alert_id = new_alert(db)
+    to_proposed(cases, alert_id)
+    set_user(db, "bob", role=Role.ANALYST.value)  # demoted after the credential was issued
+    with pytest.raises(NotAllowedError, match="needs the approver role; user:bob has analyst"):
+        cases.confirm(alert_id, BOB)
+    with pytest.raises(NotAllowedError, match="user:mallory is no user"):
+        cases.confirm(alert_id, Actor("user:mallory", Role.ADMIN))
+    assert alert(db, alert_id)["status"] == "proposed"
 
 
 @pytest.mark.parametrize("role", [Role.APPROVER, Role.ADMIN])

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import update
+
 from sanctionwatch.access.keys import ApiKeys
+from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
+from sanctionwatch.cases.workflow import Actor, Cases
+from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.registry.database import connect
+from sanctionwatch.registry.schema import users as users_table
+from sanctionwatch.screening.query import Hit
 from tests.cli.runner import run
 
 
@@ -66,3 +74,56 @@ def test_user_created_from_stdin_can_log_in_and_be_disabled(db: Path) -> None:
         engine.dispose()
     short = run(db, "users", "create", "bob", "--role", "viewer", "--password-stdin", check=False)
     assert short.returncode == 1 and "shorter than" in short.stderr
+
+
+def test_a_disabled_users_key_neither_authenticates_nor_decides(db: Path) -> None:
+    """A person who has left is none of the four eyes, whichever credential they still hold."""
+    engine = connect(f"sqlite:///{db}")
+    try:
+        users = Users(engine)
+        users.create("alice", "analyst", "a long enough password")
+        users.create("carol", "approver", "a long enough password")
+        carol_key = ApiKeys(engine).create("carol's integration", "approver", owner="carol")[1]
+        hit = Hit(
+            "ofac-sdn:18778", 0.92, ["ofac-sdn:18778"], "TANCHON COMMERCIAL BANK", "TANCHON", "Organization"
+        )
+        alert_id = int(
+            Alerts(engine)
+            .raise_alerts([Finding("c-1", "c" * 64, hit, "r" * 64, "ofac-sdn/1")], trigger="customers")
+            .created[0]["id"]
+        )
+        actor = Actor("user:alice", Role.ANALYST)
+        Cases(engine).review(alert_id, actor)
+        Cases(engine).propose(alert_id, actor, "false_positive", "another bank")
+        assert ApiKeys(engine).verify(carol_key) is not None
+
+        run(db, "users", "disable", "carol")
+        assert ApiKeys(engine).verify(carol_key) is None
+        refused = run_with_key(db, carol_key, "cases", "confirm", str(alert_id))
+        assert refused.returncode == 1 and "invalid or revoked API key" in refused.stderr
+        assert (Alerts(engine).get(alert_id) or {}).get("status") == "proposed"  # nothing cleared
+    finally:
+        engine.dispose()
+
+
+def test_a_key_acts_with_no_more_than_its_users_role_today(db: Path) -> None:
+    engine = connect(f"sqlite:///{db}")
+    try:
+        Users(engine).create("bob", "approver", "a long enough password")
+        key = ApiKeys(engine).create("bob's integration", "approver", owner="bob")[1]
+        with engine.begin() as conn:
+            conn.execute(update(users_table).where(users_table.c.name == "bob").values(role="viewer"))
+        record = ApiKeys(engine).verify(key)
+        assert record is not None and record.role is Role.VIEWER
+    finally:
+        engine.dispose()
+
+
+def run_with_key(db: Path, key: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sanctionwatch", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SANCTIONWATCH_DB": str(db), "SANCTIONWATCH_API_KEY": key, "COLUMNS": "220"},
+        timeout=300,
+    )

@@ -151,3 +151,34 @@ def test_screenings_over_the_api_reach_the_audit_log(service: Service) -> None:
         assert AuditLog(engine).verify().ok
     finally:
         engine.dispose()
+
+
+def test_a_disabled_persons_key_decides_nothing_even_while_the_service_remembers_it(
+    service: Service,
+) -> None:
+    alert_id = _alert(service.database, "api-customer-leaver")
+    analyst = _person_key(service.database, "stayer", "analyst")
+    assert _step(service, analyst, alert_id, action="review").status_code == 200
+    assert _step(
+        service, analyst, alert_id, action="propose", decision="false_positive", reason="x"
+    ).is_success
+    leaver = _person_key(service.database, "leaver")
+    assert _step(service, leaver, alert_id, action="comment", text="before leaving").status_code == 200
+    engine = connect(service.database)
+    try:
+        Users(engine).disable("leaver")
+    finally:
+        engine.dispose()
+    # At once, although the service may still hold the key in its few-seconds cache: the case step
+    # checks the person in its own transaction.
+    at_once = _step(service, leaver, alert_id, action="confirm")
+    assert at_once.status_code in (401, 403), at_once.text
+    if at_once.status_code == 403:
+        assert "disabled" in at_once.json()["detail"]
+    time.sleep(5.5)  # the key cache's interval: then the key itself is refused
+    later = _step(service, leaver, alert_id, action="confirm")
+    assert later.status_code == 401
+    status = httpx.get(
+        f"{service.url}/alerts/{alert_id}", headers={"Authorization": f"ApiKey {analyst}"}
+    ).json()["status"]
+    assert status == "proposed"
