@@ -21,6 +21,7 @@ from sanctionwatch.api.routers import (
     jobs,
     lists,
     match,
+    metrics,
     reconcile,
     screen,
     search,
@@ -64,6 +65,7 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
     app.include_router(customers.router)
     app.include_router(reconcile.router)
     app.include_router(admin.router)
+    app.include_router(metrics.router)
 
     @app.get("/openapi.json", include_in_schema=False, dependencies=[Viewer])
     def openapi_schema() -> JSONResponse:

@@ -175,20 +175,25 @@ def update(
         if rescreen:
             after = rescreen_owed(registry, progress=progress)
     _report_update(outcomes, as_json, mirror)
-    if rescreen and after.run is not None:
+    if rescreen:
         _report_rescreen(after)
 
 
 def _report_rescreen(after: Rescreen) -> None:
     """On stderr: stdout stays the update's own report (its --json shape is a stable interface)."""
-    run = after.run
-    if run is None:
-        return
-    err.print(
-        f"re-screened {run.candidates} of the customers against {run.parties} new or changed parties: "
-        f"[bold]{len(run.alerts)} new alert(s)[/bold] ({run.already_alerted} already alerted, "
-        f"{run.suppressed} on the good-guy list) in {run.seconds:.1f} s"
-    )
+    if (run := after.run) is not None:
+        err.print(
+            f"re-screened {run.candidates} of the customers against {run.parties} new or changed parties: "
+            f"[bold]{len(run.alerts)} new alert(s)[/bold] ({run.already_alerted} already alerted, "
+            f"{run.suppressed} on the good-guy list) in {run.seconds:.1f} s"
+        )
+    if (caught := after.catch_up) is not None:
+        err.print(
+            f"screened {caught.customers} customer(s) left unscreened before (an interrupted import or "
+            f"screen): [bold]{len(caught.alerts)} new alert(s)[/bold] in {caught.seconds:.1f} s"
+        )
+        for customer_id, error in caught.failed:
+            err.print(f"[yellow]not screened[/yellow] customer {customer_id}: {error}")
     for delivery in after.deliveries:
         state = "delivered" if delivery.ok else f"[red]not delivered[/red] ({delivery.error})"
         err.print(f"webhook {delivery.webhook_id}: {state}")
@@ -287,8 +292,7 @@ def activate(
         print_json(info.to_json())
     else:
         console.print(f"{source} version {info.number} is now active ({info.entity_count} parties).")
-    if after.run is not None:
-        _report_rescreen(after)
+    _report_rescreen(after)
 
 
 # ---- lists ----------------------------------------------------------------------------------------------

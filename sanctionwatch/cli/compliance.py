@@ -121,7 +121,9 @@ def import_customers(
         for problem in rejected:
             err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem}")
         run = monitor = None
-        if screen and summary.changed:
+        # Every customer owed a screen, not only this file's changes: an earlier import killed half-way
+        # left its customers stored but unscreened, and importing the same file again changes nothing.
+        if screen and Customers(engine).unscreened_count():
             monitor = _monitor(engine)
             run = monitor.screen_new_customers()
         deliveries = _notified(engine, run, monitor)
@@ -171,9 +173,20 @@ def show_customer(
 
 
 @customers_app.command("count")
-def count_customers(db: DbOption = None) -> None:
+def count_customers(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """How many customers are monitored, and how many of them are still owed a screen."""
     with database(db) as engine:
-        console.print(str(Customers(engine).count()))
+        store = Customers(engine)
+        total, unscreened = store.count(), store.unscreened_count()
+    if as_json:
+        print_json({"customers": total, "unscreened": unscreened})
+        return
+    console.print(str(total))
+    if unscreened:
+        err.print(
+            f"[yellow]{unscreened} customer(s) not screened yet[/yellow] (an interrupted import or screen): "
+            "`sanctionwatch rescreen` screens them, as does the next import or update"
+        )
 
 
 # ---- screening on demand -------------------------------------------------------------------------------

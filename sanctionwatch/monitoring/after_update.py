@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Rescreen:
-    run: ScreeningRun | None  # None: nothing owed, or no customers
+    run: ScreeningRun | None  # the delta; None: no party owed, or no customers
     deliveries: list[Delivery] = field(default_factory=list)
+    catch_up: ScreeningRun | None = None  # customers left unscreened (a crash, a failed screen), screened now
 
 
 def screened_versions(engine: Engine) -> dict[str, int]:
@@ -69,17 +70,28 @@ def owed_parties(registry: Registry) -> tuple[list[str], dict[str, int]]:
 
 
 def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambda _m: None) -> Rescreen:
-    """Delta-screen the customers against every party added or changed since they were last screened,
-    notify the webhooks, then move the marks."""
+    """All screening owed to the customers: the delta against every party added or changed since they
+    were last screened (then the marks move), and a whole screen of every customer not screened since it
+    was added or changed (an import or a screen that was killed half-way). Webhooks get the new alerts."""
     ids, versions = owed_parties(registry)
-    if not ids or Customers(registry.engine).count() == 0:
+    customers = Customers(registry.engine)
+    unscreened = customers.unscreened_count()
+    if (not ids or customers.count() == 0) and not unscreened:
         mark_screened_through(registry.engine, versions)
         return Rescreen(None)
-    progress(f"indexing the lists to re-screen customers against {len(ids)} new or changed parties")
-    screener = Screener.from_registry(registry)
-    run = Monitor(registry.engine, screener, versions).delta(ids)
+    progress("indexing the lists to re-screen the customers")
+    monitor = Monitor(registry.engine, Screener.from_registry(registry), versions)
+    result = Rescreen(None)
+    if ids and customers.count():
+        progress(f"re-screening the customers against {len(ids)} new or changed parties")
+        result.run = monitor.delta(ids)
+        result.deliveries += notify_alerts(registry, result.run, versions)
     mark_screened_through(registry.engine, versions)  # only once the alerts are in
-    return Rescreen(run, notify_alerts(registry, run, versions))
+    if unscreened:
+        progress(f"screening {unscreened} customers left unscreened")
+        result.catch_up = monitor.screen_new_customers()
+        result.deliveries += notify_alerts(registry, result.catch_up, versions)
+    return result
 
 
 def notify_alerts(registry: Registry, run: ScreeningRun, versions: dict[str, int]) -> list[Delivery]:

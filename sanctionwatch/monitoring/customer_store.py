@@ -293,6 +293,14 @@ class Customers:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t.customers)).scalar_one())
 
+    def unscreened_count(self) -> int:
+        """Customers not screened against the whole registry since they were added or changed: work owed
+        (an import or a screen that crashed, a customer whose screen failed), which the next screening
+        command makes up and which shows until it has."""
+        with self.engine.connect() as conn:
+            query = select(func.count()).select_from(t.customers).where(t.customers.c.screened_at.is_(None))
+            return int(conn.execute(query).scalar_one())
+
     def get(self, customer_id: str) -> Customer | None:
         with self.engine.connect() as conn:
             row = conn.execute(

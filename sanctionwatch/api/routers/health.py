@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from sanctionwatch.api.state import state_of
+from sanctionwatch.monitoring.customer_store import Customers
 
 router = APIRouter(tags=["Health"])
 
@@ -28,5 +29,7 @@ def readyz(request: Request) -> JSONResponse:
         "versions": [
             {"source": v.source, "version": v.number, "entities": v.entity_count} for v in snapshot.versions
         ],
+        # Work owed (an import or a screen killed half-way): shown until a screening command makes it up.
+        "customers_unscreened": Customers(state_of(request).registry.engine).unscreened_count(),
     }
     return JSONResponse(body)
