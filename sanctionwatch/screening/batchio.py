@@ -27,14 +27,19 @@ from typing import IO, Any, Self
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from sanctionwatch.screening.csv_lines import CsvLines, CsvRecord, decoded_lines
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import validate
 from sanctionwatch.sources.base import SourceFormatError
+from sanctionwatch.sources.csvsafe import formula_safe_row
 from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, open_binary
+from sanctionwatch.sources.jsonsafe import loads_shallow
+from sanctionwatch.sources.limits import check_size
+from sanctionwatch.sources.workbooks import open_workbook
 
 FIELDS = ("id", "name", "schema", "birth_date", "country", "identifier")
 NEEDED = ("name", "identifier")  # at least one of these columns, or no row could ever be screened
@@ -224,67 +229,41 @@ def _by_field(positions: Mapping[str, int], cells: Sequence[object]) -> dict[str
     return {name: cells[at] for name, at in positions.items() if at < len(cells)}
 
 
-def _decoded_lines(stream: IO[bytes]) -> Iterator[tuple[str, bool]]:
-    """Decode line by line, so a stray non-UTF-8 byte spoils one row instead of the whole file.
-
-    Yields the text (undecodable bytes replaced) and whether it was valid UTF-8.
-    """
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8"), True
-        except UnicodeDecodeError:
-            yield raw.decode("utf-8", errors="replace"), False
-
-
-def _noting_bad(lines: Iterator[tuple[str, bool]], bad: set[int]) -> Iterator[str]:
-    """Text for the CSV parser, which cannot carry a flag; the numbers of spoiled lines go to `bad`."""
-    for number, (text, ok) in enumerate(lines, start=1):
-        if not ok:
-            bad.add(number)
-        yield text
-
-
 def _csv_records(path: Path, layout: Layout) -> Iterator[Raw]:
     stream = open_binary(path)
-    bad: set[int] = set()
-    reader = csv.reader(_noting_bad(_decoded_lines(stream), bad))
+    records = iter(CsvLines(stream))
     try:
-        header = next(reader, None)
+        header = next(records, None)
         if header is None:
             stream.close()
             return iter(())
-        if bad:
-            raise SourceFormatError(path, "header is not UTF-8 text", line=1)
-        positions = _check_columns(path, header, layout)
+        if header.cells is None:
+            raise SourceFormatError(path, f"header is not readable: {header.error}", line=1)
+        if header.last_line != header.first_line:
+            raise SourceFormatError(
+                path, f"header runs over lines 1 to {header.last_line}: a quote in it is not closed", line=1
+            )
+        positions = _check_columns(path, header.cells, layout)
     except BaseException:
         stream.close()
         raise
-    return _csv_rows(stream, reader, positions, bad)
+    return _csv_rows(stream, records, positions)
 
 
-def _csv_rows(stream: IO[bytes], reader: Any, positions: Mapping[str, int], bad: set[int]) -> Iterator[Raw]:
+def _csv_rows(stream: IO[bytes], records: Iterator[CsvRecord], positions: Mapping[str, int]) -> Iterator[Raw]:
+    """Every record as a row, or the error naming its line: no line is ever lost (csv_lines)."""
     row = 0
     with stream:
-        while True:
-            first_line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                row += 1
-                yield row, RowError(row, f"not a readable CSV record (line {reader.line_num}): {exc}")
-                continue
-            if _blank(cells):
+        for record in records:
+            if record.cells is not None and _blank(record.cells):
                 continue
             row += 1
-            spoiled = sorted(n for n in bad if first_line <= n <= reader.line_num)
-            if spoiled:
-                yield row, RowError(row, f"not UTF-8 text (line {spoiled[0]})")
+            if record.cells is None:
+                salvaged = _by_field(positions, record.salvaged or []).get("id")
+                why = record.error or f"line {record.first_line}: not readable"
+                yield row, RowError(row, why, id=_safe_id(salvaged) if salvaged else None)
             else:
-                yield row, _by_field(positions, cells)
+                yield row, _by_field(positions, record.cells)
 
 
 def _jsonl_records(path: Path, _layout: Layout) -> Iterator[Raw]:
@@ -296,7 +275,7 @@ def _jsonl_records(path: Path, _layout: Layout) -> Iterator[Raw]:
 def _jsonl_rows(stream: IO[bytes]) -> Iterator[Raw]:
     row = 0
     with stream:
-        for line, (text, ok) in enumerate(_decoded_lines(stream), start=1):
+        for line, (text, ok) in enumerate(decoded_lines(stream), start=1):
             if ok and not text.strip():
                 continue
             row += 1
@@ -307,10 +286,10 @@ def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] 
     if text is None:
         return RowError(row, f"not UTF-8 text (line {line})")
     try:
-        value = json.loads(text.rstrip())
+        value = loads_shallow(text.rstrip())
     except json.JSONDecodeError as exc:
         return RowError(row, f"not valid JSON (line {line}, column {exc.colno}): {exc.msg}")
-    except ValueError as exc:  # valid JSON Python will not read, such as an integer of 5,000 digits
+    except ValueError as exc:  # valid JSON Python will not read: 5,000 digits, nested 100,000 deep
         return RowError(row, f"not readable JSON (line {line}): {exc}")
     if not isinstance(value, dict):
         return RowError(row, f"expected a JSON object (line {line}), got {type(value).__name__}")
@@ -318,10 +297,7 @@ def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] 
 
 
 def _xlsx_records(path: Path, layout: Layout) -> Iterator[Raw]:
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except CORRUPT_XLSX_ERRORS as exc:
-        raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
+    workbook = open_workbook(path)  # refuses an unreadable workbook, or one beyond the size cap
     try:
         if not workbook.worksheets:
             raise SourceFormatError(path, "workbook has no sheet")
@@ -360,6 +336,9 @@ def _parquet_records(path: Path, layout: Layout) -> Iterator[Raw]:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
         raise SourceFormatError(path, f"not a readable Parquet file: {exc}") from exc
+    metadata = parquet.metadata
+    row_groups = (metadata.row_group(i) for i in range(metadata.num_row_groups))
+    check_size(path, sum(group.total_byte_size for group in row_groups))  # as its row groups declare
     names = list(parquet.schema_arrow.names)
     positions = _check_columns(path, names, layout, where="schema")
     wanted = {names[at]: field for field, at in positions.items()}
@@ -521,7 +500,8 @@ class _CsvWriter(_FlatWriter):
         self._csv.writerow(OUTPUT_COLUMNS)
 
     def _rows(self, rows: list[FlatRow]) -> None:
-        self._csv.writerows(rows)
+        # Ids, names and errors come from the caller's file: none may run as a formula in a spreadsheet.
+        self._csv.writerows(formula_safe_row(row) for row in rows)
 
     def _finish(self) -> None:
         self._file.close()
