@@ -43,3 +43,16 @@ def cli_actor() -> str:
         return f"cli:{pwd.getpwuid(os.getuid()).pw_name}"
     except (KeyError, OSError):  # an account without an entry (some containers)
         return f"cli:uid {os.getuid()}"
+
+
+WEBHOOK_ALLOW_PRIVATE = "SANCTIONWATCH_WEBHOOK_ALLOW_PRIVATE"
+
+
+def webhook_allow_private() -> bool:
+    """Whether webhooks may go to loopback, link-local or private addresses (the setting above, `=1`).
+
+    Off by default: a webhook URL is a request the server makes on an administrator's word, and one to
+    http://169.254.169.254/ or an internal service is the classic server-side request forgery. A bank
+    whose receiver lives on its own network turns it on, knowingly.
+    """
+    return os.environ.get(WEBHOOK_ALLOW_PRIVATE, "").strip().lower() in ("1", "true", "yes")

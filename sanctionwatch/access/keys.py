@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.access.printable import refuse_unprintable
 from sanctionwatch.access.roles import AccessError, Role, parse_role
 from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
@@ -81,8 +82,10 @@ class ApiKeys:
             raise AccessError("name: empty; say who or what the key is for")
         if len(name.strip()) > MAX_NAME:
             raise AccessError(f"name: longer than {MAX_NAME} characters")
+        refuse_unprintable("name", name.strip())
         checked = parse_role(role)
         if owner is not None:
+            refuse_unprintable("owner", owner)
             self._check_owner(owner, checked)
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         now = datetime.now(UTC)

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from sanctionwatch.access.printable import refuse_unprintable
 from sanctionwatch.access.roles import AccessError, Role, parse_role
 from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
@@ -52,6 +53,7 @@ class Users:
             raise AccessError("name: empty")
         if len(name) > MAX_NAME:
             raise AccessError(f"name: longer than {MAX_NAME} characters")
+        refuse_unprintable("name", name)
         checked = parse_role(role)
         if len(password) < MIN_PASSWORD:
             raise AccessError(f"password: shorter than {MIN_PASSWORD} characters")

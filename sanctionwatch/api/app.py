@@ -12,7 +12,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from sanctionwatch import __version__
-from sanctionwatch.api.middleware import BodyLimit, SecurityHeaders, SessionsWhereUsed, redact_logs
+from sanctionwatch.api.limits import BusyError
+from sanctionwatch.api.middleware import (
+    BodyLimit,
+    DatabaseOutage,
+    SecurityHeaders,
+    SessionsWhereUsed,
+    redact_logs,
+)
 from sanctionwatch.api.routers import (
     admin,
     cases,
@@ -29,6 +36,7 @@ from sanctionwatch.api.routers import (
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.state import NotReadyError, ServiceState
+from sanctionwatch.api.text_guard import TextGuard
 
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "sanctionwatch_session"
@@ -80,6 +88,12 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
     async def not_ready(_request: Request, exc: NotReadyError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
+    @app.exception_handler(BusyError)
+    async def busy(_request: Request, exc: BusyError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=503, headers={"Retry-After": str(exc.retry_after)}
+        )
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         # One readable line per problem, naming where it is ("body.queries.q1.schema: Field required").
@@ -90,6 +104,7 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
         return JSONResponse({"detail": "; ".join(problems) or "invalid request"}, status_code=422)
 
     # Outermost last: limits and headers apply to every response, errors included.
+    app.add_middleware(DatabaseOutage)  # innermost: a read tried again re-runs the request's handling only
     app.add_middleware(
         SessionsWhereUsed,
         secret_key=settings.secret,
@@ -104,6 +119,7 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
         allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"],
     )
+    app.add_middleware(TextGuard)  # inside BodyLimit: it reads bodies that the limit has capped
     app.add_middleware(
         BodyLimit,
         limit_for=lambda path: settings.max_upload_bytes if path == "/jobs" else settings.max_body_bytes,

@@ -3,6 +3,10 @@ per key and interval instead of one per request (the lookup was a fifth of a /ma
 
 A key revoked through this process's API is forgotten at once; revoked in another worker process
 or with the CLI, it is refused at the latest `ttl` seconds later.
+
+It also holds the digests of every active key (re-read at most once per `ttl`), so that a presented
+key can be told a guess without a database lookup (`may_be_valid`): what keeps guessing cheap for the
+service once an address has used up its bad-key budget, without refusing that address's real keys.
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from __future__ import annotations
 import threading
 import time
 
+from sqlalchemy import select
+
 from sanctionwatch.access.keys import ApiKey, ApiKeys, key_digest
+from sanctionwatch.registry.schema import api_keys
 
 KEY_CACHE_SECONDS = 5.0
 _MAX_ENTRIES = 10_000  # keys presented, valid or not; beyond it the memory is cleared
@@ -22,6 +29,8 @@ class KeyCache:
         self.ttl = ttl
         self._seen: dict[str, tuple[float, ApiKey | None]] = {}  # digest -> (expires, record or None)
         self._generation = 0  # bumped by forget(): a lookup begun before it must not be remembered
+        self._issued: frozenset[str] = frozenset()  # digests of the active keys, as last read
+        self._issued_until = 0.0  # when they are to be read again
         self._lock = threading.Lock()
 
     def verify(self, key: str) -> ApiKey | None:
@@ -40,8 +49,34 @@ class KeyCache:
                 self._seen[digest] = (now + self.ttl, record)
         return record
 
+    def may_be_valid(self, key: str) -> bool:
+        """Could this be an active key? Answered from memory, never by looking the key up: the keys
+        verified lately and the digests of the active keys, which are re-read (one query, whoever asks
+        and however often) once they are `ttl` seconds old.
+
+        False is certain enough to refuse a key from an address that guesses: a key created in
+        another process within the last `ttl` seconds may be missing, and is refused there for at
+        most that long (as a revocation elsewhere takes up to `ttl` to apply). True only means that
+        `verify` must decide.
+        """
+        digest = key_digest(key)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._seen.get(digest)
+            if cached is not None and cached[0] > now and cached[1] is not None:
+                return True
+            issued, fresh = self._issued, self._issued_until > now
+        if not fresh:
+            with self.keys.engine.connect() as conn:
+                rows = conn.execute(select(api_keys.c.key_hash).where(api_keys.c.revoked_at.is_(None)))
+                issued = frozenset(str(value) for (value,) in rows)
+            with self._lock:
+                self._issued, self._issued_until = issued, now + self.ttl
+        return digest in issued
+
     def forget(self) -> None:
         """After a revocation: every key is looked up again."""
         with self._lock:
             self._seen.clear()
             self._generation += 1
+            self._issued_until = 0.0

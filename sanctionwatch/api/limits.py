@@ -1,9 +1,12 @@
-"""Rate limits: one token bucket per caller (API key, user or, for logins, client address)."""
+"""Rate limits: one token bucket per caller (API key, user or, for logins, client address); and
+concurrency limits: a few slots for the requests that cost far more than the others."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class RateLimiter:
@@ -40,3 +43,36 @@ class RateLimiter:
         with self._lock:
             tokens, _ = self._buckets.get(key, (self.burst, 0.0))
         return max(1, int((1.0 - tokens) / self.rate + 0.999)) if self.rate > 0 else 60
+
+
+class BusyError(Exception):
+    """Every slot of a concurrency limit is taken: the service answers 503 with Retry-After."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ConcurrencyLimit:
+    """At most `slots` requests inside at once, per process; the next is refused at once, not queued.
+
+    Refused rather than queued: waiting requests would still hold their connections and, once let in,
+    still pile up CPU work on the process that answers the cheap, frequent calls (a thread running
+    Python holds the interpreter lock that the event loop needs too). A refused client is told when
+    to come back (`retry_after` seconds). `slots` 0 refuses every such request.
+    """
+
+    def __init__(self, slots: int, *, what: str, retry_after: int = 5) -> None:
+        self._slots = threading.BoundedSemaphore(slots) if slots > 0 else None
+        self.what = what
+        self.retry_after = retry_after
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """One slot for the duration of the block; BusyError when none is free."""
+        if self._slots is None or not self._slots.acquire(blocking=False):
+            raise BusyError(f"too many {self.what} at once: retry in a few seconds", self.retry_after)
+        try:
+            yield
+        finally:
+            self._slots.release()

@@ -1,4 +1,5 @@
-"""ASGI middleware: request size limits, security headers, and keeping secrets out of the logs."""
+"""ASGI middleware: request size limits, security headers, database outages answered as such, and
+keeping secrets out of the logs."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+log = logging.getLogger(__name__)
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -97,16 +100,104 @@ class BodyLimit:
             await _too_large(send, limit)
 
 
+class DatabaseOutage:
+    """A database connection lost under a request (a server restart, a failover, a killed backend)
+    answers 503 with Retry-After, not 500: the client is told to come back, not that we are broken.
+
+    A read (GET, HEAD) is first run once more: the pool has thrown the dead connection away (and
+    `pool_pre_ping` tests the others before use), so a second try usually gets a fresh one and the
+    client never notices. Anything else is not run twice (it may have changed something before the
+    connection dropped; its transaction was rolled back with the connection, so the client can
+    retry). Counted as outages: an invalidated connection, OperationalError (server gone, database
+    locked or full) and InterfaceError; other database errors stay errors. Once an answer has begun,
+    nothing can be taken back: the error goes on as before.
+    """
+
+    def __init__(self, app: ASGIApp, retry_after: int = 5) -> None:
+        self.app = app
+        self.retry_after = retry_after
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tries = 2 if scope["method"] in ("GET", "HEAD") else 1
+        received: list[Message] = []  # what the first try read, played back to the second
+        started = False
+
+        async def noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        for attempt in range(1, tries + 1):
+            try:
+                await self.app(scope, _replaying(receive, received), noting_start)
+                return
+            except DBAPIError as exc:
+                if started or not _is_outage(exc):
+                    raise
+                log.warning(
+                    "database unavailable during %s %s (try %d of %d): %s",
+                    scope["method"], scope["path"], attempt, tries, _first_line(exc),
+                )  # fmt: skip
+        await _unavailable(send, self.retry_after)
+
+
+def _replaying(receive: Receive, received: list[Message]) -> Receive:
+    """A `receive` that first plays back what an earlier try read, then reads on, recording it."""
+    replay = list(received)
+
+    async def receiving() -> Message:
+        if replay:
+            return replay.pop(0)
+        message = await receive()
+        received.append(message)
+        return message
+
+    return receiving
+
+
+def _is_outage(exc: DBAPIError) -> bool:
+    return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig if exc.orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def _unavailable(send: Send, retry_after: int) -> None:
+    body = json.dumps({"detail": "the database is unavailable: retry in a few seconds"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(retry_after).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def _too_large_detail(limit: int) -> str:
     return f"request body larger than {limit} bytes"
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": _too_large_detail(limit)}).encode()
+    await send_error(send, 413, _too_large_detail(limit))
+
+
+async def send_error(send: Send, status: int, detail: str) -> None:
+    """An error answered by a middleware, in the JSON shape of the framework's own: {"detail": ...}."""
+    body = json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
         }
     )

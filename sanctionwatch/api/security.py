@@ -88,24 +88,12 @@ def session_principal(request: Request) -> Principal | None:
 
 async def authenticate(request: Request, *, query_key: bool = False) -> Principal:
     """The caller, or 401. `query_key` also accepts ?api_key= (OpenRefine cannot send headers)."""
-    state = state_of(request)
     key = presented_key(request)
     if key is None and query_key:
         key = request.query_params.get("api_key")
     principal: Principal | None = None
     if key is not None:
-        # Wrong keys are counted per client address: guessing costs a lookup each, and is slowed down.
-        address = f"bad-key:{request.client.host if request.client else 'unknown'}"
-        if not state.bad_keys.would_allow(address):
-            raise HTTPException(
-                429, "too many invalid API keys from this address", headers={"Retry-After": "60"}
-            )
-        record = state.key_cache.verify(key)
-        if record is None:
-            state.bad_keys.allow(address)
-            raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
-        # Named by id as well: key names need not be unique, and jobs and limits belong to one key.
-        principal = Principal("key", f"#{record.id} {record.name}", record.role, record.person)
+        principal = key_principal(request, key)
     else:
         principal = session_principal(request)
         if principal is not None and request.method not in SAFE_METHODS:
@@ -119,6 +107,38 @@ async def authenticate(request: Request, *, query_key: bool = False) -> Principa
     enforce_rate(request, principal)
     request.state.principal = principal
     return principal
+
+
+def key_principal(request: Request, key: str) -> Principal:
+    """The caller an API key stands for; 401 for a wrong key, 429 for wrong keys beyond the budget.
+
+    Wrong keys are counted per client address (`bad_keys`, spent by failures only) and only wrong
+    keys are throttled: an address that has used up its budget (a guesser, or colleagues behind one
+    proxy with a client still sending a revoked key) keeps the use of its valid keys, which are
+    verified and admitted as always. Beyond the budget, a key is first compared with the digests of
+    the active keys held in memory (`KeyCache.may_be_valid`): a guess gets its 429 without a database
+    lookup, so guessing stays slow for the guesser and cheap for the service; only a key that could be
+    real is looked up.
+    """
+    state = state_of(request)
+    address = f"bad-key:{request.client.host if request.client else 'unknown'}"
+    throttled = not state.bad_keys.would_allow(address)
+    if throttled and not state.key_cache.may_be_valid(key):
+        raise _too_many_bad_keys(state.bad_keys.retry_after(address))
+    record = state.key_cache.verify(key)
+    if record is None:
+        state.bad_keys.allow(address)
+        if throttled:
+            raise _too_many_bad_keys(state.bad_keys.retry_after(address))
+        raise HTTPException(401, "invalid or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
+    # Named by id as well: key names need not be unique, and jobs and limits belong to one key.
+    return Principal("key", f"#{record.id} {record.name}", record.role, record.person)
+
+
+def _too_many_bad_keys(retry_after: int) -> HTTPException:
+    return HTTPException(
+        429, "too many invalid API keys from this address", headers={"Retry-After": str(retry_after)}
+    )
 
 
 def enforce_rate(request: Request, principal: Principal) -> None:

@@ -69,7 +69,13 @@ class ServiceSettings:
     login_attempts_per_minute: int = field(  # failed logins per client address
         default_factory=lambda: _env_int("SANCTIONWATCH_LOGIN_ATTEMPTS", 10)
     )
-    bad_keys_per_minute: int = 60  # invalid API keys per client address
+    bad_keys_per_minute: int = field(  # invalid API keys per client address (valid keys are never held)
+        default_factory=lambda: _env_int("SANCTIONWATCH_BAD_KEYS", 60)
+    )
+    # Requests that scan the registry or take a file (GET /changes, /lists/{source}/changes, the changes
+    # page, POST /jobs and /customers) run at most this many at once per process; the next is refused
+    # with 503 and Retry-After rather than queued, so that they cannot starve /match, /screen, /search.
+    costly_concurrency: int = field(default_factory=lambda: _env_int("SANCTIONWATCH_COSTLY_CONCURRENCY", 2))
     cors_origins: tuple[str, ...] = field(default_factory=lambda: _env_list("SANCTIONWATCH_CORS_ORIGINS"))
     # Session cookies are sent over HTTPS only, unless the service is run on plain HTTP on purpose.
     secure_cookies: bool = field(
@@ -96,6 +102,8 @@ class ServiceSettings:
             "SANCTIONWATCH_RATE": str(self.rate_per_second),
             "SANCTIONWATCH_BURST": str(self.rate_burst),
             "SANCTIONWATCH_LOGIN_ATTEMPTS": str(self.login_attempts_per_minute),
+            "SANCTIONWATCH_BAD_KEYS": str(self.bad_keys_per_minute),
+            "SANCTIONWATCH_COSTLY_CONCURRENCY": str(self.costly_concurrency),
             "SANCTIONWATCH_CORS_ORIGINS": ",".join(self.cors_origins),
             "SANCTIONWATCH_INSECURE_COOKIES": "" if self.secure_cookies else "1",
             "SANCTIONWATCH_REFRESH": str(self.refresh_seconds),

@@ -11,7 +11,7 @@ from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
 from sanctionwatch.api.entities import EntityJsonCache
 from sanctionwatch.api.keycache import KeyCache
-from sanctionwatch.api.limits import RateLimiter
+from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
@@ -38,6 +38,7 @@ class ServiceState:
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.logins = RateLimiter(settings.login_attempts_per_minute / 60, settings.login_attempts_per_minute)
         self.bad_keys = RateLimiter(settings.bad_keys_per_minute / 60, settings.bad_keys_per_minute)
+        self.costly = ConcurrencyLimit(settings.costly_concurrency, what="registry scans and uploads")
         self.trail = ScreeningTrail(self.registry.engine)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None

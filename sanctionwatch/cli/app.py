@@ -28,7 +28,7 @@ from rich.table import Table
 
 from sanctionwatch.cli.access import keys_app, users_app
 from sanctionwatch.cli.audit import audit_app
-from sanctionwatch.cli.common import DbOption, JsonOption, console, err, print_json
+from sanctionwatch.cli.common import DbOption, JsonOption, console, err, failures_reported, print_json
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
@@ -81,15 +81,18 @@ RescreenOption = Annotated[
 
 @contextmanager
 def _opened(db: str | None, *, error_exit: int = EXIT_INPUT) -> Iterator[Registry]:
-    """The registry for one command; a RegistryError becomes a clear message and exit code."""
-    registry = Registry(connect(database_url(db)), actor=cli_actor())
-    try:
-        yield registry
-    except RegistryError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(error_exit) from exc
-    finally:
-        registry.close()
+    """The registry for one command; a RegistryError becomes a clear message and exit code, and a
+    failing database or disk one line and exit code 1 (see `failures_reported`)."""
+    url = database_url(db)
+    with failures_reported(url):
+        registry = Registry(connect(url), actor=cli_actor())
+        try:
+            yield registry
+        except RegistryError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(error_exit) from exc
+        finally:
+            registry.close()
 
 
 def _check_source(source: str) -> None:

@@ -7,11 +7,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from sanctionwatch.config import database_url
 from sanctionwatch.registry.database import connect
@@ -31,11 +34,47 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 @contextmanager
 def database(db: str | None) -> Iterator[Engine]:
     """The registry database for one command (migrated), closed when it is done."""
-    engine = connect(database_url(db))
+    url = database_url(db)
+    with failures_reported(url):
+        engine = connect(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def failures_reported(url: str) -> Iterator[None]:
+    """A database or file system that fails under a command (a dropped connection, a server gone, a
+    full disk, a read-only file) ends it with one line and exit code 1, not a traceback.
+
+    The line says what failed, on which database (password hidden) and that the interrupted change
+    was rolled back. That is true because every change is one transaction: a list version is written
+    and activated in one, an alert with its audit record in one; what committed before stays, and
+    `sanctionwatch lists` shows which versions are active.
+    """
     try:
-        yield engine
-    finally:
-        engine.dispose()
+        yield
+    except DBAPIError as exc:
+        _abort(f"the database failed: {_first_line(exc.orig if exc.orig is not None else exc)}", url)
+    except OSError as exc:  # ENOSPC, EACCES, EIO ... while writing files or the database
+        _abort(f"a file operation failed: {_first_line(exc)}", url)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _abort(what: str, url: str) -> NoReturn:
+    shown = make_url(url).render_as_string(hide_password=True)
+    err.print(
+        f"[red]error[/red] {escape(what)} (database {escape(shown)}); the interrupted change was rolled "
+        "back: nothing of it was written or activated",
+        soft_wrap=True,
+        highlight=False,
+    )
+    raise typer.Exit(1) from None
 
 
 def print_json(data: Any) -> None:

@@ -33,16 +33,26 @@ Delivery is at-least-once and best effort: connection errors, timeouts, 5xx and 
 exponential backoff (Retry-After honoured, capped); other answers (4xx, 3xx: redirects are not followed,
 a webhook that moved is re-registered) are final. :func:`notify` never raises for a failed delivery: it
 reports each outcome, so that one broken endpoint cannot stop alerting or the other endpoints.
+
+Where webhooks may point: a webhook is a request the server makes on an administrator's word, so
+loopback, link-local (cloud metadata at 169.254.169.254), private, reserved, multicast and unspecified
+addresses (IPv4-mapped IPv6 included) are refused, unless `SANCTIONWATCH_WEBHOOK_ALLOW_PRIVATE=1` allows
+them (a receiver on the bank's own network). The host is checked when the webhook is added and again
+before every delivery, after DNS resolution; the request then goes to the address just checked (Host
+header and TLS name unchanged), so a DNS answer that changes in between cannot redirect it.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +64,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.config import WEBHOOK_ALLOW_PRIVATE, webhook_allow_private
 from sanctionwatch.registry import audit
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import webhooks as webhooks_table
@@ -138,7 +149,8 @@ class Webhooks:
     def add(self, url: str, *, actor: str = "system") -> tuple[int, str]:
         """Register an endpoint; returns its id and its new secret, which is shown this once only.
 
-        Raises ValueError for a URL that is not an absolute http(s) URL with a host.
+        Raises ValueError for a URL that is not an absolute http(s) URL with a host, and
+        PrivateAddressError (a ValueError) for a host that is not public (see the module documentation).
         """
         checked = validate_url(url)
         secret = secrets.token_urlsafe(32)
@@ -225,7 +237,79 @@ def validate_url(url: str) -> str:
         parts.port  # noqa: B018 - urlsplit checks the port only when asked
     except ValueError as exc:
         raise ValueError(f"webhook URL {text!r}: invalid port ({exc})") from None
+    if not webhook_allow_private():
+        # A host that does not resolve from here and now is let through: it is checked again before
+        # every delivery.
+        with contextlib.suppress(OSError):
+            public_addresses(parts.hostname)
     return text
+
+
+class PrivateAddressError(ValueError):
+    """A webhook host that is, or resolves to, an address the service must not post to."""
+
+
+def public_addresses(host: str) -> list[str]:
+    """The addresses `host` resolves to, every one of them public; else PrivateAddressError naming it.
+
+    Raises OSError when the host does not resolve. One private address among several is enough to
+    refuse: which one a connection would use is not ours to choose.
+    """
+    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        kind = _not_public(address)
+        if kind is not None:
+            shown = host if host.strip("[]") == address else f"{host} ({address})"
+            raise PrivateAddressError(
+                f"webhook URL: host {shown} is not a public address ({kind}); webhooks go to public "
+                f"addresses only, unless {WEBHOOK_ALLOW_PRIVATE}=1 allows them"
+            )
+    return addresses
+
+
+def _not_public(address: str) -> str | None:
+    """What kind of non-public address this is (loopback, private ...), or None for a public one."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # without an IPv6 zone ("fe80::1%eth0")
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    kinds = (
+        (ip.is_loopback, "loopback"),
+        (ip.is_link_local, "link-local"),
+        (ip.is_unspecified, "unspecified"),
+        (ip.is_multicast, "multicast"),
+        (ip.is_reserved, "reserved"),
+        (ip.is_private, "private"),
+        (not ip.is_global, "non-public"),  # shared (100.64/10), documentation ranges ...
+    )
+    return next((kind for refused, kind in kinds if refused), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """Where one attempt goes: the URL to connect to, and what keeps the registered host's identity."""
+
+    url: str
+    headers: dict[str, str]
+    extensions: dict[str, Any]
+
+
+def _route(url: str) -> _Route:
+    """The registered URL if private addresses are allowed; otherwise the URL pinned to the public
+    address just checked, with the registered host as Host header and TLS name (SNI and certificate).
+
+    Raises PrivateAddressError (final) or OSError (DNS failure: worth retrying).
+    """
+    if webhook_allow_private():
+        return _Route(url, {}, {})
+    parsed = httpx.URL(url)
+    host = parsed.raw_host.decode("ascii")
+    [address, *_] = public_addresses(host)
+    return _Route(
+        str(parsed.copy_with(host=address)),
+        {"host": parsed.netloc.decode("ascii")},
+        {"sni_hostname": host},
+    )
 
 
 # ---- signing -------------------------------------------------------------------------------------------
@@ -332,11 +416,23 @@ def _deliver(
         }
         retry_after: float | None = None
         try:
+            route = _route(webhook.url)
             # Streamed and closed unread: the receiver's answer body is of no use, and an endpoint
             # that answers with gigabytes must not be able to exhaust our memory.
-            with http.stream("POST", webhook.url, content=body, headers=headers, timeout=timeout) as response:
+            with http.stream(
+                "POST",
+                route.url,
+                content=body,
+                headers=headers | route.headers,
+                extensions=route.extensions,
+                timeout=timeout,
+            ) as response:
                 status = response.status_code
                 retry_after = _retry_after(response.headers.get("retry-after"))
+        except PrivateAddressError as exc:  # the host now resolves to an address we must not post to
+            status, error, retryable = None, str(exc), False
+        except OSError as exc:  # the host did not resolve (checked before connecting)
+            status, error, retryable = None, f"DNS: {exc}", True
         except httpx.HTTPError as exc:  # connection refused, DNS, TLS, timeouts, protocol errors
             status = None
             error = _describe(exc)

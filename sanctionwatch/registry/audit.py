@@ -22,11 +22,12 @@ PostgreSQL, the database write lock on SQLite), so that sequence numbers never c
 deleting the last records of the log, which leaves a perfectly valid shorter chain, shows as a
 mismatch against it.
 
-What verification cannot detect: someone with write access who rewrites the whole chain from some
-record on *and* the head, consistently, produces a log that verifies. Only a copy of the head hash
-kept outside the database (printed by `sanctionwatch audit verify`, e.g. filed daily in a ticket,
-an e-mail or a write-once store) exposes that: a later log whose chain no longer passes through that
-hash has been rewritten.
+What verification cannot detect on its own: someone with write access who rewrites the whole chain
+from some record on *and* the head, consistently (or deletes the last records and moves the head back),
+produces a log that verifies. Only a copy of the head hash kept outside the database (printed by
+`sanctionwatch audit verify` and by every `audit export`, e.g. filed daily in a ticket, an e-mail or a
+write-once store) exposes that: `verify(expect_head=HASH)` fails when the chain no longer holds the
+record with that hash, however consistent the rest is. A missing `audit_head` row is itself damage.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ import sanctionwatch
 from sanctionwatch.registry import schema
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import audit_head, audit_log
+from sanctionwatch.sources.csvsafe import formula_safe_row
 
 GENESIS = "0" * 64
 ExportFormat = Literal["csv", "json"]
@@ -124,9 +126,10 @@ class Verification:
     problem: str | None
     head_seq: int = 0
     head_hash: str = GENESIS
+    anchor_seq: int | None = None  # where the expected head was found in the chain, when one was given
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        shown: dict[str, Any] = {
             "ok": self.ok,
             "checked": self.checked,
             "first_bad_seq": self.first_bad_seq,
@@ -134,6 +137,18 @@ class Verification:
             "head_seq": self.head_seq,
             "head": self.head_hash,
         }
+        if self.anchor_seq is not None:
+            shown["anchor_seq"] = self.anchor_seq
+        return shown
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What `AuditLog.write_export` wrote: how many records, and the last one's number and hash (the
+    head of the exported chain, to keep outside the database as an anchor)."""
+
+    count: int
+    head: AuditHead
 
 
 def canonical_json(value: Any) -> str:
@@ -272,11 +287,23 @@ def _hash_of(record: AuditRecord) -> str:
     )
 
 
-def _read_head(conn: Connection) -> AuditHead:
+def _find_head(conn: Connection) -> AuditHead | None:
+    """The `audit_head` row, or None when it is gone (deleted: the migration always writes it)."""
     row = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
-    if row is None:
+    return None if row is None else AuditHead(int(row.seq), str(row.hash))
+
+
+def _read_head(conn: Connection) -> AuditHead:
+    head = _find_head(conn)
+    if head is None:
         raise AuditError("audit_head row missing: is the database migrated?")
-    return AuditHead(int(row.seq), str(row.hash))
+    return head
+
+
+HEAD_MISSING = (
+    "the audit_head row is missing (deleted?): the end of the log cannot be checked and nothing can be "
+    "appended; the log cannot be trusted"
+)
 
 
 def _stream(
@@ -390,19 +417,27 @@ class AuditLog:
             rows = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)).all()
         return [_from_row(row) for row in reversed(rows)]
 
-    def verify(self) -> Verification:
+    def verify(self, expect_head: str | None = None) -> Verification:
         """Walk the whole chain, in seq order and in batches, and report the first problem.
 
         Checks, record by record: numbers contiguous from 1; `prev_hash` equal to the previous
         record's hash (GENESIS for record 1), which catches reordering and renumbering; the stored
         hash equal to the recomputed one, which catches any edit of the content; then the last record
-        against the head row, which catches a deleted tail. It runs alongside appenders: records
-        appended while it reads are checked if seen, and a head that moved on is not a problem.
-        A rewrite of the whole chain and the head together passes: compare `head_hash` with a copy
-        kept elsewhere (see the module documentation).
+        against the head row, which catches a deleted tail (a missing head row is reported as damage,
+        not raised). It runs alongside appenders: records appended while it reads are checked if seen,
+        and a head that moved on is not a problem.
+
+        A rewrite of the whole chain and the head together passes those checks; `expect_head`, a head
+        hash kept outside the database, catches it: the chain must still hold the record with that hash
+        (the hash covers the record's number and its predecessor's hash, so finding it proves the whole
+        chain up to it unchanged). A log that has grown since the anchor was taken passes.
         """
+        anchor = expect_head.strip().lower() if expect_head is not None else None
         with self.engine.connect() as conn:
-            head = _read_head(conn)
+            found_head = _find_head(conn)
+            if found_head is None:
+                return Verification(False, 0, None, HEAD_MISSING)
+            head = found_head
 
             def bad(seq: int, problem: str, checked: int) -> Verification:
                 return Verification(False, checked, seq, problem, head.seq, head.hash)
@@ -410,6 +445,7 @@ class AuditLog:
             checked = 0
             prev_seq, prev_hash = 0, GENESIS
             hash_at_head: str | None = GENESIS if head.seq == 0 else None
+            anchor_seq: int | None = 0 if anchor == GENESIS else None
             with closing(_stream(conn)) as rows:
                 for row in rows:
                     seq = int(row.seq)
@@ -431,6 +467,8 @@ class AuditLog:
                     prev_seq, prev_hash = seq, row.hash
                     if seq == head.seq:
                         hash_at_head = row.hash
+                    if row.hash == anchor:
+                        anchor_seq = seq
 
             if prev_seq < head.seq:
                 return bad(
@@ -458,45 +496,71 @@ class AuditLog:
                         moved.seq,
                         moved.hash,
                     )
-            return Verification(True, checked, None, None, prev_seq, prev_hash)
+            if anchor is not None and anchor_seq is None:
+                return Verification(
+                    False,
+                    checked,
+                    None,
+                    f"the expected head {anchor} is not in the chain (which ends at record {prev_seq}, "
+                    f"hash {prev_hash}): the log was rewritten or its last records deleted",
+                    prev_seq,
+                    prev_hash,
+                )
+            return Verification(True, checked, None, None, prev_seq, prev_hash, anchor_seq)
 
     def export(self, out: TextIO, fmt: ExportFormat = "json") -> int:
-        """Write every record, oldest first, with its hash and prev_hash; returns how many.
+        """Write every record (see `write_export`); returns how many."""
+        return self.write_export(out, fmt).count
+
+    def write_export(self, out: TextIO, fmt: ExportFormat = "json") -> Exported:
+        """Write every record, oldest first, with its hash and prev_hash; returns how many, and the head.
 
         `json` is one JSON array with one record per line (valid JSON as a whole, yet greppable and
         written as it streams); `csv` has a header row, one row per record, and `details` and
         `list_versions` as their canonical JSON text. Either is enough to recompute every hash (see
-        the module documentation). For CSV, open the file with `newline=""`.
+        the module documentation). For CSV, open the file with `newline=""`; a text cell that starts
+        with `=`, `+`, `-`, `@`, a tab or a carriage return has a `'` in front, so that no spreadsheet
+        runs it as a formula (sources.csvsafe.original_text takes it off before recomputing a hash).
+
+        The head (the last record's number and hash) is returned rather than written into the file, so
+        that both formats stay plain records that a standard reader takes whole; the command line
+        prints it on standard error, to be kept apart as the anchor `verify(expect_head=...)` checks.
         """
         if fmt not in ("csv", "json"):
             raise AuditError(f"export format {fmt!r}: use csv or json")
         count = 0
+        head = AuditHead(0, GENESIS)
         with self.engine.connect() as conn:
             if fmt == "csv":
                 writer = csv.writer(out)
                 writer.writerow(_FIELDS)
                 for row in _stream(conn):
                     rec = _from_row(row)
+                    head = AuditHead(rec.seq, rec.hash)
                     writer.writerow(
-                        [
-                            rec.seq,
-                            _timestamp(rec.at),
-                            rec.actor,
-                            rec.action,
-                            rec.subject,
-                            canonical_json(rec.details),
-                            canonical_json(rec.list_versions),
-                            rec.engine_version,
-                            rec.prev_hash,
-                            rec.hash,
-                        ]
+                        formula_safe_row(
+                            [
+                                rec.seq,
+                                _timestamp(rec.at),
+                                rec.actor,
+                                rec.action,
+                                rec.subject,
+                                canonical_json(rec.details),
+                                canonical_json(rec.list_versions),
+                                rec.engine_version,
+                                rec.prev_hash,
+                                rec.hash,
+                            ]
+                        )
                     )
                     count += 1
-                return count
+                return Exported(count, head)
             out.write("[")
             for row in _stream(conn):
+                rec = _from_row(row)
+                head = AuditHead(rec.seq, rec.hash)
                 out.write(",\n" if count else "\n")
-                out.write(canonical_json(_from_row(row).to_json()))
+                out.write(canonical_json(rec.to_json()))
                 count += 1
             out.write("\n]\n")
-        return count
+        return Exported(count, head)

@@ -22,13 +22,15 @@ _MIGRATION_LOCK = threading.Lock()
 def connect(url: str) -> Engine:
     """An engine with the settings each backend needs for safe concurrent use, schema migrated to head."""
     parsed = make_url(url)
+    # Database errors never carry a statement's values: a traceback in a log must not show an API key's
+    # hash, a password hash or a customer's data.
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        engine = create_engine(url, connect_args={"timeout": 60}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     migrate(engine)
     return engine
 

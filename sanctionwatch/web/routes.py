@@ -207,9 +207,10 @@ def changes_page(
     state = state_of(request)
     programs = [program] if program else []
     authorities = [authority] if authority else []
-    timeline = change_timeline(state.registry, programs=programs, authorities=authorities)
-    snapshot = state.live.snapshot
-    series = designations_by_year(snapshot.screener.index.entities, programs=programs) if snapshot else {}
+    with state.costly.held():  # every version's diff and a pass over every party: see api.costly
+        timeline = change_timeline(state.registry, programs=programs, authorities=authorities)
+        snapshot = state.live.snapshot
+        series = designations_by_year(snapshot.screener.index.entities, programs=programs) if snapshot else {}
     return page(
         request,
         "changes.html",

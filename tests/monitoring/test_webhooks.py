@@ -32,6 +32,12 @@ SECRET = "test-secret-0123456789-abcdefghijklmnopqrstu"
 PAYLOAD = {"count": 1, "trigger": "delta", "list_versions": {"ofac-sdn": 3}, "alerts": []}
 
 
+@pytest.fixture(autouse=True)
+def private_addresses_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receiver listens on loopback, which webhooks may only reach when allowed explicitly."""
+    monkeypatch.setenv("SANCTIONWATCH_WEBHOOK_ALLOW_PRIVATE", "1")
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     with receiving() as running:

@@ -20,6 +20,7 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/healthz"): None,
     ("GET", "/readyz"): None,
     ("GET", "/openapi.json"): Role.VIEWER,
+    ("GET", "/metrics"): Role.VIEWER,
     ("POST", "/match/{dataset}"): Role.ANALYST,
     ("GET", "/search/{dataset}"): Role.VIEWER,
     ("GET", "/entities/{entity_id}"): Role.VIEWER,

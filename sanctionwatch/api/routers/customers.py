@@ -13,6 +13,7 @@ from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Admin, Analyst, Principal
 from sanctionwatch.api.state import ServiceState, state_of
 from sanctionwatch.api.yente import ErrorResponse
@@ -43,6 +44,7 @@ async def import_customers(
     request: Request,
     file: UploadFile = File(..., description="Columns: id, name, aliases, schema, birth_date, country, ..."),
     principal: Principal = Analyst,
+    _slot: None = Costly,
 ) -> dict[str, Any]:
     state = state_of(request)
     state.snapshot()  # 503 while the index is being built: the import screens at once

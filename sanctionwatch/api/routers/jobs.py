@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Analyst, Principal
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
@@ -29,7 +30,7 @@ _MEDIA = {
 @router.post(
     "/jobs",
     status_code=202,
-    responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}},
+    responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Upload a file of parties (CSV, JSONL, XLSX, Parquet) to screen in the background",
 )
 async def submit(
@@ -39,6 +40,7 @@ async def submit(
     threshold: float | None = Form(None, ge=0.0, le=1.0),
     limit: int = Form(5, ge=1, le=100),
     principal: Principal = Analyst,
+    _slot: None = Costly,
 ) -> dict[str, Any]:
     state = state_of(request)
     snapshot = state.snapshot()

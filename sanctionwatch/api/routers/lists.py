@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import DATASET_ALIASES, ErrorResponse
@@ -23,8 +24,8 @@ def versions(request: Request) -> dict[str, Any]:
 
 @router.get(
     "/lists/{source}/changes",
-    dependencies=[Viewer],
-    responses={404: {"model": ErrorResponse}},
+    dependencies=[Viewer, Costly],
+    responses={404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Parties added, removed and changed between two versions of a list",
 )
 def changes(
@@ -50,7 +51,10 @@ def changes(
 
 
 @router.get(
-    "/changes", dependencies=[Viewer], summary="Every version against the one before it, newest first"
+    "/changes",
+    dependencies=[Viewer, Costly],
+    responses={503: {"model": ErrorResponse}},
+    summary="Every version against the one before it, newest first",
 )
 def timeline(
     request: Request,
