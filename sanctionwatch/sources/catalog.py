@@ -1,6 +1,6 @@
 """The official lists we know: where each is published, and which parser reads which file format.
 
-Formats are recognised from the content (document element, CSV header, zip magic), never trusted
+Formats are recognised from the content (document element, CSV header, a zip's members), never trusted
 from the file name alone, because mirrors and download tools rename files. The file name only
 settles what the content cannot: OFAC's SDN and Consolidated lists share their formats.
 """
@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Protocol
 
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
-from sanctionwatch.sources.files import is_zip, read_head
+from sanctionwatch.sources.files import is_xlsx, read_content_head
+from sanctionwatch.sources.xmlsafe import dtd_refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +107,21 @@ class Parser(Protocol):
 
 def detect_format(path: Path) -> str:
     """The list format of a file, from its content."""
-    if is_zip(path):
-        return "uk-ofsi"  # the only zip-based list format we read (XLSX)
-    head = read_head(path, 8192)
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if is_xlsx(path):
+        return "uk-ofsi"  # the only workbook list format we read
+    content = read_content_head(path, 8192)  # a zip of one list file is read through to that file
+    stripped = content.data
+    if stripped.upper().startswith(b"<!DOCTYPE"):
+        raise dtd_refused(path, content.line)
     if stripped.startswith(b"<"):
         body = re.sub(rb"<!--.*?-->", b"", stripped, flags=re.S)
         match = _FIRST_ELEMENT.search(body)
         root = match.group(1).decode("ascii", "replace") if match else "?"
         if root in _ROOT_FORMATS:
             return _ROOT_FORMATS[root]
-        raise SourceFormatError(path, f"unknown XML list format (document element <{root}>)", line=1)
+        raise SourceFormatError(
+            path, f"unknown XML list format (document element <{root}>)", line=content.line
+        )
     if stripped.startswith(b"{"):
         return "ftm-jsonl"
     first_line = stripped.split(b"\n", 1)[0]
@@ -125,8 +130,10 @@ def detect_format(path: Path) -> str:
     if re.match(rb'^"?\d+"?,', first_line) or _is_ofac_companion(path):
         return "ofac-csv"
     if not stripped:
-        raise SourceFormatError(path, "file is empty")
-    raise SourceFormatError(path, "unrecognised list format (not OFAC, UN, EU, UK or FollowTheMoney)", line=1)
+        raise SourceFormatError(path, "holds nothing but whitespace, comments or processing instructions")
+    raise SourceFormatError(
+        path, "unrecognised list format (not OFAC, UN, EU, UK or FollowTheMoney)", line=content.line
+    )
 
 
 def _is_ofac_companion(path: Path) -> bool:

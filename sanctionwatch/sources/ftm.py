@@ -42,6 +42,7 @@ from sanctionwatch.model import (
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import text_stream
+from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.script_codes import detect_script
 
 log = logging.getLogger(__name__)
@@ -207,9 +208,11 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _decode(path: Path, number: int, line: str) -> dict[str, Any]:
     try:
-        data = json.loads(line)
+        data = loads_shallow(line)
     except json.JSONDecodeError as exc:
         raise SourceFormatError(path, f"invalid JSON: {exc.msg} (column {exc.colno})", line=number) from exc
+    except ValueError as exc:  # nested too deep, or a number Python will not read
+        raise SourceFormatError(path, f"unreadable JSON: {exc}", line=number) from exc
     if not isinstance(data, dict):
         raise SourceFormatError(path, "expected a JSON object per line", line=number)
     for key in ("id", "schema"):

@@ -37,16 +37,13 @@ def max_input_bytes() -> int:
     return value
 
 
-def too_large(
-    path: Path | str, what: str = "decompresses to", *, line: int | None = None
-) -> SourceFormatError:
+def too_large(path: Path | str, what: str = "decompresses to") -> SourceFormatError:
     """The refusal every reader gives, saying which limit and how to raise it."""
     limit = max_input_bytes()
     return SourceFormatError(
         path,
-        f"{what} more than {_mib(limit)}; the limit is {limit} bytes "
+        f"{what} more than {size_text(limit)}; the limit is {limit} bytes "
         f"(set {MAX_INPUT_BYTES_SETTING} to raise it)",
-        line=line,
     )
 
 
@@ -56,5 +53,6 @@ def check_size(path: Path | str, size: int, what: str = "decompresses to") -> No
         raise too_large(path, what)
 
 
-def _mib(size: int) -> str:
+def size_text(size: int) -> str:
+    """Sizes as the refusals state them: '512 MiB', '1.5 MiB', '4096 bytes'."""
     return f"{size / _MIB:g} MiB" if size >= _MIB else f"{size} bytes"

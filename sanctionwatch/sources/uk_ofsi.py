@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import csv
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-
-from openpyxl import load_workbook
 
 from sanctionwatch.model import (
     Address,
@@ -43,8 +40,9 @@ from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix
 from sanctionwatch.sources.fields import packed_names
-from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, is_zip, text_stream
+from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, is_xlsx, text_stream
 from sanctionwatch.sources.script_codes import name_script
+from sanctionwatch.sources.workbooks import open_workbook
 
 _T = TypeVar("_T")
 _Handler = Callable[[Entity, str], None]
@@ -280,10 +278,7 @@ def _squash(column: str, value: str | None) -> str | None:
 
 def _xlsx_records(path: Path) -> tuple[str, Iterator[list[str | None]]]:
     """Stream the first sheet (read-only mode: the 18,000-row list never sits in memory as cells)."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except CORRUPT_XLSX_ERRORS as exc:
-        raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
+    workbook = open_workbook(path)  # refuses an unreadable workbook, or one beyond the size cap
     if not workbook.worksheets:
         workbook.close()
         raise SourceFormatError(path, "workbook has no sheet")
@@ -317,21 +312,6 @@ def _csv_records(path: Path) -> Iterator[list[str | None]]:
             ) from exc
         except csv.Error as exc:
             raise SourceFormatError(path, f"bad CSV: {exc}", line=reader.line_num) from exc
-
-
-def _is_xlsx(path: Path) -> bool:
-    """XLSX and a zipped CSV both start with zip magic; only a workbook has xl/workbook.xml."""
-    try:
-        if not is_zip(path):
-            return False
-    except OSError as exc:
-        raise SourceFormatError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        return True  # zip magic but a broken archive: report it as a broken workbook
-    return "xl/workbook.xml" in names or not any(name.lower().endswith(".csv") for name in names)
 
 
 def _read_table(path: Path, where: str, records: Iterator[list[str | None]]) -> _Table:
@@ -683,7 +663,7 @@ def parse(paths: Sequence[Path], source: str = "uk") -> ParsedList:
             ", ".join(map(str, paths)) or "-", f"expected exactly one ConList file, got {len(paths)}"
         )
     path = Path(paths[0])
-    if _is_xlsx(path):
+    if is_xlsx(path):
         where, records = _xlsx_records(path)
         table, fmt = _read_table(path, where, records), FORMAT_XLSX
     else:
