@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.postgres import PG_ADMIN_URL, pg_available
+from tests.postgres import PG_ADMIN_URL, drop_pg_database, make_pg_database, pg_available
 
 # Property tests: no per-example deadline (CI machines are shared and timing is not what they test);
 # in CI the examples are derived deterministically so that a run is reproducible.
@@ -53,3 +54,17 @@ def pg_server() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return PG_ADMIN_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of either backend: a SQLite file, or a PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    admin = request.getfixturevalue("pg_server")
+    name, url = make_pg_database(admin)
+    try:
+        yield url
+    finally:
+        drop_pg_database(admin, name)

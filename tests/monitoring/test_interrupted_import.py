@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,24 +22,15 @@ from sqlalchemy import func, select
 
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.schema import customers
-from tests.postgres import drop_pg_database, make_pg_database
 
 LISTED = ("K-1", "Kim Jong-un")  # on the shipped sample list: an alert is owed once it is screened
 FIRST = ["Anna", "Peter", "Maria", "John", "Wei", "Olga", "Hans", "Greta", "Jose", "Lucia", "Kenji", "Yuki"]
 LAST = ["Smith", "Muller", "Garcia", "Ivanov", "Chen", "Tanaka", "Rossi", "Dubois", "Novak", "Silva"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'registry.db'}"
-        return
-    admin = request.getfixturevalue("pg_server")
-    name, url = make_pg_database(admin)
-    try:
-        yield url
-    finally:
-        drop_pg_database(admin, name)
+@pytest.fixture
+def database(database_url: str) -> str:
+    return database_url
 
 
 def cli(database: str, *args: str) -> subprocess.Popen[str]:

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from sanctionwatch.registry.store import Registry
-from tests.postgres import drop_pg_database, make_pg_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def registry_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'registry.db'}"
-        return
-    admin = request.getfixturevalue("pg_server")
-    name, url = make_pg_database(admin)
-    try:
-        yield url
-    finally:
-        drop_pg_database(admin, name)
+@pytest.fixture
+def registry_url(database_url: str) -> str:
+    return database_url
 
 
 @pytest.fixture

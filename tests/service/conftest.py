@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,10 +120,9 @@ def start_server(settings: ServiceSettings) -> RunningServer:
     raise RuntimeError(f"the service did not become ready within 60 s (exit code {process.returncode})")
 
 
-@pytest.fixture(scope="session")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    scratch = tmp_path_factory.mktemp("service")
-    url = f"sqlite:///{scratch / 'registry.db'}"
+@contextmanager
+def seeded_service(url: str, scratch: Path) -> Iterator[Service]:
+    """The service over a seeded registry (either backend), with a key and a user for every role."""
     seed_registry(url, scratch)
     registry = Registry.open(url)
     try:
@@ -137,6 +137,13 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield Service(running.url, keys, url, settings.jobs_dir)
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    scratch = tmp_path_factory.mktemp("service")
+    with seeded_service(f"sqlite:///{scratch / 'registry.db'}", scratch) as running:
+        yield running
 
 
 CHROMIUM = os.environ.get("SANCTIONWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

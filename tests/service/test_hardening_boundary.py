@@ -22,14 +22,13 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
-from sanctionwatch.access.keys import ApiKeys, key_digest
+from sanctionwatch.access.keys import key_digest
 from sanctionwatch.access.roles import Role
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.schema import api_keys
-from sanctionwatch.registry.store import Registry
 from sanctionwatch.sources.csvsafe import FORMULA_STARTS, original_text
 from tests.postgres import drop_pg_database, make_pg_database
-from tests.service.conftest import Service, make_settings, seed_registry, start_server
+from tests.service.conftest import Service, seeded_service
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -40,20 +39,9 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         return
     admin = request.getfixturevalue("pg_server")
     name, url = make_pg_database(admin)
-    scratch = tmp_path_factory.mktemp("pg-service")
     try:
-        seed_registry(url, scratch)
-        registry = Registry.open(url)
-        try:
-            keys = {role: ApiKeys(registry.engine).create(f"t-{role.value}", role.value)[1] for role in Role}
-        finally:
-            registry.close()
-        settings = make_settings(url, scratch)
-        running = start_server(settings)
-        try:
-            yield Service(running.url, keys, url, settings.jobs_dir)
-        finally:
-            running.stop()
+        with seeded_service(url, tmp_path_factory.mktemp("pg-service")) as running:
+            yield running
     finally:
         drop_pg_database(admin, name)
 
