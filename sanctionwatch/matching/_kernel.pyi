@@ -19,6 +19,7 @@ class Shape:
     sound: str
     korean: bool
     vowels: bool
+    families: frozenset[int] | None
     length: int
     @property
     def stem(self) -> str: ...
@@ -37,6 +38,7 @@ class Shape:
         phonetic: str,
         sound: str,
         vowels: bool,
+        families: frozenset[int] | None = None,
     ) -> None: ...
 
 def similarity(query: Shape, listed: Shape, spelling: int) -> float: ...

@@ -32,6 +32,12 @@ cdef double VISUAL = 0.9  # the same letters to the eye or a scanner ("KlM" / "K
 cdef double EDIT_COST = 1.3  # similarity lost per edit, relative to the longer token's length (+1)
 cdef double FLOOR = 0.66  # below this two tokens are simply different
 cdef double ABJAD = 0.7  # same consonant frame, the query read from Arabic script
+# One slip of a key in a word of two or three letters ('Unn' / 'Un', 'Sko' / 'Sok', 'Hea' / 'Hae'),
+# when the query's word is no Korean syllable of its own: a slip, not another name. Two different
+# syllables a letter apart ('Sik' / 'Sok', 'Im' / 'Kim') stay different names: crediting them as a
+# weak slip (0.68, tried) lets a listed family name with another listed person's given names alert
+# ('IM, Kwang Hyok' for KIM Kwang Hyok: dev_korean cross alerts 0.200 -> 0.224).
+cdef double SLIP = 0.75
 # Alignment (score.py says how they combine).
 cdef double QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
 cdef double COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not merely sounding alike
@@ -87,6 +93,7 @@ cdef class Shape:
 
     cdef readonly str token, visual, romanized, skeleton, romanized_skeleton, phonetic, sound
     cdef readonly bint korean, vowels
+    cdef readonly object families  # Korean family names it spells (frozenset of numbers), or None
     cdef readonly Py_ssize_t length
     cdef str _stem, _syllable, _abjad
     cdef Fold f_token, f_visual, f_romanized, f_skeleton, f_romanized_skeleton, f_phonetic, f_sound
@@ -97,9 +104,10 @@ cdef class Shape:
     def __init__(
         self, str token not None, str visual not None, bint korean, str romanized not None,
         str skeleton not None, str romanized_skeleton not None, str phonetic not None, str sound not None,
-        bint vowels,
+        bint vowels, object families=None,
     ):
         self.token = token
+        self.families = families
         self.visual = visual
         self.korean = korean
         self.romanized = romanized
@@ -324,6 +332,18 @@ cdef double _loose(Shape q, Shape l):
     return 0.0
 
 
+cdef inline bint _same_family(Shape q, Shape l):
+    """Two spellings of one Korean family name ('Ri' / 'Lee' / 'Rhee', 'Pak' / 'Park', 'Choe' / 'Choi')."""
+    return q.families is not None and l.families is not None and not q.families.isdisjoint(l.families)
+
+
+cdef double _short_slip(Shape q, Shape l, Py_ssize_t shorter, Py_ssize_t longer):
+    """SLIP for one edit between words of two to four letters, unless both are Korean syllables."""
+    if shorter < 2 or longer > 4 or (q.korean and l.korean):
+        return 0.0
+    return SLIP if _osa(q.token, l.token, 1) == 1 else 0.0
+
+
 cdef double _latin_similarity(Shape q, Shape l):
     """tokens.token_similarity: the rules for two tokens typed in Latin letters."""
     cdef Py_ssize_t lq = q.length, ll = l.length
@@ -334,7 +354,7 @@ cdef double _latin_similarity(Shape q, Shape l):
         return 1.0
     if _equal(q.f_visual, q.visual, l.f_visual, l.visual):
         return VISUAL
-    if q.korean and l.korean and _same_syllable(q, l):
+    if q.korean and l.korean and (_same_syllable(q, l) or _same_family(q, l)):
         return ROMANIZED
     if shorter >= 2 and lq != ll and q.first == l.first and _vowels_dropped(q.token, l.token):
         return VOWELLESS
@@ -343,8 +363,10 @@ cdef double _latin_similarity(Shape q, Shape l):
             return INITIAL
         if ll == 1 and lq > 1 and q.token.startswith(l.token):
             return INITIAL
-        return 0.0
+        return _short_slip(q, l, shorter, longer)
     allowed = _allowed_edits(shorter)
+    if not allowed:
+        best = _short_slip(q, l, shorter, longer)
     if allowed and longer - shorter <= allowed:
         distance = _osa(q.token, l.token, allowed)
         if distance <= allowed:
@@ -367,7 +389,7 @@ cdef double _similarity(Shape q, Shape l, int spelling):
         # Spelled by us from syllables: no typos, only the same syllable in another scheme.
         if _equal(q.f_token, q.token, l.f_token, l.token):
             return 1.0
-        return ROMANIZED if _same_syllable(q, l) else 0.0
+        return ROMANIZED if _same_syllable(q, l) or _same_family(q, l) else 0.0
     cdef double best = _latin_similarity(q, l)
     if spelling == ABJAD_READING and best < ABJAD and _same_abjad(q, l):
         return ABJAD

@@ -17,7 +17,14 @@ from rigour.names.org_types import replace_org_types_compare
 
 from sanctionwatch.matching.normalize import NAME_CACHE, clean
 from sanctionwatch.matching.tokens import Spelling
-from sanctionwatch.matching.translit import latin_variants, spelled_from_abjad, spelled_from_syllables
+from sanctionwatch.matching.translit import (
+    MAX_SEGMENTATIONS,
+    korean_syllable_runs,
+    korean_syllable_spellings,
+    latin_variants,
+    spelled_from_abjad,
+    spelled_from_syllables,
+)
 
 # Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
 AFFIXES = frozenset(
@@ -139,11 +146,33 @@ def name_forms(name: str, *, organization: bool = False) -> tuple[NameForm, ...]
             tokens = tuple(word for t in tokens for word in COUNTRY_ACRONYMS.get(t, (t,)))
         if organization and not ORGANIZATION_EQUIVALENTS.keys().isdisjoint(tokens):
             tokens = tuple(ORGANIZATION_EQUIVALENTS.get(t, t) for t in tokens)
-        for candidate in (tokens, _join_letter_runs(tokens)):
+        split = () if organization or syllabic or abjad else _korean_syllables_apart(tokens)
+        for candidate in (tokens, _join_letter_runs(tokens), *split):
             if candidate and candidate not in seen:
                 seen.add(candidate)
                 forms.append(NameForm(candidate, " ".join(candidate), syllabic, abjad))
     return tuple(forms)
+
+
+def _korean_syllables_apart(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A Korean personal name whose syllables are written together ('Kim Jongun', 'RI Thaechol') also
+    as its syllables apart, as the lists write them ('KIM Jong Un'): the index then finds the listed
+    syllables. Only when every word of the name is a Korean syllable or a run of them, so that
+    'Anna Schmidt' stays one form."""
+    spellings = korean_syllable_spellings()
+    runs = [korean_syllable_runs(t) for t in tokens]
+    if (
+        len(tokens) < 2
+        or not any(runs)
+        or not all(r or t in spellings for t, r in zip(tokens, runs, strict=True))
+    ):
+        return []
+    return [
+        tuple(
+            word for t, r in zip(tokens, runs, strict=True) for word in (r[min(k, len(r) - 1)] if r else (t,))
+        )
+        for k in range(MAX_SEGMENTATIONS)
+    ]
 
 
 _IN = re.compile(r"(?i)(?<![^\W_])in(?![^\W_])")

@@ -22,7 +22,7 @@ import snowballstemmer
 from rigour.text.phonetics import metaphone
 
 from sanctionwatch.matching._kernel import Shape, similarity, use_folds
-from sanctionwatch.matching.translit import korean_syllable_spellings
+from sanctionwatch.matching.translit import family_name_groups, korean_syllable_spellings
 
 
 class Spelling(IntEnum):
@@ -179,6 +179,7 @@ def token_shape(token: str) -> Shape:
         phonetic(token),
         sound(token),
         not _VOWELS.isdisjoint(token),
+        family_name_groups().get(token),
     )
 
 

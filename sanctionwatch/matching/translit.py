@@ -144,6 +144,59 @@ _FAMILY_SPELLINGS: dict[str, tuple[str, ...]] = {
 _DOUBLE_FAMILY = frozenset(name for name in _FAMILY_SPELLINGS if len(name) == 2)
 
 
+@cache
+def family_name_groups() -> dict[str, frozenset[int]]:
+    """Latin spelling -> the Korean family names (by number) it is a spelling of.
+
+    One family name has many Latin spellings that no letter rule relates: 이 is Ri in the North, Lee,
+    Yi or Rhee in the South; 박 is Pak, Park or Bak; 최 Choe or Choi. Each family name's group holds
+    its systematic spellings (DPRK, McCune-Reischauer, Revised Romanization) and the popular ones. A
+    spelling may belong to several families ('Yu' is 유 and 류): two spellings name the same family
+    when their groups meet.
+    """
+    groups: dict[str, set[int]] = {}
+    for number, (hangul, popular) in enumerate(_FAMILY_SPELLINGS.items()):
+        syllables = [s for s in map(_decompose, hangul) if s is not None]
+        systematic = ["".join(system.part(syllables)) for system in (_DPRK, _MR, _RR)]
+        for spelling in (*systematic, *popular):
+            if len(spelling) >= 2:  # ('I', 'O', 'U': single letters are initials, not names)
+                groups.setdefault(spelling, set()).add(number)
+    return {spelling: frozenset(numbers) for spelling, numbers in groups.items()}
+
+
+MAX_SEGMENTATIONS = 2
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def korean_syllable_runs(token: str) -> tuple[tuple[str, ...], ...]:
+    """The ways a Latin word splits into two or three Korean syllables, fewest pieces first:
+    'jongun' -> (('jong', 'un'),), 'sukwang' -> (('su', 'kwang'), ('suk', 'wang')).
+
+    Given names are written joined as often as apart ('Jongun', 'Jong Un', 'Jong-un'). Pieces are at
+    least two letters (a lone vowel is a syllable too, but splitting one off reads any word as Korean);
+    a word that splits no way gives nothing. At most MAX_SEGMENTATIONS.
+    """
+    spellings = korean_syllable_spellings()
+    if len(token) < 4 or not token.isalpha():
+        return ()
+    found: list[tuple[str, ...]] = []
+
+    def split(rest: str, pieces: tuple[str, ...]) -> None:
+        if not rest:
+            if len(pieces) >= 2:
+                found.append(pieces)
+            return
+        if len(pieces) == 3:
+            return
+        for end in range(2, min(len(rest), 6) + 1):
+            if rest[:end] in spellings:
+                split(rest[end:], (*pieces, rest[:end]))
+
+    split(token, ())
+    found.sort(key=len)
+    return tuple(found[:MAX_SEGMENTATIONS])
+
+
 def _split_family(syllables: list[Syllable]) -> tuple[list[Syllable], list[Syllable]]:
     """A Korean personal name is a family name of one syllable (a few have two) and a given name."""
     hangul = "".join(_compose(syllable) for syllable in syllables[:2])

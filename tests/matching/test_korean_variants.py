@@ -1,0 +1,129 @@
+"""Korean names in their everyday variations: slips inside a syllable, syllables joined or hyphenated,
+family names in their southern spellings (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctionwatch.matching.names import name_forms
+from sanctionwatch.matching.tokens import token_similarity
+from sanctionwatch.matching.translit import family_name_groups, korean_syllable_runs
+from sanctionwatch.model import DateValue, Entity, Name
+from sanctionwatch.screening.query import Query
+from sanctionwatch.screening.screener import Screener
+
+LISTED = [
+    Entity("ofac-sdn", "20157", "Person", names=[Name("KIM, Jong Un")], birth_dates=[DateValue("1984-01-08")]),
+    Entity("ofac-sdn", "17622", "Person", names=[Name("KIM, Sok Chol")], birth_dates=[DateValue("1955-05-08")]),
+    Entity("ofac-sdn", "18668", "Person", names=[Name("RI, Chong Chol")]),
+    Entity("ofac-sdn", "22994", "Person", names=[Name("PAK, Bong Nam")]),
+    Entity("ofac-sdn", "23216", "Person", names=[Name("CHOE, Ryong Hae")]),
+    Entity("ofac-sdn", "23092", "Person", names=[Name("KIM, Min Chol")]),
+    Entity("ofac-sdn", "23086", "Person", names=[Name("RI, Thae Chol")]),
+    Entity("ofac-sdn", "30001", "Person", names=[Name("SMITH, John")]),
+    Entity("ofac-sdn", "30003", "Person", names=[Name("KIM, Kwang Hyok")]),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.from_entities(LISTED)
+
+
+def score_of(screener: Screener, name: str, entity: str, **fields: str) -> float:
+    hits = screener.screen(Query(name=name, schema="Person", **fields), threshold=0.0, limit=20)
+    return max((h.score for h in hits if entity in h.source_ids), default=0.0)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("ri", "lee"),
+        ("rhee", "ri"),
+        ("yi", "lee"),
+        ("pak", "park"),
+        ("bak", "park"),
+        ("choe", "choi"),
+        ("yu", "yoo"),
+    ],
+)
+def test_spellings_of_one_family_name_are_one_name(query: str, listed: str) -> None:
+    assert family_name_groups()[query] & family_name_groups()[listed]
+    assert token_similarity(query, listed) >= 0.9
+
+
+def test_different_family_names_stay_apart() -> None:
+    assert not family_name_groups()["kim"] & family_name_groups()["park"]
+    assert token_similarity("kim", "park") == 0.0
+
+
+@pytest.mark.parametrize(("query", "listed"), [("unn", "un"), ("sko", "sok"), ("hea", "hae"), ("all", "al")])
+def test_a_slip_in_a_short_word_is_a_slip(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) >= 0.7
+
+
+@pytest.mark.parametrize(("query", "listed"), [("sik", "sok"), ("im", "kim"), ("min", "man")])
+def test_two_different_syllables_a_letter_apart_are_different_names(query: str, listed: str) -> None:
+    assert token_similarity(query, listed) == 0.0
+
+
+def test_joined_syllables_split_as_the_lists_write_them() -> None:
+    assert ("jong", "un") in korean_syllable_runs("jongun")
+    assert korean_syllable_runs("minchol") == (("min", "chol"),)
+    assert korean_syllable_runs("schmidt") == ()
+    assert "kim jong un" in [f.text for f in name_forms("Kim Jongun")]
+    assert [f.text for f in name_forms("Anna Schmidt")] == ["anna schmidt"]  # not every word is Korean
+
+
+@pytest.mark.parametrize(
+    ("query", "entity"),
+    [
+        ("Kim Jongun", "ofac-sdn:20157"),
+        ("KIM Minchol", "ofac-sdn:23092"),
+        ("RI Thaechol", "ofac-sdn:23086"),
+        ("Rhee Chong Chol", "ofac-sdn:18668"),
+        ("Park Bong Nam", "ofac-sdn:22994"),
+        ("Choi Ryong Hae", "ofac-sdn:23216"),
+        ("KIM JONG UNN", "ofac-sdn:20157"),
+        ("Choe Ryong Hea", "ofac-sdn:23216"),
+    ],
+)
+def test_everyday_variants_alert(screener: Screener, query: str, entity: str) -> None:
+    assert score_of(screener, query, entity) >= 0.25
+
+
+def test_a_slip_with_the_real_birth_date_alerts(screener: Screener) -> None:
+    assert score_of(screener, "KIM SKO CHOL", "ofac-sdn:17622", birth_date="1955-05-08") >= 0.25
+
+
+def test_hyphens_and_spaces_between_syllables_do_not_change_the_score(screener: Screener) -> None:
+    apart = score_of(screener, "Kim Jong Un", "ofac-sdn:20157")
+    assert score_of(screener, "Kim Jong-Un", "ofac-sdn:20157") == pytest.approx(apart)
+    assert score_of(screener, "Kim Jong-un", "ofac-sdn:20157") == pytest.approx(apart)
+
+
+@given(st.data())
+def test_a_slip_inside_any_syllable_keeps_the_party_among_the_hits(data: st.DataObject) -> None:
+    screener = _SCREENER
+    party = data.draw(st.sampled_from([e for e in LISTED if e.id != "30001"]))
+    family, given = party.names[0].full.split(", ")
+    words = [family, *given.split()]
+    at = data.draw(st.integers(0, len(words) - 1))
+    word = words[at]
+    position = data.draw(st.integers(0, len(word) - 1))
+    letter = data.draw(st.sampled_from("aeiouknrsgh"))
+    kind = data.draw(st.sampled_from(["replace", "insert", "double"]))
+    if kind == "replace":
+        slipped = word[:position] + letter + word[position + 1 :]
+    elif kind == "insert":
+        slipped = word[:position] + letter + word[position:]
+    else:
+        slipped = word[: position + 1] + word[position] + word[position + 1 :]
+    words[at] = slipped
+    hits = screener.screen(Query(name=" ".join(words), schema="Person"), threshold=0.0, limit=10)
+    assert party.id in {source for h in hits for source in h.source_ids}
+
+
+_SCREENER = Screener.from_entities(LISTED)
