@@ -34,10 +34,12 @@ cdef double FLOOR = 0.66  # below this two tokens are simply different
 cdef double ABJAD = 0.7  # same consonant frame, the query read from Arabic script
 # One slip of a key in a word of two or three letters ('Unn' / 'Un', 'Sko' / 'Sok', 'Hea' / 'Hae'),
 # when the query's word is no Korean syllable of its own: a slip, not another name. Two different
-# syllables a letter apart ('Sik' / 'Sok', 'Im' / 'Kim') stay different names: crediting them as a
-# weak slip (0.68, tried) lets a listed family name with another listed person's given names alert
-# ('IM, Kwang Hyok' for KIM Kwang Hyok: dev_korean cross alerts 0.200 -> 0.224).
+# syllables a letter apart ('Sik' / 'Sok', 'Im' / 'Kim') may be a slip or another person's name: just
+# enough to count (SYLLABLE_SLIP), so that the rest of the name and a birth date decide. (The name model
+# learns how little it is worth from the dev_korean cross negatives: a listed family name with another
+# listed person's given names.)
 cdef double SLIP = 0.75
+cdef double SYLLABLE_SLIP = 0.68
 # Alignment (score.py says how they combine).
 cdef double QUERY_SHARE = 0.62  # weight of query coverage against listed-name coverage in the name score
 cdef double COMPOUND_FLOOR = 0.84  # a word against two written together: spelt alike, not merely sounding alike
@@ -338,10 +340,10 @@ cdef inline bint _same_family(Shape q, Shape l):
 
 
 cdef double _short_slip(Shape q, Shape l, Py_ssize_t shorter, Py_ssize_t longer):
-    """SLIP for one edit between words of two to four letters, unless both are Korean syllables."""
-    if shorter < 2 or longer > 4 or (q.korean and l.korean):
+    """One edit between words of two to four letters: SLIP, or SYLLABLE_SLIP between two syllables."""
+    if shorter < 2 or longer > 4 or _osa(q.token, l.token, 1) != 1:
         return 0.0
-    return SLIP if _osa(q.token, l.token, 1) == 1 else 0.0
+    return SYLLABLE_SLIP if q.korean and l.korean else SLIP
 
 
 cdef double _latin_similarity(Shape q, Shape l):

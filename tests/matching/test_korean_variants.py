@@ -65,8 +65,20 @@ def test_a_slip_in_a_short_word_is_a_slip(query: str, listed: str) -> None:
 
 
 @pytest.mark.parametrize(("query", "listed"), [("sik", "sok"), ("im", "kim"), ("min", "man")])
-def test_two_different_syllables_a_letter_apart_are_different_names(query: str, listed: str) -> None:
-    assert token_similarity(query, listed) == 0.0
+def test_two_syllables_a_letter_apart_count_less_than_a_slip(query: str, listed: str) -> None:
+    """A slip or another person's name: enough to count beside the rest of the name and a birth date."""
+    assert 0.66 <= token_similarity(query, listed) < token_similarity("sko", "sok")
+
+
+def test_another_syllable_weighs_less_than_a_slip_and_the_birth_date_decides(screener: Screener) -> None:
+    other_syllable = score_of(screener, "KIM, Sik Chol", "ofac-sdn:17622")
+    assert other_syllable < score_of(screener, "KIM, Sko Chol", "ofac-sdn:17622")
+    assert score_of(screener, "KIM, Sik Chol", "ofac-sdn:17622", birth_date="1955-05-08") > other_syllable
+    assert score_of(screener, "KIM, Sik Chol", "ofac-sdn:17622", birth_date="1970-02-01") < 0.25
+
+
+def test_a_syllable_slip_with_the_real_birth_date_alerts(screener: Screener) -> None:
+    assert score_of(screener, "KIM, Sik Chol", "ofac-sdn:17622", birth_date="1955-05-08") >= 0.25
 
 
 def test_joined_syllables_split_as_the_lists_write_them() -> None:
