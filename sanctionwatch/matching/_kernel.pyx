@@ -391,7 +391,12 @@ cdef double _similarity(Shape q, Shape l, int spelling):
         # Spelled by us from syllables: no typos, only the same syllable in another scheme.
         if _equal(q.f_token, q.token, l.f_token, l.token):
             return 1.0
-        return ROMANIZED if _same_syllable(q, l) or _same_family(q, l) else 0.0
+        if _same_syllable(q, l) or _same_family(q, l):
+            return ROMANIZED
+        # A word we translated (은행 'bank') against another form of it in the list ('Banking').
+        if min(q.length, l.length) >= 4 and _same_stem(q, l):
+            return STEM
+        return 0.0
     cdef double best = _latin_similarity(q, l)
     if spelling == ABJAD_READING and best < ABJAD and _same_abjad(q, l):
         return ABJAD

@@ -24,6 +24,8 @@ LISTED = [
     Entity("ofac-sdn", "23086", "Person", names=[Name("RI, Thae Chol")]),
     Entity("ofac-sdn", "30001", "Person", names=[Name("SMITH, John")]),
     Entity("ofac-sdn", "30003", "Person", names=[Name("KIM, Kwang Hyok")]),
+    Entity("ofac-sdn", "12286", "Organization", names=[Name("KOREA KWANGSON BANKING CORP")]),
+    Entity("ofac-sdn", "12301", "Organization", names=[Name("KOREA MINING DEVELOPMENT TRADING CORPORATION")]),
 ]  # fmt: skip
 
 
@@ -119,7 +121,9 @@ def test_hyphens_and_spaces_between_syllables_do_not_change_the_score(screener: 
 @given(st.data())
 def test_a_slip_inside_any_syllable_keeps_the_party_among_the_hits(data: st.DataObject) -> None:
     screener = _SCREENER
-    party = data.draw(st.sampled_from([e for e in LISTED if e.id != "30001"]))
+    party = data.draw(
+        st.sampled_from([e for e in LISTED if e.schema == "Person" and e.id != "ofac-sdn:30001"])
+    )
     family, given = party.names[0].full.split(", ")
     words = [family, *given.split()]
     at = data.draw(st.integers(0, len(words) - 1))
@@ -139,3 +143,14 @@ def test_a_slip_inside_any_syllable_keeps_the_party_among_the_hits(data: st.Data
 
 
 _SCREENER = Screener.from_entities(LISTED)
+
+
+@pytest.mark.parametrize(
+    ("hangul", "entity"),
+    [("조선광선은행", "ofac-sdn:12286"), ("조선광업개발무역회사", "ofac-sdn:12301")],
+)
+def test_korean_organization_names_in_hangul_read_as_the_lists_translate_them(
+    screener: Screener, hangul: str, entity: str
+) -> None:
+    hits = screener.screen(Query(name=hangul, schema="Organization"), threshold=0.0, limit=5)
+    assert hits and entity in hits[0].source_ids and hits[0].score >= 0.25
