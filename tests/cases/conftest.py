@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, delete, update
 
-from sanctionwatch.registry.audit import GENESIS
+from sanctionwatch.registry.audit import GENESIS, AuditLog, AuditRecord
 from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.schema import audit_head, audit_log
 from tests.postgres import drop_pg_database, make_pg_database
@@ -54,3 +54,26 @@ def engine(db_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+def fill(log: AuditLog, count: int) -> list[AuditRecord]:
+    return [
+        log.record(
+            actor=f"analyst-{i % 3}",
+            action="case.decide" if i % 2 else "case.assign",
+            subject=f"alert:{100 + i}",
+            details={"reason": f"décision n°{i}", "score": i / 10, "tags": ["a", i]},
+            list_versions={"ofac-sdn": 3, "un": 7},
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+@pytest.fixture
+def log(engine: Engine) -> AuditLog:
+    return AuditLog(engine)
+
+
+@pytest.fixture
+def log20(log: AuditLog) -> list[AuditRecord]:
+    return fill(log, 20)

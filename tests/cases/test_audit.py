@@ -29,21 +29,9 @@ from sanctionwatch.registry.audit import (
     record_hash,
 )
 from sanctionwatch.registry.schema import audit_head, audit_log, list_versions, sources
+from tests.cases.conftest import fill
 
 # ---- helpers ---------------------------------------------------------------------------------------
-
-
-def fill(log: AuditLog, count: int) -> list[AuditRecord]:
-    return [
-        log.record(
-            actor=f"analyst-{i % 3}",
-            action="case.decide" if i % 2 else "case.assign",
-            subject=f"alert:{100 + i}",
-            details={"reason": f"décision n°{i}", "score": i / 10, "tags": ["a", i]},
-            list_versions={"ofac-sdn": 3, "un": 7},
-        )
-        for i in range(1, count + 1)
-    ]
 
 
 def tamper(engine: Engine, *statements: Any) -> None:
@@ -75,16 +63,6 @@ def rehash(values: dict[str, Any]) -> str:
 
 def at_seq(seq: int) -> Any:
     return audit_log.c.seq == seq
-
-
-@pytest.fixture
-def log(engine: Engine) -> AuditLog:
-    return AuditLog(engine)
-
-
-@pytest.fixture
-def log20(log: AuditLog) -> list[AuditRecord]:
-    return fill(log, 20)
 
 
 # ---- appending and reading -------------------------------------------------------------------------

@@ -21,22 +21,13 @@ from typer.testing import CliRunner
 from sanctionwatch.cli.audit import audit_app
 from sanctionwatch.registry.audit import GENESIS, AuditLog, AuditRecord
 from sanctionwatch.registry.schema import audit_head, audit_log
-from tests.cases.test_audit import fill, tamper
+from tests.cases.conftest import fill
+from tests.cases.test_audit import tamper
 
 cli = typer.Typer()
 cli.add_typer(audit_app, name="audit")
 runner = CliRunner()
 HEAD_LINE = re.compile(r"^audit head: record (\d+), hash ([0-9a-f]{64})$", re.MULTILINE)
-
-
-@pytest.fixture
-def log(engine: Engine) -> AuditLog:
-    return AuditLog(engine)
-
-
-@pytest.fixture
-def log20(log: AuditLog) -> list[AuditRecord]:
-    return fill(log, 20)
 
 
 def truncate_and_rewrite_head(engine: Engine, records: list[AuditRecord], keep: int) -> None:
