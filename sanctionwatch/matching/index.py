@@ -81,6 +81,9 @@ class MatchIndex:
     # Lookup key (its 64-bit hash) -> the vocabulary tokens indexed under it (_kernel.KeyTable).
     key_table: _kernel.KeyTable | None = field(default=None, repr=False)
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # identifier key -> entity positions
+    # Full birth date ("1964-01-11") -> the ids of the forms of the people born that day: a query that
+    # gives one finds them whatever its spelling (Screener retrieves them beside the name's candidates).
+    born_on: dict[str, list[int]] = field(default_factory=dict)
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
     _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
@@ -113,9 +116,14 @@ class MatchIndex:
         vocabulary = self.vocabulary
         for position, entity in enumerate(self.entities):
             organization = entity.schema in ORGANIZATION_SCHEMAS
+            days = {
+                d.value for d in entity.birth_dates if d.end is None and len(d.value) == len("1964-01-11")
+            }
             for name in entity.names:
                 weak = name.quality == NameQuality.WEAK
                 for form, derived in listed_forms(name.full, organization=organization):
+                    for day in days:
+                        self.born_on.setdefault(day, []).append(len(self.forms))
                     self.forms.append(IndexedName(position, name.full, form.tokens, weak or derived))
                     token_ids.extend([vocabulary.setdefault(token, len(vocabulary)) for token in form.tokens])
                     starts.append(len(token_ids))

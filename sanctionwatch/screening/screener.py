@@ -235,7 +235,31 @@ class Screener:
             pairs.extend(
                 self._pairs(clean, rank, form, query_is_org, candidates, floor, query_weight, evidence_cache)
             )
+            pairs.extend(self._born_that_day(clean, rank, form, query_is_org, candidates, evidence_cache))
         return pairs
+
+    def _born_that_day(
+        self,
+        clean: Query,
+        rank: int,
+        form: NameForm,
+        query_is_org: bool,
+        candidates: list[tuple[int, float]],
+        evidence_cache: dict[int, list[Evidence]],
+    ) -> list[ScoredPair]:
+        """The names of the people born on the query's full birth date that the name's votes did not
+        retrieve ('KIN, Song' born 1964-01-11 for KIM, Song: a slip that no lookup key bridges), scored
+        as any candidate. A handful of people share a birthday; the name model still decides."""
+        born = self.index.born_on.get(clean.birth_date or "")
+        if not born:
+            return []
+        retrieved = {form_id for form_id, _votes in candidates}
+        extra = [form_id for form_id in born if form_id not in retrieved]
+        if not extra:
+            return []
+        shares = self.index.vote_shares(form.tokens, extra, form.spelling)
+        voted = [(form_id, shares[form_id]) for form_id in extra]
+        return self._pairs(clean, rank, form, query_is_org, voted, 0.0, 1.0, evidence_cache)
 
     def _pairs(
         self,

@@ -24,6 +24,7 @@ LISTED = [
     Entity("ofac-sdn", "23086", "Person", names=[Name("RI, Thae Chol")]),
     Entity("ofac-sdn", "30001", "Person", names=[Name("SMITH, John")]),
     Entity("ofac-sdn", "30003", "Person", names=[Name("KIM, Kwang Hyok")]),
+    Entity("ofac-sdn", "23508", "Person", names=[Name("KIM, Song")], birth_dates=[DateValue("1964-01-11")]),
     Entity("ofac-sdn", "12286", "Organization", names=[Name("KOREA KWANGSON BANKING CORP")]),
     Entity("ofac-sdn", "12301", "Organization", names=[Name("KOREA MINING DEVELOPMENT TRADING CORPORATION")]),
 ]  # fmt: skip
@@ -154,3 +155,9 @@ def test_korean_organization_names_in_hangul_read_as_the_lists_translate_them(
 ) -> None:
     hits = screener.screen(Query(name=hangul, schema="Organization"), threshold=0.0, limit=5)
     assert hits and entity in hits[0].source_ids and hits[0].score >= 0.25
+
+
+def test_the_real_birth_date_finds_a_person_no_lookup_key_reaches(screener: Screener) -> None:
+    """'Kin' is no key of 'Kim' (three letters have no deletion keys): the birth date retrieves him."""
+    assert score_of(screener, "KIN, Song", "ofac-sdn:23508", birth_date="1964-01-11") >= 0.25
+    assert score_of(screener, "KIN, Song", "ofac-sdn:23508", birth_date="1970-05-05") < 0.25
