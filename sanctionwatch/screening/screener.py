@@ -253,12 +253,16 @@ class Screener:
         born = self.index.born_on.get(clean.birth_date or "")
         if not born:
             return []
-        retrieved = {form_id for form_id, _votes in candidates}
-        extra = [form_id for form_id in born if form_id not in retrieved]
+        forms = self.index.forms
+        retrieved = {forms[form_id].entity for form_id, _votes in candidates}
+        extra = [form_id for form_id in born if forms[form_id].entity not in retrieved]
         if not extra:
             return []
         shares = self.index.vote_shares(form.tokens, extra, form.spelling)
-        voted = [(form_id, shares[form_id]) for form_id in extra]
+        # Only names that share a word, or a lookalike of one, with the query: a birthday alone is no lead.
+        voted = [(form_id, share) for form_id in extra if (share := shares[form_id]) > 0.0]
+        if not voted:
+            return []
         return self._pairs(clean, rank, form, query_is_org, voted, 0.0, 1.0, evidence_cache)
 
     def _pairs(
