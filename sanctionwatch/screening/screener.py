@@ -247,17 +247,18 @@ class Screener:
         candidates: list[tuple[int, float]],
         evidence_cache: dict[int, list[Evidence]],
     ) -> list[ScoredPair]:
-        """The names of the people born on the query's full birth date that the name's votes did not
-        retrieve ('KIN, Song' born 1964-01-11 for KIM, Song: a slip that no lookup key bridges), scored
+        """The names of the people born on the query's full birth date, when the name's votes retrieved
+        none of them ('KIN, Song' born 1964-01-11 for KIM, Song: a slip that no lookup key bridges), scored
         as any candidate. A handful of people share a birthday; the name model still decides."""
         born = self.index.born_on.get(clean.birth_date or "")
         if not born:
             return []
         forms = self.index.forms
         retrieved = {forms[form_id].entity for form_id, _votes in candidates}
+        born_entities = {forms[form_id].entity for form_id in born}
+        if not born_entities.isdisjoint(retrieved):
+            return []  # the name found someone born that day already: the common true match, no detour
         extra = [form_id for form_id in born if forms[form_id].entity not in retrieved]
-        if not extra:
-            return []
         shares = self.index.vote_shares(form.tokens, extra, form.spelling)
         # Only names that share a word, or a lookalike of one, with the query: a birthday alone is no lead.
         voted = [(form_id, share) for form_id in extra if (share := shares[form_id]) > 0.0]
