@@ -76,13 +76,14 @@ def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambd
     ids, versions = owed_parties(registry)
     customers = Customers(registry.engine)
     unscreened = customers.unscreened_count()
-    if (not ids or customers.count() == 0) and not unscreened:
+    delta_owed = bool(ids) and customers.count() > 0
+    if not delta_owed and not unscreened:
         mark_screened_through(registry.engine, versions)
         return Rescreen(None)
     progress("indexing the lists to re-screen the customers")
     monitor = Monitor(registry.engine, Screener.from_registry(registry), versions)
     result = Rescreen(None)
-    if ids and customers.count():
+    if delta_owed:
         progress(f"re-screening the customers against {len(ids)} new or changed parties")
         result.run = monitor.delta(ids)
         result.deliveries += notify_alerts(registry, result.run, versions)

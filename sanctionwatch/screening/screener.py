@@ -255,13 +255,11 @@ class Screener:
             return []
         forms = self.index.forms
         retrieved = {forms[form_id].entity for form_id, _votes in candidates}
-        born_entities = {forms[form_id].entity for form_id in born}
-        if not born_entities.isdisjoint(retrieved):
+        if any(forms[form_id].entity in retrieved for form_id in born):
             return []  # the name found someone born that day already: the common true match, no detour
-        extra = [form_id for form_id in born if forms[form_id].entity not in retrieved]
-        shares = self.index.vote_shares(form.tokens, extra, form.spelling)
+        shares = self.index.vote_shares(form.tokens, born, form.spelling)
         # Only names that share a word, or a lookalike of one, with the query: a birthday alone is no lead.
-        voted = [(form_id, share) for form_id in extra if (share := shares[form_id]) > 0.0]
+        voted = [(form_id, share) for form_id in born if (share := shares[form_id]) > 0.0]
         if not voted:
             return []
         return self._pairs(clean, rank, form, query_is_org, voted, 0.0, 1.0, evidence_cache)
