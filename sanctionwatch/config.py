@@ -55,4 +55,9 @@ def webhook_allow_private() -> bool:
     http://169.254.169.254/ or an internal service is the classic server-side request forgery. A bank
     whose receiver lives on its own network turns it on, knowingly.
     """
-    return os.environ.get(WEBHOOK_ALLOW_PRIVATE, "").strip().lower() in ("1", "true", "yes")
+    raw = os.environ.get(WEBHOOK_ALLOW_PRIVATE, "").strip().lower()
+    if raw in ("1", "true", "yes"):
+        return True
+    if raw in ("", "0", "false", "no"):
+        return False
+    raise ValueError(f"{WEBHOOK_ALLOW_PRIVATE}={raw!r}: expected 1 (allow) or 0 (refuse)")

@@ -429,7 +429,8 @@ def _deliver(
             ) as response:
                 status = response.status_code
                 retry_after = _retry_after(response.headers.get("retry-after"))
-        except PrivateAddressError as exc:  # the host now resolves to an address we must not post to
+        except ValueError as exc:  # PrivateAddressError (the host now resolves to an address we must not
+            # post to), or a setting that says neither yes nor no: final either way, and said
             status, error, retryable = None, str(exc), False
         except OSError as exc:  # the host did not resolve (checked before connecting)
             status, error, retryable = None, f"DNS: {exc}", True

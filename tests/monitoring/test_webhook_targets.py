@@ -107,6 +107,18 @@ def test_the_administrator_may_allow_private_addresses(
     assert len(registry.list()) == len(NOT_PUBLIC)
 
 
+def test_a_setting_that_says_neither_yes_nor_no_is_refused_not_read_as_no(
+    registry: Webhooks, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ALLOW, "maybe")
+    with pytest.raises(ValueError, match="SANCTIONWATCH_WEBHOOK_ALLOW_PRIVATE='maybe'"):
+        registry.add(f"https://{PUBLIC}/hook")
+    [delivery] = send([Webhook(1, receiver.url(), SECRET)])
+    assert not delivery.ok and delivery.attempts == 1
+    assert delivery.error is not None and "SANCTIONWATCH_WEBHOOK_ALLOW_PRIVATE" in delivery.error
+    assert receiver.requests == []
+
+
 def test_delivery_to_a_loopback_receiver_is_refused_without_the_allowance(receiver: Receiver) -> None:
     [delivery] = send([Webhook(1, receiver.url(), SECRET)])
     assert not delivery.ok and delivery.attempts == 1 and delivery.status is None
