@@ -219,8 +219,13 @@ class MatchIndex:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
         its best vote (its own weight when it is a listed word), or its own weight when it resembles none.
         """
-        # A word split in two ('Es ail', 'Jong un') is also looked up whole.
-        joined = [a + b for a, b in itertools.pairwise(query_tokens) if min(len(a), len(b)) <= 4]
+        # A word split in two ('Es ail', 'Jong un') is also looked up whole; a number is never half a
+        # word ('Hjin 2' joined as 'hjin2' would vote for 'haejin' twice over, beside 'hjin').
+        joined = [
+            a + b
+            for a, b in itertools.pairwise(query_tokens)
+            if min(len(a), len(b)) <= 4 and a.isalpha() and b.isalpha()
+        ]
         votes = {token: self.token_votes(token, spelling) for token in [*query_tokens, *joined]}
         reachable = sum(votes[token].best or self.token_weight(token) for token in query_tokens)
         return votes, reachable

@@ -161,3 +161,17 @@ def test_the_real_birth_date_finds_a_person_no_lookup_key_reaches(screener: Scre
     """'Kin' is no key of 'Kim' (three letters have no deletion keys): the birth date retrieves him."""
     assert score_of(screener, "KIN, Song", "ofac-sdn:23508", birth_date="1964-01-11") >= 0.25
     assert score_of(screener, "KIN, Song", "ofac-sdn:23508", birth_date="1970-05-05") < 0.25
+
+
+def test_a_number_is_never_half_a_word() -> None:
+    """'JON HJIN 2' once read 'hjin2' as a word and voted it for HAEJIN SHIP MANAGEMENT beside 'hjin'
+    itself: the lookalike outvoted the vessel JON JIN 2 so far that it was never scored."""
+    listed = [
+        Entity("ofac-sdn", "17090", "Vessel", names=[Name("JON JIN 2")]),
+        Entity("ofac-sdn", "90001", "Organization", names=[Name("HAEJIN SHIP MANAGEMENT COMPANY LTD")]),
+        *(Entity("ofac-sdn", f"9100{n}", "Person", names=[Name(f"JON, Il {n}")]) for n in "ABCDEFGH"),
+        *(Entity("ofac-sdn", f"9200{n}", "Person", names=[Name(f"KIM, Jin {n}")]) for n in "ABCDEFGH"),
+    ]
+    hits = Screener.from_entities(listed).screen(Query(name="JON HJIN 2", schema="Vessel"), limit=3)
+    assert hits
+    assert hits[0].source_ids == ["ofac-sdn:17090"]
