@@ -1016,6 +1016,8 @@ cdef Alignment _align(Profile query, Profile listed, int spelling, shape_of):
         partner /= o.q_count
         for i in range(o.q_start, o.q_start + o.q_count):
             weights_q[i] = partner
+    if nl == 3 and nq >= 3:
+        _swapped_given_syllables(pairs, q_credit, l_credit, l_shapes)
     if nq == 1 and nl == 1 and <double>q_credit[0] < 1.0:
         # One word against one word: a near-miss spelling is much weaker evidence than in a full name.
         q_credit[0] = l_credit[0] = <double>q_credit[0] ** 2
@@ -1044,6 +1046,37 @@ cdef Alignment _align(Profile query, Profile listed, int spelling, shape_of):
     out.listed_weights = l_weights
     out.pairs = pairs
     return out
+
+
+cdef int _swapped_given_syllables(list pairs, list q_credit, list l_credit, list l_shapes) except -1:
+    """A Korean given name is one word of two syllables in a fixed order: 'CHOE, Min Chol' (민철) is not
+    'CHOE, Chol Min' (철민). When the family name keeps its place in front and the two given syllables
+    change places, each position holds another syllable, read as SYLLABLE_SLIP. A whole name written
+    backwards ('Min Chol CHOE') keeps its syllables' order relative to each other and is left alone.
+    """
+    cdef Shape family = <Shape?>l_shapes[0]
+    cdef Py_ssize_t k, q_family = -1, q_first = -1, q_second = -1, first_pair = -1, second_pair = -1
+    cdef tuple pair
+    if family.families is None or not (<Shape?>l_shapes[1]).korean or not (<Shape?>l_shapes[2]).korean:
+        return 0
+    for k in range(len(pairs)):
+        pair = <tuple>pairs[k]
+        if pair[1] != 1 or pair[3] != 1:
+            continue
+        if pair[2] == 0:
+            q_family = pair[0]
+        elif pair[2] == 1:
+            q_first, first_pair = pair[0], k
+        else:
+            q_second, second_pair = pair[0], k
+    if q_family < 0 or first_pair < 0 or second_pair < 0 or not q_family < q_second < q_first:
+        return 0
+    for k, listed_at in ((first_pair, 1), (second_pair, 2)):
+        pair = <tuple>pairs[k]
+        if pair[4] > SYLLABLE_SLIP:
+            pairs[k] = (pair[0], pair[1], pair[2], pair[3], SYLLABLE_SLIP)
+            q_credit[pair[0]] = l_credit[listed_at] = SYLLABLE_SLIP
+    return 0
 
 
 cdef int _compound_options(

@@ -175,3 +175,18 @@ def test_a_number_is_never_half_a_word() -> None:
     hits = Screener.from_entities(listed).screen(Query(name="JON HJIN 2", schema="Vessel"), limit=3)
     assert hits
     assert hits[0].source_ids == ["ofac-sdn:17090"]
+
+
+def test_given_syllables_swapped_are_another_name(screener: Screener) -> None:
+    """'KIM, Chol Min' (철민) is not 'KIM, Min Chol' (민철): no exact-name floor, a weaker score."""
+    assert score_of(screener, "KIM, Chol Min", "ofac-sdn:23092") < score_of(
+        screener, "KIM, Min Chol", "ofac-sdn:23092"
+    )
+    assert score_of(screener, "KIM, Chol Min", "ofac-sdn:23092") < 0.9
+
+
+@pytest.mark.parametrize("query", ["Chol Min KIM", "KIM Min Chol", "Min Chol KIM", "Min-Chol Kim"])
+def test_a_name_reversed_whole_or_given_names_first_keeps_its_score(screener: Screener, query: str) -> None:
+    """Only the given syllables changing places behind the family name is another name: a name written
+    backwards whole keeps the syllables' order to each other ('Chol Min KIM' reverses KIM, Min Chol)."""
+    assert score_of(screener, query, "ofac-sdn:23092") >= 0.9
