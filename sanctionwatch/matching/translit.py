@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
+from importlib import resources
 from itertools import product
 
 from sanctionwatch.matching.normalize import NAME_CACHE, ascii_fold, clean, script_of, transliterate
 
 __all__ = [
+    "CHINESE_ORGANIZATION_WORDS",
+    "KOREAN_WORDS_FILE",
     "MAX_VARIANTS",
     "korean_syllable_spellings",
     "latin_variants",
@@ -227,23 +230,27 @@ def _korean_name(family: Sequence[Syllable], given: Sequence[Syllable]) -> list[
     return _unique(variants)[:MAX_VARIANTS]
 
 
-# Words of Korean organization names, as the lists translate them ('단천상업은행' is listed as
-# 'TANCHON COMMERCIAL BANK', '조선대성은행' as 'KOREA DAESONG BANK'). The proper-name part between
-# them is romanized. Longest words first when segmenting.
-_ORGANIZATION_WORDS: dict[str, str] = {
-    entry.split(":")[0]: entry.split(":")[1]
-    for entry in """은행:bank|상업:commercial|신용:credit|무역:trading|회사:company|총회사:general corporation
-    |공사:corporation|상사:trading company|그룹:group|조선:korea|국제:international|합영:joint venture
-    |합작:joint venture|개발:development|발전:development|투자:investment|광업:mining|기술:technology
-    |통일:united|대외:foreign|외국:foreign|경제:economic|협력:cooperation|해운:shipping|선박:ship
-    |항공:airline|보험:insurance|금융:finance|중앙:central|국가:state|총국:general bureau|위원회:committee
-    |연구소:research institute|연구원:research institute|대학:university|공업:industry|산업:industry
-    |화학:chemical|수출입:export import|제철:steel|전자:electronics|석유:oil|해외:overseas|건설:construction
-    |통신:communications|련합:association|연합:association|지사:branch|은행지사:bank branch|기업소:enterprise
-    |종합:general|조합:association|물산:trading""".replace("\n", "")
-    .replace(" |", "|")
-    .split("|")
-}
+# Words of Korean organization names, as the lists translate them: korean_words.tsv (its header says where
+# each row comes from). The proper-name part between them is romanized. Longest words first when segmenting.
+KOREAN_WORDS_FILE = "korean_words.tsv"
+
+
+def _read_korean_words() -> dict[str, str]:
+    """hangul -> English, from the package's korean_words.tsv (comment lines start with '#')."""
+    text = resources.files("sanctionwatch.matching").joinpath(KOREAN_WORDS_FILE).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    if not lines or lines[0].split("\t") != ["hangul", "english", "evidence"]:
+        raise ValueError(f"{KOREAN_WORDS_FILE}: the first row must be the header hangul, english, evidence")
+    words: dict[str, str] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split("\t")
+        if len(cells) != 3 or not all(cells):
+            raise ValueError(f"{KOREAN_WORDS_FILE}: row {number} needs three cells: {line!r}")
+        words.setdefault(cells[0], cells[1])
+    return words
+
+
+_ORGANIZATION_WORDS = _read_korean_words()
 _LONGEST_WORD = max(map(len, _ORGANIZATION_WORDS))
 # A name ending in one of these is an organization's, not a person's.
 _ORGANIZATION_ENDINGS = (
@@ -521,7 +528,7 @@ def _han_word(word: str) -> list[str]:
 # 'BEIJING ZHENGYUXING TECHNOLOGY CO., LTD.'), simplified and traditional; places as they are written
 # in Latin. The proper name between them is romanized as one word. (Legal forms are read before this:
 # names.py.)
-_CHINESE_ORGANIZATION_WORDS: dict[str, str] = {
+CHINESE_ORGANIZATION_WORDS: dict[str, str] = {
     entry.split(":")[0]: entry.split(":")[1]
     for entry in """科技:technology|技术:technology|技術:technology|网络:network|網絡:network|信息:information
     |資訊:information|贸易:trading|貿易:trading|商贸:trading|商貿:trading|国际:international|國際:international
@@ -549,7 +556,7 @@ _PLACES = frozenset(
     "chongqing wuhan nanjing suzhou sichuan shandong zhejiang jiangsu guangdong fujian liaoning hebei hubei "
     "hunan henan jilin dandong macau taiwan".split()
 )
-_LONGEST_CHINESE_WORD = max(map(len, _CHINESE_ORGANIZATION_WORDS))
+_LONGEST_CHINESE_WORD = max(map(len, CHINESE_ORGANIZATION_WORDS))
 
 
 def _han_variants(words: Sequence[str]) -> list[str]:
@@ -566,7 +573,7 @@ def _chinese_organization(words: Sequence[str]) -> list[str] | None:
     spaced. None for a person's name (two to four characters, rarely with such a word: 王国际)."""
     if sum(map(len, words)) < 4:
         return None
-    segments = _segments(words, _CHINESE_ORGANIZATION_WORDS, _LONGEST_CHINESE_WORD)
+    segments = _segments(words, CHINESE_ORGANIZATION_WORDS, _LONGEST_CHINESE_WORD)
     if not any(kind == "word" and text not in _PLACES for kind, text in segments):
         return None
     joined = [text if kind == "word" else "".join(_pinyin("Han-Latin", text)) for kind, text in segments]
