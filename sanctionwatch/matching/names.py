@@ -159,13 +159,16 @@ def _korean_syllables_apart(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     as its syllables apart, as the lists write them ('KIM Jong Un'): the index then finds the listed
     syllables. Only when every word of the name is a Korean syllable or a run of them, so that
     'Anna Schmidt' stays one form."""
+    if len(tokens) < 2:
+        return []
     spellings = korean_syllable_spellings()
-    runs = [korean_syllable_runs(t) for t in tokens]
-    if (
-        len(tokens) < 2
-        or not any(runs)
-        or not all(r or t in spellings for t, r in zip(tokens, runs, strict=True))
-    ):
+    runs = []
+    for token in tokens:  # the first word that is neither settles it: most listed names stop at once
+        run = korean_syllable_runs(token)
+        if not run and token not in spellings:
+            return []
+        runs.append(run)
+    if not any(runs):
         return []
     return [
         tuple(
