@@ -9,14 +9,14 @@ in one of the party's Hangul names and every word of its English (by stem) in on
 row no party attests says `curated`. The words of the parties' Hangul names that our reading does not find
 in their English names are printed, for whoever keeps the rows.
 
-Tried and dropped: reading translit.CHINESE_ORGANIZATION_WORDS in Korean character by character (the
+Tried and dropped: reading translit's Chinese organization words in Korean character by character (the
 `hanja` package's readings after ICU's Hans-Hant). Of its 67 new words many are Chinese-only compounds
 whose Korean reading is another, common word (实业 -> 실업 'unemployment', 資訊 -> 자신 'oneself', 信息 ->
 신식 'new style', 传媒 -> 전매 'monopoly sale', 精细 -> 정세 'situation') or a wrong reading (台湾 -> 태만
 for 대만): without a Korean dictionary to keep only real Korean words, they would mistranslate names.
 
---check compares the file with what it would write and exits 1 when they differ (the rows are derived
-data: a change to the Chinese table or the lists must be rebuilt, not patched by hand).
+--check compares the file with what it would write and exits 1 when they differ (the evidence column is
+derived: a new row or a new list is rerun through this script, not patched by hand).
 """
 
 from __future__ import annotations
@@ -57,22 +57,9 @@ class Row:
 
 
 def read_table(path: Path) -> tuple[list[str], list[Row]]:
-    """The comment lines (kept as they are) and the curated rows of the current file."""
-    comments, rows = [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith("#"):
-            comments.append(line)
-            continue
-        cells = [cell.strip() for cell in line.split("\t")]
-        if tuple(cells) == HEADER or not line:
-            continue
-        if len(cells) != 3:
-            raise SystemExit(f"{path}:{number}: expected three tab-separated cells")
-        hangul, english, evidence = cells
-        if not (evidence == "curated" or evidence.startswith("list:")):
-            raise SystemExit(f"{path}:{number}: evidence must be curated or list:<party ids>")
-        rows.append(Row(hangul, english))
-    return comments, rows
+    """The comment lines of the file (kept as they are) and its rows, as translit reads and checks them."""
+    comments = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    return comments, [Row(hangul, english) for hangul, english, _evidence in translit.korean_word_rows()]
 
 
 def _stems(text: str) -> set[str]:
@@ -108,7 +95,7 @@ def unexplained(parties: list[tuple[Entity, list[str], list[str]]]) -> list[str]
     for entity, hangul_names, latin_names in parties:
         latin = set().union(*(_stems(name) for name in latin_names))
         for name in hangul_names:
-            reading = translit.latin_variants(name)[0] if translit.latin_variants(name) else ""
+            reading = next(iter(translit.latin_variants(name)), "")
             missing = [word for word in reading.split() if word[:4] not in latin]
             if missing:
                 lines.append(
@@ -132,8 +119,7 @@ def main() -> None:
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is not what it would be")
     args = parser.parse_args()
-    comments, curated = read_table(TABLE)
-    rows = curated
+    comments, rows = read_table(TABLE)
     parties = bilingual_parties(args.lists)
     attest(rows, parties)
     text = render(comments, rows)

@@ -1071,11 +1071,11 @@ cdef int _swapped_given_syllables(list pairs, list q_credit, list l_credit, list
             q_second, second_pair = pair[0], k
     if q_family < 0 or first_pair < 0 or second_pair < 0 or not q_family < q_second < q_first:
         return 0
-    for k, listed_at in ((first_pair, 1), (second_pair, 2)):
+    for k in (first_pair, second_pair):
         pair = <tuple>pairs[k]
         if pair[4] > SYLLABLE_SLIP:
             pairs[k] = (pair[0], pair[1], pair[2], pair[3], SYLLABLE_SLIP)
-            q_credit[pair[0]] = l_credit[listed_at] = SYLLABLE_SLIP
+            q_credit[pair[0]] = l_credit[pair[2]] = SYLLABLE_SLIP
     return 0
 
 

@@ -19,11 +19,12 @@ from itertools import product
 from sanctionwatch.matching.normalize import NAME_CACHE, ascii_fold, clean, script_of, transliterate
 
 __all__ = [
-    "CHINESE_ORGANIZATION_WORDS",
     "KOREAN_WORDS_FILE",
     "MAX_VARIANTS",
     "korean_syllable_spellings",
+    "korean_word_rows",
     "latin_variants",
+    "parse_korean_words",
     "spelled_from_abjad",
     "spelled_from_syllables",
 ]
@@ -235,22 +236,38 @@ def _korean_name(family: Sequence[Syllable], given: Sequence[Syllable]) -> list[
 KOREAN_WORDS_FILE = "korean_words.tsv"
 
 
-def _read_korean_words() -> dict[str, str]:
-    """hangul -> English, from the package's korean_words.tsv (comment lines start with '#')."""
+def korean_word_rows() -> list[tuple[str, str, str]]:
+    """(hangul, English, evidence) per row of the package's korean_words.tsv, in file order."""
     text = resources.files("sanctionwatch.matching").joinpath(KOREAN_WORDS_FILE).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    if not lines or lines[0].split("\t") != ["hangul", "english", "evidence"]:
+    return parse_korean_words(text)
+
+
+def parse_korean_words(text: str) -> list[tuple[str, str, str]]:
+    """The rows of a korean_words.tsv text. A row that is malformed, repeats a word or gives evidence other
+    than `curated` or `list:<party ids>` is refused by its line number: a word silently read twice would
+    translate as whichever came first."""
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line and line[0] != "#"]
+    if not numbered or numbered[0][1].split("\t") != ["hangul", "english", "evidence"]:
         raise ValueError(f"{KOREAN_WORDS_FILE}: the first row must be the header hangul, english, evidence")
-    words: dict[str, str] = {}
-    for number, line in enumerate(lines[1:], start=2):
+    rows: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for number, line in numbered[1:]:
         cells = line.split("\t")
-        if len(cells) != 3 or not all(cells):
-            raise ValueError(f"{KOREAN_WORDS_FILE}: row {number} needs three cells: {line!r}")
-        words.setdefault(cells[0], cells[1])
-    return words
+        if len(cells) != 3 or not all(cells) or any(cell != cell.strip() for cell in cells):
+            raise ValueError(
+                f"{KOREAN_WORDS_FILE}:{number}: needs three cells without spaces around: {line!r}"
+            )
+        hangul, english, evidence = cells
+        if hangul in seen:
+            raise ValueError(f"{KOREAN_WORDS_FILE}:{number}: {hangul} is a row already")
+        if evidence != "curated" and not evidence.startswith("list:"):
+            raise ValueError(f"{KOREAN_WORDS_FILE}:{number}: evidence must be curated or list:<party ids>")
+        seen.add(hangul)
+        rows.append((hangul, english, evidence))
+    return rows
 
 
-_ORGANIZATION_WORDS = _read_korean_words()
+_ORGANIZATION_WORDS = {hangul: english for hangul, english, _evidence in korean_word_rows()}
 _LONGEST_WORD = max(map(len, _ORGANIZATION_WORDS))
 # A name ending in one of these is an organization's, not a person's.
 _ORGANIZATION_ENDINGS = (
@@ -528,7 +545,7 @@ def _han_word(word: str) -> list[str]:
 # 'BEIJING ZHENGYUXING TECHNOLOGY CO., LTD.'), simplified and traditional; places as they are written
 # in Latin. The proper name between them is romanized as one word. (Legal forms are read before this:
 # names.py.)
-CHINESE_ORGANIZATION_WORDS: dict[str, str] = {
+_CHINESE_ORGANIZATION_WORDS: dict[str, str] = {
     entry.split(":")[0]: entry.split(":")[1]
     for entry in """科技:technology|技术:technology|技術:technology|网络:network|網絡:network|信息:information
     |資訊:information|贸易:trading|貿易:trading|商贸:trading|商貿:trading|国际:international|國際:international
@@ -556,7 +573,7 @@ _PLACES = frozenset(
     "chongqing wuhan nanjing suzhou sichuan shandong zhejiang jiangsu guangdong fujian liaoning hebei hubei "
     "hunan henan jilin dandong macau taiwan".split()
 )
-_LONGEST_CHINESE_WORD = max(map(len, CHINESE_ORGANIZATION_WORDS))
+_LONGEST_CHINESE_WORD = max(map(len, _CHINESE_ORGANIZATION_WORDS))
 
 
 def _han_variants(words: Sequence[str]) -> list[str]:
@@ -573,7 +590,7 @@ def _chinese_organization(words: Sequence[str]) -> list[str] | None:
     spaced. None for a person's name (two to four characters, rarely with such a word: 王国际)."""
     if sum(map(len, words)) < 4:
         return None
-    segments = _segments(words, CHINESE_ORGANIZATION_WORDS, _LONGEST_CHINESE_WORD)
+    segments = _segments(words, _CHINESE_ORGANIZATION_WORDS, _LONGEST_CHINESE_WORD)
     if not any(kind == "word" and text not in _PLACES for kind, text in segments):
         return None
     joined = [text if kind == "word" else "".join(_pinyin("Han-Latin", text)) for kind, text in segments]

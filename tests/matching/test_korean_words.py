@@ -4,29 +4,45 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from sanctionwatch.matching.translit import KOREAN_WORDS_FILE, latin_variants
+from sanctionwatch.matching.translit import korean_word_rows, latin_variants, parse_korean_words
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def rows() -> list[list[str]]:
-    text = resources.files("sanctionwatch.matching").joinpath(KOREAN_WORDS_FILE).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")][1:]
+HEADER = "# a comment\nhangul\tenglish\tevidence\n"
 
 
 def test_every_row_is_a_hangul_word_its_english_and_evidence() -> None:
-    table = rows()
+    table = korean_word_rows()
     assert len(table) >= 50
     for hangul, english, evidence in table:
         assert all("\uac00" <= ch <= "\ud7a3" for ch in hangul) and len(hangul) >= 2, hangul
         assert english == english.strip() and english.isascii() and english == english.lower(), english
         assert evidence == "curated" or evidence.startswith("list:ofac-sdn:"), evidence
     assert len({row[0] for row in table}) == len(table)
+
+
+@pytest.mark.parametrize(
+    ("body", "refusal"),
+    [
+        ("은행\tbank\tcurated\n은행\tbanking\tcurated\n", ":4: 은행 is a row already"),
+        ("은행\tbank\n", ":3: needs three cells"),
+        ("은행\tbank \tcurated\n", ":3: needs three cells"),
+        ("은행\tbank\tguessed\n", ":3: evidence must be curated"),
+    ],
+)
+def test_a_bad_row_is_refused_by_its_line(body: str, refusal: str) -> None:
+    with pytest.raises(ValueError, match=refusal):
+        parse_korean_words(HEADER + body)
+
+
+def test_a_file_without_its_header_is_refused() -> None:
+    with pytest.raises(ValueError, match="header"):
+        parse_korean_words("은행\tbank\tcurated\n")
 
 
 def test_words_read_as_the_lists_translate_them() -> None:
