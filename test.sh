@@ -8,4 +8,5 @@ bash scripts/bootstrap.sh dev
 .venv/bin/ruff check sanctionwatch tests bench
 .venv/bin/ruff format --check sanctionwatch tests bench
 .venv/bin/mypy
+.venv/bin/deptry .
 .venv/bin/pytest -n 2 "$@"

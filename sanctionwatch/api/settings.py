@@ -89,7 +89,6 @@ class ServiceSettings:
         )
     )
     max_match_queries: int = 100  # examples per /match request (yente's MAX_BATCH)
-    max_limit: int = 500  # results per query, at most
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that give them: what a server process started

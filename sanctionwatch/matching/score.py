@@ -36,8 +36,6 @@ class TokenPair:
     query: str
     listed: str
     similarity: float
-    q_span: tuple[int, ...] = ()
-    l_span: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -90,8 +88,6 @@ def name_match(alignment: _kernel.Alignment, query: Sequence[str], listed: Seque
                 "".join(query[q_start : q_start + q_count]),
                 "".join(listed[l_start : l_start + l_count]),
                 round(similarity, 3),
-                tuple(range(q_start, q_start + q_count)),
-                tuple(range(l_start, l_start + l_count)),
             )
             for q_start, q_count, l_start, l_count, similarity in alignment.pairs
         ],

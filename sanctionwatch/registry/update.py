@@ -83,6 +83,11 @@ def update_official(
         except FetchError as exc:
             outcomes.append(SourceOutcome(name, error=str(exc)))
             continue
+        for copy in fetched:
+            if copy.not_modified:
+                progress(
+                    f"{name}: {copy.origin} not modified since the last fetch (HTTP 304); reading the cached copy"
+                )
         outcomes.extend(
             update_from_files(
                 registry, [f.path for f in fetched], source=name, force=force, progress=progress

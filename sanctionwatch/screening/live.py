@@ -27,7 +27,6 @@ class Snapshot:
 
     screener: Screener
     versions: tuple[VersionInfo, ...]  # the active versions it was built from
-    built_at: float  # time.time()
     build_seconds: float
 
     @property
@@ -86,7 +85,7 @@ class LiveScreener:
             screener = Screener.from_registry(self.registry)
             screener.model  # loaded now, not on the first query  # noqa: B018
             elapsed = time.perf_counter() - started
-            self._snapshot = Snapshot(screener, versions, time.time(), elapsed)
+            self._snapshot = Snapshot(screener, versions, elapsed)
             log.info(
                 "screening index built in %.1f s from %s",
                 elapsed,

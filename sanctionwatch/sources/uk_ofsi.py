@@ -57,7 +57,6 @@ GIVEN_NAMES = ("Name 1", "Name 2", "Name 3", "Name 4", "Name 5")
 ADDRESS_LINES = ("Address 1", "Address 2", "Address 3", "Address 4", "Address 5", "Address 6")
 REQUIRED_COLUMNS = (FAMILY_NAME, GROUP_TYPE, GROUP_ID)
 LAST_UPDATED = "Last Updated"
-DATE_COLUMNS = ("DOB", "Listed On", "UK Sanctions List Date Designated", LAST_UPDATED)
 
 _SCHEMAS = {"individual": Schema.PERSON, "entity": Schema.ORGANIZATION, "ship": Schema.VESSEL}
 
