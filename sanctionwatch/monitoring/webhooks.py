@@ -65,8 +65,8 @@ import httpx
 from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.config import WEBHOOK_ALLOW_PRIVATE, webhook_allow_private
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
-from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import webhooks as webhooks_table
 
 logger = logging.getLogger(__name__)

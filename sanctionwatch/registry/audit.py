@@ -44,8 +44,8 @@ from typing import Any, Literal, TextIO
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 import sanctionwatch
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import schema
-from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 

@@ -18,14 +18,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData()
+from sanctionwatch.db.tables import metadata
 
 sources = Table(
     "sources",
@@ -182,23 +181,6 @@ screened_through = Table(
     Column("source", String(32), primary_key=True),
     Column("version", Integer, nullable=False),  # list_versions.number
     Column("at", DateTime(timezone=True), nullable=False),
-)
-
-# Settings the database keeps about itself: which key scheme the customers' vocabulary was filed under.
-meta = Table(
-    "meta",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-# Named locks: a transaction that must not run beside another of its kind (raising alerts, writing
-# customers) first updates its row, which holds the row lock (PostgreSQL) or the write lock (SQLite).
-locks = Table(
-    "locks",
-    metadata,
-    Column("name", String(32), primary_key=True),
-    Column("taken", Integer, nullable=False),  # how many times: the update that takes the lock
 )
 
 alerts = Table(

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.model import Entity
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
-from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.diff import FieldChange, compare_records
 from sanctionwatch.registry.guard import activation_problems
 from sanctionwatch.registry.terms import authority_matches, program_matches

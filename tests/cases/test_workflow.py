@@ -29,9 +29,9 @@ from sanctionwatch.cases.workflow import (
     Cases,
     NotAllowedError,
 )
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.monitoring.alerts import Alerts, Finding, RaiseResult
 from sanctionwatch.registry.audit import AuditLog, AuditRecord
-from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import alerts, audit_head, case_events, good_guys, users
 from sanctionwatch.screening.query import Hit
 

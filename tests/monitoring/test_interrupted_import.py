@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 from sanctionwatch.registry.schema import customers
 
 LISTED = ("K-1", "Kim Jong-un")  # on the shipped sample list: an alert is owed once it is screened

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 from sanctionwatch.registry.schema import screening_jobs
 from sanctionwatch.screening.jobs import Jobs
 

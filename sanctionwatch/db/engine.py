@@ -1,4 +1,4 @@
-"""Connecting to the registry database (SQLite file or PostgreSQL) and bringing its schema up to date."""
+"""Connecting to the database (SQLite file or PostgreSQL), bringing its schema up to date, named locks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, update
 from sqlalchemy.engine import make_url
 
-from sanctionwatch.registry.schema import locks
+from sanctionwatch.db.tables import locks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Alembic's command API keeps its context in module globals: one migration at a time per process.
@@ -60,7 +60,7 @@ def as_utc(value: datetime) -> datetime:
 
 
 def take_lock(conn: Connection, name: str) -> None:
-    """Hold the named lock until the transaction ends (see schema.locks); call it first in the transaction.
+    """Hold the named lock until the transaction ends (see tables.locks); call it first in the transaction.
 
     On SQLite the update takes the database's write lock before anything is read, so the reads that
     follow see every transaction that committed before; on PostgreSQL it waits on the row.
