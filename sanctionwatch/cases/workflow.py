@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.db.engine import dialect_insert
 from sanctionwatch.monitoring.alerts import Decision, Status
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import schema as t
@@ -324,15 +324,8 @@ class Cases:
         }
         keys = ("customer_id", "entity_id")
         changing = {k: v for k, v in values.items() if k not in keys}
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                postgresql.insert(t.good_guys)
-                .values(values)
-                .on_conflict_do_update(index_elements=keys, set_=changing)
-            )
-        else:
-            conn.execute(
-                sqlite.insert(t.good_guys)
-                .values(values)
-                .on_conflict_do_update(index_elements=keys, set_=changing)
-            )
+        conn.execute(
+            dialect_insert(conn, t.good_guys)
+            .values(values)
+            .on_conflict_do_update(index_elements=keys, set_=changing)
+        )

@@ -9,7 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, update
+from sqlalchemy import Connection, Engine, Table, create_engine, event, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from sanctionwatch.db.tables import locks
@@ -51,6 +52,17 @@ def migrate(engine: Engine) -> None:
     with _MIGRATION_LOCK, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` in the connection's dialect, for its ON CONFLICT clauses (insert if absent,
+    upsert), which generic SQL lacks. Both backends spell them alike; any other dialect is refused."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise ValueError(f"database dialect {dialect!r} not supported: only SQLite and PostgreSQL are")
 
 
 def as_utc(value: datetime) -> datetime:
