@@ -23,9 +23,9 @@ from sanctionwatch.db.tables import meta
 from sanctionwatch.matching.index import KEY_SCHEME, token_keys
 from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import identifier_key
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.registry import audit
-from sanctionwatch.registry import schema as t
 from sanctionwatch.screening.batchio import RowError
 
 BATCH = 2000  # customers written per statement batch

@@ -45,8 +45,8 @@ from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 import sanctionwatch
 from sanctionwatch.db.engine import as_utc
-from sanctionwatch.registry import schema
-from sanctionwatch.registry.schema import audit_head, audit_log
+from sanctionwatch.registry import tables
+from sanctionwatch.registry.tables import audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
 GENESIS = "0" * 64
@@ -189,7 +189,7 @@ def record_hash(
 
 def active_list_versions(conn: Connection) -> dict[str, int]:
     """{source: number} of the list versions screening uses right now."""
-    lv = schema.list_versions
+    lv = tables.list_versions
     rows = conn.execute(select(lv.c.source, lv.c.number).where(lv.c.status == "active")).all()
     return {str(source): int(number) for source, number in rows}
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sanctionwatch.db.engine import connect, dialect_insert
 from sanctionwatch.model import Entity
 from sanctionwatch.registry import audit
-from sanctionwatch.registry import schema as t
+from sanctionwatch.registry import tables as t
 from sanctionwatch.registry.diff import FieldChange, compare_records
 from sanctionwatch.registry.guard import activation_problems
 from sanctionwatch.registry.terms import authority_matches, program_matches

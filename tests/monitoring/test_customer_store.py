@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, func, select
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.monitoring import customer_store
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.customer import Customer, customer_from_record
 from sanctionwatch.monitoring.customer_store import (
     Customers,
@@ -22,7 +23,6 @@ from sanctionwatch.monitoring.customer_store import (
     lookup_keys,
     signed_key,
 )
-from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.audit import AuditLog
 
 ANN = Customer("c-01", "Person", ("Ann Lee",), birth_dates=("1980-02-03",), countries=("de",))

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from sanctionwatch.db.engine import connect
-from sanctionwatch.registry.schema import customers
+from sanctionwatch.monitoring.tables import customers
 
 LISTED = ("K-1", "Kim Jong-un")  # on the shipped sample list: an alert is owed once it is screened
 FIRST = ["Anna", "Peter", "Maria", "John", "Wei", "Olga", "Hans", "Greta", "Jose", "Lucia", "Kenji", "Yuki"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from sanctionwatch.db.tables import metadata
-from sanctionwatch.registry import schema  # noqa: F401  (declares its tables on the metadata)
+from sanctionwatch.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
