@@ -28,6 +28,14 @@ produces a log that verifies. Only a copy of the head hash kept outside the data
 `sanctionwatch audit verify` and by every `audit export`, e.g. filed daily in a ticket, an e-mail or a
 write-once store) exposes that: `verify(expect_head=HASH)` fails when the chain no longer holds the
 record with that hash, however consistent the rest is. A missing `audit_head` row is itself damage.
+
+Why the log lives in the registry (and its tables in `registry/tables.py`), not in `sanctionwatch.db` or
+a package of its own: it depends on the registry and the registry depends on it. Every record names the
+list versions active when it was written (`active_list_versions` reads `list_versions`), and activating
+a list version writes its record in the activation's own transaction (`registry.store`). A log below the
+registry could not read the list versions; one above it could not be written by the activation. So it
+sits in the registry, where every package that records decisions (access, screening, monitoring,
+cases, the CLI) is above it and may write to it.
 """
 
 from __future__ import annotations
