@@ -47,10 +47,11 @@ from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, CaseError, Cases
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring.alerts import Alerts, Finding
+from sanctionwatch.monitoring.tables import alerts, customers
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import connect
-from sanctionwatch.registry.schema import alerts, customers, list_versions
+from sanctionwatch.registry.tables import list_versions
 from sanctionwatch.screening.query import Hit
 
 ROOT = Path(__file__).resolve().parents[1]

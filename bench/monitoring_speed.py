@@ -77,10 +77,10 @@ from bench.screening_speed import (
 from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import ascii_fold
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameKind, NameQuality, Schema
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import HITS_PER_CUSTOMER, Monitor, ScreeningRun
-from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.party import screen_party
 from sanctionwatch.screening.screener import Screener

@@ -170,7 +170,7 @@ def run(
     """The first pass's and the timed run's results, seconds until the server was ready, and the server's
     and client's CPU seconds during the timed run."""
     from sanctionwatch.access.keys import ApiKeys
-    from sanctionwatch.registry.database import connect
+    from sanctionwatch.db.engine import connect
 
     key = ApiKeys(connect(db)).create("bench.service_load", "analyst")[1]
     env = {**os.environ, "SANCTIONWATCH_DB": db, "SANCTIONWATCH_SECRET": "bench-" + "x" * 40}

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.matching.model import EVIDENCE_KINDS, MODEL_FILE, NameModel, quadratic_terms, sigmoid
-from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import update_from_files
 from sanctionwatch.screening.query import Query, QueryError

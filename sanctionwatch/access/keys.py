@@ -17,9 +17,9 @@ from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.access.printable import refuse_unprintable
 from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.access.tables import api_keys, users
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
-from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import api_keys, users
 
 KEY_PREFIX = "sw_"
 _SHOWN = 10  # characters of a key kept in clear (the prefix and a few random ones)

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from sanctionwatch.access.printable import refuse_unprintable
 from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.access.tables import users
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
-from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import users
 
 MIN_PASSWORD = 12
 MAX_NAME = 100  # a key's owner column holds it too

@@ -17,7 +17,7 @@ import time
 from sqlalchemy import select
 
 from sanctionwatch.access.keys import ApiKey, ApiKeys, key_digest
-from sanctionwatch.registry.schema import api_keys
+from sanctionwatch.access.tables import api_keys
 
 KEY_CACHE_SECONDS = 5.0
 _MAX_ENTRIES = 10_000  # keys presented, valid or not; beyond it the memory is cleared

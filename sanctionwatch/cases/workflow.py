@@ -23,12 +23,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.access.tables import users
+from sanctionwatch.db.engine import dialect_insert
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.alerts import Decision, Status
 from sanctionwatch.registry import audit
-from sanctionwatch.registry import schema as t
 
 GOOD_GUY_DAYS = 365  # a cleared pair stays quiet this long unless either side changes first
 MAX_TEXT = 4000
@@ -104,7 +105,7 @@ def _check_person(conn: Connection, actor: Actor, step: Step) -> None:
     step, and never counts as one of the four eyes.
     """
     name = actor.name.removeprefix("user:")
-    row = conn.execute(select(t.users.c.role, t.users.c.disabled_at).where(t.users.c.name == name)).first()
+    row = conn.execute(select(users.c.role, users.c.disabled_at).where(users.c.name == name)).first()
     if row is None:
         raise NotAllowedError(f"{step.action}: {actor.name} is no user of this system")
     if row.disabled_at is not None:
@@ -324,15 +325,8 @@ class Cases:
         }
         keys = ("customer_id", "entity_id")
         changing = {k: v for k, v in values.items() if k not in keys}
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                postgresql.insert(t.good_guys)
-                .values(values)
-                .on_conflict_do_update(index_elements=keys, set_=changing)
-            )
-        else:
-            conn.execute(
-                sqlite.insert(t.good_guys)
-                .values(values)
-                .on_conflict_do_update(index_elements=keys, set_=changing)
-            )
+        conn.execute(
+            dialect_insert(conn, t.good_guys)
+            .values(values)
+            .on_conflict_do_update(index_elements=keys, set_=changing)
+        )

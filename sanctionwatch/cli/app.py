@@ -32,9 +32,9 @@ from sanctionwatch.cli.common import DbOption, JsonOption, console, err, failure
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import connect
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.update import (

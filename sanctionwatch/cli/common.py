@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from sanctionwatch.config import database_url
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 
 console = Console()
 err = Console(stderr=True)

@@ -19,8 +19,8 @@ from sqlalchemy import Engine, delete, insert, select
 
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
+from sanctionwatch.monitoring.tables import screened_through
 from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, Delivery, Webhooks, alerts_payload, notify
-from sanctionwatch.registry.schema import screened_through
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 

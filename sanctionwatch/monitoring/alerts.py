@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, tuple_
 
 from sanctionwatch import __version__
+from sanctionwatch.db.engine import as_utc, take_lock
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.registry import audit
-from sanctionwatch.registry import schema as t
-from sanctionwatch.registry.database import as_utc, take_lock
 from sanctionwatch.screening.query import Hit
 
 

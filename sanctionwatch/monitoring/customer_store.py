@@ -18,13 +18,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
+from sanctionwatch.db.engine import take_lock
+from sanctionwatch.db.tables import meta
 from sanctionwatch.matching.index import KEY_SCHEME, token_keys
 from sanctionwatch.matching.names import is_noise, name_forms
 from sanctionwatch.matching.normalize import identifier_key
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.registry import audit
-from sanctionwatch.registry import schema as t
-from sanctionwatch.registry.database import take_lock
 from sanctionwatch.screening.batchio import RowError
 
 BATCH = 2000  # customers written per statement batch
@@ -237,14 +238,14 @@ class Customers:
         look new parties up under keys the customers' tokens were never filed under, and miss them."""
         with self.engine.begin() as conn:
             take_lock(conn, "monitoring")
-            filed = conn.execute(select(t.meta.c.value).where(t.meta.c.name == KEY_SCHEME_SETTING)).scalar()
+            filed = conn.execute(select(meta.c.value).where(meta.c.name == KEY_SCHEME_SETTING)).scalar()
             if filed == str(KEY_SCHEME):
                 return False
             conn.execute(delete(t.token_keys))
             vocabulary = conn.execute(select(t.customer_tokens.c.token).distinct()).scalars().all()
             self._add_vocabulary(conn, vocabulary)
-            conn.execute(delete(t.meta).where(t.meta.c.name == KEY_SCHEME_SETTING))
-            conn.execute(insert(t.meta).values(name=KEY_SCHEME_SETTING, value=str(KEY_SCHEME)))
+            conn.execute(delete(meta).where(meta.c.name == KEY_SCHEME_SETTING))
+            conn.execute(insert(meta).values(name=KEY_SCHEME_SETTING, value=str(KEY_SCHEME)))
         return True
 
     @staticmethod

@@ -65,9 +65,9 @@ import httpx
 from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.config import WEBHOOK_ALLOW_PRIVATE, webhook_allow_private
+from sanctionwatch.db.engine import as_utc
+from sanctionwatch.monitoring.tables import webhooks as webhooks_table
 from sanctionwatch.registry import audit
-from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import webhooks as webhooks_table
 
 logger = logging.getLogger(__name__)
 

@@ -28,6 +28,14 @@ produces a log that verifies. Only a copy of the head hash kept outside the data
 `sanctionwatch audit verify` and by every `audit export`, e.g. filed daily in a ticket, an e-mail or a
 write-once store) exposes that: `verify(expect_head=HASH)` fails when the chain no longer holds the
 record with that hash, however consistent the rest is. A missing `audit_head` row is itself damage.
+
+Why the log lives in the registry (and its tables in `registry/tables.py`), not in `sanctionwatch.db` or
+a package of its own: it depends on the registry and the registry depends on it. Every record names the
+list versions active when it was written (`active_list_versions` reads `list_versions`), and activating
+a list version writes its record in the activation's own transaction (`registry.store`). A log below the
+registry could not read the list versions; one above it could not be written by the activation. So it
+sits in the registry, where every package that records decisions (access, screening, monitoring,
+cases, the CLI) is above it and may write to it.
 """
 
 from __future__ import annotations
@@ -44,9 +52,9 @@ from typing import Any, Literal, TextIO
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 import sanctionwatch
-from sanctionwatch.registry import schema
-from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import audit_head, audit_log
+from sanctionwatch.db.engine import as_utc
+from sanctionwatch.registry import tables
+from sanctionwatch.registry.tables import audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
 GENESIS = "0" * 64
@@ -189,7 +197,7 @@ def record_hash(
 
 def active_list_versions(conn: Connection) -> dict[str, int]:
     """{source: number} of the list versions screening uses right now."""
-    lv = schema.list_versions
+    lv = tables.list_versions
     rows = conn.execute(select(lv.c.source, lv.c.number).where(lv.c.status == "active")).all()
     return {str(source): int(number) for source, number in rows}
 

@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from sanctionwatch.db.engine import connect, dialect_insert
 from sanctionwatch.model import Entity
 from sanctionwatch.registry import audit
-from sanctionwatch.registry import schema as t
-from sanctionwatch.registry.database import connect
+from sanctionwatch.registry import tables as t
 from sanctionwatch.registry.diff import FieldChange, compare_records
 from sanctionwatch.registry.guard import activation_problems
 from sanctionwatch.registry.terms import authority_matches, program_matches
@@ -343,13 +342,7 @@ class Registry:
 
     def _lock_source(self, conn: Connection, source: str) -> None:
         """Create the source row if needed, then lock it: concurrent ingests of one source queue up here."""
-        dialect = conn.dialect.name
-        if dialect == "postgresql":
-            conn.execute(postgresql.insert(t.sources).values(name=source).on_conflict_do_nothing())
-        elif dialect == "sqlite":
-            conn.execute(sqlite.insert(t.sources).values(name=source).on_conflict_do_nothing())
-        elif conn.execute(select(t.sources.c.name).where(t.sources.c.name == source)).first() is None:
-            conn.execute(insert(t.sources).values(name=source))
+        conn.execute(dialect_insert(conn, t.sources).values(name=source).on_conflict_do_nothing())
         conn.execute(select(t.sources).where(t.sources.c.name == source).with_for_update()).first()
 
     def _activate(self, conn: Connection, source: str, version_id: int, *, forced_over: list[str]) -> None:

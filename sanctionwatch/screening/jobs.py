@@ -21,11 +21,11 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import screening_jobs
 from sanctionwatch.screening.batch import Screener, screen_file
 from sanctionwatch.screening.batchio import OUTPUT_FORMATS, input_format
+from sanctionwatch.screening.tables import screening_jobs
 from sanctionwatch.screening.trail import file_digest
 from sanctionwatch.sources.base import SourceFormatError
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, delete, update
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.registry.audit import GENESIS, AuditLog, AuditRecord
-from sanctionwatch.registry.database import connect
-from sanctionwatch.registry.schema import audit_head, audit_log
+from sanctionwatch.registry.tables import audit_head, audit_log
 from tests.postgres import drop_pg_database, make_pg_database
 
 

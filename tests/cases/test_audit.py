@@ -28,7 +28,7 @@ from sanctionwatch.registry.audit import (
     canonical_json,
     record_hash,
 )
-from sanctionwatch.registry.schema import audit_head, audit_log, list_versions, sources
+from sanctionwatch.registry.tables import audit_head, audit_log, list_versions, sources
 from tests.cases.conftest import fill
 
 # ---- helpers ---------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from sanctionwatch.cli.audit import audit_app
 from sanctionwatch.registry.audit import GENESIS, AuditLog, AuditRecord
-from sanctionwatch.registry.schema import audit_head, audit_log
+from sanctionwatch.registry.tables import audit_head, audit_log
 from tests.cases.conftest import fill
 from tests.cases.test_audit import tamper
 

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.access.tables import users
 from sanctionwatch.cases import workflow
 from sanctionwatch.cases.workflow import (
     Actor,
@@ -29,10 +30,11 @@ from sanctionwatch.cases.workflow import (
     Cases,
     NotAllowedError,
 )
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.monitoring.alerts import Alerts, Finding, RaiseResult
+from sanctionwatch.monitoring.tables import alerts, case_events, good_guys
 from sanctionwatch.registry.audit import AuditLog, AuditRecord
-from sanctionwatch.registry.database import as_utc
-from sanctionwatch.registry.schema import alerts, audit_head, case_events, good_guys, users
+from sanctionwatch.registry.tables import audit_head
 from sanctionwatch.screening.query import Hit
 
 ALICE = Actor("user:alice", Role.ANALYST)

@@ -11,11 +11,11 @@ from sqlalchemy import update
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
+from sanctionwatch.access.tables import users as users_table
 from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, Cases
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring.alerts import Alerts, Finding
-from sanctionwatch.registry.database import connect
-from sanctionwatch.registry.schema import users as users_table
 from sanctionwatch.screening.query import Hit
 from tests.cli.runner import run
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import AccessError
 from sanctionwatch.access.users import Users
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 from tests.cli.runner import run
 from tests.postgres import drop_pg_database, make_pg_database
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
 from sanctionwatch.screening.screener import Screener

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, delete, func, select
 
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.monitoring import customer_store
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.customer import Customer, customer_from_record
 from sanctionwatch.monitoring.customer_store import (
     Customers,
@@ -21,9 +23,7 @@ from sanctionwatch.monitoring.customer_store import (
     lookup_keys,
     signed_key,
 )
-from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import as_utc
 
 ANN = Customer("c-01", "Person", ("Ann Lee",), birth_dates=("1980-02-03",), countries=("de",))
 BO = Customer("c-02", "Person", ("Bo Schmidt", "Bodo Schmidt"), identifiers=("P 123-456",))

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sanctionwatch.registry.database import connect
-from sanctionwatch.registry.schema import customers
+from sanctionwatch.db.engine import connect
+from sanctionwatch.monitoring.tables import customers
 
 LISTED = ("K-1", "Kim Jong-un")  # on the shipped sample list: an alert is owed once it is screened
 FIRST = ["Anna", "Peter", "Maria", "John", "Wei", "Olga", "Hans", "Greta", "Jose", "Lucia", "Kenji", "Yuki"]

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.model import Entity
 from sanctionwatch.monitoring import rescreen as rescreen_module
+from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import WORK_CHUNK, Monitor, ScreeningRun, ScreenJob, screen_job
-from sanctionwatch.registry import schema as t
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import connect
 from sanctionwatch.screening.pool import can_fork, map_in_workers
 from sanctionwatch.screening.query import Hit
 from tests.monitoring.conftest import SampleRegistry

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring import webhooks as webhooks_module
 from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, PrivateAddressError, Webhook, Webhooks, notify
-from sanctionwatch.registry.database import connect
 from tests.cli.runner import run
 from tests.monitoring.receiver import Receiver, receiving
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring import webhooks as webhooks_module
 from sanctionwatch.monitoring.webhooks import (
     ALERTS_CREATED,
@@ -25,7 +26,6 @@ from sanctionwatch.monitoring.webhooks import (
     sign,
     verify_signature,
 )
-from sanctionwatch.registry.database import connect
 from tests.monitoring.receiver import Receiver, receiving
 
 SECRET = "test-secret-0123456789-abcdefghijklmnopqrstu"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sanctionwatch.cli.audit import audit_app
+from sanctionwatch.db.engine import connect
 from sanctionwatch.model import Entity, Name
 from sanctionwatch.registry.audit import AuditLog, record_hash
-from sanctionwatch.registry.database import connect
 from sanctionwatch.screening.batch import screen_file
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.sources.csvsafe import FORMULA_STARTS, formula_safe_row, original_text

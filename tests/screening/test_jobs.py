@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from sanctionwatch.registry.database import connect
-from sanctionwatch.registry.schema import screening_jobs
+from sanctionwatch.db.engine import connect
 from sanctionwatch.screening.jobs import Jobs
+from sanctionwatch.screening.tables import screening_jobs
 
 
 def _dead_pid() -> int:

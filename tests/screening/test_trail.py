@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import connect
 from sanctionwatch.screening import trail as trail_module
 from sanctionwatch.screening.query import Hit
 from sanctionwatch.screening.trail import ScreeningTrail, file_digest, query_digest

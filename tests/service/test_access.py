@@ -189,7 +189,7 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path_factory: pytest.TempPa
     url = f"sqlite:///{scratch / 'registry.db'}"
     seed_registry(url, scratch)
     from sanctionwatch.access.keys import ApiKeys
-    from sanctionwatch.registry.database import connect
+    from sanctionwatch.db.engine import connect
 
     key = ApiKeys(connect(url)).create("burst", "viewer")[1]
     running = start_server(make_settings(url, scratch, rate_per_second=1, rate_burst=3))

@@ -9,9 +9,9 @@ import httpx
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.database import connect
 from sanctionwatch.screening.query import Hit
 from tests.service.conftest import Service
 

@@ -24,8 +24,8 @@ from sqlalchemy.exc import DBAPIError
 
 from sanctionwatch.access.keys import key_digest
 from sanctionwatch.access.roles import Role
-from sanctionwatch.registry.database import connect
-from sanctionwatch.registry.schema import api_keys
+from sanctionwatch.access.tables import api_keys
+from sanctionwatch.db.engine import connect
 from sanctionwatch.sources.csvsafe import FORMULA_STARTS, original_text
 from tests.postgres import drop_pg_database, make_pg_database
 from tests.service.conftest import Service, seeded_service

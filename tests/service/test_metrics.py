@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
-from sanctionwatch.registry.database import connect
 from tests.service.conftest import Service
 
 

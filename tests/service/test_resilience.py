@@ -26,7 +26,7 @@ from sanctionwatch.access.roles import Role
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.routers import lists
 from sanctionwatch.api.state import ServiceState
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 from tests.postgres import drop_pg_database, make_pg_database
 from tests.service.conftest import make_settings, seed_registry, start_server
 

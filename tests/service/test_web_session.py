@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sanctionwatch.access.users import Users
-from sanctionwatch.registry.database import connect
+from sanctionwatch.db.engine import connect
 from tests.service.conftest import PASSWORD, Service, make_settings, seed_registry, start_server
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

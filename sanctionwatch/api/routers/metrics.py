@@ -20,9 +20,9 @@ from sqlalchemy import Engine
 
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
+from sanctionwatch.db.engine import as_utc
 from sanctionwatch.monitoring.alerts import Alerts, Status
 from sanctionwatch.monitoring.customer_store import Customers
-from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.store import Registry
 
 router = APIRouter(tags=["Health"])

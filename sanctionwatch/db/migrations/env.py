@@ -1,14 +1,14 @@
-"""Alembic environment: runs on the connection the registry hands over (see registry.database.migrate)."""
+"""Alembic environment: runs on the connection `sanctionwatch.db.engine.migrate` hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from sanctionwatch.registry.schema import metadata
+from sanctionwatch.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through sanctionwatch.registry.database.migrate()")
+    raise RuntimeError("run migrations through sanctionwatch.db.engine.migrate()")
 
 context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
 with context.begin_transaction():

@@ -1,4 +1,4 @@
-"""Connecting to the registry database (SQLite file or PostgreSQL) and bringing its schema up to date."""
+"""Connecting to the database (SQLite file or PostgreSQL), bringing its schema up to date, named locks."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, update
+from sqlalchemy import Connection, Engine, Table, create_engine, event, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-from sanctionwatch.registry.schema import locks
+from sanctionwatch.db.tables import locks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Alembic's command API keeps its context in module globals: one migration at a time per process.
@@ -53,6 +54,17 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def dialect_insert(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` in the connection's dialect, for its ON CONFLICT clauses (insert if absent,
+    upsert), which generic SQL lacks. Both backends spell them alike; any other dialect is refused."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise ValueError(f"database dialect {dialect!r} not supported: only SQLite and PostgreSQL are")
+
+
 def as_utc(value: datetime) -> datetime:
     """A timestamp read back from the database, with its time zone: SQLite returns naive datetimes for
     what was written in UTC, PostgreSQL aware ones."""
@@ -60,7 +72,7 @@ def as_utc(value: datetime) -> datetime:
 
 
 def take_lock(conn: Connection, name: str) -> None:
-    """Hold the named lock until the transaction ends (see schema.locks); call it first in the transaction.
+    """Hold the named lock until the transaction ends (see tables.locks); call it first in the transaction.
 
     On SQLite the update takes the database's write lock before anything is read, so the reads that
     follow see every transaction that committed before; on PostgreSQL it waits on the row.

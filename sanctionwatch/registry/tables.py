@@ -1,0 +1,109 @@
+"""Tables of the registry (SQLAlchemy Core), on the shared metadata of `sanctionwatch.db`.
+
+Records are content-addressed: a party's normalized record is stored once per distinct content
+(`entity_records.hash`), and a version is the set of (entity id -> record hash) pairs in
+`version_entities`. An unchanged party costs one small row per version, diffs are set operations
+on hashes, and an old version can be re-activated (rolled back to) at any time.
+
+The audit log's two tables are here too, beside `audit.py` (which says why the log is the registry's).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from sanctionwatch.db.tables import metadata
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    # The single pointer that says which version screening uses; switching it is the activation.
+    Column("active_version_id", Integer, ForeignKey("list_versions.id", use_alter=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=True),
+)
+
+list_versions = Table(
+    "list_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(32), ForeignKey("sources.name"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("published", Date, nullable=True),
+    Column("fetched", DateTime(timezone=True), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("files", JSON, nullable=False),  # [{"name", "sha256", "size"}]
+    Column("digest", String(64), nullable=False),  # hash of the sorted (entity id, record hash) pairs
+    Column("entity_count", Integer, nullable=False),
+    Column("stats", JSON, nullable=False),  # {"schemas": {...}, "programs": {...}}
+    Column("status", String(16), nullable=False),  # active | superseded | held
+    Column("status_reason", Text, nullable=True),
+    Column("activated_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("source", "number", name="uq_list_versions_source_number"),
+)
+
+entity_records = Table(
+    "entity_records",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("entity_id", String(200), nullable=False),
+    Column("schema", String(32), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON of model.Entity; `hash` is its sha256
+)
+
+version_entities = Table(
+    "version_entities",
+    metadata,
+    Column("version_id", Integer, ForeignKey("list_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", String(200), primary_key=True),
+    Column("record_hash", String(64), ForeignKey("entity_records.hash"), nullable=False),
+    Index("ix_version_entities_entity_id", "entity_id"),
+)
+
+record_terms = Table(
+    "record_terms",
+    metadata,
+    Column("record_hash", String(64), ForeignKey("entity_records.hash"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # program | authority | list
+    Column("value", String(200), primary_key=True),
+    Index("ix_record_terms_kind_value", "kind", "value"),
+)
+
+# Append-only, hash-chained: each record's hash covers its content and the previous record's hash.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, 3 ... without gaps
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("details", Text, nullable=False),  # canonical JSON
+    Column("list_versions", Text, nullable=False),  # canonical JSON: {"ofac-sdn": 3, ...}
+    Column("engine_version", String(32), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# One row: the last record's number and hash. Appending updates it first, which serializes appenders on
+# both backends (row lock on PostgreSQL, the write lock on SQLite), and a truncated tail shows against it.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
