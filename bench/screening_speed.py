@@ -380,16 +380,16 @@ def nomenklatura_compare(
 def proposed_entities(screener: Screener, query: Query, scored: list[str]) -> list[str]:
     """Up to CANDIDATES entity ids: those our screen scored, then the index's other candidates by votes."""
     from sanctionwatch.matching.names import name_forms
+    from sanctionwatch.matching.tuning import TUNING
     from sanctionwatch.model import ORGANIZATION_SCHEMAS
-    from sanctionwatch.screening import screener as engine
 
     ids = dict.fromkeys(scored)
     index = screener.index
     organization = query.schema in ORGANIZATION_SCHEMAS
     forms = name_forms(query.name, organization=organization) if query.name else ()
     retrieved = []
-    for form in forms[: engine.MAX_FORMS]:
-        retrieved.extend(index.candidates(form.tokens, engine.CANDIDATES)[0])
+    for form in forms[: TUNING.max_forms]:
+        retrieved.extend(index.candidates(form.tokens, TUNING.candidates)[0])
     retrieved.sort(key=lambda candidate: candidate[1], reverse=True)  # (form id, votes)
     for form_id, _votes in retrieved:
         if len(ids) >= CANDIDATES:

@@ -30,10 +30,11 @@ from sklearn.linear_model import LogisticRegression
 
 from sanctionwatch.db.engine import connect
 from sanctionwatch.matching.model import EVIDENCE_KINDS, MODEL_FILE, NameModel, quadratic_terms, sigmoid
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import update_from_files
 from sanctionwatch.screening.query import Query, QueryError
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener
+from sanctionwatch.screening.screener import Screener
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -203,7 +204,7 @@ def at_default(answers: dict[str, Any], output: dict[str, Any], wanted_set: str)
     for query_id, answer in answers.items():
         if answer["set"] != wanted_set:
             continue
-        hits = [h for h in output.get(query_id, {"hits": []})["hits"] if h["score"] >= DEFAULT_THRESHOLD]
+        hits = [h for h in output.get(query_id, {"hits": []})["hits"] if h["score"] >= TUNING.threshold]
         expected = set(answer["expected"])
         hit = any(expected & set(h["source_ids"]) for h in hits) if expected else bool(hits)
         found.setdefault(answer["class"], []).append(int(hit))

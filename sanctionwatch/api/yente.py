@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionwatch.model import Entity
+from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.query import Hit
 from sanctionwatch.sources.ftm import to_ftm
 
@@ -117,36 +118,41 @@ def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
 def scored_response(hit: Hit, shown: dict[str, Any], threshold: float) -> dict[str, Any]:
     """A hit as yente shows a result: the entity (`shown`, from entity_response) with its score."""
     explanation = hit.explanation
-    features: dict[str, float] = {"name_score": float(explanation.get("name_score", hit.score))}
-    strongest = explanation.get("name_model", {}).get("strongest_features", {})
-    features.update({f"name_model.{k}": float(v) for k, v in strongest.items()})
-    for item in explanation.get("evidence", []):
-        if "weight" in item:
-            features[item["feature"]] = float(item["weight"])
+    name = explanation.name if explanation is not None else None
+    features: dict[str, float] = {"name_score": float(name.name_score if name is not None else hit.score)}
+    if explanation is not None and explanation.name_model is not None:
+        strongest = explanation.name_model.strongest_features
+        features.update({f"name_model.{k}": float(v) for k, v in strongest.items()})
+    for item in explanation.evidence if explanation is not None else ():
+        if item.weight is not None:
+            features[item.feature.value] = float(item.weight)
     return {
         **shown,
         "score": round(hit.score, 4),
         "match": hit.score >= threshold,
         "features": features,
         "explanations": _feature_explanations(explanation),
-        "explanation": explanation,  # ours, whole: what an analyst reads (see screening.screener)
+        # ours, whole: what an analyst reads (see screening.explanation)
+        "explanation": hit.explanation_json(),
     }
 
 
-def _feature_explanations(explanation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _feature_explanations(explanation: Explanation | None) -> dict[str, dict[str, Any]]:
     """nomenklatura's shape, one {score, detail} per feature: the names word for word, then each piece
     of evidence with the weight it carried."""
+    name = explanation.name if explanation is not None else None
     pairs = ", ".join(
-        f"{p['query']}={p['listed']}" + ("" if p["similarity"] == 1.0 else f" ({p['similarity']})")
-        for p in explanation.get("token_pairs", [])
+        f"{p.query}={p.listed}" + ("" if p.similarity == 1.0 else f" ({p.similarity})")
+        for p in (name.token_pairs if name is not None else ())
     )
-    unmatched = explanation.get("unmatched_query_tokens", [])
-    detail = f"{explanation.get('matched_name', '')}: {pairs or 'no word matched'}"
+    unmatched = name.unmatched_query_tokens if name is not None else ()
+    detail = f"{explanation.matched_name if explanation is not None else ''}: {pairs or 'no word matched'}"
     if unmatched:
         detail += f"; not found: {', '.join(unmatched)}"
-    out = {"name": {"score": float(explanation.get("name_score", 0.0)), "detail": detail}}
-    for item in explanation.get("evidence", []):
-        out[item["feature"]] = {"score": float(item.get("weight", 0.0)), "detail": item["detail"]}
+    out = {"name": {"score": float(name.name_score if name is not None else 0.0), "detail": detail}}
+    for item in explanation.evidence if explanation is not None else ():
+        weight = item.weight if item.weight is not None else 0.0
+        out[item.feature.value] = {"score": float(weight), "detail": item.detail}
     return out
 
 

@@ -591,15 +591,16 @@ def screen_file_command(
 
 def _why(hit: Hit) -> str:
     explanation = hit.explanation
+    if explanation is None:
+        return ""
+    name = explanation.name
     pairs = ", ".join(
-        f"{p['query']}≈{p['listed']}" if p["similarity"] < 1 else p["query"]
-        for p in explanation.get("token_pairs", [])
+        f"{p.query}≈{p.listed}" if p.similarity < 1 else p.query for p in (name.token_pairs if name else ())
     )
-    lines = [f"name {explanation.get('name_score', 0):.2f}: {pairs}"] if pairs else []
-    unmatched = explanation.get("unmatched_query_tokens") or []
-    if unmatched:
-        lines.append(f"not in listed name: {' '.join(unmatched)}")
-    lines.extend(f"{e['effect']}: {e['detail']}" for e in explanation.get("evidence", []))
+    lines = [f"name {name.name_score:.2f}: {pairs}"] if name and pairs else []
+    if name and name.unmatched_query_tokens:
+        lines.append(f"not in listed name: {' '.join(name.unmatched_query_tokens)}")
+    lines.extend(f"{e.effect.value}: {e.detail}" for e in explanation.evidence)
     return "\n".join(lines)
 
 

@@ -22,10 +22,21 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionwatch.matching import _kernel
-from sanctionwatch.matching.names import LEGAL_FORMS, family_size, is_noise, is_patronymic, listed_forms
+
+# Re-exported: the alignments MatchIndex.score_form returns are what the screener keeps per pair.
+from sanctionwatch.matching._kernel import Alignment as Alignment
+from sanctionwatch.matching.names import (
+    LEGAL_FORMS,
+    NameForm,
+    family_size,
+    is_noise,
+    is_patronymic,
+    listed_forms,
+)
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
 from sanctionwatch.matching.tokens import Spelling, token_shape
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
 
@@ -39,7 +50,6 @@ class Votes(NamedTuple):
 
 _NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0)
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
-NOISE_WEIGHT = 0.15  # share of a full weight that noise tokens (legal forms, 'of', initials) carry
 
 
 def information(token: str) -> float:
@@ -49,11 +59,23 @@ def information(token: str) -> float:
     people far more than their frequency in one list suggests.
     """
     if is_noise(token):
-        return NOISE_WEIGHT
-    return SHORT_TOKEN.get(len(token), 1.0)
+        return TUNING.noise_weight
+    return TUNING.short_token_information.get(len(token), 1.0)
 
 
-SHORT_TOKEN = {2: 0.6, 3: 0.8}
+@dataclass(frozen=True, slots=True)
+class FormScoring:
+    """What MatchIndex.score_form needs to score one query form against the candidates voted for it."""
+
+    form: NameForm  # the query form: its tokens, and how it was spelled (which decides what is alike)
+    organization: bool  # the query is an organization (legal forms and the like are weighed as such)
+    candidates: list[tuple[int, float]]  # (form id, votes), as MatchIndex.candidates gives them
+    floor: float  # candidates voted less than this are not aligned at all (0: every one)
+    query_weight: float  # the most the query's votes could reach: what a vote share is a share of
+
+
+# One scored candidate: (form id, vote share, the alignment, the name model's features of the pair).
+ScoredForm = tuple[int, float, Alignment, list[float]]
 
 
 @dataclass(slots=True)
@@ -288,6 +310,27 @@ class MatchIndex:
         if self.listed is None:
             raise IndexError(f"form {form_id}: the index holds no forms")
         return self.listed.profile(form_id)
+
+    def score_form(self, scoring: FormScoring) -> list[ScoredForm]:
+        """The query form aligned with each candidate voted at least `scoring.floor`, best first; only
+        pairs whose names are close enough to weigh (TUNING.prefilter) come back. (Compiled:
+        _kernel.score_form.)"""
+        if self.listed is None:  # an index never built holds no forms to score
+            return []
+        form = scoring.form
+        return _kernel.score_form(
+            self.profile(form.tokens),
+            scoring.candidates,
+            scoring.floor,
+            scoring.query_weight,
+            TUNING.prefilter,
+            form.spelling,
+            scoring.organization,
+            form.syllabic,
+            self.max_weight,
+            self.listed,
+            token_shape,
+        )
 
     def position_of(self, entity_id: str) -> int | None:
         """Where an entity is in `entities` (made on first use: only the service looks entities up)."""

@@ -25,28 +25,18 @@ import numpy as np
 import numpy.typing as npt
 
 from sanctionwatch.matching import _kernel
+from sanctionwatch.matching.evidence import EvidenceKind
 from sanctionwatch.matching.features import NAME_FEATURES
+from sanctionwatch.matching.tuning import TUNING
 
 MODEL_FILE = Path(__file__).with_name("name_model.json")
-# The kinds of secondary evidence the model weighs (score.Evidence.kind).
-EVIDENCE_KINDS = (
-    "birth_date_same",
-    "birth_year_fits",
-    "birth_date_near",  # a different year, at most two apart
-    "birth_date_far",
-    "country_linked",
-    "country_other",
-    "schema_other",  # a person against a company, or the reverse
-)
+# The kinds of secondary evidence the model weighs (evidence.Evidence.kind), in coefficient order.
+EVIDENCE_KINDS: tuple[EvidenceKind, ...] = tuple(EvidenceKind)
 
 FloatArray = npt.NDArray[np.float64]
 
-# A listed name matched whole, word for word, is never scored below this by its name: a compliance
-# rule, not a statistic. (The benchmark's near misses include exact names of other companies,
-# 'MAPLES S.A.' for 'MAPLES SA', which would teach the model to doubt exact matches of long names.)
-# Evidence still moves the score: a birth date years apart takes a namesake below the threshold.
-EXACT_NAME_SCORE = 0.9
-_EXACT_NAME_LOGIT = math.log(EXACT_NAME_SCORE / (1.0 - EXACT_NAME_SCORE))
+# The floor of a whole listed name matched word for word (tuning.Tuning.exact_name_score says why).
+_EXACT_NAME_LOGIT = math.log(TUNING.exact_name_score / (1.0 - TUNING.exact_name_score))
 _EXACT_FEATURES = [NAME_FEATURES.index(f) for f in ("query_coverage", "listed_coverage", "exact_share")]
 
 
@@ -96,7 +86,7 @@ class NameModel:
         return np.asarray(self._compiled.logits(rows), dtype=np.float64)
 
     def exact_name(self, features: Sequence[float]) -> bool:
-        """Is this pair (NAME_FEATURES) a whole listed name matched word for word (EXACT_NAME_SCORE)?"""
+        """Is this pair (NAME_FEATURES) a whole listed name matched word for word (Tuning.exact_name_score)?"""
         return bool(self._compiled.exact(features if isinstance(features, list) else list(features)))
 
     def name_logit(self, features: list[float]) -> float:

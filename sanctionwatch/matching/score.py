@@ -18,17 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sanctionwatch.matching import _kernel
+from sanctionwatch.matching.evidence import Effect, Evidence, EvidenceFeature, EvidenceKind
 from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, DateValue, Entity, Schema
 
-# (The alignment runs in _kernel.pyx, which holds its constants: a query's coverage weighs 0.62 against
-# the listed name's 0.38 in the name score; an unexplained query word costs 2.5 times a matched one,
-# a patronymic 1.0; a word against two written together needs a similarity of 0.84.)
-WEAK_ALIAS = 0.95  # a weak alias (OFAC 'weak a.k.a.', UN 'low quality') is less reliable evidence
+# (The alignment runs in _kernel.pyx, which holds its constants: tuning.py lists them.)
 
 
 @dataclass(slots=True)
@@ -103,17 +100,6 @@ def name_match(alignment: _kernel.Alignment, query: Sequence[str], listed: Seque
 # ---- secondary evidence ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Evidence:
-    feature: str
-    effect: str  # "raises" | "lowers" | "decides"
-    detail: str
-    kind: str = ""  # the kind of evidence the name model weighs (model.EVIDENCE_KINDS)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"feature": self.feature, "effect": self.effect, "detail": self.detail}
-
-
 def _year(value: str) -> int | None:
     return int(value[:4]) if len(value) >= 4 and value[:4].isdecimal() else None
 
@@ -136,19 +122,29 @@ def birth_date_evidence(query: str | None, dates: Sequence[DateValue]) -> Eviden
             continue
         if len(query) >= 10 and len(listed.value) >= 10 and not listed.end:
             if query[:10] == listed.value[:10]:
-                return Evidence("birth_date", "raises", f"same birth date {listed.value}", "birth_date_same")
+                return Evidence(
+                    EvidenceFeature.BIRTH_DATE,
+                    Effect.RAISES,
+                    f"same birth date {listed.value}",
+                    EvidenceKind.BIRTH_DATE_SAME,
+                )
             continue  # same year, different day: neither confirms nor refutes much
-        best = Evidence("birth_date", "raises", f"birth year {year} fits {_show(listed)}", "birth_year_fits")
+        best = Evidence(
+            EvidenceFeature.BIRTH_DATE,
+            Effect.RAISES,
+            f"birth year {year} fits {_show(listed)}",
+            EvidenceKind.BIRTH_YEAR_FITS,
+        )
     if best is not None:
         return best
     shown = ", ".join(_show(d) for d in dates[:3])
     nearest = min(abs(year - (_year(d.value) or year)) for d in dates)
     near = nearest <= 2
     return Evidence(
-        "birth_date",
-        "lowers",
+        EvidenceFeature.BIRTH_DATE,
+        Effect.LOWERS,
         f"born {query}, listed {shown}",
-        "birth_date_near" if near else "birth_date_far",
+        EvidenceKind.BIRTH_DATE_NEAR if near else EvidenceKind.BIRTH_DATE_FAR,
     )
 
 
@@ -167,10 +163,16 @@ def country_evidence(query: str | None, entity: Entity) -> Evidence | None:
         return None
     if wanted in known:
         return Evidence(
-            "country", "raises", f"country {wanted} is linked to the listed party", "country_linked"
+            EvidenceFeature.COUNTRY,
+            Effect.RAISES,
+            f"country {wanted} is linked to the listed party",
+            EvidenceKind.COUNTRY_LINKED,
         )
     return Evidence(
-        "country", "lowers", f"country {wanted} not among {', '.join(sorted(known))}", "country_other"
+        EvidenceFeature.COUNTRY,
+        Effect.LOWERS,
+        f"country {wanted} not among {', '.join(sorted(known))}",
+        EvidenceKind.COUNTRY_OTHER,
     )
 
 
@@ -182,7 +184,12 @@ def schema_evidence(query_schema: str | None, query_is_org: bool, entity: Entity
         return None
     if kind == _kind(listed):
         return None
-    return Evidence("schema", "lowers", f"query is a {kind}, listed party a {_kind(listed)}", "schema_other")
+    return Evidence(
+        EvidenceFeature.SCHEMA,
+        Effect.LOWERS,
+        f"query is a {kind}, listed party a {_kind(listed)}",
+        EvidenceKind.SCHEMA_OTHER,
+    )
 
 
 def _kind(schema: str) -> str:
@@ -191,22 +198,3 @@ def _kind(schema: str) -> str:
     if schema == Schema.PERSON:
         return "person"
     return schema.lower()
-
-
-def explain(
-    listed_name: str, weak: bool, name: NameMatch, evidence: Sequence[Evidence], final: float
-) -> dict[str, Any]:
-    return {
-        "matched_name": listed_name,
-        "weak_alias": weak,
-        "name_score": round(name.score, 4),
-        "query_coverage": round(name.query_coverage, 4),
-        "listed_coverage": round(name.listed_coverage, 4),
-        "token_pairs": [
-            {"query": p.query, "listed": p.listed, "similarity": p.similarity} for p in name.pairs
-        ],
-        "unmatched_query_tokens": name.unmatched_query,
-        "unmatched_listed_tokens": name.unmatched_listed,
-        "evidence": [e.to_json() for e in evidence],
-        "score": round(final, 4),
-    }

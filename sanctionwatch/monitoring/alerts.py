@@ -176,7 +176,7 @@ class Alerts:
                 "matched_record": hit.entity_id,
                 "schema": hit.schema,
                 "programs": hit.programs,
-                **hit.explanation,
+                **hit.explanation_json(),
             },
             "customer_hash": finding.customer_hash,
             "record_hash": finding.record_hash,

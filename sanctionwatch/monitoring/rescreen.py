@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.names import is_noise
 from sanctionwatch.matching.normalize import identifier_key
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import Entity
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.monitoring.customer import Customer
@@ -30,7 +31,7 @@ from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.party import party_key, screen_party
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import QueryError
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener
+from sanctionwatch.screening.screener import Screener
 
 WORK_CHUNK = 250  # customers per worker task
 # Hits kept per customer above the threshold, in every kind of screen alike (so that a delta raises what
@@ -80,7 +81,7 @@ class Monitor:
         screener: Screener,
         list_versions: dict[str, int],
         *,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float = TUNING.threshold,
         actor: str = "system",
         workers: int | None = None,
     ) -> None:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ class RegistryError(Exception):
     """A request the registry cannot satisfy (unknown version, duplicate ids in a list, ...)."""
 
 
+class VersionStatus(StrEnum):
+    """Where a list version stands (the list_versions.status column holds these strings)."""
+
+    HELD = "held"  # stored, not (yet) active: the sanity guard held it, or it awaits activation
+    ACTIVE = "active"  # the version screening uses; one per source
+    SUPERSEDED = "superseded"  # was active until a newer version was activated
+
+
 @dataclass(frozen=True, slots=True)
 class VersionInfo:
     id: int
@@ -40,13 +49,13 @@ class VersionInfo:
     files: list[dict[str, Any]]
     entity_count: int
     stats: dict[str, Any]
-    status: str
+    status: VersionStatus
     status_reason: str | None
     activated_at: datetime | None
 
     @property
     def active(self) -> bool:
-        return self.status == "active"
+        return self.status is VersionStatus.ACTIVE
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +65,7 @@ class VersionInfo:
             "fetched": self.fetched.isoformat(),
             "entities": self.entity_count,
             "active": self.active,
-            "status": self.status,
+            "status": self.status.value,
             "status_reason": self.status_reason,
             "format": self.format,
             "files": self.files,
@@ -254,7 +263,7 @@ class Registry:
                     digest=digest,
                     entity_count=len(entities),
                     stats=stats,
-                    status="held",
+                    status=VersionStatus.HELD.value,
                 )
                 .returning(t.list_versions.c.id)
             ).scalar_one()
@@ -349,14 +358,14 @@ class Registry:
         now = _now()
         conn.execute(
             update(t.list_versions)
-            .where(t.list_versions.c.source == source, t.list_versions.c.status == "active")
-            .values(status="superseded")
+            .where(t.list_versions.c.source == source, t.list_versions.c.status == VersionStatus.ACTIVE.value)
+            .values(status=VersionStatus.SUPERSEDED.value)
         )
         reason = f"activated with --force despite: {'; '.join(forced_over)}" if forced_over else None
         conn.execute(
             update(t.list_versions)
             .where(t.list_versions.c.id == version_id)
-            .values(status="active", activated_at=now, status_reason=reason)
+            .values(status=VersionStatus.ACTIVE.value, activated_at=now, status_reason=reason)
         )
         conn.execute(
             update(t.sources)
@@ -630,7 +639,7 @@ def _version(row: Any) -> VersionInfo:
         files=row["files"],
         entity_count=row["entity_count"],
         stats=row["stats"],
-        status=row["status"],
+        status=VersionStatus(row["status"]),
         status_reason=row["status_reason"],
         activated_at=row["activated_at"],
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,20 @@ class JobError(ValueError):
     """A job that cannot be started (unreadable format, unknown output format)."""
 
 
+class JobStatus(StrEnum):
+    """Where a screening job stands (the screening_jobs.status column holds these strings)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"  # its result can be downloaded
+    FAILED = "failed"  # with the reason in `error`
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     id: str
     owner: str
-    status: str  # queued | running | done | failed
+    status: JobStatus
     input_name: str
     output_format: str
     rows_done: int
@@ -51,7 +61,7 @@ class Job:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "status": self.status,
+            "status": self.status.value,
             "input_name": self.input_name,
             "output_format": self.output_format,
             "rows_done": self.rows_done,
@@ -78,7 +88,7 @@ class Jobs:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(screening_jobs.c.id, screening_jobs.c.runner).where(
-                    screening_jobs.c.status.in_(("queued", "running"))
+                    screening_jobs.c.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value))
                 )
             ).all()
         for job_id, runner in rows:
@@ -86,7 +96,7 @@ class Jobs:
             if runner_host == host and pid.isdigit() and not _alive(int(pid)):
                 self._set(
                     job_id,
-                    status="failed",
+                    status=JobStatus.FAILED.value,
                     error="the service stopped before the job finished; submit the file again",
                     finished_at=datetime.now(UTC),
                 )
@@ -124,7 +134,7 @@ class Jobs:
                 insert(screening_jobs).values(
                     id=job_id,
                     owner=owner,
-                    status="queued",
+                    status=JobStatus.QUEUED.value,
                     runner=self._runner,
                     input_name=input_name[:300],
                     output_format=extension.lstrip("."),
@@ -149,7 +159,7 @@ class Jobs:
     def result_path(self, job: Job) -> Path | None:
         """The finished job's output file (None until it is done)."""
         path = self.directory / job.id / f"result.{job.output_format}"
-        return path if job.status == "done" and path.exists() else None
+        return path if job.status is JobStatus.DONE and path.exists() else None
 
     def delete(self, job: Job) -> None:
         shutil.rmtree(self.directory / job.id, ignore_errors=True)
@@ -164,7 +174,7 @@ class Jobs:
     def _run(
         self, job_id: str, source: Path, target: Path, screener: Screener, threshold: float | None, limit: int
     ) -> None:
-        self._set(job_id, status="running")
+        self._set(job_id, status=JobStatus.RUNNING.value)
         shown = self.get(job_id)
         name = shown.input_name if shown else source.name
         try:
@@ -181,13 +191,13 @@ class Jobs:
         except Exception as exc:  # the job fails with its reason; the service goes on
             # (The message names the caller's file, not where the service keeps it.)
             message = str(exc).replace(str(source), name)[:2000]
-            self._set(job_id, status="failed", error=message, finished_at=datetime.now(UTC))
+            self._set(job_id, status=JobStatus.FAILED.value, error=message, finished_at=datetime.now(UTC))
             return
         finally:
             source.unlink(missing_ok=True)
         self._set(
             job_id,
-            status="done",
+            status=JobStatus.DONE.value,
             rows_done=summary.rows,
             rows_with_hits=summary.with_hits,
             rows_failed=summary.errors,
@@ -216,7 +226,7 @@ def _job(row: Any) -> Job:
     return Job(
         row["id"],
         row["owner"],
-        row["status"],
+        JobStatus(row["status"]),
         row["input_name"],
         row["output_format"],
         row["rows_done"],

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sanctionwatch.screening.explanation import Explanation
 
 
 class QueryError(ValueError):
@@ -29,7 +32,8 @@ class Hit:
     caption: str  # the party's primary name
     schema: str
     programs: list[str] = field(default_factory=list)
-    explanation: dict[str, Any] = field(default_factory=dict)
+    # Why it scored what it did (None: a hit made up by hand, in a test or a tool, shows `{}`).
+    explanation: Explanation | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,5 +44,9 @@ class Hit:
             "caption": self.caption,
             "schema": self.schema,
             "programs": self.programs,
-            "explanation": self.explanation,
+            "explanation": self.explanation_json(),
         }
+
+    def explanation_json(self) -> dict[str, Any]:
+        """The explanation as every interface shows it (screening.explanation)."""
+        return self.explanation.to_json() if self.explanation is not None else {}

@@ -1,8 +1,9 @@
 """The Screener: one registry snapshot, indexed in memory, answering screening queries.
 
 Scores are calibrated on the development benchmark so that one default threshold
-(`DEFAULT_THRESHOLD`) separates alerts from non-alerts for every kind of query: at it, about 1 %
-of ordinary customers alert while nearly all true variants of listed names do.
+(`TUNING.threshold`, matching/tuning.py with the other tunables) separates alerts from non-alerts for
+every kind of query: at it, about 1 % of ordinary customers alert while nearly all true variants of
+listed names do.
 """
 
 from __future__ import annotations
@@ -11,49 +12,34 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sanctionwatch.matching import _kernel
-from sanctionwatch.matching.index import IndexedName, MatchIndex
-from sanctionwatch.matching.model import EXACT_NAME_SCORE, NameModel, default_model, sigmoid
+from sanctionwatch.matching.evidence import Effect, Evidence, EvidenceFeature, EvidenceKind
+from sanctionwatch.matching.index import Alignment, FormScoring, IndexedName, MatchIndex
+from sanctionwatch.matching.model import NameModel, default_model, sigmoid
 from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
 from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.score import (
-    WEAK_ALIAS,
-    Evidence,
     NameMatch,
     birth_date_evidence,
     country_evidence,
-    explain,
     name_match,
     schema_evidence,
 )
-from sanctionwatch.matching.tokens import token_shape
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.terms import program_matches
+from sanctionwatch.screening.explanation import (
+    EvidenceShown,
+    Explanation,
+    LinkedRecord,
+    NameExplanation,
+    NameModelExplanation,
+)
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
 
-DEFAULT_THRESHOLD = 0.25
-CANDIDATES = 30  # name forms scored in full per query form
-PREFILTER = 0.4  # name scores below this are not worth the secondary evidence
-ESTIMATE_FLOOR = 0.3  # forms whose votes cover less of the query than this are not aligned at all
-ESTIMATE_MARGIN = 0.25
-MAX_FORMS = 6  # Latin spellings of a query name that are screened
-SPELLING_PENALTY = 0.03  # ... nor those this far behind the best-voted form
 MAX_NAME_LENGTH = 1000
-IDENTIFIER_SCORE = 0.99  # an exact identifier match alerts whatever the names say
-# A person is never a company or a vessel, whatever the names say: a pair of different kinds scores at
-# most this, below any sensible threshold but still shown, with its reason, when asked for all pairs.
-# (A rule, not only the model's evidence weight: on the full registry a Chinese person's two syllables
-# inside a long Chinese company name drove the name model beyond what that weight could take back.
-# On the dev set no true pair has different kinds, among 6,536 such pairs.)
-KIND_MISMATCH_SCORE = 0.1
-# The lowest score a search or a list of candidates shows (well below the alert threshold, for an
-# analyst looking around), just above the kind-mismatch cap: a person is no answer to a vessel search.
-SHOWN_FLOOR = 0.12
-EXPLAINED_FEATURES = 5  # name-model features shown per hit, strongest first
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}
 
@@ -111,14 +97,14 @@ class ScoredPair:
     entity_id: str
     indexed: IndexedName
     query: tuple[str, ...]  # the query form's tokens
-    alignment: _kernel.Alignment
+    alignment: Alignment
     evidence: list[Evidence]
     features: list[float]
     discount: float  # less likely spelling of the query, weak alias: multiplies the model's score
 
     @property
-    def evidence_kinds(self) -> list[str]:
-        return [e.kind for e in self.evidence]
+    def evidence_kinds(self) -> list[EvidenceKind]:
+        return [e.kind for e in self.evidence if e.kind is not None]
 
     @property
     def match(self) -> NameMatch:
@@ -128,7 +114,7 @@ class ScoredPair:
 
 class Screener:
     def __init__(
-        self, index: MatchIndex, threshold: float = DEFAULT_THRESHOLD, model: NameModel | None = None
+        self, index: MatchIndex, threshold: float = TUNING.threshold, model: NameModel | None = None
     ) -> None:
         self.index = index
         self.threshold = threshold
@@ -209,7 +195,8 @@ class Screener:
         for pair in pairs:
             kinds = pair.evidence_kinds
             score = sigmoid(model.name_logit(pair.features) + model.evidence_logit(kinds)) * pair.discount
-            scores.append(min(score, KIND_MISMATCH_SCORE) if "schema_other" in kinds else score)
+            mismatch = EvidenceKind.SCHEMA_OTHER in kinds
+            scores.append(min(score, TUNING.kind_mismatch_score) if mismatch else score)
         return scores
 
     def _query_forms(self, clean: Query) -> list[tuple[int, NameForm, bool]]:
@@ -219,19 +206,19 @@ class Screener:
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
         if query_is_org and not organization:  # a legal form says so: compare legal forms canonically
             forms = name_forms(clean.name, organization=True)
-        return [(rank, form, query_is_org) for rank, form in enumerate(forms[:MAX_FORMS])]
+        return [(rank, form, query_is_org) for rank, form in enumerate(forms[: TUNING.max_forms])]
 
     def _scored_pairs(self, clean: Query) -> list[ScoredPair]:
         pairs: list[ScoredPair] = []
         evidence_cache: dict[int, list[Evidence]] = {}
         for rank, form, query_is_org in self._query_forms(clean):
-            candidates, query_weight = self.index.candidates(form.tokens, CANDIDATES, form.spelling)
+            candidates, query_weight = self.index.candidates(form.tokens, TUNING.candidates, form.spelling)
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
             # (Words written together vote beside their parts, so the best may pass the whole query.)
             best_share = min(candidates[0][1] / query_weight, 1.0)
-            floor = max(ESTIMATE_FLOOR, best_share - ESTIMATE_MARGIN) * query_weight
+            floor = max(TUNING.estimate_floor, best_share - TUNING.estimate_margin) * query_weight
             pairs.extend(
                 self._pairs(clean, rank, form, query_is_org, candidates, floor, query_weight, evidence_cache)
             )
@@ -276,25 +263,11 @@ class Screener:
         evidence_cache: dict[int, list[Evidence]],
     ) -> list[ScoredPair]:
         """The query form against the candidates (form id, votes) voted at least `floor`, best first;
-        only pairs whose names are close enough to weigh (kernel.score_form) come back."""
+        only pairs whose names are close enough to weigh (MatchIndex.score_form) come back."""
         index = self.index
-        if index.listed is None:  # an index never built holds no forms to score
-            return []
-        scored = _kernel.score_form(
-            index.profile(form.tokens),
-            candidates,
-            floor,
-            query_weight,
-            PREFILTER,
-            form.spelling,
-            query_is_org,
-            form.syllabic,
-            index.max_weight,
-            index.listed,
-            token_shape,
-        )
+        scored = index.score_form(FormScoring(form, query_is_org, candidates, floor, query_weight))
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
-        discount = 1.0 - SPELLING_PENALTY * min(rank, 1)
+        discount = 1.0 - TUNING.spelling_penalty * min(rank, 1)
         out: list[ScoredPair] = []
         for form_id, _share, alignment, features in scored:
             indexed = index.forms[form_id]
@@ -302,7 +275,7 @@ class Screener:
             entity = index.entities[indexed.entity]
             if evidence is None:
                 evidence = evidence_cache[indexed.entity] = self._evidence(clean, query_is_org, entity)
-            weak = WEAK_ALIAS if indexed.weak else 1.0
+            weak = TUNING.weak_alias if indexed.weak else 1.0
             out.append(
                 ScoredPair(
                     indexed.entity,
@@ -326,30 +299,29 @@ class Screener:
         )
         return [e for e in found if e is not None]
 
-    def _explanation(self, found: _Best, caption: str) -> dict[str, Any]:
-        """What an analyst reads: which names matched, word by word, and what moved the score."""
+    def _explanation(self, found: _Best, caption: str, linked: list[LinkedRecord]) -> Explanation:
+        """What an analyst reads: which names matched, word by word, what moved the score, and the other
+        lists' records of the party (`linked`). Built here alone; explanation.py serializes it."""
         pair = found.pair
+        score = round(found.score, 4)
+        identifier = () if found.identifier is None else (EvidenceShown.of(found.identifier),)
         if pair is None:
-            explanation: dict[str, Any] = {
-                "matched_name": caption,
-                "evidence": [],
-                "score": round(found.score, 4),
-            }
-        else:
-            explanation = explain(
-                pair.indexed.text, pair.indexed.weak, pair.match, pair.evidence, found.score
-            )
-            strongest = self.model.strongest_contributions(pair.features, EXPLAINED_FEATURES)
-            explanation["name_model"] = {"strongest_features": {n: round(v, 3) for n, v in strongest.items()}}
-            if self.model.exact_name(pair.features):
-                explanation["name_model"]["exact_name"] = (
-                    f"the whole listed name matched word for word: scored at least {EXACT_NAME_SCORE}"
-                )
-            for item, evidence in zip(explanation["evidence"], pair.evidence, strict=True):
-                item["weight"] = round(self.model.evidence.get(evidence.kind, 0.0), 3)
-        if found.identifier is not None:
-            explanation["evidence"].append(found.identifier.to_json())
-        return explanation
+            return Explanation(caption, identifier, score, linked_records=tuple(linked))
+        model = self.model
+        strongest = model.strongest_contributions(pair.features, TUNING.explained_features)
+        exact = (
+            f"the whole listed name matched word for word: scored at least {TUNING.exact_name_score}"
+            if model.exact_name(pair.features)
+            else None
+        )
+        return Explanation(
+            matched_name=pair.indexed.text,
+            evidence=(*(EvidenceShown.of(e, model.evidence) for e in pair.evidence), *identifier),
+            score=score,
+            name=NameExplanation.of(pair.indexed.weak, pair.match),
+            name_model=NameModelExplanation.of(strongest, exact),
+            linked_records=tuple(linked),
+        )
 
     def _identifier_hits(self, identifier: str, best: dict[int, _Best]) -> None:
         """An exact identifier (passport, IMO, BIC, wallet) match is decisive whatever the name says."""
@@ -357,27 +329,26 @@ class Screener:
             entity = self.index.entities[position]
             matched = next(i for i in entity.identifiers if i.value and _same_id(i.value, identifier))
             evidence = Evidence(
-                "identifier",
-                "decides",
+                EvidenceFeature.IDENTIFIER,
+                Effect.DECIDES,
                 f"{matched.label or matched.kind} {matched.value} matches exactly",
             )
             current = best.get(position)
             if current is None:
-                best[position] = _Best(IDENTIFIER_SCORE, None, evidence)
+                best[position] = _Best(TUNING.identifier_score, None, evidence)
             else:
-                current.score = max(current.score, IDENTIFIER_SCORE)
+                current.score = max(current.score, TUNING.identifier_score)
                 current.identifier = evidence
 
     def _hit(self, position: int, found: _Best) -> Hit:
         entity = self.index.entities[position]
         records = self.index.parties.records(position)
         linked = [self.index.entities[r.position] for r in records]
-        explanation = self._explanation(found, entity.caption)
-        if len(records) > 1:
-            explanation["linked_records"] = [
-                {"source_id": other.id, "linked_by": record.reason}
-                for record, other in zip(records[1:], linked[1:], strict=True)
-            ]
+        others = [
+            LinkedRecord(other.id, record.reason)
+            for record, other in zip(records[1:], linked[1:], strict=True)
+        ]
+        explanation = self._explanation(found, entity.caption, others)
         return Hit(
             entity_id=entity.id,
             score=found.score,

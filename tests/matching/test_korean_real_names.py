@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.query import Query
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, Screener
+from sanctionwatch.screening.screener import Screener
 from sanctionwatch.sources.catalog import parse_files
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -24,6 +25,6 @@ def test_each_hangul_name_of_the_list_finds_its_own_party(shared_data: Path) -> 
     missed = []
     for entity, name in written:
         hits = screener.screen(Query(name=name, schema=entity.schema), threshold=0.0, limit=5)
-        if not hits or entity.id not in hits[0].source_ids or hits[0].score < DEFAULT_THRESHOLD:
+        if not hits or entity.id not in hits[0].source_ids or hits[0].score < TUNING.threshold:
             missed.append((name, [(h.matched_name, round(h.score, 3)) for h in hits[:2]]))
     assert missed == []

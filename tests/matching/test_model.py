@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 
 from sanctionwatch.matching.features import NAME_FEATURES
 from sanctionwatch.matching.model import (
-    EXACT_NAME_SCORE,
     NameModel,
     default_model,
     quadratic_terms,
     sigmoid,
 )
+from sanctionwatch.matching.tuning import TUNING
 
 
 def test_shipped_model_matches_the_feature_list() -> None:
@@ -92,7 +92,7 @@ def test_an_exact_name_never_scores_below_the_floor(values: list[float]) -> None
     for name in ("query_coverage", "listed_coverage", "exact_share"):
         features[NAME_FEATURES.index(name)] = 1.0
     assert model.exact_name(features.tolist())
-    assert sigmoid(float(model.name_logits(features[None, :])[0])) >= EXACT_NAME_SCORE - 1e-9
+    assert sigmoid(float(model.name_logits(features[None, :])[0])) >= TUNING.exact_name_score - 1e-9
 
 
 def test_features_outside_the_training_range_are_clipped() -> None:

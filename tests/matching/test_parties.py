@@ -78,7 +78,7 @@ def test_one_hit_names_every_list_record_of_the_party() -> None:
     assert sorted(hit.source_ids) == ["ofac-sdn:12312", "uk:11286", "un:KPe.035"]
     assert hit.source_ids[0] == hit.entity_id
     assert sorted(hit.programs) == ["DPRK", "DPRK-UK", "DPRK-UN"]
-    assert {r["source_id"] for r in hit.explanation["linked_records"]} == set(hit.source_ids[1:])
+    assert {r["source_id"] for r in hit.explanation_json()["linked_records"]} == set(hit.source_ids[1:])
 
 
 def test_real_uk_records_are_linked_to_the_un_records_they_cite(shared_data: Path) -> None:

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctionwatch.matching.model import EXACT_NAME_SCORE
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import DateValue, Entity, Identifier, Name, NameQuality
 from sanctionwatch.screening.query import Query, QueryError
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, KIND_MISMATCH_SCORE, Screener, validate
+from sanctionwatch.screening.screener import Screener, validate
 
 PARTIES = [
     Entity(
@@ -94,7 +94,7 @@ def test_other_parties_do_not_alert(screener: Screener, name: str) -> None:
 def test_birth_date_confirms_or_rules_out(screener: Screener) -> None:
     confirmed = screener.screen(Query("Jong Un Kim", "Person", "1984-01-08"))
     assert confirmed and confirmed[0].score >= 0.99
-    evidence = confirmed[0].explanation["evidence"]
+    evidence = confirmed[0].explanation_json()["evidence"]
     assert evidence[0]["feature"] == "birth_date" and evidence[0]["effect"] == "raises"
     assert screener.screen(Query("Jong Un Kim", "Person", "1999-05-01")) == []  # a namesake 15 years younger
 
@@ -103,27 +103,27 @@ def test_a_person_is_never_a_company(screener: Screener) -> None:
     """Whatever the names say, a pair of different kinds stays below the threshold, and says why."""
     person = screener.screen(Query("Kalaye Electric Company", "Person"), threshold=0)
     company = screener.screen(Query("Kalaye Electric Company", "Organization"), threshold=0)
-    assert person[0].score <= KIND_MISMATCH_SCORE < DEFAULT_THRESHOLD < company[0].score
-    assert any(e["feature"] == "schema" for e in person[0].explanation["evidence"])
+    assert person[0].score <= TUNING.kind_mismatch_score < TUNING.threshold < company[0].score
+    assert any(e["feature"] == "schema" for e in person[0].explanation_json()["evidence"])
     assert not screener.screen(Query("Kalaye Electric Company", "Person"))
 
 
 def test_identifier_decides_whatever_the_name(screener: Screener) -> None:
     [hit] = screener.screen(Query("", identifier="IMO 7937317"))
     assert hit.entity_id == "ofac-sdn:17069"
-    assert hit.explanation["evidence"][-1]["effect"] == "decides"
+    assert hit.explanation_json()["evidence"][-1]["effect"] == "decides"
     assert top(screener, Query("Some Bank", identifier="FTBD KPPY")) == "ofac-sdn:15603"
 
 
 def test_an_exact_listed_name_scores_high_however_long(screener: Screener) -> None:
     [hit, *_] = screener.screen(Query("FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"))
-    assert hit.score >= EXACT_NAME_SCORE - 1e-9
-    assert "exact_name" in hit.explanation["name_model"]
+    assert hit.score >= TUNING.exact_name_score - 1e-9
+    assert "exact_name" in hit.explanation_json()["name_model"]
 
 
 def test_explanation_names_the_matched_tokens(screener: Screener) -> None:
     [hit, *_] = screener.screen(Query("BARAKAT, Fayez"))
-    explanation = hit.explanation
+    explanation = hit.explanation_json()
     assert explanation["matched_name"] == "BARAKAT, Mohammad Fayez"
     assert {p["query"] for p in explanation["token_pairs"]} == {"barakat", "fayez"}
     assert explanation["unmatched_listed_tokens"] == ["mohammad"]
@@ -150,8 +150,8 @@ def test_control_characters_are_dropped_not_fatal(screener: Screener) -> None:
 
 
 def test_default_threshold_is_documented_value(screener: Screener) -> None:
-    assert screener.threshold == DEFAULT_THRESHOLD
-    assert all(h.score >= DEFAULT_THRESHOLD for h in screener.screen(Query("Kim Jong Un")))
+    assert screener.threshold == TUNING.threshold
+    assert all(h.score >= TUNING.threshold for h in screener.screen(Query("Kim Jong Un")))
 
 
 @settings(max_examples=150, deadline=None)

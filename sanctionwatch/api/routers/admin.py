@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
 from sanctionwatch.access.roles import AccessError
+from sanctionwatch.api.contracts import KeyBody, KeysResponse, NewKeyResponse
 from sanctionwatch.api.security import Admin
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
@@ -21,13 +22,17 @@ class NewKey(BaseModel):
     owner: str | None = Field(None, max_length=100, description="The user the key acts for")
 
 
-@router.get("/keys", summary="Every API key (never the keys themselves)")
+@router.get("/keys", response_model=KeysResponse, summary="Every API key (never the keys themselves)")
 def list_keys(request: Request) -> dict[str, Any]:
     return {"keys": [k.to_json() for k in state_of(request).keys.list()]}
 
 
 @router.post(
-    "/keys", status_code=201, responses={400: {"model": ErrorResponse}}, summary="A new API key, shown once"
+    "/keys",
+    status_code=201,
+    response_model=NewKeyResponse,
+    responses={400: {"model": ErrorResponse}},
+    summary="A new API key, shown once",
 )
 def create_key(request: Request, body: NewKey) -> dict[str, Any]:
     try:
@@ -39,7 +44,12 @@ def create_key(request: Request, body: NewKey) -> dict[str, Any]:
     return {**record.to_json(), "key": key}
 
 
-@router.delete("/keys/{key_id}", responses={404: {"model": ErrorResponse}}, summary="Revoke a key at once")
+@router.delete(
+    "/keys/{key_id}",
+    response_model=KeyBody,
+    responses={404: {"model": ErrorResponse}},
+    summary="Revoke a key at once",
+)
 def revoke_key(request: Request, key_id: int = Path(..., ge=1, le=2_147_483_647)) -> dict[str, Any]:
     state = state_of(request)
     try:

@@ -13,6 +13,7 @@ from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from sanctionwatch.api.contracts import DeletedCustomer
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Admin, Analyst, Principal
 from sanctionwatch.api.state import ServiceState, state_of
@@ -87,6 +88,7 @@ def get_customer(
 
 @router.delete(
     "/customers/{customer_id}",
+    response_model=DeletedCustomer,
     responses={404: {"model": ErrorResponse}},
     summary="Stop monitoring a customer",
 )

@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from sanctionwatch.api.contracts import HealthResponse
 from sanctionwatch.api.state import state_of
 from sanctionwatch.monitoring.customer_store import Customers
 
 router = APIRouter(tags=["Health"])
 
 
-@router.get("/healthz", summary="The process is up")
+@router.get("/healthz", response_model=HealthResponse, summary="The process is up")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 

@@ -11,11 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.api.contracts import JobBody
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Analyst, Principal
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
-from sanctionwatch.screening.jobs import Job, JobError
+from sanctionwatch.screening.jobs import Job, JobError, JobStatus
 
 router = APIRouter(tags=["Screening"])
 _MEDIA = {
@@ -30,6 +31,7 @@ _MEDIA = {
 @router.post(
     "/jobs",
     status_code=202,
+    response_model=JobBody,
     responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Upload a file of parties (CSV, JSONL, XLSX, Parquet) to screen in the background",
 )
@@ -75,11 +77,16 @@ def _owned(request: Request, job_id: str, principal: Principal) -> Job:
 
 def _shown(job: Job) -> dict[str, Any]:
     body = job.to_json()
-    body["result_url"] = f"/jobs/{job.id}/result" if job.status == "done" else None
+    body["result_url"] = f"/jobs/{job.id}/result" if job.status is JobStatus.DONE else None
     return body
 
 
-@router.get("/jobs/{job_id}", responses={404: {"model": ErrorResponse}}, summary="A job's progress")
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobBody,
+    responses={404: {"model": ErrorResponse}},
+    summary="A job's progress",
+)
 def status(request: Request, job_id: str, principal: Principal = Analyst) -> dict[str, Any]:
     return _shown(_owned(request, job_id, principal))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from sanctionwatch.api.contracts import VersionsResponse
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
@@ -17,7 +18,12 @@ from sanctionwatch.registry.timeline import change_timeline
 router = APIRouter(tags=["Registry"])
 
 
-@router.get("/lists", dependencies=[Viewer], summary="Every version of every list, and which one is active")
+@router.get(
+    "/lists",
+    dependencies=[Viewer],
+    response_model=VersionsResponse,
+    summary="Every version of every list, and which one is active",
+)
 def versions(request: Request) -> dict[str, Any]:
     return {"versions": [v.to_json() for v in state_of(request).registry.versions()]}
 

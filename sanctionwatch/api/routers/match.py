@@ -18,14 +18,14 @@ from sanctionwatch.api.yente import (
     matcher_docs,
     scored_response,
 )
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.examples import party_from_example
 from sanctionwatch.screening.party import screen_party
 from sanctionwatch.screening.query import QueryError
-from sanctionwatch.screening.screener import DEFAULT_THRESHOLD, SHOWN_FLOOR
 
 router = APIRouter(tags=["Matching"])
 ALGORITHMS = ("sanctionwatch", "best", "default", "logic-v2", "logic-v1", "name-based", "regression-v1")
-DEFAULT_CUTOFF = SHOWN_FLOOR  # results below this are not returned at all (yente's `cutoff`)
+DEFAULT_CUTOFF = TUNING.shown_floor  # results below this are not returned at all (yente's `cutoff`)
 
 
 @router.post(
@@ -41,7 +41,7 @@ async def match(
     body: EntityMatchQuery,
     dataset: str,
     limit: int = Query(5, ge=1, le=500, description="Results per query"),
-    threshold: float = Query(DEFAULT_THRESHOLD, ge=0.0, le=1.0, description="Score at which `match` is true"),
+    threshold: float = Query(TUNING.threshold, ge=0.0, le=1.0, description="Score at which `match` is true"),
     cutoff: float = Query(DEFAULT_CUTOFF, ge=0.0, le=1.0, description="Lowest score returned at all"),
     algorithm: str = Query("sanctionwatch", description="Accepted for compatibility: one engine scores"),
 ) -> FastJSONResponse:

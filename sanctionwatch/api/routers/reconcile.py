@@ -18,11 +18,11 @@ from fastapi.responses import JSONResponse
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import require
 from sanctionwatch.api.state import state_of
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.examples import party_from_example
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.party import screen_party
 from sanctionwatch.screening.query import Hit, QueryError
-from sanctionwatch.screening.screener import SHOWN_FLOOR
 
 router = APIRouter(tags=["Reconciliation"])
 Reconciler = require(Role.ANALYST, query_key=True)
@@ -64,7 +64,7 @@ def _reconcile(
         properties.setdefault(item["pid"], []).extend(values if isinstance(values, list) else [values])
     try:
         party = party_from_example(kind, properties, query_id=key)
-        hits = screen_party(snapshot.screener, party, threshold=SHOWN_FLOOR, limit=limit)
+        hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=limit)
     except QueryError as exc:
         raise HTTPException(400, f"queries.{key}.{exc}") from None
     note([kind, properties], hits)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from sanctionwatch.api.contracts import ScreenResponse
 from sanctionwatch.api.security import Analyst
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
@@ -28,6 +29,8 @@ class ScreenRequest(BaseModel):
 @router.post(
     "/screen",
     dependencies=[Analyst],
+    response_model=ScreenResponse,
+    response_model_exclude_unset=True,  # an explanation leaves out what does not apply to its hit
     responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Screen one party: hits, best first, each with the explanation of its score",
 )

@@ -10,10 +10,10 @@ from sanctionwatch.api.deps import dataset_sources
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.examples import screening_schema
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import QueryError
-from sanctionwatch.screening.screener import SHOWN_FLOOR
 
 router = APIRouter(tags=["Search"])
 
@@ -39,7 +39,7 @@ def search(
     try:
         kind = screening_schema(schema) if schema else None
         party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(snapshot, dataset))
-        hits = screen_party(snapshot.screener, party, threshold=SHOWN_FLOOR, limit=offset + limit)
+        hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=offset + limit)
     except QueryError as exc:
         raise HTTPException(400, str(exc)) from None
     results = [shown for hit in hits[offset:] if (shown := state.entity_json.get(snapshot, hit.entity_id))]

@@ -1,0 +1,97 @@
+"""The matcher's tunables in one place: thresholds, floors, caps and weights, each with its reason.
+
+Every value here was calibrated on the development benchmark (bench/RESULTS.md tells the runs); change
+one only with a benchmark run beside it, since scores are compared across versions and the alert
+threshold was chosen for these values together.
+
+Not here, because they are compiled into the kernel (`_kernel.pyx`, which this package alone imports)
+and a Python value could not reach its inner loops without costing them: the token similarity levels
+(INITIAL 0.68, PREFIX 0.84, VOWELLESS 0.86, SKELETON 0.82, PHONETIC 0.78, STEM 0.88, ROMANIZED 0.9,
+VISUAL 0.9, ABJAD 0.7, SLIP 0.75, SYLLABLE_SLIP 0.68, EDIT_COST 1.3 and FLOOR 0.66, below which two
+words are simply different) and the alignment's weights (QUERY_SHARE 0.62 of the name score for the
+query's coverage against the listed name's 0.38; UNMATCHED_QUERY 2.5: an unexplained query word costs
+that many times a matched one, UNMATCHED_PATRONYMIC 1.0; COMPOUND_FLOOR 0.84: a word against two
+written together must be spelt alike). Each is documented where it is declared, at the top of the .pyx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+
+def _short_token_information() -> MappingProxyType[int, float]:
+    return MappingProxyType({2: 0.6, 3: 0.8})
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The matcher's calibrated constants (one instance, `TUNING`; frozen: a screen never changes them)."""
+
+    threshold: float = 0.25
+    """The default alert threshold. Scores are calibrated so that this one value separates alerts from
+    non-alerts for every kind of query: at it, about 1 % of ordinary customers alert while nearly all
+    true variants of listed names do."""
+
+    shown_floor: float = 0.12
+    """The lowest score a search or a list of candidates shows: well below the alert threshold, for an
+    analyst looking around, and just above `kind_mismatch_score` (a person is no answer to a vessel
+    search)."""
+
+    kind_mismatch_score: float = 0.1
+    """The most a pair of different kinds scores (a person is never a company or a vessel, whatever the
+    names say): below any sensible threshold, but still shown with its reason when all pairs are asked
+    for. A rule, not only the model's evidence weight: on the full registry a Chinese person's two
+    syllables inside a long Chinese company name drove the name model beyond what that weight could take
+    back. On the dev set no true pair has different kinds, among 6,536 such pairs."""
+
+    identifier_score: float = 0.99
+    """The score of an exact identifier match (passport, IMO, BIC, wallet): it alerts whatever the names
+    say."""
+
+    exact_name_score: float = 0.9
+    """A listed name matched whole, word for word, is never scored below this by its name: a compliance
+    rule, not a statistic. (The benchmark's near misses include exact names of other companies, 'MAPLES
+    S.A.' for 'MAPLES SA', which would teach the model to doubt exact matches of long names.) Evidence
+    still moves the score: a birth date years apart takes a namesake below the threshold."""
+
+    weak_alias: float = 0.95
+    """Multiplies the score of a weak alias (OFAC 'weak a.k.a.', UN 'low quality'): less reliable
+    evidence than a full name."""
+
+    spelling_penalty: float = 0.03
+    """Taken off the score of every Latin spelling of a non-Latin query name but the first (the most
+    likely): less likely spellings are slightly weaker evidence."""
+
+    max_forms: int = 6
+    """Latin spellings (name forms) of one query name that are screened."""
+
+    candidates: int = 30
+    """Name forms scored in full per query form, the best-voted first."""
+
+    estimate_floor: float = 0.3
+    """Forms whose votes cover less of the query than this share are not aligned at all: votes bound the
+    query coverage from above. (0.45 with a margin of 0.15 was 1.45 times faster but lost recall: alias
+    -0.05, ssb -0.02.)"""
+
+    estimate_margin: float = 0.25
+    """... nor those whose vote share is this far behind the best-voted form's."""
+
+    prefilter: float = 0.4
+    """Name scores below this are not worth weighing the secondary evidence for (the kernel drops those
+    pairs before the name model sees them)."""
+
+    noise_weight: float = 0.15
+    """The share of a full rarity weight that noise tokens (legal forms, 'of', initials) carry."""
+
+    short_token_information: MappingProxyType[int, float] = field(default_factory=_short_token_information)
+    """By length, the share of its rarity weight a short word keeps: two- and three-letter tokens (Korean
+    and Chinese syllables, 'Li', 'Kim') recur across unrelated people far more than their frequency in
+    one list suggests. Longer words keep their whole weight."""
+
+    explained_features: int = 5
+    """Name-model features shown per hit in its explanation, strongest first."""
+
+
+TUNING: Final = Tuning()
