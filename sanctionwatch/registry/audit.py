@@ -44,6 +44,7 @@ from typing import Any, Literal, TextIO
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 import sanctionwatch
+from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.registry import schema
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import audit_head, audit_log
@@ -70,7 +71,7 @@ _FIELDS = (
 _LIMITS = {"actor": 200, "action": 64, "subject": 300}
 
 
-class AuditError(RuntimeError):
+class AuditError(SanctionwatchError, RuntimeError):
     """The audit log cannot be used as asked (missing head row, unreadable record, bad input)."""
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from sanctionwatch.errors import InputError
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.database import as_utc
 from sanctionwatch.registry.schema import screening_jobs
@@ -30,7 +31,7 @@ from sanctionwatch.screening.trail import file_digest
 from sanctionwatch.sources.base import SourceFormatError
 
 
-class JobError(ValueError):
+class JobError(InputError, ValueError):
     """A job that cannot be started (unreadable format, unknown output format)."""
 
 

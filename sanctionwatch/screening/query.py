@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sanctionwatch.errors import InputError
 
-class QueryError(ValueError):
+
+class QueryError(InputError, ValueError):
     """A query that cannot be screened (no usable name or identifier, malformed date or country)."""
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
-from sanctionwatch.access.roles import AccessError
 from sanctionwatch.api.security import Admin
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
@@ -30,21 +29,15 @@ def list_keys(request: Request) -> dict[str, Any]:
     "/keys", status_code=201, responses={400: {"model": ErrorResponse}}, summary="A new API key, shown once"
 )
 def create_key(request: Request, body: NewKey) -> dict[str, Any]:
-    try:
-        record, key = state_of(request).keys.create(
-            body.name, body.role, owner=body.owner, actor=request.state.principal.label
-        )
-    except AccessError as exc:
-        raise HTTPException(400, str(exc)) from None
+    record, key = state_of(request).keys.create(
+        body.name, body.role, owner=body.owner, actor=request.state.principal.label
+    )
     return {**record.to_json(), "key": key}
 
 
 @router.delete("/keys/{key_id}", responses={404: {"model": ErrorResponse}}, summary="Revoke a key at once")
 def revoke_key(request: Request, key_id: int = Path(..., ge=1, le=2_147_483_647)) -> dict[str, Any]:
     state = state_of(request)
-    try:
-        revoked = state.keys.revoke(key_id, actor=request.state.principal.label)
-    except AccessError as exc:
-        raise HTTPException(404, str(exc)) from None
+    revoked = state.keys.revoke(key_id, actor=request.state.principal.label)
     state.key_cache.forget()
     return revoked.to_json()
