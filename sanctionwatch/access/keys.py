@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.access.printable import refuse_unprintable
-from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.access.roles import AccessError, AccessNotFoundError, Role, parse_role
 from sanctionwatch.access.tables import api_keys, users
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
@@ -126,7 +126,7 @@ class ApiKeys:
                 audit.append(conn, actor=actor, action="key.revoked", subject=f"key {key_id}")
         found = self.get(key_id)
         if found is None:
-            raise AccessError(f"no API key with id {key_id}")
+            raise AccessNotFoundError(f"no API key with id {key_id}")
         return found
 
     def get(self, key_id: int) -> ApiKey | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sanctionwatch.errors import InputError, NotFoundError
+
 
 class Role(StrEnum):
     VIEWER = "viewer"
@@ -27,8 +29,12 @@ class Role(StrEnum):
 _ORDER = (Role.VIEWER, Role.ANALYST, Role.APPROVER, Role.ADMIN)
 
 
-class AccessError(ValueError):
+class AccessError(InputError, ValueError):
     """A request about keys or users that cannot be carried out (unknown role, duplicate user, ...)."""
+
+
+class AccessNotFoundError(NotFoundError, AccessError):
+    """No key or user with that id or name (404 over HTTP; still an AccessError to its callers)."""
 
 
 def parse_role(value: str) -> Role:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sanctionwatch.access.printable import refuse_unprintable
-from sanctionwatch.access.roles import AccessError, Role, parse_role
+from sanctionwatch.access.roles import AccessError, AccessNotFoundError, Role, parse_role
 from sanctionwatch.access.tables import users
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
@@ -84,7 +84,7 @@ class Users:
             if changed:
                 audit.append(conn, actor=actor, action="user.disabled", subject=f"user {name}")
         if not changed:
-            raise AccessError(f"no user named {name!r}")
+            raise AccessNotFoundError(f"no user named {name!r}")
         found = self.get(name)
         assert found is not None
         return found

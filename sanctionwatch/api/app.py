@@ -10,9 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.status import HTTP_500_INTERNAL_SERVER_ERROR
 
 from sanctionwatch import __version__
-from sanctionwatch.api.limits import BusyError
 from sanctionwatch.api.middleware import (
     BodyLimit,
     DatabaseOutage,
@@ -35,8 +35,9 @@ from sanctionwatch.api.routers import (
 )
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.settings import ServiceSettings
-from sanctionwatch.api.state import NotReadyError, ServiceState
+from sanctionwatch.api.state import ServiceState
 from sanctionwatch.api.text_guard import TextGuard
+from sanctionwatch.errors import SanctionwatchError
 
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "sanctionwatch_session"
@@ -84,15 +85,13 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
 
         mount_web(app)
 
-    @app.exception_handler(NotReadyError)
-    async def not_ready(_request: Request, exc: NotReadyError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
-
-    @app.exception_handler(BusyError)
-    async def busy(_request: Request, exc: BusyError) -> JSONResponse:
-        return JSONResponse(
-            {"detail": str(exc)}, status_code=503, headers={"Retry-After": str(exc.retry_after)}
-        )
+    @app.exception_handler(SanctionwatchError)
+    async def refused(_request: Request, exc: SanctionwatchError) -> JSONResponse:
+        # The class says the status (see sanctionwatch.errors); the body is FastAPI's own error shape.
+        # A plain 500 is a bug, not an answer: it goes on to the server, which logs its traceback.
+        if exc.http_status == HTTP_500_INTERNAL_SERVER_ERROR:
+            raise exc
+        return JSONResponse({"detail": str(exc)}, status_code=exc.http_status, headers=exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

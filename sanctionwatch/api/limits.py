@@ -8,6 +8,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sanctionwatch.errors import UnavailableError
+
 
 class RateLimiter:
     """Allows `rate` requests per second on average and `burst` at once, per key.
@@ -45,7 +47,7 @@ class RateLimiter:
         return max(1, int((1.0 - tokens) / self.rate + 0.999)) if self.rate > 0 else 60
 
 
-class BusyError(Exception):
+class BusyError(UnavailableError):
     """Every slot of a concurrency limit is taken: the service answers 503 with Retry-After."""
 
     def __init__(self, message: str, retry_after: int) -> None:

@@ -13,6 +13,7 @@ from sanctionwatch.api.entities import EntityJsonCache
 from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.errors import UnavailableError
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
@@ -21,7 +22,7 @@ from sanctionwatch.screening.trail import ScreeningTrail
 log = logging.getLogger(__name__)
 
 
-class NotReadyError(Exception):
+class NotReadyError(UnavailableError):
     """The index is still being built: the service answers 503 until it is."""
 
 

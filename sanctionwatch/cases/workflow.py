@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, se
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.tables import users
 from sanctionwatch.db.engine import dialect_insert
+from sanctionwatch.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.alerts import Decision, Status
 from sanctionwatch.registry import audit
@@ -36,19 +37,24 @@ MAX_TEXT = 4000
 MAX_NAME = 200  # the width of the columns that hold who did what
 
 
-class CaseError(Exception):
-    """A case step that cannot be taken; the message says why, in words an analyst understands."""
+class CaseError(InputError):
+    """A case step that cannot be taken; the message says why, in words an analyst understands.
+
+    The CLI reports it as "refused"; its subclasses say which kind of refusal it is over HTTP.
+    """
+
+    cli_label = "refused"
 
 
-class CaseNotFoundError(CaseError):
+class CaseNotFoundError(NotFoundError, CaseError):
     """No alert with that id."""
 
 
-class CaseConflictError(CaseError):
+class CaseConflictError(ConflictError, CaseError):
     """The case is not (or no longer) in the status the step starts from."""
 
 
-class NotAllowedError(CaseError):
+class NotAllowedError(ForbiddenError, CaseError):
     """The actor may not take this step: their role, or the four-eyes rule."""
 
 

@@ -10,22 +10,14 @@ import typer
 from rich.table import Table
 
 from sanctionwatch.access.keys import ApiKeys
-from sanctionwatch.access.roles import AccessError
 from sanctionwatch.access.users import Users
-from sanctionwatch.cli.common import DbOption, console, database, err
+from sanctionwatch.cli.common import DbOption, command_group, console, database
 from sanctionwatch.config import cli_actor
 
-keys_app = typer.Typer(
-    help="API keys for the REST service (stored hashed; shown once).", no_args_is_help=True
-)
-users_app = typer.Typer(help="Users of the analyst web pages.", no_args_is_help=True)
+keys_app = command_group(help="API keys for the REST service (stored hashed; shown once).")
+users_app = command_group(help="Users of the analyst web pages.")
 
 RoleOption = Annotated[str, typer.Option("--role", help="viewer, analyst, approver or admin.")]
-
-
-def _fail(exc: AccessError) -> typer.Exit:
-    err.print(f"[red]error[/red] {exc}")
-    return typer.Exit(1)
 
 
 @keys_app.command("create")
@@ -41,11 +33,8 @@ def create_key(
     db: DbOption = None,
 ) -> None:
     """Create a key. It is printed once, as the last word of the output, and cannot be shown again."""
-    try:
-        with database(db) as engine:
-            record, key = ApiKeys(engine).create(name, role, owner=user, actor=cli_actor())
-    except AccessError as exc:
-        raise _fail(exc) from None
+    with database(db) as engine:
+        record, key = ApiKeys(engine).create(name, role, owner=user, actor=cli_actor())
     # Plain print: a rich console could wrap the key or add markup.
     print(
         f"Created API key {record.id} ({record.name}, role {record.role.value}); keep it safe, it is shown once: {key}"
@@ -57,11 +46,8 @@ def revoke_key(
     key_id: Annotated[int, typer.Argument(help="The key's id (see `keys list`).")], db: DbOption = None
 ) -> None:
     """Revoke a key: requests with it are refused from now on."""
-    try:
-        with database(db) as engine:
-            record = ApiKeys(engine).revoke(key_id, actor=cli_actor())
-    except AccessError as exc:
-        raise _fail(exc) from None
+    with database(db) as engine:
+        record = ApiKeys(engine).revoke(key_id, actor=cli_actor())
     console.print(f"Revoked API key {record.id} ({record.name}).")
 
 
@@ -97,22 +83,16 @@ def create_user(
         password = os.environ["SANCTIONWATCH_PASSWORD"]
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        with database(db) as engine:
-            user = Users(engine).create(name, role, password, actor=cli_actor())
-    except AccessError as exc:
-        raise _fail(exc) from None
+    with database(db) as engine:
+        user = Users(engine).create(name, role, password, actor=cli_actor())
     console.print(f"Created user {user.name} (role {user.role.value}).")
 
 
 @users_app.command("disable")
 def disable_user(name: Annotated[str, typer.Argument(help="Login name.")], db: DbOption = None) -> None:
     """Disable a user: their sessions end at their next request."""
-    try:
-        with database(db) as engine:
-            user = Users(engine).disable(name, actor=cli_actor())
-    except AccessError as exc:
-        raise _fail(exc) from None
+    with database(db) as engine:
+        user = Users(engine).disable(name, actor=cli_actor())
     console.print(f"Disabled user {user.name}.")
 
 

@@ -28,7 +28,16 @@ from rich.table import Table
 
 from sanctionwatch.cli.access import keys_app, users_app
 from sanctionwatch.cli.audit import audit_app
-from sanctionwatch.cli.common import DbOption, JsonOption, console, err, failures_reported, print_json
+from sanctionwatch.cli.common import (
+    DbOption,
+    JsonOption,
+    command_group,
+    console,
+    err,
+    failures_reported,
+    print_json,
+    report,
+)
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
@@ -45,19 +54,16 @@ from sanctionwatch.registry.update import (
     update_official,
 )
 from sanctionwatch.screening.batch import screen_file
-from sanctionwatch.screening.batchio import OutputFormatError
-from sanctionwatch.screening.query import Hit, Query, QueryError
+from sanctionwatch.screening.query import Hit, Query
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.screening.trail import file_digest, note_for
-from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.ftm import write_ftm
 from sanctionwatch.sources.progress import reporting
 
-app = typer.Typer(
+app = command_group(
     name="sanctionwatch",
     help="Sanctions lists: ingest the official lists into a versioned registry and inspect them.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -80,17 +86,14 @@ RescreenOption = Annotated[
 
 
 @contextmanager
-def _opened(db: str | None, *, error_exit: int = EXIT_INPUT) -> Iterator[Registry]:
-    """The registry for one command; a RegistryError becomes a clear message and exit code, and a
-    failing database or disk one line and exit code 1 (see `failures_reported`)."""
+def _opened(db: str | None) -> Iterator[Registry]:
+    """The registry for one command; a failing database or disk ends it with one line and exit code 1
+    (see `failures_reported`)."""
     url = database_url(db)
     with failures_reported(url):
         registry = Registry(connect(url), actor=cli_actor())
         try:
             yield registry
-        except RegistryError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(error_exit) from exc
         finally:
             registry.close()
 
@@ -288,9 +291,12 @@ def activate(
     Then the customers are screened against what the change added or changed (as after an update).
     """
     _check_source(source)
-    with _opened(db, error_exit=EXIT_HELD) as registry:
-        info = registry.activate(source, version, force=force)
-        after = rescreen_owed(registry) if rescreen else Rescreen(None)
+    with _opened(db) as registry:
+        try:
+            info = registry.activate(source, version, force=force)
+            after = rescreen_owed(registry) if rescreen else Rescreen(None)
+        except RegistryError as exc:  # held back by the guard (or no such version): exit 2, as documented
+            report(exc, exit_code=EXIT_HELD)
     if as_json:
         print_json(info.to_json())
     else:
@@ -520,11 +526,7 @@ def screen(
     query = Query(name, schema, dob, country, identifier)
     with _opened(db) as registry:
         screener = _screener(registry, source, program)
-        try:
-            hits = screener.screen(query, threshold=threshold, limit=limit)
-        except QueryError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(EXIT_INPUT) from exc
+        hits = screener.screen(query, threshold=threshold, limit=limit)
         note = note_for(cli_actor(), "cli", [name, schema, dob, country, identifier], hits)
         AuditLog(registry.engine).record(actor=cli_actor(), action="screening.cli", subject="one query",
                          details={"calls": [note], "sources": source or [], "programs": program or []})  # fmt: skip
@@ -568,16 +570,12 @@ def screen_file_command(
         screener = _screener(registry, source, program)
         digest = file_digest(input_path)
     columns = (SpinnerColumn(), TextColumn("screening"), BarColumn(), TextColumn("{task.completed} rows"))
-    try:
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("screening", total=None)
-            summary = screen_file(
-                screener, input_path, output, threshold=threshold, limit=limit, workers=workers,
-                progress=lambda done: bar.update(task, completed=done),
-            )  # fmt: skip
-    except (SourceFormatError, OutputFormatError) as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(EXIT_INPUT) from exc
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("screening", total=None)
+        summary = screen_file(
+            screener, input_path, output, threshold=threshold, limit=limit, workers=workers,
+            progress=lambda done: bar.update(task, completed=done),
+        )  # fmt: skip
     with _opened(db) as registry:
         AuditLog(registry.engine).record(actor=cli_actor(), action="screening.file", subject=input_path.name,
                          details={"sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,

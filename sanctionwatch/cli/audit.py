@@ -12,12 +12,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sanctionwatch.cli.common import DbOption, JsonOption, console, database, err, print_json
-from sanctionwatch.registry.audit import AuditError, AuditLog
+from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
+from sanctionwatch.registry.audit import AuditLog
 
-audit_app = typer.Typer(
+audit_app = command_group(
     help="The tamper-evident audit log: verify its hash chain, export it for an examiner, list it.",
-    no_args_is_help=True,
 )
 
 
@@ -85,15 +84,11 @@ def export(
     """
     with database(db) as engine:
         log = AuditLog(engine)
-        try:
-            if output is None:
-                exported = log.write_export(sys.stdout, fmt.value)
-            else:
-                with output.open("w", encoding="utf-8", newline="") as out:
-                    exported = log.write_export(out, fmt.value)
-        except AuditError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(1) from None
+        if output is None:
+            exported = log.write_export(sys.stdout, fmt.value)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                exported = log.write_export(out, fmt.value)
     if output is not None:
         err.print(f"Exported {exported.count} audit records to {output}.")
     head = exported.head
@@ -110,11 +105,7 @@ def list_records(
 ) -> None:
     """The latest records, oldest first."""
     with database(db) as engine:
-        try:
-            records = AuditLog(engine).latest(limit)
-        except AuditError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(1) from None
+        records = AuditLog(engine).latest(limit)
     if as_json:
         print_json([r.to_json() for r in records])
         return

@@ -1,5 +1,5 @@
 """What every `sanctionwatch` command shares: the --db and --json options, the consoles, opening the
-database for one command, and printing JSON."""
+database for one command, reporting errors, and printing JSON."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from rich.markup import escape
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from typer.core import TyperGroup
 
 from sanctionwatch.config import database_url
 from sanctionwatch.db.engine import connect
+from sanctionwatch.errors import SanctionwatchError
 
 console = Console()
 err = Console(stderr=True)
@@ -29,6 +31,32 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+class ReportedErrors(TyperGroup):
+    """The command groups' class: a SanctionwatchError raised by any command below ends it with one
+    line (its `cli_label` and message) and its `exit_code`, so that no command translates errors by
+    hand. Anything else still ends in a traceback: a bug must be seen as one."""
+
+    # `ctx` as Any: the Context this overrides is typer's vendored, private click (typer._click).
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SanctionwatchError as exc:
+            report(exc)
+
+
+def command_group(**options: Any) -> typer.Typer:
+    """A Typer app (the top one or a group of subcommands) whose errors are reported by ReportedErrors,
+    and which shows its help when called without a command."""
+    return typer.Typer(cls=ReportedErrors, no_args_is_help=True, **options)
+
+
+def report(exc: SanctionwatchError, *, exit_code: int | None = None) -> NoReturn:
+    """One line on stderr, then exit with the error's code (or `exit_code`, for a command that
+    documents its own)."""
+    err.print(f"[red]{exc.cli_label}[/red] {exc}")
+    raise typer.Exit(exc.exit_code if exit_code is None else exit_code) from None
 
 
 @contextmanager

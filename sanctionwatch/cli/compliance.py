@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
-from sanctionwatch.cases.workflow import Actor, CaseError, Cases
-from sanctionwatch.cli.common import DbOption, JsonOption, console, database, err, print_json
+from sanctionwatch.cases.workflow import Actor, Cases
+from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
 from sanctionwatch.config import cli_actor
 from sanctionwatch.monitoring.after_update import mark_screened_through, notify_alerts
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
@@ -27,14 +27,11 @@ from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
 from sanctionwatch.monitoring.webhooks import Delivery, Webhooks
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.screener import Screener
-from sanctionwatch.sources.base import SourceFormatError
 
-customers_app = typer.Typer(help="The customer base that is monitored.", no_args_is_help=True)
-alerts_app = typer.Typer(help="Alerts raised by screening the customers.", no_args_is_help=True)
-cases_app = typer.Typer(
-    help="Review alerts: review, propose, confirm (by a second person), close.", no_args_is_help=True
-)
-webhooks_app = typer.Typer(help="Where new alerts are posted (signed with HMAC).", no_args_is_help=True)
+customers_app = command_group(help="The customer base that is monitored.")
+alerts_app = command_group(help="Alerts raised by screening the customers.")
+cases_app = command_group(help="Review alerts: review, propose, confirm (by a second person), close.")
+webhooks_app = command_group(help="Where new alerts are posted (signed with HMAC).")
 
 AlertArg = Annotated[int, typer.Argument(help="The alert's id (`sanctionwatch alerts list`).")]
 UserOption = Annotated[
@@ -113,11 +110,7 @@ def import_customers(
     """Add or update customers by id (columns: id, name, aliases, schema, birth_date, country, identifier;
     any other column is kept as an attribute). Rows with errors are reported and skipped."""
     with database(db) as engine:
-        try:
-            summary, rejected = Customers(engine).import_file(file, actor=cli_actor())
-        except SourceFormatError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(1) from None
+        summary, rejected = Customers(engine).import_file(file, actor=cli_actor())
         for problem in rejected:
             err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem}")
         run = monitor = None
@@ -281,11 +274,7 @@ def show_alert(alert_id: AlertArg, as_json: JsonOption = False, db: DbOption = N
 def _case_step(db: str | None, user: str | None, step: str, alert_id: int, **fields: str | None) -> None:
     with database(db) as engine:
         actor = _actor(engine, user)
-        try:
-            Cases(engine).take(step, alert_id, actor, **fields)
-        except CaseError as exc:
-            err.print(f"[red]refused[/red] {exc}")
-            raise typer.Exit(1) from None
+        Cases(engine).take(step, alert_id, actor, **fields)
         alert = Alerts(engine).get(alert_id)
     assert alert is not None
     console.print(f"alert {alert['id']}: {alert['status']} ({step.replace('_', ' ')} by {actor.name})")
@@ -365,11 +354,7 @@ def add_webhook(
 ) -> None:
     """Register a receiver; its signing secret is printed once, as the last word."""
     with database(db) as engine:
-        try:
-            webhook_id, secret = Webhooks(engine).add(url, actor=cli_actor())
-        except ValueError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(1) from None
+        webhook_id, secret = Webhooks(engine).add(url, actor=cli_actor())
     print(f"Added webhook {webhook_id}; its signing secret, shown once: {secret}")
 
 
@@ -387,9 +372,5 @@ def list_webhooks(as_json: JsonOption = False, db: DbOption = None) -> None:
 @webhooks_app.command("remove")
 def remove_webhook(webhook_id: Annotated[int, typer.Argument()], db: DbOption = None) -> None:
     with database(db) as engine:
-        try:
-            Webhooks(engine).remove(webhook_id, actor=cli_actor())
-        except LookupError as exc:
-            err.print(f"[red]error[/red] {exc}")
-            raise typer.Exit(1) from None
+        Webhooks(engine).remove(webhook_id, actor=cli_actor())
     console.print(f"webhook {webhook_id} disabled")

@@ -66,6 +66,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.config import WEBHOOK_ALLOW_PRIVATE, webhook_allow_private
 from sanctionwatch.db.engine import as_utc
+from sanctionwatch.errors import InputError, NotFoundError
 from sanctionwatch.monitoring.tables import webhooks as webhooks_table
 from sanctionwatch.registry import audit
 
@@ -149,7 +150,7 @@ class Webhooks:
     def add(self, url: str, *, actor: str = "system") -> tuple[int, str]:
         """Register an endpoint; returns its id and its new secret, which is shown this once only.
 
-        Raises ValueError for a URL that is not an absolute http(s) URL with a host, and
+        Raises WebhookUrlError for a URL that is not an absolute http(s) URL with a host, and
         PrivateAddressError (a ValueError) for a host that is not public (see the module documentation).
         """
         checked = validate_url(url)
@@ -167,14 +168,14 @@ class Webhooks:
     def remove(self, webhook_id: int, *, actor: str = "system") -> None:
         """Disable an endpoint: it gets nothing more. Removing one already removed keeps the first time.
 
-        Raises LookupError when there is no webhook with that id.
+        Raises UnknownWebhookError (a LookupError) when there is no webhook with that id.
         """
         with self.engine.begin() as conn:
             exists = conn.execute(
                 select(webhooks_table.c.id).where(webhooks_table.c.id == webhook_id)
             ).first()
             if exists is None:
-                raise LookupError(f"no webhook with id {webhook_id}")
+                raise UnknownWebhookError(f"no webhook with id {webhook_id}")
             disabled = conn.execute(
                 update(webhooks_table)
                 .where(webhooks_table.c.id == webhook_id, webhooks_table.c.disabled_at.is_(None))
@@ -214,38 +215,53 @@ class Webhooks:
         ]
 
 
+class WebhookUrlError(InputError, ValueError):
+    """A URL that cannot be a webhook endpoint (empty, not http(s), no host, a bad port ...)."""
+
+
+class UnknownWebhookError(NotFoundError, LookupError):
+    """No webhook with that id."""
+
+
 def validate_url(url: str) -> str:
-    """The URL, stripped, if it can be an endpoint; ValueError saying what is wrong otherwise.
+    """The URL, stripped, if it can be an endpoint; WebhookUrlError (a ValueError) saying what is wrong
+    otherwise.
 
     Only http and https: other schemes (ftp, file, ...) cannot take a signed JSON POST, and file or
     gopher URLs are classic ways to make a server reach what it should not.
     """
     text = url.strip()
     if not text:
-        raise ValueError("webhook URL: empty")
+        raise WebhookUrlError("webhook URL: empty")
     if len(text) > _MAX_URL_LENGTH:
-        raise ValueError(f"webhook URL: longer than {_MAX_URL_LENGTH} characters")
+        raise WebhookUrlError(f"webhook URL: longer than {_MAX_URL_LENGTH} characters")
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise ValueError("webhook URL: contains whitespace or control characters")
-    parts = urlsplit(text)
+        raise WebhookUrlError("webhook URL: contains whitespace or control characters")
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # "Invalid IPv6 URL"
+        raise WebhookUrlError(str(exc)) from None
     if parts.scheme.lower() not in ("http", "https"):
         shown = parts.scheme or "none"
-        raise ValueError(f"webhook URL {text!r}: scheme {shown!r} not allowed; use http:// or https://")
+        raise WebhookUrlError(f"webhook URL {text!r}: scheme {shown!r} not allowed; use http:// or https://")
     if not parts.hostname:
-        raise ValueError(f"webhook URL {text!r}: no host; expected e.g. https://alerts.example.com/hook")
+        raise WebhookUrlError(f"webhook URL {text!r}: no host; expected e.g. https://alerts.example.com/hook")
     try:
         parts.port  # noqa: B018 - urlsplit checks the port only when asked
     except ValueError as exc:
-        raise ValueError(f"webhook URL {text!r}: invalid port ({exc})") from None
+        raise WebhookUrlError(f"webhook URL {text!r}: invalid port ({exc})") from None
     if not webhook_allow_private():
         # A host that does not resolve from here and now is let through: it is checked again before
         # every delivery.
         with contextlib.suppress(OSError):
-            public_addresses(parts.hostname)
+            try:
+                public_addresses(parts.hostname)
+            except UnicodeError as exc:  # a name IDNA cannot encode (an empty or over-long label)
+                raise WebhookUrlError(str(exc)) from None
     return text
 
 
-class PrivateAddressError(ValueError):
+class PrivateAddressError(InputError, ValueError):
     """A webhook host that is, or resolves to, an address the service must not post to."""
 
 

@@ -53,6 +53,7 @@ from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 import sanctionwatch
 from sanctionwatch.db.engine import as_utc
+from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.registry import tables
 from sanctionwatch.registry.tables import audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
@@ -78,7 +79,7 @@ _FIELDS = (
 _LIMITS = {"actor": 200, "action": 64, "subject": 300}
 
 
-class AuditError(RuntimeError):
+class AuditError(SanctionwatchError, RuntimeError):
     """The audit log cannot be used as asked (missing head row, unreadable record, bad input)."""
 
 

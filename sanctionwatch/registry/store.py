@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from sanctionwatch.db.engine import connect, dialect_insert
+from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.model import Entity
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import tables as t
@@ -26,8 +27,13 @@ from sanctionwatch.sources.base import ParsedList
 _CHUNK = 500  # bound on IN (...) lists and insert batches, well within every backend's parameter limit
 
 
-class RegistryError(Exception):
-    """A request the registry cannot satisfy (unknown version, duplicate ids in a list, ...)."""
+class RegistryError(SanctionwatchError):
+    """A request the registry cannot satisfy (unknown version, duplicate ids in a list, ...).
+
+    404 over HTTP: the only ones a caller of the API can meet are lookups of versions.
+    """
+
+    http_status = 404
 
 
 class VersionStatus(StrEnum):

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from sanctionwatch.errors import InputError
 from sanctionwatch.screening.csv_lines import CsvLines, CsvRecord, decoded_lines
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import validate
@@ -92,11 +93,11 @@ def _rebuild_row_error(row: int, message: str, id: str) -> RowError:
     return RowError(row, message, id=id)
 
 
-class OutputFormatError(ValueError):
+class OutputFormatError(InputError, ValueError):
     """The output path's extension names no format we write."""
 
 
-class CellError(ValueError):
+class CellError(InputError, ValueError):
     """A cell whose type cannot be a query field (a JSON list, a boolean ...)."""
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 
 from sanctionwatch.db.engine import as_utc
+from sanctionwatch.errors import InputError
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.batch import Screener, screen_file
 from sanctionwatch.screening.batchio import OUTPUT_FORMATS, input_format
@@ -31,7 +32,7 @@ from sanctionwatch.screening.trail import file_digest
 from sanctionwatch.sources.base import SourceFormatError
 
 
-class JobError(ValueError):
+class JobError(InputError, ValueError):
     """A job that cannot be started (unreadable format, unknown output format)."""
 
 

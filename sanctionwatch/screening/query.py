@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sanctionwatch.screening.explanation import Explanation
 
+from sanctionwatch.errors import InputError
 
-class QueryError(ValueError):
+
+class QueryError(InputError, ValueError):
     """A query that cannot be screened (no usable name or identifier, malformed date or country)."""
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sanctionwatch.errors import InputError
 from sanctionwatch.model import Entity
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(InputError, ValueError):
     """Bad input: names the file and, where known, the line and the element or field at fault.
 
     The registry catches it and activates nothing, so the previous version stays in force.

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 import httpx
 
 from sanctionwatch import __version__
+from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.sources.catalog import OfficialFile, SourceSpec
 
 MAX_BYTES = 1 << 30  # 1 GiB: the largest official list (OFAC advanced XML) is ~130 MB
@@ -27,12 +28,19 @@ RETRIES = 3
 _REFUSED_CONTENT_TYPES = ("text/html",)
 
 
-class FetchError(Exception):
-    """A list could not be obtained; nothing was ingested."""
+class FetchError(SanctionwatchError):
+    """A list could not be obtained; nothing was ingested.
+
+    502: another server (the publisher) failed us; the update reports it per source.
+    """
+
+    http_status = 502
 
 
 class SourceUnreachableError(FetchError):
     """The publisher (or mirror) could not be reached at all: no network, DNS failure, refused connection."""
+
+    exit_code = 3  # the CLI's "offline": nothing could be ingested
 
 
 @dataclass(frozen=True, slots=True)

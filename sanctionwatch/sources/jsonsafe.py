@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sanctionwatch.errors import InputError
+
 MAX_JSON_DEPTH = 64
 
 
-class JsonNestingError(ValueError):
+class JsonNestingError(InputError, ValueError):
     """A JSON value nested deeper than MAX_JSON_DEPTH."""
 
     def __init__(self) -> None:

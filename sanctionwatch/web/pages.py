@@ -11,12 +11,17 @@ from fastapi.templating import Jinja2Templates
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import CSRF_FIELD, Principal, csrf_token, enforce_rate, session_principal
+from sanctionwatch.errors import SanctionwatchError
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-class LoginRequiredError(Exception):
+class LoginRequiredError(SanctionwatchError):
+    """A page asked for without a session; answered with a redirect to the login page (web.routes)."""
+
+    http_status = 401
+
     def __init__(self, next_path: str) -> None:
         self.next_path = next_path
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
-from sanctionwatch.access.roles import AccessError
 from sanctionwatch.api.contracts import KeyBody, KeysResponse, NewKeyResponse
 from sanctionwatch.api.security import Admin
 from sanctionwatch.api.state import state_of
@@ -35,12 +34,9 @@ def list_keys(request: Request) -> dict[str, Any]:
     summary="A new API key, shown once",
 )
 def create_key(request: Request, body: NewKey) -> dict[str, Any]:
-    try:
-        record, key = state_of(request).keys.create(
-            body.name, body.role, owner=body.owner, actor=request.state.principal.label
-        )
-    except AccessError as exc:
-        raise HTTPException(400, str(exc)) from None
+    record, key = state_of(request).keys.create(
+        body.name, body.role, owner=body.owner, actor=request.state.principal.label
+    )
     return {**record.to_json(), "key": key}
 
 
@@ -52,9 +48,6 @@ def create_key(request: Request, body: NewKey) -> dict[str, Any]:
 )
 def revoke_key(request: Request, key_id: int = Path(..., ge=1, le=2_147_483_647)) -> dict[str, Any]:
     state = state_of(request)
-    try:
-        revoked = state.keys.revoke(key_id, actor=request.state.principal.label)
-    except AccessError as exc:
-        raise HTTPException(404, str(exc)) from None
+    revoked = state.keys.revoke(key_id, actor=request.state.principal.label)
     state.key_cache.forget()
     return revoked.to_json()

@@ -15,14 +15,7 @@ from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import Principal, require
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
-from sanctionwatch.cases.workflow import (
-    Actor,
-    CaseConflictError,
-    CaseError,
-    CaseNotFoundError,
-    Cases,
-    NotAllowedError,
-)
+from sanctionwatch.cases.workflow import Actor, Cases
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 
 router = APIRouter(tags=["Alerts and cases"])
@@ -69,19 +62,10 @@ def get_alert(request: Request, alert_id: AlertId, _caller: Caller) -> dict[str,
 def take_step(request: Request, alert_id: AlertId, body: StepRequest, caller: Caller) -> dict[str, Any]:
     engine = state_of(request).registry.engine
     actor = Actor(caller.person or caller.label, caller.role)
-    try:
-        Cases(engine).take(
-            body.action, alert_id, actor,
-            decision=body.decision, reason=body.reason, text=body.text, assignee=body.assignee,
-        )  # fmt: skip
-    except CaseNotFoundError as exc:
-        raise HTTPException(404, str(exc)) from None
-    except NotAllowedError as exc:
-        raise HTTPException(403, str(exc)) from None
-    except CaseConflictError as exc:
-        raise HTTPException(409, str(exc)) from None
-    except CaseError as exc:
-        raise HTTPException(400, str(exc)) from None
+    Cases(engine).take(
+        body.action, alert_id, actor,
+        decision=body.decision, reason=body.reason, text=body.text, assignee=body.assignee,
+    )  # fmt: skip
     alert = Alerts(engine).get(alert_id)
     assert alert is not None
     return alert

@@ -22,7 +22,6 @@ from sanctionwatch.monitoring.after_update import notify_alerts
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor
 from sanctionwatch.monitoring.webhooks import Webhooks
-from sanctionwatch.sources.base import SourceFormatError
 
 router = APIRouter(tags=["Customers and monitoring"])
 # Ids as the store holds them: at most 200 characters, printable (no NUL, which PostgreSQL refuses).
@@ -58,10 +57,7 @@ def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> d
         path = Path(scratch) / name
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out)
-        try:
-            summary, rejected = Customers(state.registry.engine).import_file(path, actor=actor)
-        except SourceFormatError as exc:
-            raise HTTPException(400, str(exc)) from None
+        summary, rejected = Customers(state.registry.engine).import_file(path, actor=actor)
     snapshot = state.snapshot()
     versions = snapshot.list_versions
     # One process: the service's threads make forking workers unsafe here (the CLI uses every core).
@@ -113,8 +109,5 @@ def list_webhooks(request: Request) -> list[dict[str, Any]]:
     summary="Register a receiver; its HMAC secret is in the answer, once",
 )
 def add_webhook(request: Request, body: NewWebhook, principal: Principal = Admin) -> dict[str, Any]:
-    try:
-        webhook_id, secret = Webhooks(state_of(request).registry.engine).add(body.url, actor=principal.label)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from None
+    webhook_id, secret = Webhooks(state_of(request).registry.engine).add(body.url, actor=principal.label)
     return {"id": webhook_id, "secret": secret}

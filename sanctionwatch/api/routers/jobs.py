@@ -16,7 +16,7 @@ from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Analyst, Principal
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
-from sanctionwatch.screening.jobs import Job, JobError, JobStatus
+from sanctionwatch.screening.jobs import Job, JobStatus
 
 router = APIRouter(tags=["Screening"])
 _MEDIA = {
@@ -51,19 +51,17 @@ async def submit(
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
 
-    try:  # copying the upload and writing its record are blocking I/O: off the event loop
-        job = await run_in_threadpool(
-            state.jobs.submit,
-            principal.label,
-            Path(file.filename or "upload.csv").name,
-            write,
-            output_format,
-            snapshot.screener,
-            threshold=threshold,
-            limit=limit,
-        )
-    except JobError as exc:
-        raise HTTPException(400, str(exc)) from None
+    # Copying the upload and writing its record are blocking I/O: off the event loop.
+    job = await run_in_threadpool(
+        state.jobs.submit,
+        principal.label,
+        Path(file.filename or "upload.csv").name,
+        write,
+        output_format,
+        snapshot.screener,
+        threshold=threshold,
+        limit=limit,
+    )
     return _shown(job)
 
 

@@ -11,7 +11,6 @@ from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import DATASET_ALIASES, ErrorResponse
-from sanctionwatch.registry.store import RegistryError
 from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.timeline import change_timeline
 
@@ -47,12 +46,9 @@ def changes(
     registry = state_of(request).registry
     if source not in registry.sources():
         raise HTTPException(404, f"unknown source {source!r}; known: {', '.join(registry.sources())}")
-    try:
-        diff = registry.changes(
-            source, from_number=from_version, to_number=to_version, programs=program, authorities=authority
-        )
-    except RegistryError as exc:
-        raise HTTPException(404, str(exc)) from None
+    diff = registry.changes(
+        source, from_number=from_version, to_number=to_version, programs=program, authorities=authority
+    )
     return {"summary": describe_changes(diff), **diff.to_json()}
 
 

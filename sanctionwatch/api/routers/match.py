@@ -69,8 +69,8 @@ async def match(
                 party = party_from_example(example.schema_, example.properties, query_id=key)
                 party.sources = sources
                 hits = screen_party(snapshot.screener, party, threshold=min(cutoff, threshold), limit=limit)
-            except QueryError as exc:
-                raise HTTPException(400, f"queries.{key}.{exc}") from None
+            except QueryError as exc:  # named by where it is in the request
+                raise QueryError(f"queries.{key}.{exc}") from None
             state.trail.note(caller, "match", [example.schema_, example.properties], hits, versions)
             results = []
             for hit in hits:

@@ -65,8 +65,8 @@ def _reconcile(
     try:
         party = party_from_example(kind, properties, query_id=key)
         hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=limit)
-    except QueryError as exc:
-        raise HTTPException(400, f"queries.{key}.{exc}") from None
+    except QueryError as exc:  # named by where it is in the request
+        raise QueryError(f"queries.{key}.{exc}") from None
     note([kind, properties], hits)
     results = []
     for hit in hits:

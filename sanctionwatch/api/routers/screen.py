@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from sanctionwatch.api.contracts import ScreenResponse
 from sanctionwatch.api.security import Analyst
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
-from sanctionwatch.screening.query import Query, QueryError
+from sanctionwatch.screening.query import Query
 
 router = APIRouter(tags=["Screening"])
 
@@ -37,10 +37,7 @@ class ScreenRequest(BaseModel):
 def screen(request: Request, body: ScreenRequest) -> dict[str, Any]:
     snapshot = state_of(request).snapshot()
     query = Query(body.name, body.schema_, body.birth_date, body.country, body.identifier)
-    try:
-        hits = snapshot.screener.screen(query, threshold=body.threshold, limit=body.limit)
-    except QueryError as exc:
-        raise HTTPException(400, str(exc)) from None
+    hits = snapshot.screener.screen(query, threshold=body.threshold, limit=body.limit)
     state_of(request).trail.note(
         request.state.principal.label, "screen", body.model_dump(), hits, snapshot.list_versions
     )

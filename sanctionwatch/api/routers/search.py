@@ -13,7 +13,6 @@ from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchRespons
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.examples import screening_schema
 from sanctionwatch.screening.party import PartyQuery, screen_party
-from sanctionwatch.screening.query import QueryError
 
 router = APIRouter(tags=["Search"])
 
@@ -36,12 +35,9 @@ def search(
 ) -> dict[str, Any]:
     state = state_of(request)
     snapshot = state.snapshot()
-    try:
-        kind = screening_schema(schema) if schema else None
-        party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(snapshot, dataset))
-        hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=offset + limit)
-    except QueryError as exc:
-        raise HTTPException(400, str(exc)) from None
+    kind = screening_schema(schema) if schema else None
+    party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(snapshot, dataset))
+    hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=offset + limit)
     results = [shown for hit in hits[offset:] if (shown := state.entity_json.get(snapshot, hit.entity_id))]
     return {
         "limit": limit,
