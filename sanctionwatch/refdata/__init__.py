@@ -25,7 +25,25 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["TABLES", "Row", "Table"]
+__all__ = [
+    "CHINESE_COMPOUND_SURNAMES",
+    "CHINESE_ORGANIZATION_WORDS",
+    "CJK_LEGAL_FORMS",
+    "COUNTRY_ACRONYMS",
+    "INVISIBLE",
+    "KOREAN_FAMILY_NAMES",
+    "KOREAN_ORGANIZATION_ENDINGS",
+    "KOREAN_WORDS",
+    "LATIN_LEFTOVERS",
+    "LOOKALIKES",
+    "NAME_WORDS",
+    "ORGANIZATION_EQUIVALENTS",
+    "PUNCTUATION",
+    "SCRIPTS",
+    "TABLES",
+    "Row",
+    "Table",
+]
 
 Row = tuple[str, ...]
 
