@@ -1,4 +1,4 @@
-"""Build sanctionwatch/matching/korean_words.tsv: the words of Korean organization names and their English.
+"""Build sanctionwatch/refdata/korean_words.tsv: the words of Korean organization names and their English.
 
 Usage: .venv/bin/python -m bench.korean_vocabulary [--check] [LIST FILE ...]
 
@@ -28,18 +28,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sanctionwatch import refdata
 from sanctionwatch.matching import translit
 from sanctionwatch.matching.normalize import ascii_fold
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity
 from sanctionwatch.sources.catalog import parse_files
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "sanctionwatch" / "matching" / translit.KOREAN_WORDS_FILE
+TABLE = ROOT / "sanctionwatch" / "refdata" / refdata.KOREAN_WORDS.file
 DEFAULT_LISTS = [
     ROOT.parent / "shared" / "data" / "ofac_sdn_advanced_xml" / "sdn_advanced_2025-11-19.xml.bz2"
 ]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-HEADER = ("hangul", "english", "evidence")
 MAX_PARTIES = 3  # party ids kept as a row's evidence
 
 
@@ -57,9 +57,10 @@ class Row:
 
 
 def read_table(path: Path) -> tuple[list[str], list[Row]]:
-    """The comment lines of the file (kept as they are) and its rows, as translit reads and checks them."""
-    comments = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
-    return comments, [Row(hangul, english) for hangul, english, _evidence in translit.korean_word_rows()]
+    """The comment lines of the file (kept as they are) and its rows, read and checked as the package reads them."""
+    text = path.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    return comments, [Row(hangul, english) for hangul, english, _evidence in refdata.KOREAN_WORDS.parse(text)]
 
 
 def _stems(text: str) -> set[str]:
@@ -106,7 +107,11 @@ def unexplained(parties: list[tuple[Entity, list[str], list[str]]]) -> list[str]
 
 def render(comments: list[str], rows: list[Row]) -> str:
     body = sorted({row.hangul: row for row in rows}.values(), key=lambda row: row.hangul)
-    lines = [*comments, "\t".join(HEADER), *("\t".join((r.hangul, r.english, r.evidence)) for r in body)]
+    lines = [
+        *comments,
+        "\t".join(refdata.KOREAN_WORDS.columns),
+        *("\t".join((r.hangul, r.english, r.evidence)) for r in body),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rigour.names.org_types import replace_org_types_compare
 
+from sanctionwatch import refdata
 from sanctionwatch.matching.normalize import NAME_CACHE, clean
 from sanctionwatch.matching.tokens import Spelling
 from sanctionwatch.matching.translit import (
@@ -26,56 +27,36 @@ from sanctionwatch.matching.translit import (
     spelled_from_syllables,
 )
 
-# Honorifics, titles and vessel prefixes: present or absent on either side without changing identity.
-AFFIXES = frozenset(
-    """mr mrs ms miss mister dr prof sir madam mme mlle herr frau sheikh shaikh sayyid sayed haji hajji
-    hadji mullah maulana seyyed seyed syed sayyed seyyid ayatollah hojatoleslam general gen colonel col
-    major maj captain capt lieutenant lt admiral adm sgt eng engr ing dipl lic mv mt mts""".split()
-)
+
+def _words(role: str) -> tuple[str, ...]:
+    """The words of refdata/name_words.tsv with one role, in file order."""
+    return tuple(word for word, role_ in refdata.NAME_WORDS.rows() if role_ == role)
+
+
+# Words that say little about who is named (refdata/name_words.tsv says why each is there). Honorifics,
+# titles and vessel prefixes: present or absent on either side without changing identity.
+AFFIXES = frozenset(_words("affix"))
 # Connecting words that carry no identity on their own (kept, but weighed as noise).
-STOPWORDS = frozenset(
-    "of the and for de del der des du la le los las el al ul y e et und van von da do dos das di".split()
-)
+STOPWORDS = frozenset(_words("stopword"))
 # Canonical legal-form tokens produced by rigour's comparison form, plus common ones it leaves alone.
-LEGAL_FORMS = frozenset(
-    """llc jsc ojsc cjsc pjsc ltd coltd plc inc corp co gmbh ag sa sarl srl spa bv nv oy ab as aps kg ohg
-    ooo oao zao pao tov ip fzco fze fzc llp lp pte pty bhd sdn tbk pt cv sl sas sa de cv srlcv sapi sti
-    lda ltda sal saog
-    company corporation limited incorporated group holding holdings trading enterprise enterprises
-    establishment est private public joint stock""".split()
-)
+LEGAL_FORMS = frozenset(_words("legal-form"))
 
 # One legal form or company word, two writings: rigour's canon keeps the Russian forms apart from the
 # English ones (AO / JSC, OOO / LLC) and leaves words and their abbreviations alone (Company / Co).
 # Abbreviations are written out, so that a cut-off word ('Comp', 'Corpor') still matches by prefix.
-ORGANIZATION_EQUIVALENTS = {
-    "ao": "jsc", "oao": "jsc", "pao": "pjsc", "zao": "cjsc", "ooo": "llc", "tov": "llc",
-    "co": "company", "corp": "corporation", "inc": "incorporated", "bros": "brothers",
-}  # fmt: skip
+ORGANIZATION_EQUIVALENTS = {  # refdata/organization_equivalents.tsv
+    word: canonical for word, canonical in refdata.ORGANIZATION_EQUIVALENTS.rows()
+}
 
 # States that organizations' names call by their initials ('Foreign Trade Bank of the DPRK'), written
-# out as the lists write them ("... of the Democratic People's Republic of Korea").
-COUNTRY_ACRONYMS = {
-    acronym: tuple(name.split())
-    for acronym, name in (
-        ("dprk", "democratic peoples republic of korea"),
-        ("prc", "peoples republic of china"),
-        ("rok", "republic of korea"),
-        ("uae", "united arab emirates"),
-        ("ksa", "kingdom of saudi arabia"),
-        ("drc", "democratic republic of the congo"),
-        ("ussr", "union of soviet socialist republics"),
-    )
-}
+# out as the lists write them ("... of the Democratic People's Republic of Korea"): refdata/country_acronyms.tsv.
+COUNTRY_ACRONYMS = {acronym: tuple(name.split()) for acronym, name in refdata.COUNTRY_ACRONYMS.rows()}
 
 # Legal forms written in Chinese, Japanese or Korean characters, rewritten as the Latin legal forms they
 # are before transliteration: 北京某某有限公司 and 'Beijing Moumou Co., Ltd.' then share them, and no
-# company name counts 'you xian gong si' as four name syllables that every Chinese company shares.
-_CJK_LEGAL_FORMS = {
-    "股份有限公司": "Co., Ltd.", "有限责任公司": "LLC", "有限責任公司": "LLC", "有限公司": "Co., Ltd.",
-    "集团公司": "Group Company", "集團公司": "Group Company", "集团": "Group", "集團": "Group", "公司": "Company",
-    "株式会社": "Co., Ltd.", "有限会社": "Ltd.", "주식회사": "Co., Ltd.", "㈜": "Co., Ltd.", "(주)": "Co., Ltd.",
-}  # fmt: skip
+# company name counts 'you xian gong si' as four name syllables that every Chinese company shares:
+# refdata/cjk_legal_forms.tsv.
+_CJK_LEGAL_FORMS = {written: latin for written, latin in refdata.CJK_LEGAL_FORMS.rows()}
 _CJK_LEGAL = re.compile("|".join(re.escape(form) for form in sorted(_CJK_LEGAL_FORMS, key=len, reverse=True)))
 
 _SPLIT_COMPOUND = re.compile(r"[\s,;/]+")
@@ -103,12 +84,7 @@ class NameForm:
 
 
 # Legal-form words written out, whose cut-off beginnings ('Lim', 'Corpor', 'Obshche') are still noise.
-LEGAL_WORDS = (
-    "limited", "company", "corporation", "incorporated", "enterprises", "establishment", "holdings",
-    "trading", "international", "group", "aktsionernoe", "aktsionernoye", "obshchestvo", "obschestvo",
-    "otvetstvennostyu", "ogranichennoy", "tovarishchestvo", "sociedad", "societe", "compania", "compagnie",
-)  # fmt: skip
-
+LEGAL_WORDS = _words("legal-word")
 
 # Their beginnings of three letters or more, looked up at once (the build asks for every listed word).
 _LEGAL_WORD_STARTS = frozenset(word[:end] for word in LEGAL_WORDS for end in range(3, len(word) + 1))

@@ -19,6 +19,7 @@ from typing import Protocol, cast
 
 import icu  # type: ignore[import-untyped]
 
+from sanctionwatch import refdata
 from sanctionwatch.sources.script_codes import detect_script
 
 __all__ = ["ascii_fold", "clean", "script_of", "tokens", "transliterate"]
@@ -66,38 +67,14 @@ def transliterate(spec: str, text: str) -> str:
 # Invisible characters and punctuation look-alikes.
 
 # Characters that render as nothing (or as blank) and are not format characters (category Cf):
-# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian free variation
-# selectors, braille blank, Arabic tatweel (a stretching stroke, "محـــمد").
+# refdata/invisible.tsv. Punctuation drawn like an apostrophe, a quotation mark or a hyphen:
+# refdata/punctuation.tsv.
 _INVISIBLE_EXTRA = frozenset(
-    (
-        *(
-            0x034F,
-            0x115F,
-            0x1160,
-            0x17B4,
-            0x17B5,
-            0x180B,
-            0x180C,
-            0x180D,
-            0x180F,
-            0x3164,
-            0xFFA0,
-            0x2800,
-            0x0640,
-        ),
-        *range(0xFE00, 0xFE10),  # variation selectors
-        *range(0xE0100, 0xE01F0),  # variation selectors supplement
-    )
+    code
+    for first, last, _name in refdata.INVISIBLE.rows()
+    for code in range(int(first, 16), int(last, 16) + 1)
 )
-
-_APOSTROPHES = "\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02ba\u02bb\u02bc\u02bd\u02be\u02bf\u02c8`\u00b4\uff07\ua78b\ua78c"
-_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u301d\u301e\u301f\uff02\u2033\u2036"
-_DASHES = (
-    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u058a\u05be\u1806\u2e17\u30a0"
-)
-_PUNCTUATION = str.maketrans(
-    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_QUOTES, '"'), **dict.fromkeys(_DASHES, "-")}
-)
+_PUNCTUATION = str.maketrans({char: ascii_form for char, ascii_form, _name in refdata.PUNCTUATION.rows()})
 
 
 @lru_cache(maxsize=4096)
@@ -119,29 +96,19 @@ def _drop_invisible(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Homoglyphs: letters of Cyrillic and Greek drawn like Latin ones. Pairs are (Latin, other).
-
-_CYRILLIC_PAIRS = (
-    "aа cс eе oо pр xх yу iі jј sѕ hһ dԁ qԛ wԝ lӏ AА BВ CС EЕ HН IІ JЈ KК MМ OО PР SЅ TТ XХ YУ YҮ IӀ QԚ WԜ"
-)
-_GREEK_PAIRS = "AΑ BΒ EΕ ZΖ HΗ IΙ KΚ MΜ NΝ OΟ PΡ TΤ YΥ XΧ oο vν iι kκ pρ uυ xχ aα"
-
-
-def _pairs(spec: str) -> list[tuple[str, str]]:
-    return [(pair[0], pair[1]) for pair in spec.split()]
+# Homoglyphs: letters of Cyrillic and Greek drawn like Latin ones (refdata/lookalikes.tsv).
 
 
 def _lookalikes() -> dict[str, dict[str, str]]:
-    """For each script a word can be folded into: the foreign letters drawn like one of its letters."""
-    cyrillic, greek = _pairs(_CYRILLIC_PAIRS), _pairs(_GREEK_PAIRS)
-    to_latin = {other: latin for latin, other in cyrillic + greek}
-    to_cyrillic: dict[str, str] = {}
-    for latin, other in cyrillic:
-        to_cyrillic.setdefault(latin, other)
-    to_greek: dict[str, str] = {}
-    for latin, other in greek:
-        to_greek.setdefault(latin, other)
-    return {"Latn": to_latin, "Cyrl": to_cyrillic, "Grek": to_greek}
+    """For each script a word can be folded into: the foreign letters drawn like one of its letters.
+
+    Into Cyrillic or Greek, a Latin letter with several lookalikes takes the first the table lists."""
+    to_latin: dict[str, str] = {}
+    to_other: dict[str, dict[str, str]] = {"Cyrl": {}, "Grek": {}}
+    for letter, latin, script, _name in refdata.LOOKALIKES.rows():
+        to_latin[letter] = latin
+        to_other[script].setdefault(latin, letter)
+    return {"Latn": to_latin, **to_other}
 
 
 _LOOKALIKES = _lookalikes()
@@ -200,22 +167,10 @@ def clean(text: str) -> str:
     return " ".join(folded.split())
 
 
-# Letters that survive ICU's Latin-ASCII (IPA-ish letters in Azeri, Arabic and Russian transcriptions).
+# Letters that survive ICU's Latin-ASCII (IPA-ish letters in Azeri, Arabic and Russian transcriptions):
+# refdata/latin_leftovers.tsv.
 _LATIN_LEFTOVERS = str.maketrans(
-    {
-        "ə": "e",
-        "ǝ": "e",
-        "Ə": "E",
-        "Ǝ": "E",
-        "ɛ": "e",
-        "ɔ": "o",
-        "ʃ": "sh",
-        "ʒ": "zh",
-        "ŋ": "ng",
-        "ı": "i",
-        "ſ": "s",
-    }
-    | dict.fromkeys("ʾʿʔꞌʹʺ\u2019\u00b7", "'")  # BGN separates letters with a middle dot
+    {letter: ascii_form for letter, ascii_form, _name in refdata.LATIN_LEFTOVERS.rows()}
 )
 _INNER_APOSTROPHE = re.compile(r"(?<=[a-z0-9])['`]+(?=[a-z0-9])")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -257,13 +212,10 @@ def tokens(text: str) -> list[str]:
     return ascii_fold(text).split()
 
 
-# Unicode name prefixes that script_codes does not know, for letters that belong to a script.
-_EXTRA_PREFIXES = (
-    ("KATAKANA-HIRAGANA", "Jpan"),
-    ("HALFWIDTH KATAKANA", "Jpan"),
-    ("HALFWIDTH HANGUL", "Hang"),
-    ("IDEOGRAPHIC", "Hani"),
-    ("FULLWIDTH LATIN", "Latn"),
+# Unicode name prefixes that script_codes does not know, for letters that belong to a script
+# (refdata/scripts.tsv, kind unicode-prefix), in the table's order.
+_EXTRA_PREFIXES = tuple(
+    (text, script) for kind, text, script in refdata.SCRIPTS.rows() if kind == "unicode-prefix"
 )
 
 

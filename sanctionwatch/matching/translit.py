@@ -11,20 +11,17 @@ spellings. `latin_variants` offers the plausible ones, most likely first, all AS
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import product
 
+from sanctionwatch import refdata
 from sanctionwatch.matching.normalize import NAME_CACHE, ascii_fold, clean, script_of, transliterate
 
 __all__ = [
-    "KOREAN_WORDS_FILE",
     "MAX_VARIANTS",
     "korean_syllable_spellings",
-    "korean_word_rows",
     "latin_variants",
-    "parse_korean_words",
     "spelled_from_abjad",
     "spelled_from_syllables",
 ]
@@ -130,20 +127,10 @@ def korean_syllable_spellings() -> frozenset[str]:
     return frozenset(spellings)
 
 
-# Family names -> spellings in common use beyond the systematic ones (South Korean passports,
-# press, the diaspora). Initial ㄹ is dropped in the South (리 -> 이 "Lee"), kept in the North.
+# Family names -> spellings in common use beyond the systematic ones (South Korean passports, press, the
+# diaspora), most common first: refdata/korean_family_names.tsv.
 _FAMILY_SPELLINGS: dict[str, tuple[str, ...]] = {
-    entry.split()[0]: tuple(entry.split()[1:])
-    for entry in """김 kim|이 lee yi rhee ri|리 lee yi rhee|박 park bak|최 choi choe|정 jung chung jeong|강 kang
-    |조 cho jo|윤 yoon yun|장 jang chang|임 lim im|림 lim rim|한 han|오 oh o|서 suh seo|신 shin sin|권 kwon
-    |황 hwang|안 ahn an|송 song|전 jeon jun chun|홍 hong|유 yoo yu|류 ryu yoo|고 ko go|문 moon mun|양 yang
-    |량 ryang yang|손 sohn son|배 bae pae|백 baek paek paik|허 heo hur ho|남 nam|노 roh noh|로 ro roh|하 ha
-    |곽 kwak|성 sung seong|차 cha|주 joo ju chu|우 woo u|구 koo ku|민 min|라 ra na|진 jin chin|지 ji chi
-    |엄 eom um|채 chae|원 won|천 cheon chun|방 bang pang|공 kong|현 hyun hyon|함 ham|변 byun pyon|염 yeom
-    |여 yeo|추 choo chu|도 do to|소 so|석 seok suk|선 sun son|설 seol sul|마 ma|길 gil kil|연 yeon yun
-    |위 wi wee|표 pyo|명 myung myong|기 ki gi|반 ban pan|왕 wang|금 keum kum|옥 ok|육 yuk|인 in|맹 maeng
-    |제 je|모 mo|탁 tak|국 kook kuk|태 tae thae|계 kye gye|동 dong tong|봉 bong pong|심 shim sim
-    |남궁 namgung|제갈 jegal|선우 sunwoo|황보 hwangbo|독고 dokgo|사공 sagong|서문 seomun""".split("|")
+    hangul: tuple(latin.split()) for hangul, latin, _cyrillic in refdata.KOREAN_FAMILY_NAMES.rows()
 }
 _DOUBLE_FAMILY = frozenset(name for name in _FAMILY_SPELLINGS if len(name) == 2)
 
@@ -231,59 +218,13 @@ def _korean_name(family: Sequence[Syllable], given: Sequence[Syllable]) -> list[
     return _unique(variants)[:MAX_VARIANTS]
 
 
-# Words of Korean organization names, as the lists translate them: korean_words.tsv (its header says where
-# each row comes from). The proper-name part between them is romanized. Longest words first when segmenting.
-KOREAN_WORDS_FILE = "korean_words.tsv"
-
-
-def korean_word_rows() -> list[tuple[str, str, str]]:
-    """(hangul, English, evidence) per row of the package's korean_words.tsv, in file order."""
-    text = resources.files("sanctionwatch.matching").joinpath(KOREAN_WORDS_FILE).read_text(encoding="utf-8")
-    return parse_korean_words(text)
-
-
-def parse_korean_words(text: str) -> list[tuple[str, str, str]]:
-    """The rows of a korean_words.tsv text. A row that is malformed, repeats a word or gives evidence other
-    than `curated` or `list:<party ids>` is refused by its line number: a word silently read twice would
-    translate as whichever came first."""
-    numbered = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line and line[0] != "#"]
-    if not numbered or numbered[0][1].split("\t") != ["hangul", "english", "evidence"]:
-        raise ValueError(f"{KOREAN_WORDS_FILE}: the first row must be the header hangul, english, evidence")
-    rows: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for number, line in numbered[1:]:
-        cells = line.split("\t")
-        if len(cells) != 3 or not all(cells) or any(cell != cell.strip() for cell in cells):
-            raise ValueError(
-                f"{KOREAN_WORDS_FILE}:{number}: needs three cells without spaces around: {line!r}"
-            )
-        hangul, english, evidence = cells
-        if hangul in seen:
-            raise ValueError(f"{KOREAN_WORDS_FILE}:{number}: {hangul} is a row already")
-        if evidence != "curated" and not evidence.startswith("list:"):
-            raise ValueError(f"{KOREAN_WORDS_FILE}:{number}: evidence must be curated or list:<party ids>")
-        seen.add(hangul)
-        rows.append((hangul, english, evidence))
-    return rows
-
-
-_ORGANIZATION_WORDS = {hangul: english for hangul, english, _evidence in korean_word_rows()}
+# Words of Korean organization names, as the lists translate them: refdata/korean_words.tsv (its header says
+# where each row comes from). The proper-name part between them is romanized. Longest words first when
+# segmenting.
+_ORGANIZATION_WORDS = {hangul: english for hangul, english, _evidence in refdata.KOREAN_WORDS.rows()}
 _LONGEST_WORD = max(map(len, _ORGANIZATION_WORDS))
-# A name ending in one of these is an organization's, not a person's.
-_ORGANIZATION_ENDINGS = (
-    "은행",
-    "회사",
-    "공사",
-    "상사",
-    "그룹",
-    "총국",
-    "위원회",
-    "연구소",
-    "연구원",
-    "대학",
-    "기업소",
-    "지사",
-)
+# A name ending in one of these is an organization's, not a person's: refdata/korean_organization_endings.tsv.
+_ORGANIZATION_ENDINGS = tuple(hangul for (hangul,) in refdata.KOREAN_ORGANIZATION_ENDINGS.rows())
 
 
 def _hangul_variants(words: Sequence[str]) -> list[str]:
@@ -295,9 +236,9 @@ def _hangul_variants(words: Sequence[str]) -> list[str]:
     return _korean_name(*_split_family(syllables))
 
 
-def _segments(words: Sequence[str], known: dict[str, str], longest: int) -> list[tuple[str, str]]:
-    """An organization's words cut into known words, translated (("word", "bank")), and the proper names
-    between them (("name", "단천")); the longest known word first at each point."""
+def _segments(words: Sequence[str], known: Collection[str], longest: int) -> list[tuple[str, str]]:
+    """An organization's words cut into known words (("word", "은행")) and the proper names between them
+    (("name", "단천")); the longest known word first at each point."""
     segments: list[tuple[str, str]] = []
     for word in words:
         at = 0
@@ -307,7 +248,7 @@ def _segments(words: Sequence[str], known: dict[str, str], longest: int) -> list
                 0,
             )
             if size:
-                segments.append(("word", known[word[at : at + size]]))
+                segments.append(("word", word[at : at + size]))
                 at += size
             elif segments and segments[-1][0] == "name" and at > 0:
                 segments[-1] = ("name", segments[-1][1] + word[at])
@@ -327,7 +268,7 @@ def _korean_organization(words: Sequence[str]) -> list[str]:
         parts = []
         for kind, text in segments:
             if kind == "word":
-                parts.append(text)
+                parts.append(_ORGANIZATION_WORDS[text])
             else:
                 syllables = [s for s in map(_decompose, text) if s is not None]
                 parts.append("".join(system.part(syllables)) if syllables else ascii_fold(text))
@@ -380,15 +321,12 @@ _KONTSEVICH_FINALS: tuple[tuple[str, tuple[int, ...]], ...] = (
 _NG_FIRST_MEDIALS = frozenset({4, 6, 8})
 _NIEUN, _IEUNG, _SILENT = 4, 21, 11
 
-# Family names as Russian writes them -> Hangul.
+# Family names as Russian writes them -> Hangul (refdata/korean_family_names.tsv, its cyrillic column).
 _KONTSEVICH_FAMILIES: dict[str, str] = {
-    entry.split()[0]: entry.split()[1]
-    for entry in """ким 김|ли 리|ри 리|и 이|пак 박|пэк 백|бэк 백|пек 백|чхве 최|чвэ 최|чве 최|цой 최|чой 최
-    |чон 정|чен 정|тен 정|чжон 정|хван 황|кан 강|чо 조|чжо 조|юн 윤|чан 장|чжан 장|лим 림|рим 림|им 임
-    |хан 한|о 오|со 서|син 신|шин 신|квон 권|хо 허|ко 고|мун 문|ян 양|рян 량|сон 송|пэ 배|ро 로|но 노
-    |нам 남|ан 안|ю 유|рю 류|хён 현|хен 현|пён 변|сим 심|чу 주|чжу 주|у 우|ку 구|мин 민|чин 진|чи 지
-    |тхэ 태|тхак 탁|кым 금|ок 옥|ха 하|кон 공|пан 방|чха 차|ом 엄|вон 원|чхон 천|хам 함|ём 염|сок 석
-    |ма 마|кил 길|киль 길|ён 연|ви 위|пхё 표|мён 명|ки 기|ван 왕|ке 계|тон 동|пон 봉""".split("|")
+    spelling: hangul
+    for hangul, _latin, cyrillic in refdata.KOREAN_FAMILY_NAMES.rows()
+    if cyrillic != "-"
+    for spelling in cyrillic.split()
 }
 
 Reading = tuple[int, tuple[Syllable, ...]]  # (rank, syllables)
@@ -517,9 +455,8 @@ def _cyrillic_variants(words: Sequence[str]) -> list[str]:
 # =============================================================================================
 # Chinese, Japanese, Arabic and the rest.
 
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 司徒 东方 夏侯 皇甫 尉迟 公孙 慕容 长孙 宇文 令狐 歐陽 司馬 諸葛".split()
-)
+# Chinese family names of two characters (refdata/chinese_compound_surnames.tsv).
+_COMPOUND_SURNAMES = frozenset(hanzi for (hanzi,) in refdata.CHINESE_COMPOUND_SURNAMES.rows())
 
 
 def _pinyin(spec: str, chars: str) -> list[str]:
@@ -542,36 +479,14 @@ def _han_word(word: str) -> list[str]:
 
 
 # Words of Chinese company names, as the lists translate them ('北京正宇兴科技有限公司' is listed as
-# 'BEIJING ZHENGYUXING TECHNOLOGY CO., LTD.'), simplified and traditional; places as they are written
-# in Latin. The proper name between them is romanized as one word. (Legal forms are read before this:
-# names.py.)
-_CHINESE_ORGANIZATION_WORDS: dict[str, str] = {
-    entry.split(":")[0]: entry.split(":")[1]
-    for entry in """科技:technology|技术:technology|技術:technology|网络:network|網絡:network|信息:information
-    |資訊:information|贸易:trading|貿易:trading|商贸:trading|商貿:trading|国际:international|國際:international
-    |投资:investment|投資:investment|实业:industrial|實業:industrial|工业:industry|工業:industry|控股:holdings
-    |电子:electronics|電子:electronics|化工:chemical|石油:petroleum|石化:petrochemical|能源:energy|物流:logistics
-    |船务:shipping|船務:shipping|航运:shipping|航運:shipping|海运:shipping|海運:shipping|进出口:import export
-    |進出口:import export|发展:development|發展:development|集团:group|集團:group|银行:bank|銀行:bank
-    |机械:machinery|機械:machinery|设备:equipment|設備:equipment|材料:materials|精细:fine|精細:fine
-    |光电:optoelectronics|光電:optoelectronics|电气:electric|電氣:electric|零部件:parts|医药:pharmaceutical
-    |醫藥:pharmaceutical|传媒:media|傳媒:media|数字:digital|數字:digital|工程:engineering|建设:construction
-    |建設:construction|矿业:mining|礦業:mining|渔业:fishery|漁業:fishery|远洋:ocean|遠洋:ocean|环境:environment
-    |環境:environment|动力:power|動力:power|防务:defense|防務:defense|航空:aviation|半导体:semiconductor
-    |半導體:semiconductor|中国:china|中國:china|香港:hong kong|北京:beijing|上海:shanghai|深圳:shenzhen
-    |广州:guangzhou|廣州:guangzhou|天津:tianjin|大连:dalian|大連:dalian|青岛:qingdao|青島:qingdao|厦门:xiamen
-    |廈門:xiamen|杭州:hangzhou|宁波:ningbo|寧波:ningbo|成都:chengdu|重庆:chongqing|重慶:chongqing|武汉:wuhan
-    |武漢:wuhan|南京:nanjing|苏州:suzhou|蘇州:suzhou|四川:sichuan|山东:shandong|山東:shandong|浙江:zhejiang
-    |江苏:jiangsu|江蘇:jiangsu|广东:guangdong|廣東:guangdong|福建:fujian|辽宁:liaoning|遼寧:liaoning
-    |河北:hebei|湖北:hubei|湖南:hunan|河南:henan|吉林:jilin|丹东:dandong|丹東:dandong|澳门:macau|澳門:macau
-    |台湾:taiwan|台灣:taiwan""".replace("\n", "")
-    .replace(" |", "|")
-    .split("|")
+# 'BEIJING ZHENGYUXING TECHNOLOGY CO., LTD.'), and places (which alone do not make a name a company's):
+# refdata/chinese_organization_words.tsv. The proper name between them is romanized as one word. (Legal
+# forms are read before this: names.py.)
+_CHINESE_ORGANIZATION_WORDS = {
+    hanzi: english for hanzi, english, _kind in refdata.CHINESE_ORGANIZATION_WORDS.rows()
 }
 _PLACES = frozenset(
-    "china hong kong beijing shanghai shenzhen guangzhou tianjin dalian qingdao xiamen hangzhou ningbo chengdu "
-    "chongqing wuhan nanjing suzhou sichuan shandong zhejiang jiangsu guangdong fujian liaoning hebei hubei "
-    "hunan henan jilin dandong macau taiwan".split()
+    hanzi for hanzi, _english, kind in refdata.CHINESE_ORGANIZATION_WORDS.rows() if kind == "place"
 )
 _LONGEST_CHINESE_WORD = max(map(len, _CHINESE_ORGANIZATION_WORDS))
 
@@ -593,8 +508,13 @@ def _chinese_organization(words: Sequence[str]) -> list[str] | None:
     segments = _segments(words, _CHINESE_ORGANIZATION_WORDS, _LONGEST_CHINESE_WORD)
     if not any(kind == "word" and text not in _PLACES for kind, text in segments):
         return None
-    joined = [text if kind == "word" else "".join(_pinyin("Han-Latin", text)) for kind, text in segments]
-    spaced = [text if kind == "word" else " ".join(_pinyin("Han-Latin", text)) for kind, text in segments]
+    known = _CHINESE_ORGANIZATION_WORDS
+    joined = [
+        known[text] if kind == "word" else "".join(_pinyin("Han-Latin", text)) for kind, text in segments
+    ]
+    spaced = [
+        known[text] if kind == "word" else " ".join(_pinyin("Han-Latin", text)) for kind, text in segments
+    ]
     return _unique([" ".join(joined), " ".join(spaced)])
 
 

@@ -9,51 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 
-# Labels as lists write them (lower case) -> ISO 15924. Languages stand in for their usual script.
-_LABELS: dict[str, str] = {
-    "latin": "Latn",
-    "cyrillic": "Cyrl",
-    "cryillic": "Cyrl",
-    "cyrilic": "Cyrl",
-    "russian": "Cyrl",
-    "ukrainian": "Cyrl",
-    "belarusian": "Cyrl",
-    "arabic": "Arab",
-    "persian": "Arab",
-    "farsi": "Arab",
-    "persian/farsi": "Arab",
-    "chinese": "Hani",
-    "han": "Hani",
-    "hangul": "Hang",
-    "korean": "Hang",
-    "georgian": "Geor",
-    "hebrew": "Hebr",
-    "greek": "Grek",
-    "thai": "Thai",
-    "burmese": "Mymr",
-    "myanmar": "Mymr",
-    "armenian": "Armn",
-    "devanagari": "Deva",
-    "japanese": "Jpan",
-}
+from sanctionwatch import refdata
 
-# First word of a character's Unicode name -> ISO 15924, for the scripts sanctions lists use.
-_UNICODE_PREFIXES: dict[str, str] = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "CJK": "Hani",
-    "HANGUL": "Hang",
-    "GEORGIAN": "Geor",
-    "HEBREW": "Hebr",
-    "GREEK": "Grek",
-    "THAI": "Thai",
-    "MYANMAR": "Mymr",
-    "ARMENIAN": "Armn",
-    "DEVANAGARI": "Deva",
-    "HIRAGANA": "Jpan",
-    "KATAKANA": "Jpan",
-}
+# Labels as lists write them (lower case) -> ISO 15924, and the first word of a character's Unicode name
+# -> ISO 15924 for the scripts sanctions lists use: refdata/scripts.tsv.
+_LABELS = {text: script for kind, text, script in refdata.SCRIPTS.rows() if kind == "label"}
+_UNICODE_PREFIXES = {text: script for kind, text, script in refdata.SCRIPTS.rows() if kind == "unicode-word"}
 
 
 def script_from_label(label: str | None) -> str | None:

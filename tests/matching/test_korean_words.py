@@ -1,14 +1,16 @@
-"""The table of Korean organization words (korean_words.tsv): well formed, and its evidence true to the lists."""
+"""The table of Korean organization words (refdata/korean_words.tsv): well formed, and its evidence true to the lists."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from sanctionwatch.matching.translit import korean_word_rows, latin_variants, parse_korean_words
+from sanctionwatch.matching.translit import latin_variants
+from sanctionwatch.refdata import KOREAN_WORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,7 +19,7 @@ HEADER = "# a comment\nhangul\tenglish\tevidence\n"
 
 
 def test_every_row_is_a_hangul_word_its_english_and_evidence() -> None:
-    table = korean_word_rows()
+    table = KOREAN_WORDS.rows()
     assert len(table) >= 50
     for hangul, english, evidence in table:
         assert all("\uac00" <= ch <= "\ud7a3" for ch in hangul) and len(hangul) >= 2, hangul
@@ -29,20 +31,23 @@ def test_every_row_is_a_hangul_word_its_english_and_evidence() -> None:
 @pytest.mark.parametrize(
     ("body", "refusal"),
     [
-        ("은행\tbank\tcurated\n은행\tbanking\tcurated\n", ":4: 은행 is a row already"),
-        ("은행\tbank\n", ":3: needs three cells"),
-        ("은행\tbank \tcurated\n", ":3: needs three cells"),
-        ("은행\tbank\tguessed\n", ":3: evidence must be curated"),
+        (
+            "은행\tbank\tcurated\n은행\tbanking\tcurated\n",
+            "korean_words.tsv:4: 은행 is a row already (line 3)",
+        ),
+        ("은행\tbank\n", "korean_words.tsv:3: needs 3 cells"),
+        ("은행\tbank \tcurated\n", "korean_words.tsv:3: needs 3 cells"),
+        ("은행\tbank\tguessed\n", "korean_words.tsv:3: evidence 'guessed' is not of the form"),
     ],
 )
 def test_a_bad_row_is_refused_by_its_line(body: str, refusal: str) -> None:
-    with pytest.raises(ValueError, match=refusal):
-        parse_korean_words(HEADER + body)
+    with pytest.raises(ValueError, match=re.escape(refusal)):
+        KOREAN_WORDS.parse(HEADER + body)
 
 
 def test_a_file_without_its_header_is_refused() -> None:
     with pytest.raises(ValueError, match="header"):
-        parse_korean_words("은행\tbank\tcurated\n")
+        KOREAN_WORDS.parse("은행\tbank\tcurated\n")
 
 
 def test_words_read_as_the_lists_translate_them() -> None:
