@@ -2,17 +2,20 @@
 
 One `Entity` per listed party per source. It is a plain value (no I/O) so that parsers,
 the registry, the matcher and the exporters can share it without depending on each other.
-Its dictionary form (`to_dict`) is canonical: the registry stores it, hashes it to detect
-changes between list versions, and diffs it field by field.
+Its dictionary form (`to_dict`) is canonical: the registry stores it and diffs it field by field,
+and `content_hash` (over an order-insensitive form of it) tells the registry whether a party changed
+between list versions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+_V = TypeVar("_V")
 
 
 class Schema(StrEnum):
@@ -191,16 +194,77 @@ class Entity:
             properties={k: list(v) for k, v in data.get("properties", {}).items()},
         )
 
+    def normalize(self) -> None:
+        """Keep each value of every multi-valued field once, first occurrence first; drop blank strings.
+
+        Lists repeat values (UK rows repeat group facts, EU aliases repeat titles, OFAC repeats
+        addresses), and a repeat is not information: `ParsedList` calls this once for every parsed
+        record, so no parser has to. Two values are the same when they are equal in every field
+        (`_value_key`), the same test `content_hash` uses. Nothing looser is applied here: a name
+        spelled alike under two kinds, or an identifier repeated with another issuing country, stays
+        two values unless the parser merges them by its own list's rule. The publisher's order is
+        kept because it carries meaning the hash ignores: the first primary name is the caption, and
+        screening reports and explains in that order.
+        """
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, list):
+                setattr(self, spec.name, _distinct(value))
+        self.properties = {key: _distinct(values) for key, values in self.properties.items()}
+
     def canonical_json(self) -> str:
-        """Deterministic serialization: equal records give equal bytes, so hashes detect real changes only."""
+        """The stored form: deterministic bytes for one record, values in the publisher's order."""
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def content_hash(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        """SHA-256 of the record's content as a set of values per field, plus its caption.
+
+        The registry keys stored records by it and counts a party as changed between versions when it
+        differs, so it must move only when the content does: every list (and every property's list) is
+        hashed as its distinct values in sorted order, which makes shuffling or repeating values no
+        change. The caption is hashed on its own because it is the one thing order decides (the
+        publisher's first primary name); a new caption is a change. A reordering alone therefore
+        keeps the record already stored, with the order it was first stored in.
+        """
+        document = self.to_dict()
+        for key, value in document.items():
+            if isinstance(value, list):
+                document[key] = _as_set(value)
+        document["properties"] = {key: _as_set(values) for key, values in self.properties.items()}
+        document["caption"] = self.caption
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _value_key(value: object) -> str:
+    """What makes two values of a field the same value: equal in every field (JSON of the whole value)."""
+    plain = asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+    return json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _distinct(values: list[_V]) -> list[_V]:
+    """Each value once, first occurrence first; blank strings are no value and are dropped."""
+    seen: set[str] = set()
+    kept: list[_V] = []
+    for value in values:
+        if value == "":
+            continue
+        key = _value_key(value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return kept
+
+
+def _as_set(values: list[Any]) -> list[Any]:
+    """A field's values as `content_hash` sees them: distinct, non-blank, sorted by their JSON text."""
+    distinct = {_value_key(v): v for v in values if v != ""}
+    return [distinct[key] for key in sorted(distinct)]
 
 
 def unique(values: list[str]) -> list[str]:
-    """Order-preserving de-duplication; parsers use it so that a repeated value is not a 'change'."""
+    """Order-preserving de-duplication of strings a parser derives (program codes, authorities) before
+    it uses them; a record's own fields are de-duplicated once, by `Entity.normalize`."""
     seen: set[str] = set()
     out: list[str] = []
     for value in values:

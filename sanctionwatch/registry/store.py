@@ -317,14 +317,14 @@ class Registry:
             if entity.id in seen:
                 raise RegistryError(f"the list has two records with the id {entity.id}")
             seen.add(entity.id)
-            data = entity.canonical_json()
             rows.append(
                 {
-                    "hash": hashlib.sha256(data.encode("utf-8")).hexdigest(),
+                    # Order-insensitive (see Entity.content_hash): a reordering stores nothing new.
+                    "hash": entity.content_hash(),
                     "entity_id": entity.id,
                     "schema": entity.schema,
                     "caption": entity.caption,
-                    "data": data,
+                    "data": entity.canonical_json(),
                     "_terms": [("program", v) for v in dict.fromkeys(entity.programs)]
                     + [("authority", v) for v in dict.fromkeys(entity.authorities)]
                     + [("list", v) for v in dict.fromkeys(entity.lists)],

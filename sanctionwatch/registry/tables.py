@@ -61,7 +61,9 @@ entity_records = Table(
     Column("entity_id", String(200), nullable=False),
     Column("schema", String(32), nullable=False),
     Column("caption", Text, nullable=False),
-    Column("data", Text, nullable=False),  # canonical JSON of model.Entity; `hash` is its sha256
+    Column(
+        "data", Text, nullable=False
+    ),  # canonical JSON of model.Entity; `hash` is Entity.content_hash (order-free)
 )
 
 version_entities = Table(

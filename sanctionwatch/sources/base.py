@@ -42,3 +42,8 @@ class ParsedList:
     published: date | None
     entities: list[Entity] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Every parser's records are de-duplicated here, once (`Entity.normalize`), not by each parser."""
+        for entity in self.entities:
+            entity.normalize()

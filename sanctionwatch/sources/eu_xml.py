@@ -47,7 +47,6 @@ from sanctionwatch.model import (
     NameKind,
     NameQuality,
     Schema,
-    unique,
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
@@ -151,7 +150,7 @@ def _entity(path: Path, element: etree._Element, source: str) -> Entity:
     for address in children(element, "address"):
         _address(entity, address)
     _remarks(entity, element)  # after the structured identifiers, which win over their copies in remarks
-    _deduplicate(entity)
+    entity.identifiers = unique_identifiers(entity.identifiers)  # repeated values: see ParsedList
     return entity
 
 
@@ -405,21 +404,3 @@ def _country_text(element: etree._Element) -> str | None:
 def _int(value: str | None) -> int | None:
     cleaned = squash(value)
     return int(cleaned) if cleaned and cleaned.isdecimal() else None
-
-
-def _deduplicate(entity: Entity) -> None:
-    """Every nameAlias repeats title/function/gender, and regulations repeat programmes: keep each once."""
-    for attribute in (
-        "titles",
-        "positions",
-        "nationalities",
-        "countries",
-        "programs",
-        "authorities",
-        "birth_places",
-        "remarks",
-    ):
-        setattr(entity, attribute, unique(getattr(entity, attribute)))
-    for key, values in entity.properties.items():
-        entity.properties[key] = unique(values)
-    entity.identifiers = unique_identifiers(entity.identifiers)

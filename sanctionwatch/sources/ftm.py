@@ -38,7 +38,6 @@ from sanctionwatch.model import (
     NameKind,
     NameQuality,
     Schema,
-    unique,
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import text_stream
@@ -297,20 +296,20 @@ def _entity(graph: _Graph, source: str, proxy: EntityProxy, links: list[Link]) -
     assert our_schema is not None and proxy.id is not None
     entity = Entity(source=source, source_id=proxy.id, schema=our_schema)
     entity.names = _import_names(proxy)
-    entity.birth_dates = [DateValue(value) for value in unique(proxy.get("birthDate", quiet=True))]
-    entity.birth_places = unique(proxy.get("birthPlace", quiet=True))
-    entity.nationalities = unique(proxy.get("nationality", quiet=True))
-    entity.citizenships = unique(proxy.get("citizenship", quiet=True))
-    entity.countries = unique(proxy.get("country", quiet=True))
+    entity.birth_dates = [DateValue(value) for value in proxy.get("birthDate", quiet=True)]
+    entity.birth_places = list(proxy.get("birthPlace", quiet=True))
+    entity.nationalities = list(proxy.get("nationality", quiet=True))
+    entity.citizenships = list(proxy.get("citizenship", quiet=True))
+    entity.countries = list(proxy.get("country", quiet=True))
     genders = proxy.get("gender", quiet=True)
     entity.gender = next((g for g in genders if g in ("male", "female")), None)
-    entity.titles = unique(proxy.get("title", quiet=True))
-    entity.positions = unique(proxy.get("position", quiet=True))
-    entity.remarks = unique(proxy.get("notes", quiet=True))
+    entity.titles = list(proxy.get("title", quiet=True))
+    entity.positions = list(proxy.get("position", quiet=True))
+    entity.remarks = list(proxy.get("notes", quiet=True))
     entity.addresses = _import_addresses(graph, proxy)
     entity.identifiers = _import_identifiers(graph.documents.get(proxy.id, []), proxy)
-    entity.programs = unique(proxy.get("program", quiet=True))
-    entity.lists = unique(graph.datasets.get(proxy.id, []))
+    entity.programs = list(proxy.get("program", quiet=True))
+    entity.lists = list(graph.datasets.get(proxy.id, []))
     entity.links = links
     entity.properties = _leftover_properties(proxy)
     _apply_sanctions(entity, graph.sanctions.get(proxy.id, []))
@@ -427,7 +426,7 @@ def _leftover_properties(proxy: EntityProxy) -> dict[str, list[str]]:
         prop_obj = proxy.schema.get(prop)
         if prop in _PARTY_FIELDS or prop_obj is None or prop_obj.type == registry.entity:
             continue
-        properties[prop] = unique([str(v) for v in values])
+        properties[prop] = [str(v) for v in values]
     return properties
 
 
@@ -443,9 +442,6 @@ def _apply_sanctions(entity: Entity, sanctions: list[EntityProxy]) -> None:
             values = sanction.get(prop)
             if values:
                 entity.properties.setdefault(prop, []).extend(values)
-    entity.programs = unique(entity.programs)
-    entity.authorities = unique(entity.authorities)
-    entity.properties = {key: unique(values) for key, values in entity.properties.items()}
     dates = listing_dates or start_dates
     entity.listed_on = min(dates) if dates else None
 

@@ -52,7 +52,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -68,7 +68,6 @@ from sanctionwatch.model import (
     NameKind,
     NameQuality,
     Schema,
-    unique,
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
@@ -89,8 +88,6 @@ _SECTIONS = (
     "ProfileRelationship",
     "SanctionsEntry",
 )
-
-_T = TypeVar("_T")
 
 
 class _InvalidError(Exception):
@@ -741,38 +738,6 @@ _SCHEMAS: dict[str, Schema] = {
 }
 
 
-def _distinct(items: list[_T]) -> list[_T]:
-    """Order-preserving de-duplication of unhashable values (names, addresses, identifiers)."""
-    out: list[_T] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def _finish(entity: Entity) -> None:
-    """De-duplicate every list so that a value OFAC repeats does not show up as a change."""
-    entity.names = _distinct(entity.names)
-    entity.birth_dates = _distinct(entity.birth_dates)
-    entity.addresses = _distinct(entity.addresses)
-    entity.identifiers = _distinct(entity.identifiers)
-    entity.links = _distinct(entity.links)
-    for attribute in (
-        "birth_places",
-        "nationalities",
-        "citizenships",
-        "countries",
-        "titles",
-        "positions",
-        "programs",
-        "authorities",
-        "lists",
-        "remarks",
-    ):
-        setattr(entity, attribute, unique(getattr(entity, attribute)))
-    entity.properties = {key: unique(values) for key, values in entity.properties.items()}
-
-
 # --- the pass over the document ------------------------------------------------------------
 
 
@@ -810,8 +775,6 @@ class _Parser:
             raise SourceFormatError(self.path, "no <DateOfIssue>: not a complete advanced-format file")
         if not self.entities:
             raise SourceFormatError(self.path, "no <DistinctParty> records: refusing an empty list")
-        for entity in self.entities:
-            _finish(entity)
         for feature_type, count in sorted(self.unknown_features.items()):
             log.warning(
                 "%s: %d feature(s) of unmapped type %r kept in properties[%r]",

@@ -7,7 +7,7 @@ mapped here, once.
 
 from __future__ import annotations
 
-from sanctionwatch.model import Entity, Identifier, IdKind, Name, NameKind, NameQuality, Schema, unique
+from sanctionwatch.model import Entity, Identifier, IdKind, Name, NameKind, NameQuality, Schema
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.ofac_programs import authorities_for
 from sanctionwatch.sources.ofac_remarks import RemarkFacts, append_once
@@ -87,7 +87,7 @@ def add_name(entity: Entity, name: Name) -> None:
 
 
 def set_programs(entity: Entity, programs: list[str]) -> None:
-    entity.programs = sorted(unique(programs))  # OFAC orders them differently in CSV and XML
+    entity.programs = sorted(programs)  # OFAC orders them differently in CSV and XML
     entity.authorities = authorities_for(entity.programs)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sanctionwatch.model import (
     Address,
@@ -34,7 +34,6 @@ from sanctionwatch.model import (
     NameKind,
     NameQuality,
     Schema,
-    unique,
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
@@ -44,7 +43,6 @@ from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, is_xlsx, text_strea
 from sanctionwatch.sources.script_codes import name_script
 from sanctionwatch.sources.workbooks import open_workbook
 
-_T = TypeVar("_T")
 _Handler = Callable[[Entity, str], None]
 
 FORMAT_XLSX = "uk-ofsi-xlsx"
@@ -569,15 +567,6 @@ def _add_other_information(entity: Entity, row: _Row) -> None:
             handler(entity, cell)
 
 
-def _distinct(items: list[_T]) -> list[_T]:
-    """Order-preserving de-duplication by equality (the model's parts are unhashable dataclasses)."""
-    out: list[_T] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
-
-
 _KIND_RANK = {NameKind.PRIMARY: 0, NameKind.NEW: 1, NameKind.ALIAS: 2, NameKind.FORMER: 3}
 
 
@@ -601,24 +590,8 @@ def _merge_names(names: list[Name]) -> list[Name]:
 
 
 def _finish(entity: Entity) -> Entity:
-    """Rows repeat group-level facts; keep each once so re-ordered rows do not look like a change."""
+    """One name per spelling (`_merge_names`); repeated group-level facts go in `ParsedList`."""
     entity.names = _merge_names(entity.names)
-    entity.birth_dates = _distinct(entity.birth_dates)
-    entity.addresses = _distinct(entity.addresses)
-    entity.identifiers = _distinct(entity.identifiers)
-    entity.links = _distinct(entity.links)
-    for attr in (
-        "birth_places",
-        "nationalities",
-        "countries",
-        "titles",
-        "positions",
-        "programs",
-        "authorities",
-        "remarks",
-    ):
-        setattr(entity, attr, unique(getattr(entity, attr)))
-    entity.properties = {key: unique(values) for key, values in entity.properties.items()}
     return entity
 
 

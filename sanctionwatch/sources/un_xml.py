@@ -48,7 +48,6 @@ from sanctionwatch.model import (
     NameKind,
     NameQuality,
     Schema,
-    unique,
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
@@ -163,16 +162,14 @@ def _record(path: Path, element: etree._Element, source: str, published: date | 
     _names(entity, element)
     _regime(entity, element, published)
     entity.listed_on = iso_day(_text(element, "LISTED_ON"))
-    entity.lists = unique(_values(element, "LIST_TYPE"))
+    entity.lists = _values(element, "LIST_TYPE")
     _comments(entity, element)
     _properties(entity, element)
     for address in children(element, f"{kind}_ADDRESS"):
         _address(entity, address)
     if kind == "INDIVIDUAL":
         _individual(entity, element)
-    entity.remarks = unique(entity.remarks)
-    entity.countries = unique(entity.countries)
-    entity.identifiers = unique_identifiers(entity.identifiers)
+    entity.identifiers = unique_identifiers(entity.identifiers)  # repeated values: see ParsedList
     return entity
 
 
@@ -193,8 +190,8 @@ def _source_id(path: Path, element: etree._Element) -> str:
 
 
 def _individual(entity: Entity, element: etree._Element) -> None:
-    entity.titles = unique(_values(element, "TITLE"))
-    entity.positions = unique(_values(element, "DESIGNATION"))
+    entity.titles = _values(element, "TITLE")
+    entity.positions = _values(element, "DESIGNATION")
     _nationalities(entity, element)
     entity.gender = gender_of(_text(element, "GENDER"))
     for birth in children(element, "INDIVIDUAL_DATE_OF_BIRTH"):
@@ -203,7 +200,6 @@ def _individual(entity: Entity, element: etree._Element) -> None:
         _birth_place(entity, place)
     for document in children(element, "INDIVIDUAL_DOCUMENT"):
         _document(entity, document)
-    entity.birth_places = unique(entity.birth_places)
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -288,7 +284,7 @@ def _comments(entity: Entity, element: etree._Element) -> None:
 
 
 def _properties(entity: Entity, element: etree._Element) -> None:
-    updated = unique([day for value in _values(element, "LAST_DAY_UPDATED") if (day := iso_day(value))])
+    updated = [day for value in _values(element, "LAST_DAY_UPDATED") if (day := iso_day(value))]
     if updated:
         entity.properties["modifiedAt"] = updated
     data_id = _text(element, "DATAID")
@@ -303,7 +299,6 @@ def _nationalities(entity: Entity, element: etree._Element) -> None:
             entity.nationalities.append(code)
         else:
             entity.remarks.append(f"Nationality: {value}")
-    entity.nationalities = unique(entity.nationalities)
 
 
 def _add_links(entities: list[Entity]) -> None:
@@ -317,7 +312,7 @@ def _add_links(entities: list[Entity]) -> None:
             ]
         entity.links = [
             Link(LinkKind.ASSOCIATE, ref, target_name=captions[ref], note="referenced in COMMENTS1")
-            for ref in unique(targets)
+            for ref in targets
         ]
 
 
@@ -386,8 +381,7 @@ def _birth_place(entity: Entity, place: etree._Element) -> None:
         entity.birth_places.append(text or note or "")
     code = country_code(country_text)
     if code:
-        entity.properties.setdefault("birthCountry", [])
-        entity.properties["birthCountry"] = unique([*entity.properties["birthCountry"], code])
+        entity.properties.setdefault("birthCountry", []).append(code)
 
 
 def _document(entity: Entity, document: etree._Element) -> None:
