@@ -9,4 +9,5 @@ bash scripts/bootstrap.sh dev
 .venv/bin/ruff format --check sanctionwatch tests bench
 .venv/bin/mypy
 .venv/bin/deptry .
+.venv/bin/lint-imports
 .venv/bin/pytest -n 2 "$@"

@@ -23,7 +23,6 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from sanctionwatch.access.users import Users
-from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
@@ -31,6 +30,7 @@ from sanctionwatch.monitoring.rescreen import Monitor
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
 from sanctionwatch.screening.screener import Screener
+from sanctionwatch.service import create_service
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 PASSWORD = "screenshots-only-password"
@@ -74,7 +74,7 @@ def main() -> None:
         port = sock.getsockname()[1]
     settings = ServiceSettings(database=url, secret="s" * 40, jobs_dir=scratch / "jobs", secure_cookies=False)
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(create_service(settings), host="127.0.0.1", port=port, log_level="warning")
     )
     threading.Thread(target=server.run, daemon=True).start()
     base = f"http://127.0.0.1:{port}"

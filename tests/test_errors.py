@@ -115,7 +115,7 @@ def test_the_errors_module_imports_nothing_from_the_project() -> None:
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[FastAPI]:
-    app = create_app(make_settings(f"sqlite:///{tmp_path / 'registry.db'}", tmp_path), with_web=False)
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'registry.db'}", tmp_path))
 
     @app.get("/raise/{kind}")
     def raising(kind: str) -> None:

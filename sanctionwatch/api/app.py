@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "sanctionwatch_session"
 
 
-def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The REST API alone; `sanctionwatch.service.create_service` mounts the analyst pages on it."""
     settings = settings or ServiceSettings()
     state = ServiceState(settings)
 
@@ -79,11 +80,6 @@ def create_app(settings: ServiceSettings | None = None, *, with_web: bool = True
     @app.get("/openapi.json", include_in_schema=False, dependencies=[Viewer])
     def openapi_schema() -> JSONResponse:
         return JSONResponse(app.openapi())
-
-    if with_web:
-        from sanctionwatch.web.routes import mount_web
-
-        mount_web(app)
 
     @app.exception_handler(SanctionwatchError)
     async def refused(_request: Request, exc: SanctionwatchError) -> JSONResponse:

@@ -35,7 +35,7 @@ def serve(
     if insecure_cookies:
         os.environ["SANCTIONWATCH_INSECURE_COOKIES"] = "1"
     uvicorn.run(
-        "sanctionwatch.api.app:create_app",
+        "sanctionwatch.service:create_service",
         factory=True,
         host=host,
         port=port,

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from sanctionwatch.api.app import create_app
 from sanctionwatch.api.contracts import JobBody, ScreenResponse, VersionBody
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.matching.evidence import Effect, EvidenceFeature, EvidenceKind
@@ -28,6 +27,7 @@ from sanctionwatch.screening.explanation import (
 from sanctionwatch.screening.jobs import JobStatus
 from sanctionwatch.screening.query import Query
 from sanctionwatch.screening.screener import Screener
+from sanctionwatch.service import create_service
 
 FULL = Explanation(
     matched_name="KIM, Jong Un",
@@ -168,7 +168,7 @@ def test_job_and_version_contracts_keep_every_field() -> None:
 
 
 def test_the_openapi_document_shows_the_contracts() -> None:
-    app = create_app(
+    app = create_service(
         ServiceSettings(database="sqlite://", secret="schema-only", jobs_dir=Path(tempfile.mkdtemp()))
     )
     document = app.openapi()

@@ -103,7 +103,7 @@ def start_server(settings: ServiceSettings) -> RunningServer:
     """
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "sanctionwatch.api.app:create_app", "--factory",
+        [sys.executable, "-m", "uvicorn", "sanctionwatch.service:create_service", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env={**os.environ, **settings.environment()},
     )  # fmt: skip

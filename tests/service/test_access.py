@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.app import create_app
 from sanctionwatch.api.middleware import RedactSecrets
+from sanctionwatch.service import create_service
 from tests.service.conftest import Service, make_settings, seed_registry, start_server
 
 # Every route of the service and the least role it needs (None: open to all). The test below fails
@@ -101,7 +101,7 @@ def _methods_and_paths(routes: list[Any], prefix: str = "") -> Iterator[tuple[st
 
 
 def test_every_route_has_an_access_decision(service: Service) -> None:
-    app = create_app(make_settings(service.database, service.jobs_dir.parent))
+    app = create_service(make_settings(service.database, service.jobs_dir.parent))
     assert set(_methods_and_paths(app.routes)) == set(EXPECTED)
 
 

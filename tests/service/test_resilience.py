@@ -68,7 +68,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
 @contextmanager
 def serving(registry: Registry, **settings: object) -> Iterator[InProcess]:
     """The app in this process, index built; every server error answered as HTTP (never raised)."""
-    app = create_app(make_settings(registry.url, registry.scratch, **settings), with_web=False)
+    app = create_app(make_settings(registry.url, registry.scratch, **settings))
     with TestClient(app, raise_server_exceptions=False) as client:
         deadline = time.monotonic() + WAIT
         while client.get("/readyz").status_code != 200:

@@ -13,15 +13,15 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.service import create_service
 from tests.service.conftest import Service
 
 
 def _published_schema() -> dict[str, object]:
     """The schema the service publishes (the app's own, built without a server or lists)."""
     scratch = Path(tempfile.mkdtemp(prefix="sw-schema-"))
-    app = create_app(ServiceSettings(database="sqlite://", secret="schema-only", jobs_dir=scratch))
+    app = create_service(ServiceSettings(database="sqlite://", secret="schema-only", jobs_dir=scratch))
     return app.openapi()
 
 
