@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.matching.evidence import Effect, EvidenceFeature
-from sanctionwatch.registry.store import VersionStatus
+from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.screening.jobs import JobStatus
 
 

@@ -55,7 +55,7 @@ import sanctionwatch
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.registry import tables
-from sanctionwatch.registry.tables import audit_head, audit_log
+from sanctionwatch.registry.tables import VersionStatus, audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
 GENESIS = "0" * 64
@@ -199,7 +199,7 @@ def record_hash(
 def active_list_versions(conn: Connection) -> dict[str, int]:
     """{source: number} of the list versions screening uses right now."""
     lv = tables.list_versions
-    rows = conn.execute(select(lv.c.source, lv.c.number).where(lv.c.status == "active")).all()
+    rows = conn.execute(select(lv.c.source, lv.c.number).where(lv.c.status == VersionStatus.ACTIVE)).all()
     return {str(source): int(number) for source, number in rows}
 
 

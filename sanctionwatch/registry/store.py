@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from sanctionwatch.registry import audit
 from sanctionwatch.registry import tables as t
 from sanctionwatch.registry.diff import FieldChange, compare_records
 from sanctionwatch.registry.guard import activation_problems
+from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.registry.terms import authority_matches, program_matches
 from sanctionwatch.sources.base import ParsedList
 
@@ -34,14 +34,6 @@ class RegistryError(SanctionwatchError):
     """
 
     http_status = 404
-
-
-class VersionStatus(StrEnum):
-    """Where a list version stands (the list_versions.status column holds these strings)."""
-
-    HELD = "held"  # stored, not (yet) active: the sanity guard held it, or it awaits activation
-    ACTIVE = "active"  # the version screening uses; one per source
-    SUPERSEDED = "superseded"  # was active until a newer version was activated
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ The audit log's two tables are here too, beside `audit.py` (which says why the l
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import (
     JSON,
     Column,
@@ -34,6 +36,15 @@ sources = Table(
     Column("active_version_id", Integer, ForeignKey("list_versions.id", use_alter=True), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=True),
 )
+
+
+class VersionStatus(StrEnum):
+    """Where a list version stands (the `list_versions.status` column below holds these strings)."""
+
+    HELD = "held"  # stored, not (yet) active: the sanity guard held it, or it awaits activation
+    ACTIVE = "active"  # the version screening uses; one per source
+    SUPERSEDED = "superseded"  # was active until a newer version was activated
+
 
 list_versions = Table(
     "list_versions",

@@ -1,4 +1,4 @@
-"""Screen-file input and output: query files in, one result per query out (the contract in DESIGN.md).
+"""Screen-file input and output: query files in, one result per query out (the contract in README.md, "Screening").
 
 Input is CSV, JSON lines, XLSX or Parquet with the columns `id`, `name`, `schema`, `birth_date`,
 `country`, `identifier`. Files come from customers' systems and spreadsheets, so one bad row must not

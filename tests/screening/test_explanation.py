@@ -15,7 +15,7 @@ from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.matching.evidence import Effect, EvidenceFeature, EvidenceKind
 from sanctionwatch.matching.model import EVIDENCE_KINDS, default_model
 from sanctionwatch.model import DateValue, Entity, Identifier, Name
-from sanctionwatch.registry.store import VersionStatus
+from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.screening.explanation import (
     EvidenceShown,
     Explanation,
