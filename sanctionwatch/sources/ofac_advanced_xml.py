@@ -72,6 +72,7 @@ from sanctionwatch.model import (
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix
+from sanctionwatch.sources.ofac_common import LINK_KINDS
 from sanctionwatch.sources.xmlsafe import iter_elements, localname
 
 FORMAT = "ofac-advanced-xml"
@@ -466,20 +467,6 @@ def _authority(legal_basis: str) -> str | None:
     number, rest = match.groups()
     return f"EO {number} {rest}".strip()
 
-
-_LINK_KINDS: dict[str, LinkKind] = {
-    "Associate Of": LinkKind.ASSOCIATE,
-    "Linked To": LinkKind.ASSOCIATE,
-    "Acting for or on behalf of": LinkKind.ACTING_FOR,
-    "Owned or Controlled By": LinkKind.OWNED_BY,
-    # A vessel is "property in the interest of" the designated owner or beneficiary.
-    "Property in the interest of": LinkKind.OWNED_BY,
-    "Owns, controls, or operates": LinkKind.OWNER_OF,
-    "Family member of": LinkKind.FAMILY,
-    "Leader or official of": LinkKind.LEADER_OF,
-    # From a person to the company it heads.
-    "Principal Executive Officer": LinkKind.LEADER_OF,
-}
 
 # --- names ---------------------------------------------------------------------------------
 
@@ -1020,7 +1007,7 @@ class _Parser:
             note.append(comment)
         entity.links.append(
             Link(
-                kind=_LINK_KINDS.get(relation, LinkKind.OTHER),
+                kind=LINK_KINDS.get(relation, LinkKind.OTHER),
                 target=target.source_id if target else target_id,
                 target_name=target.caption if target else None,
                 note="; ".join(note),

@@ -1,16 +1,27 @@
-"""Entity building shared by the legacy CSV and the SDN.XML parsers.
+"""Entity building shared by the OFAC parsers (legacy CSV, SDN.XML, ENHANCED XML, advanced XML).
 
-Both formats describe the same OFAC records, so a party must come out identical whichever
-file the registry was fed: names, schema, programs, vessel details and remark facts are all
-mapped here, once.
+The formats describe the same OFAC records, so a party must come out identical whichever
+file the registry was fed: names, schema, programs, id-list facts, addresses, vessel details,
+relationship kinds and remark facts are all mapped here, once.
 """
 
 from __future__ import annotations
 
-from sanctionwatch.model import Entity, Identifier, IdKind, Name, NameKind, NameQuality, Schema
+from sanctionwatch.model import (
+    Address,
+    Entity,
+    Identifier,
+    IdKind,
+    LinkKind,
+    Name,
+    NameKind,
+    NameQuality,
+    Schema,
+)
 from sanctionwatch.sources.countries import country_code
+from sanctionwatch.sources.dates import parse_date
 from sanctionwatch.sources.ofac_programs import authorities_for
-from sanctionwatch.sources.ofac_remarks import RemarkFacts, append_once
+from sanctionwatch.sources.ofac_remarks import RemarkFacts, append_once, make_identifier, parse_segment
 
 SCHEMAS: dict[str, str] = {
     "individual": Schema.PERSON,
@@ -27,6 +38,21 @@ ALIAS_KINDS: dict[str, str] = {
     "f.k.a.": NameKind.FORMER,
     "nka": NameKind.NEW,
     "n.k.a.": NameKind.NEW,
+}
+
+# OFAC's relationship types (advanced ProfileRelationships, ENHANCED <relationship>) -> link kinds.
+LINK_KINDS: dict[str, LinkKind] = {
+    "Associate Of": LinkKind.ASSOCIATE,
+    "Linked To": LinkKind.ASSOCIATE,
+    "Acting for or on behalf of": LinkKind.ACTING_FOR,
+    "Owned or Controlled By": LinkKind.OWNED_BY,
+    # A vessel is "property in the interest of" the designated owner or beneficiary.
+    "Property in the interest of": LinkKind.OWNED_BY,
+    "Owns, controls, or operates": LinkKind.OWNER_OF,
+    "Family member of": LinkKind.FAMILY,
+    "Leader or official of": LinkKind.LEADER_OF,
+    # From a person to the company it heads.
+    "Principal Executive Officer": LinkKind.LEADER_OF,
 }
 
 # OFAC's Title field mixes forms of address and ranks with job descriptions; only the former are titles.
@@ -101,6 +127,72 @@ def add_title(entity: Entity, title: str | None) -> None:
 def add_property(entity: Entity, key: str, value: str | None) -> None:
     if value and value.strip():
         append_once(entity.properties.setdefault(key, []), value.strip())
+
+
+def add_id_fact(
+    facts: RemarkFacts, id_type: str, number: str, *, country: str | None, note: str | None
+) -> bool:
+    """One id-list entry (SDN.XML <id>, an ENHANCED feature or document): True when it became an identifier.
+
+    It is an identifier when its type names one, else a remark-style fact (website, directive,
+    gender...). A type neither table knows stays an identifier of kind "other" under its own
+    label: OFAC put it in the id list, so dropping or demoting it would lose a matchable value.
+    """
+    identifier = make_identifier(id_type, number, country=country, note=note)
+    if identifier is not None:
+        append_once(facts.identifiers, identifier)
+        return True
+    if parse_segment(facts, f"{id_type} {number}"):
+        return False
+    append_once(
+        facts.identifiers,
+        Identifier(IdKind.OTHER, number, country=country_code(country), label=id_type, note=note or None),
+    )
+    return True
+
+
+def add_address(
+    entity: Entity,
+    *,
+    street: str | None,
+    city: str | None,
+    region: str | None,
+    postal_code: str | None,
+    country_name: str | None,
+) -> None:
+    """An OFAC address as one line in OFAC's order, its country also a country of the party; empty ones are skipped."""
+    parts = [p for p in (street, city, region, postal_code, country_name) if p]
+    if not parts:
+        return
+    code = country_code(country_name)
+    entity.addresses.append(
+        Address(
+            full=", ".join(parts),
+            street=street,
+            city=city,
+            region=region,
+            postal_code=postal_code,
+            country=code,
+        )
+    )
+    if code:
+        append_once(entity.countries, code)
+
+
+def add_birth_date(entity: Entity, raw: str | None) -> None:
+    """OFAC's date text ("1962", "circa 1960", "12 Jan 1971"); an unreadable one stays visible as a remark."""
+    parsed = parse_date(raw)
+    if parsed is not None:
+        append_once(entity.birth_dates, parsed)
+    elif raw:
+        append_once(entity.remarks, f"DOB {raw}")
+
+
+def add_country(entity: Entity, attribute: str, name: str | None) -> None:
+    """A nationality or citizenship written as a country name, kept as its ISO code."""
+    code = country_code(name)
+    if code:
+        append_once(getattr(entity, attribute), code)
 
 
 def apply_vessel(

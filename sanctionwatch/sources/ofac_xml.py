@@ -18,12 +18,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from sanctionwatch.model import Address, Entity, Identifier, IdKind, NameQuality
+from sanctionwatch.model import Entity, NameQuality
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
-from sanctionwatch.sources.countries import country_code
-from sanctionwatch.sources.dates import parse_date
 from sanctionwatch.sources.ofac_common import (
     ALIAS_KINDS,
+    add_address,
+    add_birth_date,
+    add_country,
+    add_id_fact,
     add_name,
     add_title,
     apply_facts,
@@ -33,13 +35,7 @@ from sanctionwatch.sources.ofac_common import (
     schema_for,
     set_programs,
 )
-from sanctionwatch.sources.ofac_remarks import (
-    RemarkFacts,
-    append_once,
-    make_identifier,
-    parse_remarks,
-    parse_segment,
-)
+from sanctionwatch.sources.ofac_remarks import RemarkFacts, append_once, parse_remarks
 from sanctionwatch.sources.xmlsafe import child_text, children, iter_elements, localname
 
 FORMAT = "ofac-xml"
@@ -154,11 +150,6 @@ def _texts(element: etree._Element, list_name: str, item_name: str) -> list[str 
 
 
 def _add_id(facts: RemarkFacts, item: etree._Element) -> None:
-    """An idList entry is an identifier when its type names one, else a remark-style fact.
-
-    A type neither table knows stays an identifier of kind "other" under its own label:
-    OFAC put it in the id list, so dropping or demoting it would lose a matchable value.
-    """
     id_type = child_text(item, "idType")
     number = child_text(item, "idNumber")
     if not id_type or not number:
@@ -167,15 +158,7 @@ def _add_id(facts: RemarkFacts, item: etree._Element) -> None:
     note = " ".join(
         p for p in (f"issued {issued}" if issued else "", f"expires {expires}" if expires else "") if p
     )
-    country = child_text(item, "idCountry")
-    identifier = make_identifier(id_type, number, country=country, note=note or None)
-    if identifier is not None:
-        append_once(facts.identifiers, identifier)
-    elif not parse_segment(facts, f"{id_type} {number}"):
-        append_once(
-            facts.identifiers,
-            Identifier(IdKind.OTHER, number, country=country_code(country), label=id_type, note=note or None),
-        )
+    add_id_fact(facts, id_type, number, country=child_text(item, "idCountry"), note=note or None)
 
 
 def _add_aliases(entity: Entity, element: etree._Element) -> None:
@@ -191,37 +174,19 @@ def _add_aliases(entity: Entity, element: etree._Element) -> None:
 
 def _add_addresses(entity: Entity, element: etree._Element) -> None:
     for item in _items(element, "addressList", "address"):
-        street = ", ".join(t for t in (child_text(item, f"address{i}") for i in (1, 2, 3)) if t) or None
-        city = child_text(item, "city")
-        region = child_text(item, "stateOrProvince")
-        postal = child_text(item, "postalCode")
-        country_name = child_text(item, "country")
-        parts = [p for p in (street, city, region, postal, country_name) if p]
-        if not parts:
-            continue
-        code = country_code(country_name)
-        entity.addresses.append(
-            Address(
-                full=", ".join(parts),
-                street=street,
-                city=city,
-                region=region,
-                postal_code=postal,
-                country=code,
-            )
+        add_address(
+            entity,
+            street=", ".join(t for t in (child_text(item, f"address{i}") for i in (1, 2, 3)) if t) or None,
+            city=child_text(item, "city"),
+            region=child_text(item, "stateOrProvince"),
+            postal_code=child_text(item, "postalCode"),
+            country_name=child_text(item, "country"),
         )
-        if code:
-            append_once(entity.countries, code)
 
 
 def _add_person_facts(entity: Entity, element: etree._Element) -> None:
     for item in _items(element, "dateOfBirthList", "dateOfBirthItem"):
-        raw = child_text(item, "dateOfBirth")
-        parsed = parse_date(raw)
-        if parsed is not None:
-            append_once(entity.birth_dates, parsed)
-        elif raw:
-            append_once(entity.remarks, f"DOB {raw}")  # unreadable dates stay visible, not dropped
+        add_birth_date(entity, child_text(item, "dateOfBirth"))
     for item in _items(element, "placeOfBirthList", "placeOfBirthItem"):
         place = child_text(item, "placeOfBirth")
         if place:
@@ -231,6 +196,4 @@ def _add_person_facts(entity: Entity, element: etree._Element) -> None:
         ("citizenships", "citizenshipList", "citizenship"),
     ):
         for item in _items(element, list_name, item_name):
-            code = country_code(child_text(item, "country"))
-            if code:
-                append_once(getattr(entity, attribute), code)
+            add_country(entity, attribute, child_text(item, "country"))
