@@ -85,6 +85,7 @@ SOURCES: dict[str, SourceSpec] = {
 PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ofac-advanced-xml": ("sanctionwatch.sources.ofac_advanced_xml", ("ofac-sdn", "ofac-cons")),
     "ofac-xml": ("sanctionwatch.sources.ofac_xml", ("ofac-sdn", "ofac-cons")),
+    "ofac-enhanced-xml": ("sanctionwatch.sources.ofac_enhanced_xml", ("ofac-sdn", "ofac-cons")),
     "ofac-csv": ("sanctionwatch.sources.ofac_csv", ("ofac-sdn", "ofac-cons")),
     "un-xml": ("sanctionwatch.sources.un_xml", ("un",)),
     "eu-xml": ("sanctionwatch.sources.eu_xml", ("eu",)),
@@ -95,6 +96,7 @@ PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
 _ROOT_FORMATS = {
     "Sanctions": "ofac-advanced-xml",
     "sdnList": "ofac-xml",
+    "sanctionsData": "ofac-enhanced-xml",
     "CONSOLIDATED_LIST": "un-xml",
     "export": "eu-xml",
 }
@@ -169,7 +171,15 @@ def parse_files(paths: Sequence[Path], source: str | None = None) -> list[Parsed
         if target not in PARSERS[fmt][1]:
             raise SourceFormatError(path, f"a {fmt} file cannot feed source {target!r}")
         groups.setdefault((target, fmt), []).append(path)
-    single_file_formats = {"ofac-advanced-xml", "ofac-xml", "un-xml", "eu-xml", "uk-ofsi", "ftm-jsonl"}
+    single_file_formats = {
+        "ofac-advanced-xml",
+        "ofac-xml",
+        "ofac-enhanced-xml",
+        "un-xml",
+        "eu-xml",
+        "uk-ofsi",
+        "ftm-jsonl",
+    }
     results: list[ParsedList] = []
     for (target, fmt), files in groups.items():
         if fmt in single_file_formats:

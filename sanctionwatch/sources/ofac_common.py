@@ -159,12 +159,16 @@ def add_address(
     region: str | None,
     postal_code: str | None,
     country_name: str | None,
+    country: str | None = None,
 ) -> None:
-    """An OFAC address as one line in OFAC's order, its country also a country of the party; empty ones are skipped."""
+    """An OFAC address as one line in OFAC's order, its country also a country of the party; empty ones are skipped.
+
+    `country` is the ISO code when the caller knows it otherwise; by default it is read from the name.
+    """
     parts = [p for p in (street, city, region, postal_code, country_name) if p]
     if not parts:
         return
-    code = country_code(country_name)
+    code = country or country_code(country_name)
     entity.addresses.append(
         Address(
             full=", ".join(parts),

@@ -14,6 +14,7 @@ from sanctionwatch.sources.catalog import default_source, detect_format, parse_f
 REAL_FILES = {
     "ofac_sdn_advanced_xml/sdn_advanced_2025-11-19.xml.bz2": ("ofac-advanced-xml", "ofac-sdn"),
     "ofac_consolidated_xml/CONSOLIDATED_2025-03-28.xml": ("ofac-xml", "ofac-cons"),
+    "ofac_enhanced_xml/CONS_ENHANCED.2026-01-08.xml.gz": ("ofac-enhanced-xml", "ofac-cons"),
     "ofac_sdn_csv_2024/sdn_2024-05-03.csv.gz": ("ofac-csv", "ofac-sdn"),
     "ofac_sdn_csv_2021-07_full_set/add.csv": ("ofac-csv", "ofac-sdn"),
     "ofac_consolidated_csv/cons_prim_2025-12.csv": ("ofac-csv", "ofac-cons"),
