@@ -165,8 +165,10 @@ def _published(path: Path, element: etree._Element) -> date:
 def _key_by_group_id(entities: list[Entity], group_ids: list[str | None]) -> None:
     """Give each party ConList's id (its OFSI group id) where that id is its own (module docstring)."""
     shared = Counter(group_id for group_id in group_ids if group_id)
+    references = {entity.source_id for entity in entities}
     for entity, group_id in zip(entities, group_ids, strict=True):
-        if group_id and shared[group_id] == 1:
+        # A group id spelt like another designation's reference would make two parties one: keep references.
+        if group_id and shared[group_id] == 1 and group_id not in references:
             entity.source_id = group_id
 
 
