@@ -22,6 +22,7 @@ DATASET_ALIASES = {
     "un_sc_sanctions": ("un",),
     "eu_fsf": ("eu",),
     "gb_hmt_sanctions": ("uk",),
+    "gb_fcdo_sanctions": ("uk",),  # the UK Sanctions List, source `uk` since ConList was retired
 }
 
 

@@ -67,13 +67,14 @@ SOURCES: dict[str, SourceSpec] = {
                 ),
             ),
         ),
+        # The UK Sanctions List (FCDO) since 28 January 2026, when OFSI retired its ConList; ConList
+        # archives (XLSX/CSV) still ingest into `uk`, under the same party ids (uk_sanctions_list.py).
         SourceSpec(
             "uk",
-            "UK OFSI Consolidated List of Financial Sanctions Targets",
+            "UK Sanctions List (FCDO)",
             (
                 OfficialFile(
-                    "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
-                    "ConList.csv",
+                    "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml", "UK-Sanctions-List.xml"
                 ),
             ),
         ),
@@ -90,6 +91,7 @@ PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "un-xml": ("sanctionwatch.sources.un_xml", ("un",)),
     "eu-xml": ("sanctionwatch.sources.eu_xml", ("eu",)),
     "uk-ofsi": ("sanctionwatch.sources.uk_ofsi", ("uk",)),
+    "uk-sanctions-list-xml": ("sanctionwatch.sources.uk_sanctions_list", ("uk",)),
     "ftm-jsonl": ("sanctionwatch.sources.ftm", ("ftm",)),
 }
 
@@ -99,6 +101,7 @@ _ROOT_FORMATS = {
     "sanctionsData": "ofac-enhanced-xml",
     "CONSOLIDATED_LIST": "un-xml",
     "export": "eu-xml",
+    "Designations": "uk-sanctions-list-xml",
 }
 _FIRST_ELEMENT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
 
@@ -127,6 +130,13 @@ def detect_format(path: Path) -> str:
     if stripped.startswith(b"{"):
         return "ftm-jsonl"
     first_line = stripped.split(b"\n", 1)[0]
+    if _is_uk_sanctions_list_csv(stripped):
+        raise SourceFormatError(
+            path,
+            "this is the UK Sanctions List (FCDO) CSV, which is not supported: "
+            "ingest the same list as XML (UK-Sanctions-List.xml)",
+            line=content.line,
+        )
     if b"Last Updated" in first_line or b"Name 6" in first_line:
         return "uk-ofsi"
     if re.match(rb'^"?\d+"?,', first_line) or _is_ofac_companion(path):
@@ -135,6 +145,18 @@ def detect_format(path: Path) -> str:
         raise SourceFormatError(path, "holds nothing but whitespace, comments or processing instructions")
     raise SourceFormatError(
         path, "unrecognised list format (not OFAC, UN, EU, UK or FollowTheMoney)", line=content.line
+    )
+
+
+def _is_uk_sanctions_list_csv(head: bytes) -> bool:
+    """The FCDO CSV: a 'Report Date' line, or a header naming 'Unique ID' (ConList's has 'Group ID' only).
+
+    Its header shares ConList's column names ('Name 6', 'Last Updated'), so without this check it
+    would be read as ConList and misparsed; it is refused by name instead.
+    """
+    first_lines = head.split(b"\n", 3)[:3]
+    return head.lstrip(b"\xef\xbb\xbf").startswith(b"Report Date") or any(
+        b"Unique ID" in line and b"Name 6" in line for line in first_lines
     )
 
 
@@ -178,6 +200,7 @@ def parse_files(paths: Sequence[Path], source: str | None = None) -> list[Parsed
         "un-xml",
         "eu-xml",
         "uk-ofsi",
+        "uk-sanctions-list-xml",
         "ftm-jsonl",
     }
     results: list[ParsedList] = []

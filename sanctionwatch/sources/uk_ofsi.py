@@ -570,7 +570,7 @@ def _add_other_information(entity: Entity, row: _Row) -> None:
 _KIND_RANK = {NameKind.PRIMARY: 0, NameKind.NEW: 1, NameKind.ALIAS: 2, NameKind.FORMER: 3}
 
 
-def _merge_names(names: list[Name]) -> list[Name]:
+def merge_names(names: list[Name]) -> list[Name]:
     """One name per spelling: the non-Latin column repeats on AKA rows, and a spelling listed both as
     primary and as an alias is one name to screen. The strongest kind and quality win.
     """
@@ -590,8 +590,8 @@ def _merge_names(names: list[Name]) -> list[Name]:
 
 
 def _finish(entity: Entity) -> Entity:
-    """One name per spelling (`_merge_names`); repeated group-level facts go in `ParsedList`."""
-    entity.names = _merge_names(entity.names)
+    """One name per spelling (`merge_names`); repeated group-level facts go in `ParsedList`."""
+    entity.names = merge_names(entity.names)
     return entity
 
 
