@@ -22,6 +22,8 @@ DATASET_ALIASES = {
     "un_sc_sanctions": ("un",),
     "eu_fsf": ("eu",),
     "gb_hmt_sanctions": ("uk",),
+    "ca_dfatd_sema_sanctions": ("ca",),
+    "au_dfat_sanctions": ("au",),
 }
 
 
