@@ -37,7 +37,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sanctionwatch.model import Address, DateValue, Entity, Identifier, IdKind, Name, NameKind, NameQuality, Schema
+from sanctionwatch.model import (
+    Address,
+    DateValue,
+    Entity,
+    Identifier,
+    IdKind,
+    Name,
+    NameKind,
+    NameQuality,
+    Schema,
+)
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix, parse_date, parse_single
@@ -116,7 +126,9 @@ class _Reader:
     def error(self, message: str, row: int | None = None, column: str | None = None) -> SourceFormatError:
         located = f"row {row}: " if row is not None else ""
         where = f" column {column!r}" if column and row is not None else ""
-        return SourceFormatError(self.path, f"sheet {SHEET!r}: {located}{message}{where}", line=row, element=column)
+        return SourceFormatError(
+            self.path, f"sheet {SHEET!r}: {located}{message}{where}", line=row, element=column
+        )
 
 
 def parse(paths: Sequence[Path], source: str = "au") -> ParsedList:
@@ -165,12 +177,12 @@ def _check_header(reader: _Reader, header: list[str | None], number: int) -> Non
     for column in REQUIRED_COLUMNS:
         if column not in header:
             raise reader.error(f"missing required column {column!r} in the header", number, column)
-    for column in header:
-        if column is not None and column not in KNOWN_COLUMNS:
+    for name in header:
+        if name is not None and name not in KNOWN_COLUMNS:
             raise reader.error(
-                f"unknown column {column!r} in the header (not part of the DFAT layout this parser reads)",
+                f"unknown column {name!r} in the header (not part of the DFAT layout this parser reads)",
                 number,
-                column,
+                name,
             )
 
 
@@ -178,7 +190,9 @@ def _base_reference(reader: _Reader, row: _Row) -> str:
     text = row.text(REFERENCE)
     match = _REFERENCE.match(text or "")
     if match is None:
-        raise reader.error(f"bad Reference {text!r} (expected a number, maybe with letters: 1234a)", row.number, REFERENCE)
+        raise reader.error(
+            f"bad Reference {text!r} (expected a number, maybe with letters: 1234a)", row.number, REFERENCE
+        )
     return match.group(1)
 
 
@@ -230,7 +244,9 @@ def _name(reader: _Reader, entity: Entity, row: _Row) -> None:
     if kind is None:
         raise reader.error(f"unknown Name Type {row.text(NAME_TYPE)!r}", row.number, NAME_TYPE)
     weak = (row.text(ALIAS_STRENGTH) or "").lower() == "weak"
-    entity.names.append(Name(full, kind, NameQuality.WEAK if weak else NameQuality.STRONG, detect_script(full)))
+    entity.names.append(
+        Name(full, kind, NameQuality.WEAK if weak else NameQuality.STRONG, detect_script(full))
+    )
 
 
 def _facts(reader: _Reader, entity: Entity, row: _Row) -> None:
@@ -280,7 +296,9 @@ def _birth_dates(entity: Entity, row: _Row) -> None:
         return
     values, unreadable = dfat_dates(text)
     entity.birth_dates.extend(values)
-    entity.remarks.extend(f"{DATE_OF_BIRTH}: {piece!r} is not a date (kept as written)" for piece in unreadable)
+    entity.remarks.extend(
+        f"{DATE_OF_BIRTH}: {piece!r} is not a date (kept as written)" for piece in unreadable
+    )
 
 
 def dfat_dates(text: str) -> tuple[list[DateValue], list[str]]:
@@ -340,7 +358,11 @@ def _listing(entity: Entity, row: _Row) -> None:
         entity.remarks.append(f"{LISTING_INFORMATION}: {text}")
         match = _LISTED_ON.search(text)
         listed = parse_single(match.group(1)) if match else None
-    if listed and len(listed) == len("2001-01-25") and (entity.listed_on is None or listed < entity.listed_on):
+    if (
+        listed
+        and len(listed) == len("2001-01-25")
+        and (entity.listed_on is None or listed < entity.listed_on)
+    ):
         entity.listed_on = listed
 
 

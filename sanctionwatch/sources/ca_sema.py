@@ -175,7 +175,9 @@ def _fields(path: Path, element: etree._Element) -> dict[str, str]:
         if not tag:
             continue
         if tag in found:
-            raise SourceFormatError(path, f"<{tag}> given twice in one record", line=line_of(child), element=tag)
+            raise SourceFormatError(
+                path, f"<{tag}> given twice in one record", line=line_of(child), element=tag
+            )
         if len(child):
             raise SourceFormatError(
                 path, f"<{tag}> holds elements; SEMA fields are text", line=line_of(child), element=tag

@@ -159,7 +159,9 @@ def detect_format(path: Path) -> str:
     if not stripped:
         raise SourceFormatError(path, "holds nothing but whitespace, comments or processing instructions")
     raise SourceFormatError(
-        path, "unrecognised list format (not OFAC, UN, EU, UK, Canada, Australia or FollowTheMoney)", line=content.line
+        path,
+        "unrecognised list format (not OFAC, UN, EU, UK, Canada, Australia or FollowTheMoney)",
+        line=content.line,
     )
 
 

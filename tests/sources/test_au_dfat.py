@@ -43,7 +43,11 @@ def test_real_file_counts(shared_data: Path) -> None:
         1031,
         262,
     )
-    assert (len(names), len(aliases), sum(n.quality == NameQuality.WEAK for n in aliases)) == (10955, 6694, 437)
+    assert (len(names), len(aliases), sum(n.quality == NameQuality.WEAK for n in aliases)) == (
+        10955,
+        6694,
+        437,
+    )
     assert sum("unscId" in e.properties for e in entities) == 769
     assert sum(i.kind == IdKind.IMO for e in entities for i in e.identifiers) == 277
     assert parsed.published == date(2026, 2, 24)  # the latest Control Date
@@ -78,7 +82,11 @@ def test_ingest_is_versioned(shared_data: Path, tmp_path: Path) -> None:
     registry = Registry.open(f"sqlite:///{tmp_path / 'r.db'}")
     try:
         first = registry.ingest(_parsed(shared_data))
-        assert (first.version.entity_count, first.added, first.version.published) == (3811, 3811, date(2026, 2, 24))
+        assert (first.version.entity_count, first.added, first.version.published) == (
+            3811,
+            3811,
+            date(2026, 2, 24),
+        )
         again = registry.ingest(_parsed(shared_data))
         assert (again.added, again.removed, again.changed) == (0, 0, 0)
     finally:
@@ -106,7 +114,9 @@ HEADER = ["Reference", "Name of Individual or Entity", "Type", "Name Type", "Ali
           "Committees", "Control Date", "IMO Number"]  # fmt: skip
 
 
-def _workbook(tmp_path: Path, rows: list[list[Any]], header: list[str] = HEADER, sheet: str = "Consolidated List") -> Path:
+def _workbook(
+    tmp_path: Path, rows: list[list[Any]], header: list[str] = HEADER, sheet: str = "Consolidated List"
+) -> Path:
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -154,7 +164,9 @@ def test_small_workbook(tmp_path: Path) -> None:
         (HEADER, [], "Consolidated List", "no rows"),
     ],
 )  # fmt: skip
-def test_bad_workbooks_are_refused(tmp_path: Path, header: list[str], rows: list[list[Any]], sheet: str, message: str) -> None:
+def test_bad_workbooks_are_refused(
+    tmp_path: Path, header: list[str], rows: list[list[Any]], sheet: str, message: str
+) -> None:
     with pytest.raises(SourceFormatError, match=message):
         au_dfat.parse([_workbook(tmp_path, rows, header, sheet)])
 

@@ -72,10 +72,16 @@ def test_real_records(shared_data: Path) -> None:
         "Date of birth: Sep-99",
         "Date of birth: born in the early 1970s",
     ]
-    assert by_name["Air Bagan"].programs == ["Myanmar"]  # "Burma" in 2020, "Myanmar (Burma)" now: one programme
+    assert by_name["Air Bagan"].programs == [
+        "Myanmar"
+    ]  # "Burma" in 2020, "Myanmar (Burma)" now: one programme
     old = {e.source_id: e for e in _parsed(shared_data, OLD).entities}
     air_bagan = old["Myanmar/1/1"]
-    assert [n.full for n in air_bagan.names] == ["Air Bagan", "Air Bagan Holdings Pte. Ltd.", "Air Bagan Limited"]
+    assert [n.full for n in air_bagan.names] == [
+        "Air Bagan",
+        "Air Bagan Holdings Pte. Ltd.",
+        "Air Bagan Limited",
+    ]
     assert air_bagan.programs == ["Myanmar"] and air_bagan.listed_on is None
 
 
@@ -89,7 +95,12 @@ def test_ingest_2020_then_2025_gives_the_diff(shared_data: Path, tmp_path: Path)
         # 947 listings keep their id (the 2020 notation "1"/"N/A" is the 2025 "1, Part 1"/none); all of
         # them changed, since the current tag set adds DateOfListing. 422 left under their 2020 id: most
         # were renumbered by the publisher (Iran, Burma, Syria "2" became "1, Part 2") or delisted.
-        assert (second.version.entity_count, second.added, second.removed, second.changed) == (4759, 3812, 422, 947)
+        assert (second.version.entity_count, second.added, second.removed, second.changed) == (
+            4759,
+            3812,
+            422,
+            947,
+        )
         assert second.version.active
     finally:
         registry.close()
@@ -99,14 +110,18 @@ def test_schedule_notations_are_one() -> None:
     assert {canonical_schedule(v) for v in ("1", "N/A", None, "1, Part 1", "Part 1", " 1 ")} == {"1"}
     assert {canonical_schedule(v) for v in ("Part 2", "1, Part 2", "1,Part 2")} == {"1, Part 2"}
     assert [canonical_schedule(v) for v in ("2", "1.1", "1, Part 1.1")] == ["2", "1.1", "1, Part 1.1"]
-    assert programme_of("Burma / Birmanie") == programme_of("Myanmar (Burma) / Myanmar (Birmanie)") == "Myanmar"
+    assert (
+        programme_of("Burma / Birmanie") == programme_of("Myanmar (Burma) / Myanmar (Birmanie)") == "Myanmar"
+    )
     assert programme_of("Venezuela ") == "Venezuela"
 
 
 def test_aliases_split_by_the_lists_separators() -> None:
     names = [n.full for n in alias_names("Банк Зенит, ПАО; Bank Zenit / ОАО, БЭТО or Zenit", person=False)]
     assert names == ["Банк Зенит, ПАО", "Bank Zenit", "ОАО, БЭТО", "Zenit"]
-    person = alias_names("Sergei, Serhii SHERBAKOV, Russian: Сергей Щербаков and Sergey Shcherbakov", person=True)
+    person = alias_names(
+        "Sergei, Serhii SHERBAKOV, Russian: Сергей Щербаков and Sergey Shcherbakov", person=True
+    )
     assert [(n.full, n.quality) for n in person] == [
         ("Sergei", NameQuality.WEAK),
         ("Serhii SHERBAKOV", NameQuality.STRONG),
@@ -138,17 +153,34 @@ def _write(tmp_path: Path, body: str, root: str = "data-set") -> Path:
     return path
 
 
-_RECORD = "<record><Country>Iran</Country><Entity>Acme</Entity><Schedule>1</Schedule><Item>{item}</Item></record>"
+_RECORD = (
+    "<record><Country>Iran</Country><Entity>Acme</Entity><Schedule>1</Schedule><Item>{item}</Item></record>"
+)
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("<record><Country>Iran</Country><Entity>A</Entity><Item>1</Item><Remarks>x</Remarks></record>", "unknown SEMA field <Remarks>"),
-        ("<record><Country>Iran</Country><Entity>A</Entity><Item>1</Item><DateOfListing>2020-01-01</DateOfListing></record>", "mixes the current and the 2020 tag sets"),
-        (_RECORD.format(item=1) + _RECORD.format(item=1), r"listing Iran/1/1 .* already used by the record at line"),
-        ("<record><Country>Iran</Country><EntityOrShip>A</EntityOrShip><Item>1</Item><DateOfListing>21/02/2025</DateOfListing></record>", "DateOfListing '21/02/2025' is not an ISO date"),
-        ("<record><Country>Iran</Country><Schedule>1</Schedule><Item>1</Item></record>", "names no person, entity or ship"),
+        (
+            "<record><Country>Iran</Country><Entity>A</Entity><Item>1</Item><Remarks>x</Remarks></record>",
+            "unknown SEMA field <Remarks>",
+        ),
+        (
+            "<record><Country>Iran</Country><Entity>A</Entity><Item>1</Item><DateOfListing>2020-01-01</DateOfListing></record>",
+            "mixes the current and the 2020 tag sets",
+        ),
+        (
+            _RECORD.format(item=1) + _RECORD.format(item=1),
+            r"listing Iran/1/1 .* already used by the record at line",
+        ),
+        (
+            "<record><Country>Iran</Country><EntityOrShip>A</EntityOrShip><Item>1</Item><DateOfListing>21/02/2025</DateOfListing></record>",
+            "DateOfListing '21/02/2025' is not an ISO date",
+        ),
+        (
+            "<record><Country>Iran</Country><Schedule>1</Schedule><Item>1</Item></record>",
+            "names no person, entity or ship",
+        ),
         ("<record><Country>Iran</Country><Entity>A</Entity></record>", "no Item number"),
         ("", "no <record> elements"),
         ("<record><Country>Iran</Country><Entity>A</Entity><Item>1</Item>", "malformed XML"),
