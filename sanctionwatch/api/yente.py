@@ -23,6 +23,8 @@ DATASET_ALIASES = {
     "eu_fsf": ("eu",),
     "gb_hmt_sanctions": ("uk",),
     "gb_fcdo_sanctions": ("uk",),  # the UK Sanctions List, source `uk` since ConList was retired
+    "ca_dfatd_sema_sanctions": ("ca",),
+    "au_dfat_sanctions": ("au",),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import is_xlsx, read_content_head
+from sanctionwatch.sources.workbooks import sheet_names
 from sanctionwatch.sources.xmlsafe import dtd_refused
 
 
@@ -78,6 +79,27 @@ SOURCES: dict[str, SourceSpec] = {
                 ),
             ),
         ),
+        SourceSpec(
+            "ca",
+            "Canada Consolidated Canadian Autonomous Sanctions List (SEMA and JVCFOR)",
+            (
+                OfficialFile(
+                    "https://www.international.gc.ca/world-monde/assets/office_docs/"
+                    "international_relations-relations_internationales/sanctions/sema-lmes.xml",
+                    "sema-lmes.xml",
+                ),
+            ),
+        ),
+        SourceSpec(
+            "au",
+            "Australia DFAT Consolidated List",
+            (
+                OfficialFile(
+                    "https://www.dfat.gov.au/sites/default/files/Australian_Sanctions_Consolidated_List.xlsx",
+                    "Australian_Sanctions_Consolidated_List.xlsx",
+                ),
+            ),
+        ),
         SourceSpec("ftm", "FollowTheMoney entities (e.g. OpenSanctions exports), from a given file", ()),
     )
 }
@@ -92,6 +114,8 @@ PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "eu-xml": ("sanctionwatch.sources.eu_xml", ("eu",)),
     "uk-ofsi": ("sanctionwatch.sources.uk_ofsi", ("uk",)),
     "uk-sanctions-list-xml": ("sanctionwatch.sources.uk_sanctions_list", ("uk",)),
+    "ca-sema-xml": ("sanctionwatch.sources.ca_sema", ("ca",)),
+    "au-dfat-xlsx": ("sanctionwatch.sources.au_dfat", ("au",)),
     "ftm-jsonl": ("sanctionwatch.sources.ftm", ("ftm",)),
 }
 
@@ -102,7 +126,10 @@ _ROOT_FORMATS = {
     "CONSOLIDATED_LIST": "un-xml",
     "export": "eu-xml",
     "Designations": "uk-sanctions-list-xml",
+    "data-set": "ca-sema-xml",
 }
+# Workbook lists, told apart by their sheet (DFAT names its sheet; OFSI's ConList calls it "Data").
+_SHEET_FORMATS = {"Consolidated List": "au-dfat-xlsx"}
 _FIRST_ELEMENT = re.compile(rb"<(?![?!])(?:[\w.-]+:)?([\w.-]+)")
 
 
@@ -113,7 +140,7 @@ class Parser(Protocol):
 def detect_format(path: Path) -> str:
     """The list format of a file, from its content."""
     if is_xlsx(path):
-        return "uk-ofsi"  # the only workbook list format we read
+        return next((_SHEET_FORMATS[n] for n in sheet_names(path) if n in _SHEET_FORMATS), "uk-ofsi")
     content = read_content_head(path, 8192)  # a zip of one list file is read through to that file
     stripped = content.data
     if stripped.upper().startswith(b"<!DOCTYPE"):
@@ -144,7 +171,9 @@ def detect_format(path: Path) -> str:
     if not stripped:
         raise SourceFormatError(path, "holds nothing but whitespace, comments or processing instructions")
     raise SourceFormatError(
-        path, "unrecognised list format (not OFAC, UN, EU, UK or FollowTheMoney)", line=content.line
+        path,
+        "unrecognised list format (not OFAC, UN, EU, UK, Canada, Australia or FollowTheMoney)",
+        line=content.line,
     )
 
 
@@ -201,6 +230,8 @@ def parse_files(paths: Sequence[Path], source: str | None = None) -> list[Parsed
         "eu-xml",
         "uk-ofsi",
         "uk-sanctions-list-xml",
+        "ca-sema-xml",
+        "au-dfat-xlsx",
         "ftm-jsonl",
     }
     results: list[ParsedList] = []

@@ -10,6 +10,8 @@ format is recognised from content.
 
 from __future__ import annotations
 
+import html
+import re
 import struct
 import zipfile
 import zlib
@@ -20,7 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sanctionwatch.sources.base import SourceFormatError
-from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS
+from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, XLSX_WORKBOOK
 from sanctionwatch.sources.limits import check_size, max_input_bytes, too_large
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, (version ... sizes), name length, extra length
@@ -113,3 +115,21 @@ def _actual_size(path: Path, raw: IO[bytes], member: zipfile.ZipInfo, budget: in
         if decompressor.eof:
             break
     return size
+
+
+_SHEET_NAME = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
+_WORKBOOK_HEAD = 1 << 16  # the sheet list comes first in xl/workbook.xml; never read a hostile member whole
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheet names, from the start of xl/workbook.xml, without opening it in openpyxl.
+
+    Format detection uses them to tell workbook lists apart (DFAT's sheet "Consolidated List", OFSI's
+    "Data") cheaply; a damaged archive is refused like any unreadable workbook.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(XLSX_WORKBOOK) as member:
+            head = member.read(_WORKBOOK_HEAD)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        raise SourceFormatError(path, f"not a readable XLSX workbook: {exc}") from exc
+    return [html.unescape(name.decode("utf-8", "replace")) for name in _SHEET_NAME.findall(head)]

@@ -21,6 +21,8 @@ REAL_FILES = {
     "un_consolidated/consolidated_2018-10-29.xml": ("un-xml", "un"),
     "un_consolidated/consolidated_2025-04-19_reserialized.xml": ("un-xml", "un"),
     "uk_ofsi_conlist_xlsx/ConList_2025-04-10.xlsx": ("uk-ofsi", "uk"),
+    "ca_sema_xml/sema-lmes.2020-04-15.xml.gz": ("ca-sema-xml", "ca"),
+    "au_dfat_xlsx/Australian_Sanctions_Consolidated_List.xlsx": ("au-dfat-xlsx", "au"),
 }
 
 
