@@ -21,6 +21,8 @@ from sanctionwatch.access.tables import api_keys, users
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
 
+__all__ = ["ApiKey", "ApiKeys", "key_digest"]
+
 KEY_PREFIX = "sw_"
 _SHOWN = 10  # characters of a key kept in clear (the prefix and a few random ones)
 MAX_NAME = 150  # so that "key:#<id> <name>" fits where the audit log and cases name who acted

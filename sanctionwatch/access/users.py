@@ -17,6 +17,8 @@ from sanctionwatch.access.tables import users
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
 
+__all__ = ["User", "Users", "user_in"]
+
 MIN_PASSWORD = 12
 MAX_NAME = 100  # a key's owner column holds it too
 _HASHER = PasswordHasher()

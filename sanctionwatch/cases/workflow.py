@@ -32,6 +32,8 @@ from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.alerts import Decision, Status
 from sanctionwatch.registry import audit
 
+__all__ = ["STEPS", "Actor", "CaseError", "Cases", "NotAllowedError"]
+
 GOOD_GUY_DAYS = 365  # a cleared pair stays quiet this long unless either side changes first
 MAX_TEXT = 4000
 MAX_NAME = 200  # the width of the columns that hold who did what

@@ -18,6 +18,8 @@ from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import is_xlsx, read_content_head
 from sanctionwatch.sources.xmlsafe import dtd_refused
 
+__all__ = ["SOURCES", "parse_files"]
+
 
 @dataclass(frozen=True, slots=True)
 class OfficialFile:
