@@ -8,6 +8,15 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
 
+__all__ = [
+    "APP_NAME",
+    "WEBHOOK_ALLOW_PRIVATE",
+    "cache_dir",
+    "cli_actor",
+    "database_url",
+    "webhook_allow_private",
+]
+
 APP_NAME = "sanctionwatch"
 
 

@@ -52,6 +52,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+__all__ = [
+    "ConflictError",
+    "ForbiddenError",
+    "InputError",
+    "NotFoundError",
+    "SanctionwatchError",
+    "UnavailableError",
+]
+
 
 class SanctionwatchError(Exception):
     """The root: an error the project raises on purpose, with a message meant for the person who sees it.

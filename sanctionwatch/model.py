@@ -15,6 +15,22 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+__all__ = [
+    "ORGANIZATION_SCHEMAS",
+    "Address",
+    "DateValue",
+    "Entity",
+    "IdKind",
+    "Identifier",
+    "Link",
+    "LinkKind",
+    "Name",
+    "NameKind",
+    "NameQuality",
+    "Schema",
+    "unique",
+]
+
 _V = TypeVar("_V")
 
 

@@ -17,6 +17,8 @@ from sanctionwatch.monitoring import tables as monitoring
 from sanctionwatch.registry import tables as registry
 from sanctionwatch.screening import tables as screening
 
+__all__ = ["metadata"]
+
 # Each module that declares tables on the shared metadata, lowest layer first.
 DECLARING_MODULES: tuple[ModuleType, ...] = (db, registry, screening, monitoring, access)
 

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from sanctionwatch.errors import InputError, NotFoundError
 
+__all__ = ["Role"]
+
 
 class Role(StrEnum):
     VIEWER = "viewer"

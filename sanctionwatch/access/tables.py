@@ -10,6 +10,10 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, Text
 
 from sanctionwatch.db.tables import metadata
 
+# Imported whole by `sanctionwatch.tables` for the tables it declares on the shared metadata;
+# other packages go through `access.keys` and `access.users`.
+__all__: list[str] = []
+
 api_keys = Table(
     "api_keys",
     metadata,

@@ -8,7 +8,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sanctionwatch.access.printable import refuse_unprintable
@@ -16,6 +16,8 @@ from sanctionwatch.access.roles import AccessError, AccessNotFoundError, Role, p
 from sanctionwatch.access.tables import users
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.registry import audit
+
+__all__ = ["User", "Users", "user_in"]
 
 MIN_PASSWORD = 12
 MAX_NAME = 100  # a key's owner column holds it too
@@ -91,8 +93,7 @@ class Users:
 
     def get(self, name: str) -> User | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(users).where(users.c.name == name)).first()
-        return _user(row._mapping) if row else None
+            return user_in(conn, name)
 
     def list(self) -> list[User]:
         with self.engine.connect() as conn:
@@ -111,6 +112,13 @@ class Users:
             return None
         user = _user(row._mapping)
         return user if user.disabled_at is None else None
+
+
+def user_in(conn: Connection, name: str) -> User | None:
+    """The user with this name as the caller's transaction sees it, or None: for a check that must
+    hold in the same transaction as the step it guards (the cases' four eyes), not a moment before."""
+    row = conn.execute(select(users).where(users.c.name == name)).first()
+    return _user(row._mapping) if row else None
 
 
 def _user(row: Any) -> User:

@@ -39,6 +39,8 @@ from sanctionwatch.api.state import ServiceState
 from sanctionwatch.api.text_guard import TextGuard
 from sanctionwatch.errors import SanctionwatchError
 
+__all__ = ["create_app"]
+
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "sanctionwatch_session"
 

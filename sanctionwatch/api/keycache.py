@@ -14,10 +14,7 @@ from __future__ import annotations
 import threading
 import time
 
-from sqlalchemy import select
-
 from sanctionwatch.access.keys import ApiKey, ApiKeys, key_digest
-from sanctionwatch.access.tables import api_keys
 
 KEY_CACHE_SECONDS = 5.0
 _MAX_ENTRIES = 10_000  # keys presented, valid or not; beyond it the memory is cleared
@@ -67,9 +64,7 @@ class KeyCache:
                 return True
             issued, fresh = self._issued, self._issued_until > now
         if not fresh:
-            with self.keys.engine.connect() as conn:
-                rows = conn.execute(select(api_keys.c.key_hash).where(api_keys.c.revoked_at.is_(None)))
-                issued = frozenset(str(value) for (value,) in rows)
+            issued = self.keys.active_digests()
             with self._lock:
                 self._issued, self._issued_until = issued, now + self.ttl
         return digest in issued

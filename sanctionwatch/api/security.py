@@ -18,6 +18,8 @@ from fastapi import Depends, HTTPException, Request
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.state import state_of
 
+__all__ = ["CSRF_FIELD", "Principal", "check_csrf", "csrf_token", "enforce_rate", "session_principal"]
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

@@ -11,6 +11,8 @@ from platformdirs import user_data_dir
 
 from sanctionwatch.config import APP_NAME, database_url
 
+__all__ = ["ServiceSettings"]
+
 
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)

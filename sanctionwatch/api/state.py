@@ -19,6 +19,8 @@ from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
 from sanctionwatch.screening.trail import ScreeningTrail
 
+__all__ = ["NotReadyError", "ServiceState", "state_of"]
+
 log = logging.getLogger(__name__)
 
 

@@ -25,12 +25,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.access.tables import users
+from sanctionwatch.access.users import user_in
 from sanctionwatch.db.engine import dialect_insert
 from sanctionwatch.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from sanctionwatch.monitoring import tables as t
 from sanctionwatch.monitoring.alerts import Decision, Status
 from sanctionwatch.registry import audit
+
+__all__ = ["STEPS", "Actor", "CaseError", "Cases", "NotAllowedError"]
 
 GOOD_GUY_DAYS = 365  # a cleared pair stays quiet this long unless either side changes first
 MAX_TEXT = 4000
@@ -111,14 +113,14 @@ def _check_person(conn: Connection, actor: Actor, step: Step) -> None:
     step, and never counts as one of the four eyes.
     """
     name = actor.name.removeprefix("user:")
-    row = conn.execute(select(users.c.role, users.c.disabled_at).where(users.c.name == name)).first()
-    if row is None:
+    user = user_in(conn, name)
+    if user is None:
         raise NotAllowedError(f"{step.action}: {actor.name} is no user of this system")
-    if row.disabled_at is not None:
+    if user.disabled_at is not None:
         raise NotAllowedError(f"{step.action}: {actor.name} is disabled and can no longer act on cases")
-    if not Role(row.role).allows(step.needs):
+    if not user.role.allows(step.needs):
         raise NotAllowedError(
-            f"{step.action}: needs the {step.needs.value} role; {actor.name} has {row.role}"
+            f"{step.action}: needs the {step.needs.value} role; {actor.name} has {user.role.value}"
         )
 
 

@@ -61,6 +61,8 @@ from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.ftm import write_ftm
 from sanctionwatch.sources.progress import reporting
 
+__all__ = ["main"]
+
 app = command_group(
     name="sanctionwatch",
     help="Sanctions lists: ingest the official lists into a versioned registry and inspect them.",

@@ -5,4 +5,7 @@ two tables (`locks`, `meta`), and each package declares its tables on that metad
 Its modules import no package above it; `sanctionwatch.tables` (at the top) assembles every package's
 tables. The one file here that reads that assembly is `migrations/env.py`, a script Alembic runs (not a
 module of this package), which gives Alembic the whole metadata to compare revisions against.
+
+Public to other packages: `engine` (`connect`, `dialect_insert`, `as_utc`, `take_lock`) and `tables`
+(`metadata`, and the `meta` settings table).
 """

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 from sanctionwatch.db.tables import locks
 
+__all__ = ["as_utc", "connect", "dialect_insert", "take_lock"]
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Alembic's command API keeps its context in module globals: one migration at a time per process.
 _MIGRATION_LOCK = threading.Lock()

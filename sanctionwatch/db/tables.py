@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text
 
+__all__ = ["meta", "metadata"]
+
 metadata = MetaData()
 
 # Settings the database keeps about itself: which key scheme the customers' vocabulary was filed under.

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["Effect", "Evidence", "EvidenceFeature", "EvidenceKind"]
+
 
 class EvidenceFeature(StrEnum):
     """What of the query a piece of evidence compared with the listed party."""

@@ -39,6 +39,8 @@ from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
+__all__ = ["KEY_SCHEME", "Alignment", "FormScoring", "IndexedName", "MatchIndex", "token_keys"]
+
 
 class Votes(NamedTuple):
     """One query token's votes: the vocabulary tokens it resembles and the vote each casts."""

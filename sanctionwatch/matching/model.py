@@ -29,6 +29,8 @@ from sanctionwatch.matching.evidence import EvidenceKind
 from sanctionwatch.matching.features import NAME_FEATURES
 from sanctionwatch.matching.tuning import TUNING
 
+__all__ = ["EVIDENCE_KINDS", "MODEL_FILE", "NameModel", "default_model", "quadratic_terms", "sigmoid"]
+
 MODEL_FILE = Path(__file__).with_name("name_model.json")
 # The kinds of secondary evidence the model weighs (evidence.Evidence.kind), in coefficient order.
 EVIDENCE_KINDS: tuple[EvidenceKind, ...] = tuple(EvidenceKind)

@@ -27,6 +27,8 @@ from sanctionwatch.matching.translit import (
     spelled_from_syllables,
 )
 
+__all__ = ["NameForm", "is_noise", "looks_like_organization", "name_forms"]
+
 
 def _words(role: str) -> tuple[str, ...]:
     """The words of refdata/name_words.tsv with one role, in file order."""

@@ -22,7 +22,7 @@ import icu  # type: ignore[import-untyped]
 from sanctionwatch import refdata
 from sanctionwatch.sources.script_codes import detect_script
 
-__all__ = ["ascii_fold", "clean", "script_of", "tokens", "transliterate"]
+__all__ = ["ascii_fold", "clean", "identifier_key", "script_of", "tokens", "transliterate"]
 
 
 # ---------------------------------------------------------------------------------------------

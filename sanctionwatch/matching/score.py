@@ -25,6 +25,8 @@ from sanctionwatch.matching.index import MatchIndex
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, DateValue, Entity, Schema
 
+__all__ = ["NameMatch", "birth_date_evidence", "country_evidence", "name_match", "schema_evidence"]
+
 # (The alignment runs in _kernel.pyx, which holds its constants: tuning.py lists them.)
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+__all__ = ["TUNING"]
+
 
 def _short_token_information() -> MappingProxyType[int, float]:
     return MappingProxyType({2: 0.6, 3: 0.8})

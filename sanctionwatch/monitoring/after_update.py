@@ -24,6 +24,8 @@ from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, Delivery, Webhooks
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
+__all__ = ["Rescreen", "mark_screened_through", "notify_alerts", "rescreen_owed"]
+
 log = logging.getLogger(__name__)
 
 

@@ -24,6 +24,8 @@ from sanctionwatch.monitoring import tables as t
 from sanctionwatch.registry import audit
 from sanctionwatch.screening.query import Hit
 
+__all__ = ["STATUSES", "Alerts", "Decision", "Finding", "Status"]
+
 
 class Status(StrEnum):
     """Where an alert's case is (cases.workflow moves it on)."""

@@ -25,6 +25,8 @@ from sanctionwatch.screening.party import PartyQuery
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import validate
 
+__all__ = ["Customer"]
+
 # A customer whose kind the file does not say: unknown, and screened as such (against people and
 # organizations alike), not as an organization, which LegalEntity would mean to the matcher.
 UNKNOWN_SCHEMA = ""

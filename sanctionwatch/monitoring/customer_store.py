@@ -28,6 +28,8 @@ from sanctionwatch.monitoring.customer import Customer, read_customers
 from sanctionwatch.registry import audit
 from sanctionwatch.screening.batchio import RowError
 
+__all__ = ["Customers"]
+
 BATCH = 2000  # customers written per statement batch
 KEY_SCHEME_SETTING = "customer_token_keys.scheme"
 MAX_TOKEN = 100  # the column's width; longer "tokens" are not names

@@ -33,6 +33,8 @@ from sanctionwatch.screening.pool import available_cores, can_fork, map_in_worke
 from sanctionwatch.screening.query import QueryError
 from sanctionwatch.screening.screener import Screener
 
+__all__ = ["HITS_PER_CUSTOMER", "Monitor", "ScreeningRun"]
+
 WORK_CHUNK = 250  # customers per worker task
 # Hits kept per customer above the threshold, in every kind of screen alike (so that a delta raises what
 # a full screen would). Far above what any real name reaches: the threshold decides, not the cap.

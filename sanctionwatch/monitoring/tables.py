@@ -24,6 +24,8 @@ from sqlalchemy import (
 
 from sanctionwatch.db.tables import metadata
 
+__all__ = ["alerts", "case_events", "customers", "good_guys"]
+
 customers = Table(
     "customers",
     metadata,

@@ -70,6 +70,8 @@ from sanctionwatch.errors import InputError, NotFoundError
 from sanctionwatch.monitoring.tables import webhooks as webhooks_table
 from sanctionwatch.registry import audit
 
+__all__ = ["Delivery", "Webhooks"]
+
 logger = logging.getLogger(__name__)
 
 ALERTS_CREATED = "alerts.created"

@@ -16,6 +16,9 @@ Every file has one format, read by one reader (`Table.rows`):
 
 A row that breaks a rule is refused with the file and line named: a table read silently wrong would
 change how names match, with nothing to show for it.
+
+Public: one `Table` per file (`KOREAN_WORDS`, `LOOKALIKES`, `SCRIPTS`, ... listed in `__all__`, all of
+them in `TABLES`); readers call `rows()` on the table they need.
 """
 
 from __future__ import annotations

@@ -58,6 +58,8 @@ from sanctionwatch.registry import tables
 from sanctionwatch.registry.tables import VersionStatus, audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
+__all__ = ["AuditLog", "append"]
+
 GENESIS = "0" * 64
 ExportFormat = Literal["csv", "json"]
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from sanctionwatch.registry.store import Changes, EntitySummary
 
+__all__ = ["describe_changes"]
+
 _KIND_WORDS = {
     "Person": ("individual", "individuals"),
     "Organization": ("entity", "entities"),

@@ -28,6 +28,8 @@ from sqlalchemy import (
 
 from sanctionwatch.db.tables import metadata
 
+__all__ = ["list_versions"]
+
 sources = Table(
     "sources",
     metadata,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import fnmatch
 import re
 
+__all__ = ["program_matches"]
+
 _EO = re.compile(r"^(?:e\.?\s*o\.?|executive\s+order)\s*(?:no\.?\s*)?(\d{4,5})\b", re.I)
 _SPACES = re.compile(r"\s+")
 

@@ -15,6 +15,8 @@ from sanctionwatch.model import Entity
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.terms import program_matches
 
+__all__ = ["change_timeline", "designations_by_year"]
+
 
 @dataclass(frozen=True, slots=True)
 class VersionChange:

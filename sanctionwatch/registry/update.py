@@ -15,6 +15,8 @@ from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.catalog import SOURCES, parse_files
 from sanctionwatch.sources.fetch import FetchError, SourceUnreachableError, fetch_source
 
+__all__ = ["SourceOutcome", "official_sources", "sample_files", "update_from_files", "update_official"]
+
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 

@@ -29,6 +29,8 @@ from sanctionwatch.screening.batchio import (
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
+__all__ = ["BatchSummary", "screen_file"]
+
 
 class Screener(Protocol):
     """All the runner needs of `screening.screener.Screener`, so it neither imports nor pins the engine."""

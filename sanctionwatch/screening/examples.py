@@ -15,6 +15,8 @@ from sanctionwatch.model import Schema
 from sanctionwatch.screening.party import PartyQuery
 from sanctionwatch.screening.query import QueryError
 
+__all__ = ["party_from_example", "screening_schema"]
+
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
 # Name parts, joined in this order when the example gives parts but no whole name.
 NAME_PART_PROPERTIES = ("firstName", "secondName", "middleName", "fatherName", "lastName")

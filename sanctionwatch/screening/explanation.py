@@ -15,6 +15,8 @@ from typing import Any
 from sanctionwatch.matching.evidence import Effect, Evidence, EvidenceFeature
 from sanctionwatch.matching.score import NameMatch
 
+__all__ = ["Explanation"]
+
 SCORE_DIGITS = 4  # scores and coverages as shown
 WEIGHT_DIGITS = 3  # the name model's weights and contributions as shown
 

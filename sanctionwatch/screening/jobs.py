@@ -31,6 +31,8 @@ from sanctionwatch.screening.tables import screening_jobs
 from sanctionwatch.screening.trail import file_digest
 from sanctionwatch.sources.base import SourceFormatError
 
+__all__ = ["Job", "JobStatus", "Jobs"]
+
 
 class JobError(InputError, ValueError):
     """A job that cannot be started (unreadable format, unknown output format)."""

@@ -17,6 +17,8 @@ from sanctionwatch.model import Entity
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
+__all__ = ["LiveScreener", "Snapshot"]
+
 log = logging.getLogger(__name__)
 
 

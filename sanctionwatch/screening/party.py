@@ -15,6 +15,8 @@ from typing import Protocol
 
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
+__all__ = ["PartyQuery", "party_key", "screen_party"]
+
 MAX_VALUES = 5  # names, birth dates, countries or identifiers of one kind screened per party
 MAX_COMBINATIONS = 25  # name x birth date x country queries per party, at most
 FILTER_HEADROOM = 4  # hits asked for per wanted hit when a source filter may drop some

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+__all__ = ["available_cores", "can_fork", "map_in_workers"]
+
 IN_FLIGHT = 3  # chunks queued per worker: keeps workers busy without reading all the input ahead
 
 Chunk = TypeVar("Chunk")

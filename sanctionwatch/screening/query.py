@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
 from sanctionwatch.errors import InputError
 
+__all__ = ["Hit", "Query", "QueryError"]
+
 
 class QueryError(InputError, ValueError):
     """A query that cannot be screened (no usable name or identifier, malformed date or country)."""

@@ -39,6 +39,8 @@ from sanctionwatch.screening.explanation import (
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
 
+__all__ = ["Screener", "validate"]
+
 MAX_NAME_LENGTH = 1000
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}

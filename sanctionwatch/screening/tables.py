@@ -7,6 +7,10 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, Text
 
 from sanctionwatch.db.tables import metadata
 
+# Imported whole by `sanctionwatch.tables` for the tables it declares on the shared metadata;
+# other packages go through `screening.jobs`.
+__all__: list[str] = []
+
 screening_jobs = Table(
     "screening_jobs",
     metadata,

@@ -24,6 +24,8 @@ from sqlalchemy import Engine
 from sanctionwatch.registry import audit
 from sanctionwatch.screening.query import Hit
 
+__all__ = ["ScreeningTrail", "file_digest", "note_for"]
+
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
 FLUSH_AT = 500  # notes per record at most

@@ -9,6 +9,8 @@ from pathlib import Path
 from sanctionwatch.errors import InputError
 from sanctionwatch.model import Entity
 
+__all__ = ["ParsedList", "SourceFormatError"]
+
 
 class SourceFormatError(InputError, ValueError):
     """Bad input: names the file and, where known, the line and the element or field at fault.

@@ -19,6 +19,8 @@ from sanctionwatch.sources.files import is_xlsx, read_content_head
 from sanctionwatch.sources.workbooks import sheet_names
 from sanctionwatch.sources.xmlsafe import dtd_refused
 
+__all__ = ["SOURCES", "parse_files"]
+
 
 @dataclass(frozen=True, slots=True)
 class OfficialFile:

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from followthemoney.types import registry
 
+__all__ = ["country_code"]
+
 
 @lru_cache(maxsize=4096)
 def country_code(value: str | None) -> str | None:

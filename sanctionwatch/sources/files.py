@@ -18,6 +18,8 @@ from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.limits import check_size, max_input_bytes, too_large
 from sanctionwatch.sources.progress import open_raw
 
+__all__ = ["CORRUPT_XLSX_ERRORS", "open_binary"]
+
 # What openpyxl lets escape from a damaged workbook: broken zip, deflate stream or sheet XML.
 CORRUPT_XLSX_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,

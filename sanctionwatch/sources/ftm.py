@@ -44,6 +44,8 @@ from sanctionwatch.sources.files import text_stream
 from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.script_codes import detect_script
 
+__all__ = ["to_ftm", "write_ftm"]
+
 log = logging.getLogger(__name__)
 
 FORMAT = "ftm-jsonl"

@@ -13,6 +13,8 @@ from typing import Any
 
 from sanctionwatch.errors import InputError
 
+__all__ = ["loads_shallow"]
+
 MAX_JSON_DEPTH = 64
 
 

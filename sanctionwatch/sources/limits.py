@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sanctionwatch.sources.base import SourceFormatError
 
+__all__ = ["check_size"]
+
 MAX_INPUT_BYTES_SETTING = "SANCTIONWATCH_MAX_INPUT_BYTES"
 DEFAULT_MAX_INPUT_BYTES = 512 << 20
 _MIB = 1 << 20

@@ -37,6 +37,8 @@ from sanctionwatch.sources.ofac_common import (
 from sanctionwatch.sources.ofac_programs import split_programs
 from sanctionwatch.sources.ofac_remarks import parse_remarks
 
+__all__ = ["FORMAT", "parse"]
+
 FORMAT = "ofac-csv"
 
 MAIN_COLUMNS = (
@@ -254,6 +256,3 @@ def _add_address(row: _Row, entity: Entity) -> None:
         entity.countries.append(code)
     if row.values["Add_remarks"]:
         entity.remarks.append(f"{full}: {row.values['Add_remarks']}")
-
-
-__all__ = ["FORMAT", "parse"]

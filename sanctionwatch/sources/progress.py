@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
+__all__ = ["reporting"]
+
 Reporter = Callable[[Path, int, int], None]  # (file, bytes read, file size)
 
 _reporter: ContextVar[Reporter | None] = ContextVar("sanctionwatch_read_progress", default=None)

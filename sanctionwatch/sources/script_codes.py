@@ -11,6 +11,8 @@ import unicodedata
 
 from sanctionwatch import refdata
 
+__all__ = ["detect_script"]
+
 # Labels as lists write them (lower case) -> ISO 15924, and the first word of a character's Unicode name
 # -> ISO 15924 for the scripts sanctions lists use: refdata/scripts.tsv.
 _LABELS = {text: script for kind, text, script in refdata.SCRIPTS.rows() if kind == "label"}

@@ -67,6 +67,8 @@ from sanctionwatch.sources.fields import (
 from sanctionwatch.sources.script_codes import detect_script
 from sanctionwatch.sources.xmlsafe import children, iter_elements, localname
 
+__all__ = ["parse"]
+
 FORMAT = "un-xml"
 ROOT = "CONSOLIDATED_LIST"
 RECORDS = ("INDIVIDUAL", "ENTITY")

@@ -25,6 +25,8 @@ from sanctionwatch.sources.base import SourceFormatError
 from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, XLSX_WORKBOOK
 from sanctionwatch.sources.limits import check_size, max_input_bytes, too_large
 
+__all__ = ["open_workbook"]
+
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, (version ... sizes), name length, extra length
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _CHUNK = 1 << 16

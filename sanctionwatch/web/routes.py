@@ -26,6 +26,8 @@ from sanctionwatch.web import cases
 from sanctionwatch.web.charts import network, stacked_years
 from sanctionwatch.web.pages import HERE, LoginRequiredError, page, signed_in
 
+__all__ = ["mount_web"]
+
 router = APIRouter(prefix="/ui", include_in_schema=False)
 SCHEMAS = ("", "Person", "Organization", "Company", "Vessel", "Aircraft")
 EXPLAINED_AMONG = 50  # hits looked through for the party opened from a screening
