@@ -24,7 +24,7 @@ from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.registry.terms import authority_matches, program_matches
 from sanctionwatch.sources.base import ParsedList
 
-__all__ = ["Registry", "RegistryError", "VersionInfo", "VersionStatus"]
+__all__ = ["Registry", "RegistryError", "VersionInfo"]
 
 _CHUNK = 500  # bound on IN (...) lists and insert batches, well within every backend's parameter limit
 

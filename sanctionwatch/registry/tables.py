@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from sanctionwatch.db.tables import metadata
 
-__all__ = ["list_versions"]
+__all__ = ["VersionStatus", "list_versions"]
 
 sources = Table(
     "sources",
