@@ -97,6 +97,26 @@ class SearchResponse(BaseModel):
     facets: dict[str, Any] = {}
 
 
+class CatalogDataset(BaseModel):
+    """A dataset a client may name: one of our sources, or a collection of them (`children`)."""
+
+    name: str
+    title: str
+    version: str = Field(description="The active version's number; empty for a collection")
+    load: bool
+    children: list[str]
+    index_current: bool
+
+
+class CatalogResponse(BaseModel):
+    """GET /catalog, in yente's shape: every dataset /match and /search accept, all of them current."""
+
+    datasets: list[CatalogDataset]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool
+
+
 def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
     """An entity as yente shows it: FtM properties, the datasets and other records behind it."""
     party = to_ftm(entity)[0]
