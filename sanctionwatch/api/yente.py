@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sanctionwatch.api.contracts.screening import ExplanationBody
 from sanctionwatch.model import Entity
 from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.query import Hit
@@ -62,12 +63,21 @@ class EntityResponse(BaseModel):
     last_change: str | None = None
 
 
+class FeatureExplanation(BaseModel):
+    """One feature's part in a score, as nomenklatura explains it."""
+
+    score: float
+    detail: str
+
+
 class ScoredEntityResponse(EntityResponse):
     score: float
     match: bool
     features: dict[str, float]
-    explanations: dict[str, dict[str, Any]] = {}  # feature -> {score, detail}, as nomenklatura gives
-    explanation: dict[str, Any] = {}  # Sanctionwatch's whole explanation of the score
+    explanations: dict[str, FeatureExplanation] = {}  # the name, then each piece of evidence
+    explanation: ExplanationBody = Field(
+        description="Sanctionwatch's whole explanation of the score (as POST /screen gives it)"
+    )
 
 
 class EntityMatches(BaseModel):

@@ -30,11 +30,13 @@ from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.contracts import CaseAction, StepAction
-from sanctionwatch.api.routers import cases, customers, health, lists, reconcile, search
+from sanctionwatch.api.routers import cases, customers, health, lists, match, reconcile, search
 from sanctionwatch.api.security import Principal
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.state import ServiceState
+from sanctionwatch.api.yente import EntityMatchQuery, EntityMatchResponse
 from sanctionwatch.cases.workflow import STEPS
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
 from sanctionwatch.service import create_service
@@ -223,3 +225,24 @@ def test_reconciliation_bodies_are_unchanged(served: Served) -> None:
     assert answers["q0"]["result"] and answers["q1"] == {"result": []}, answers
     served.unchanged("/reconcile", "GET", answers)
     served.unchanged("/reconcile", "POST", answers)
+
+
+def test_match_answers_are_what_its_schema_says(served: Served) -> None:
+    """/match sends its answer without a second validation (for speed): it must be what the schema
+    declares all the same, every field of it."""
+    query = EntityMatchQuery.model_validate(
+        {
+            "queries": {
+                "q1": {"schema": "Person", "properties": {"name": ["Kim Jong Un"], "birthDate": ["1984"]}}
+            }
+        }
+    )
+    answer = asyncio.run(
+        match.match(
+            served.request("POST"), query, "default", 5, TUNING.threshold, match.DEFAULT_CUTOFF, "best"
+        )
+    )
+    body = json.loads(answer.body)
+    assert body["responses"]["q1"]["results"], body
+    declared = EntityMatchResponse.model_validate(body)
+    assert declared.model_dump(mode="json", by_alias=True, exclude_unset=True) == body
