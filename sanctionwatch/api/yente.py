@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sanctionwatch.api.contracts.screening import ExplanationBody
 from sanctionwatch.model import Entity
 from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.query import Hit
@@ -65,12 +66,21 @@ class EntityResponse(BaseModel):
     last_change: str | None = None
 
 
+class FeatureExplanation(BaseModel):
+    """One feature's part in a score, as nomenklatura explains it."""
+
+    score: float
+    detail: str
+
+
 class ScoredEntityResponse(EntityResponse):
     score: float
     match: bool
     features: dict[str, float]
-    explanations: dict[str, dict[str, Any]] = {}  # feature -> {score, detail}, as nomenklatura gives
-    explanation: dict[str, Any] = {}  # Sanctionwatch's whole explanation of the score
+    explanations: dict[str, FeatureExplanation] = {}  # the name, then each piece of evidence
+    explanation: ExplanationBody = Field(
+        description="Sanctionwatch's whole explanation of the score (as POST /screen gives it)"
+    )
 
 
 class EntityMatches(BaseModel):
@@ -98,6 +108,26 @@ class SearchResponse(BaseModel):
     total: TotalSpec
     results: list[EntityResponse]
     facets: dict[str, Any] = {}
+
+
+class CatalogDataset(BaseModel):
+    """A dataset a client may name: one of our sources, or a collection of them (`children`)."""
+
+    name: str
+    title: str
+    version: str = Field(description="The active version's number; empty for a collection")
+    load: bool
+    children: list[str]
+    index_current: bool
+
+
+class CatalogResponse(BaseModel):
+    """GET /catalog, in yente's shape: every dataset /match and /search accept, all of them current."""
+
+    datasets: list[CatalogDataset]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool
 
 
 def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:

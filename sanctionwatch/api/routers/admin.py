@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
-from sanctionwatch.api.contracts import KeyBody, KeysResponse, NewKeyResponse
+from sanctionwatch.api.contracts.service import KeyBody, KeysResponse, NewKeyResponse
 from sanctionwatch.api.security import Admin
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse

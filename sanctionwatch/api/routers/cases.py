@@ -6,17 +6,18 @@ the service authenticated, so the four-eyes rule and the status checks cannot di
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.api.contracts.monitoring import AlertBody, AlertDetail, StepAction
 from sanctionwatch.api.security import Principal, require
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.cases.workflow import Actor, Cases
-from sanctionwatch.monitoring.alerts import STATUSES, Alerts
+from sanctionwatch.monitoring.alerts import STATUSES, Alerts, Decision
 
 router = APIRouter(tags=["Alerts and cases"])
 Caller = Annotated[Principal, Depends(require(Role.ANALYST))]
@@ -25,14 +26,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for co
 
 
 class StepRequest(BaseModel):
-    action: Literal["review", "assign", "propose", "confirm", "send_back", "close", "comment"]
-    decision: Literal["true_match", "false_positive"] | None = None
+    action: StepAction
+    decision: Decision | None = None
     reason: str | None = Field(None, max_length=4000)
     text: str | None = Field(None, max_length=4000, description="A comment (comment, confirm)")
     assignee: str | None = Field(None, max_length=200)
 
 
-@router.get("/alerts", summary="The alert queue, oldest first")
+@router.get("/alerts", response_model=list[AlertBody], summary="The alert queue, oldest first")
 def list_alerts(
     request: Request,
     _caller: Caller,
@@ -48,7 +49,12 @@ def list_alerts(
     )
 
 
-@router.get("/alerts/{alert_id}", responses=ERRORS, summary="One alert: explanation and case history")
+@router.get(
+    "/alerts/{alert_id}",
+    response_model=AlertDetail,
+    responses=ERRORS,
+    summary="One alert: explanation and case history",
+)
 def get_alert(request: Request, alert_id: AlertId, _caller: Caller) -> dict[str, Any]:
     alert = Alerts(state_of(request).registry.engine).get(alert_id)
     if alert is None:
@@ -57,7 +63,10 @@ def get_alert(request: Request, alert_id: AlertId, _caller: Caller) -> dict[str,
 
 
 @router.post(
-    "/alerts/{alert_id}/steps", responses=ERRORS, summary="Take a case step (four-eyes rule applies)"
+    "/alerts/{alert_id}/steps",
+    response_model=AlertDetail,
+    responses=ERRORS,
+    summary="Take a case step (four-eyes rule applies)",
 )
 def take_step(request: Request, alert_id: AlertId, body: StepRequest, caller: Caller) -> dict[str, Any]:
     engine = state_of(request).registry.engine

@@ -13,7 +13,13 @@ from fastapi import Path as PathParameter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from sanctionwatch.api.contracts import DeletedCustomer
+from sanctionwatch.api.contracts.monitoring import (
+    CustomerBody,
+    CustomerImportResponse,
+    DeletedCustomer,
+    NewWebhookResponse,
+    WebhookBody,
+)
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Admin, Analyst, Principal
 from sanctionwatch.api.state import ServiceState, state_of
@@ -37,6 +43,7 @@ class NewWebhook(BaseModel):
 
 @router.post(
     "/customers",
+    response_model=CustomerImportResponse,
     responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Import customers (CSV, JSONL, XLSX, Parquet): added or updated by id, then screened",
 )
@@ -72,7 +79,12 @@ def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> d
     }
 
 
-@router.get("/customers/{customer_id}", responses={404: {"model": ErrorResponse}}, summary="One customer")
+@router.get(
+    "/customers/{customer_id}",
+    response_model=CustomerBody,
+    responses={404: {"model": ErrorResponse}},
+    summary="One customer",
+)
 def get_customer(
     request: Request, customer_id: CustomerId, _principal: Principal = Analyst
 ) -> dict[str, Any]:
@@ -97,7 +109,12 @@ def delete_customer(
     return {"deleted": customer_id}
 
 
-@router.get("/webhooks", summary="Where new alerts are posted (never the secrets)", dependencies=[Admin])
+@router.get(
+    "/webhooks",
+    response_model=list[WebhookBody],
+    summary="Where new alerts are posted (never the secrets)",
+    dependencies=[Admin],
+)
 def list_webhooks(request: Request) -> list[dict[str, Any]]:
     return [h.to_json() for h in Webhooks(state_of(request).registry.engine).list()]
 
@@ -105,6 +122,7 @@ def list_webhooks(request: Request) -> list[dict[str, Any]]:
 @router.post(
     "/webhooks",
     status_code=201,
+    response_model=NewWebhookResponse,
     responses={400: {"model": ErrorResponse}},
     summary="Register a receiver; its HMAC secret is in the answer, once",
 )

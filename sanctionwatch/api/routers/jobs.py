@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from sanctionwatch.access.roles import Role
-from sanctionwatch.api.contracts import JobBody
+from sanctionwatch.api.contracts.screening import JobBody
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Analyst, Principal
 from sanctionwatch.api.state import state_of
@@ -91,7 +91,17 @@ def status(request: Request, job_id: str, principal: Principal = Analyst) -> dic
 
 @router.get(
     "/jobs/{job_id}/result",
-    responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+    response_class=FileResponse,
+    responses={
+        200: {
+            "description": "The result file, in the format the job was given",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}} for media in _MEDIA.values()
+            },
+        },
+        404: {"model": ErrorResponse},
+        409: {"model": ErrorResponse},
+    },
     summary="A finished job's results, one per input row, in input order",
 )
 def result(request: Request, job_id: str, principal: Principal = Analyst) -> FileResponse:

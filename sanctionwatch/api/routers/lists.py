@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from sanctionwatch.api.contracts import VersionsResponse
+from sanctionwatch.api.contracts.registry import ListChangesResponse, TimelineResponse, VersionsResponse
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
-from sanctionwatch.api.yente import DATASET_ALIASES, ErrorResponse
+from sanctionwatch.api.yente import DATASET_ALIASES, CatalogResponse, ErrorResponse
 from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.timeline import change_timeline
 
@@ -30,6 +30,7 @@ def versions(request: Request) -> dict[str, Any]:
 @router.get(
     "/lists/{source}/changes",
     dependencies=[Viewer, Costly],
+    response_model=ListChangesResponse,
     responses={404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
     summary="Parties added, removed and changed between two versions of a list",
 )
@@ -55,6 +56,7 @@ def changes(
 @router.get(
     "/changes",
     dependencies=[Viewer, Costly],
+    response_model=TimelineResponse,
     responses={503: {"model": ErrorResponse}},
     summary="Every version against the one before it, newest first",
 )
@@ -70,7 +72,10 @@ def timeline(
 
 
 @router.get(
-    "/catalog", dependencies=[Viewer], summary="The datasets /match and /search accept (yente's catalog)"
+    "/catalog",
+    dependencies=[Viewer],
+    response_model=CatalogResponse,
+    summary="The datasets /match and /search accept (yente's catalog)",
 )
 def catalog(request: Request) -> dict[str, Any]:
     active = state_of(request).registry.active_versions()

@@ -69,6 +69,8 @@ class _DatabaseFigures(Collector):
     dependencies=[Viewer],
     summary="Prometheus metrics: customers owed a screen, alerts by status, the active lists and their age",
     response_class=Response,
+    # Prometheus' text exposition format, not JSON: declared as text, with no model.
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 def metrics(request: Request) -> Response:
     registry = CollectorRegistry(auto_describe=False)

@@ -13,9 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.api.contracts.reconcile import ReconcileManifest, ReconcileResponse
 from sanctionwatch.api.security import require
 from sanctionwatch.api.state import state_of
 from sanctionwatch.matching.tuning import TUNING
@@ -102,13 +102,19 @@ async def _queries(request: Request) -> Any:
 @router.get(
     "/reconcile",
     dependencies=[Depends(Reconciler)],
+    response_model=ReconcileManifest | ReconcileResponse,
     summary="Reconciliation service manifest, or answers to ?queries=",
 )
-@router.post("/reconcile", dependencies=[Depends(Reconciler)], summary="Answers to the `queries` form field")
-async def reconcile(request: Request) -> JSONResponse:
+@router.post(
+    "/reconcile",
+    dependencies=[Depends(Reconciler)],
+    response_model=ReconcileManifest | ReconcileResponse,
+    summary="Answers to the `queries` form field (the manifest without it)",
+)
+async def reconcile(request: Request) -> dict[str, Any]:
     queries = await _queries(request)
     if queries is None:
-        return JSONResponse(_manifest(request))
+        return _manifest(request)
     if not isinstance(queries, dict) or not 0 < len(queries) <= MAX_QUERIES:
         raise HTTPException(400, f"queries: expected an object of 1 to {MAX_QUERIES} queries")
     state = state_of(request)
@@ -121,4 +127,4 @@ async def reconcile(request: Request) -> JSONResponse:
     def answer() -> dict[str, Any]:  # screening is CPU work: off the event loop
         return {key: _reconcile(snapshot, key, spec, note) for key, spec in queries.items()}
 
-    return JSONResponse(await run_in_threadpool(answer))
+    return await run_in_threadpool(answer)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from sanctionwatch.api.contracts import ScreenResponse
+from sanctionwatch.api.contracts.screening import ScreenResponse
 from sanctionwatch.api.security import Analyst
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse

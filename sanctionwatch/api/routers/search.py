@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from sanctionwatch.api.contracts.registry import RecordResponse
 from sanctionwatch.api.deps import dataset_sources
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
@@ -66,6 +67,7 @@ def entity(request: Request, entity_id: str) -> dict[str, Any]:
 
 @router.get(
     "/records/{entity_id}",
+    response_model=RecordResponse,
     responses={404: {"model": ErrorResponse}},
     dependencies=[Viewer],
     summary="One listed party, every field as Sanctionwatch normalized it, with its linked records",

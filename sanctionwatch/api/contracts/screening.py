@@ -1,32 +1,24 @@
-"""The response bodies of Sanctionwatch's own endpoints, as pydantic models: what the OpenAPI document
-shows a client, and what FastAPI checks every answer against (an answer that strays from its contract
-fails in the tests, schemathesis included, instead of reaching a client).
-
-Fields are declared in the order the bodies have always given them: FastAPI writes a model's fields in
-declaration order. Keys that an answer may leave out (a hit found by its identifier alone has no name
-alignment) are optional here and left out by `response_model_exclude_unset` on the endpoints that
-carry them, so the bodies stay byte for byte what they were. (yente's shapes are in api/yente.py.)
-"""
+"""Screening's bodies: POST /screen (hits with their explanation) and the batch jobs."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field
 
-from sanctionwatch.access.roles import Role
 from sanctionwatch.matching.evidence import Effect, EvidenceFeature
-from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.screening.jobs import JobStatus
 
 
 class TokenPairBody(BaseModel):
+    """One word of the query aligned with one word of the listed name."""
+
     query: str
     listed: str
     similarity: float = Field(description="1.0: the same word; rounded to 3 decimals")
 
 
 class EvidenceBody(BaseModel):
+    """One piece of evidence besides the name (birth date, country, identifier, kind) and its effect."""
+
     feature: EvidenceFeature
     effect: Effect
     detail: str
@@ -36,11 +28,15 @@ class EvidenceBody(BaseModel):
 
 
 class NameModelBody(BaseModel):
+    """What the learned name model made of the alignment: its strongest contributions."""
+
     strongest_features: dict[str, float] = Field(description="Signed contributions, strongest first")
     exact_name: str | None = Field(None, description="Present when the whole listed name matched")
 
 
 class LinkedRecordBody(BaseModel):
+    """Another list's record of the same party, and what links the two."""
+
     source_id: str
     linked_by: str
 
@@ -64,6 +60,8 @@ class ExplanationBody(BaseModel):
 
 
 class HitBody(BaseModel):
+    """One listed party that scored at or above the threshold, with the explanation of its score."""
+
     entity_id: str = Field(examples=["ofac-sdn:15603"])
     score: float = Field(description="Calibrated 0..1, comparable across queries")
     source_ids: list[str] = Field(description="Every list record behind the hit")
@@ -75,34 +73,23 @@ class HitBody(BaseModel):
 
 
 class ListVersionRef(BaseModel):
+    """A list version by its source and number."""
+
     source: str
     version: int
 
 
 class ScreenResponse(BaseModel):
+    """POST /screen: the threshold applied, the hits best first, and the list versions screened against."""
+
     threshold: float
     hits: list[HitBody]
     list_versions: list[ListVersionRef] = Field(description="The list versions screened against")
 
 
-class VersionBody(BaseModel):
-    source: str
-    version: int
-    published: str | None
-    fetched: str
-    entities: int
-    active: bool
-    status: VersionStatus
-    status_reason: str | None
-    format: str
-    files: list[dict[str, Any]]
-
-
-class VersionsResponse(BaseModel):
-    versions: list[VersionBody]
-
-
 class JobBody(BaseModel):
+    """A batch job's progress (POST /jobs, GET /jobs/{id}); `result_url` once it is done."""
+
     id: str
     status: JobStatus
     input_name: str
@@ -114,29 +101,3 @@ class JobBody(BaseModel):
     created_at: str
     finished_at: str | None
     result_url: str | None = Field(description="Where the result is, once the job is done")
-
-
-class HealthResponse(BaseModel):
-    status: str = Field(examples=["ok"])
-
-
-class KeyBody(BaseModel):
-    id: int
-    name: str
-    role: Role
-    prefix: str
-    created_at: str
-    revoked_at: str | None
-    owner: str | None
-
-
-class KeysResponse(BaseModel):
-    keys: list[KeyBody]
-
-
-class NewKeyResponse(KeyBody):
-    key: str = Field(description="The key itself: shown once, never stored")
-
-
-class DeletedCustomer(BaseModel):
-    deleted: str
