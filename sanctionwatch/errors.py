@@ -29,6 +29,7 @@ error class outside it):
     │   ├── screening.batchio.OutputFormatError       (ValueError)
     │   ├── screening.jobs.JobError                   (ValueError)
     │   ├── sources.base.SourceFormatError            (ValueError)
+    │   ├── sources.catalog.UnknownSourceError        (ValueError) not a list we know, nor internal:NAME
     │   └── sources.jsonsafe.JsonNestingError         (ValueError)
     ├── NotFoundError                   404
     │   ├── access.roles.AccessNotFoundError          (also AccessError) no such key or user

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 __all__ = [
+    "INTERNAL_SOURCE_PREFIX",
     "ORGANIZATION_SCHEMAS",
     "Address",
     "DateValue",
@@ -28,10 +29,32 @@ __all__ = [
     "NameKind",
     "NameQuality",
     "Schema",
+    "entity_local_id",
+    "entity_source",
     "unique",
 ]
 
 _V = TypeVar("_V")
+
+
+INTERNAL_SOURCE_PREFIX = "internal:"  # a user's own list is the source `internal:NAME`
+
+
+def entity_source(entity_id: str) -> str:
+    """The source part of an entity id (`Entity.id`, "<source>:<source_id>").
+
+    An internal list's source name holds a colon itself ("internal:deny:C-17" is party C-17 of
+    "internal:deny"), so the id is never simply split at its first colon.
+    """
+    head, _, rest = entity_id.partition(":")
+    if f"{head}:" == INTERNAL_SOURCE_PREFIX:
+        return f"{head}:{rest.partition(':')[0]}"
+    return head
+
+
+def entity_local_id(entity_id: str) -> str:
+    """The list's own id inside an entity id (`Entity.source_id`)."""
+    return entity_id[len(entity_source(entity_id)) + 1 :]
 
 
 class Schema(StrEnum):

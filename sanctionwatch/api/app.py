@@ -119,7 +119,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(TextGuard)  # inside BodyLimit: it reads bodies that the limit has capped
     app.add_middleware(
         BodyLimit,
-        limit_for=lambda path: settings.max_upload_bytes if path == "/jobs" else settings.max_body_bytes,
+        limit_for=lambda path: (
+            settings.max_upload_bytes
+            if path == "/jobs" or path.startswith("/admin/lists/")
+            else settings.max_body_bytes
+        ),
     )
     app.add_middleware(SecurityHeaders)
     return app

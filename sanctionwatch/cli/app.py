@@ -42,6 +42,7 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.db.engine import connect
+from sanctionwatch.model import entity_source
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
@@ -57,7 +58,7 @@ from sanctionwatch.screening.batch import screen_file
 from sanctionwatch.screening.query import Hit, Query
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.screening.trail import file_digest, note_for
-from sanctionwatch.sources.catalog import SOURCES
+from sanctionwatch.sources.catalog import SOURCES, UnknownSourceError, source_spec
 from sanctionwatch.sources.ftm import write_ftm
 from sanctionwatch.sources.progress import reporting
 
@@ -101,10 +102,11 @@ def _opened(db: str | None) -> Iterator[Registry]:
 
 
 def _check_source(source: str) -> None:
-    if source not in SOURCES:
-        raise typer.BadParameter(
-            f"unknown source {source!r}; known: {', '.join(SOURCES)}", param_hint="--source"
-        )
+    """An official source or a well-formed internal:NAME (`source_spec`), else a usage error."""
+    try:
+        source_spec(source)
+    except UnknownSourceError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--source") from None
 
 
 # ---- update ---------------------------------------------------------------------------------------------
@@ -114,7 +116,11 @@ def _check_source(source: str) -> None:
 def update(
     source: Annotated[
         list[str] | None,
-        typer.Option("--source", "-s", help="Source(s) to update (default: every official list)."),
+        typer.Option(
+            "--source",
+            "-s",
+            help="Source(s) to update (default: every official list); internal:NAME for a list of your own (with --file).",
+        ),
     ] = None,
     file: Annotated[
         list[Path] | None, typer.Option("--file", "-f", help="Ingest these files instead of downloading.")
@@ -141,6 +147,12 @@ def update(
     """
     for name in source or []:
         _check_source(name)
+        if not file and not sample and not source_spec(name).files:
+            raise typer.BadParameter(
+                f"{name} has no official download: give its file with --file "
+                f"(e.g. sanctionwatch update --source {name} --file deny.csv)",
+                param_hint="--source",
+            )
     if file and sample:
         raise typer.BadParameter("--file and --sample exclude each other")
     columns = (
@@ -400,7 +412,7 @@ def entity(
     """The whole normalized record of one listed party."""
     if ":" not in entity_id:
         raise typer.BadParameter("expected SOURCE:ID, e.g. ofac-sdn:36216", param_hint="ENTITY_ID")
-    source = entity_id.split(":", 1)[0]
+    source = entity_source(entity_id)
     _check_source(source)
     with _opened(db) as registry:
         info: VersionInfo | None = registry.version(source, version) if version is not None else None

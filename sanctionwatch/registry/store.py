@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from sanctionwatch.db.engine import connect, dialect_insert
 from sanctionwatch.errors import SanctionwatchError
-from sanctionwatch.model import Entity
+from sanctionwatch.model import Entity, entity_local_id, entity_source
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import tables as t
 from sanctionwatch.registry.diff import FieldChange, compare_records
@@ -416,7 +416,7 @@ class Registry:
 
     def entity(self, entity_id: str, *, version: VersionInfo | None = None) -> Entity | None:
         """A party's full record in the given version, or in its source's active version."""
-        source = entity_id.split(":", 1)[0]
+        source = entity_source(entity_id)
         with self.engine.connect() as conn:
             if version is None:
                 active = self._active(conn, source)
@@ -647,5 +647,5 @@ def _version(row: Any) -> VersionInfo:
 
 def _id_order(entity_id: str) -> tuple[int, str]:
     """Numeric ids (OFAC uids) in numeric order, others alphabetically."""
-    local = entity_id.split(":", 1)[-1]
+    local = entity_local_id(entity_id)
     return (int(local), "") if local.isdecimal() else (1 << 62, local)

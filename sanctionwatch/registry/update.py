@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sanctionwatch.registry.store import IngestResult, Registry, RegistryError
 from sanctionwatch.sources.base import SourceFormatError
-from sanctionwatch.sources.catalog import SOURCES, parse_files
+from sanctionwatch.sources.catalog import SOURCES, UnknownSourceError, parse_files, source_spec
 from sanctionwatch.sources.fetch import FetchError, SourceUnreachableError, fetch_source
 
 __all__ = ["SourceOutcome", "official_sources", "sample_files", "update_from_files", "update_official"]
@@ -51,7 +51,7 @@ def update_from_files(
     progress(f"parsing {', '.join(p.name for p in paths)}")
     try:
         parsed_lists = parse_files(paths, source)
-    except SourceFormatError as exc:
+    except (SourceFormatError, UnknownSourceError) as exc:
         return [SourceOutcome(source or "?", error=str(exc))]
     outcomes = []
     for parsed in parsed_lists:
@@ -75,7 +75,16 @@ def update_official(
     """Fetch and ingest each source from its publisher or the mirror."""
     outcomes = []
     for name in sources:
-        spec = SOURCES[name]
+        try:
+            spec = source_spec(name)
+        except UnknownSourceError as exc:
+            outcomes.append(SourceOutcome(name, error=str(exc)))
+            continue
+        if not spec.files:
+            outcomes.append(
+                SourceOutcome(name, error=f"{name} has no official download: give its file (--file)")
+            )
+            continue
         progress(f"fetching {name} from {mirror or 'the publisher'}")
         try:
             fetched = fetch_source(spec, cache, mirror=mirror)

@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sanctionwatch.model import entity_source
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
 __all__ = ["PartyQuery", "party_key", "screen_party"]
@@ -85,5 +86,5 @@ def screen_party(
     hits = sorted(best.values(), key=lambda hit: hit.score, reverse=True)
     if party.sources:
         wanted = set(party.sources)
-        hits = [h for h in hits if any(s.split(":", 1)[0] in wanted for s in h.source_ids)]
+        hits = [h for h in hits if any(entity_source(s) in wanted for s in h.source_ids)]
     return hits[:limit]

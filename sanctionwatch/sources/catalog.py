@@ -3,6 +3,11 @@
 Formats are recognised from the content (document element, CSV header, a zip's members), never trusted
 from the file name alone, because mirrors and download tools rename files. The file name only
 settles what the content cannot: OFAC's SDN and Consolidated lists share their formats.
+
+Besides the official lists, a user's own lists are sources too: `internal:NAME` (NAME a slug, see
+`INTERNAL_NAME`), made on demand by `source_spec` rather than listed here. Each is fed only by the
+files it is given (never downloaded), in the internal layout (`internal_list.py`) or as FtM JSON lines;
+for such a source the target decides the format, so an internal CSV is never read as an OFAC or UK one.
 """
 
 from __future__ import annotations
@@ -14,12 +19,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from sanctionwatch.errors import InputError
+from sanctionwatch.model import INTERNAL_SOURCE_PREFIX
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import is_xlsx, read_content_head
 from sanctionwatch.sources.workbooks import sheet_names
 from sanctionwatch.sources.xmlsafe import dtd_refused
 
-__all__ = ["SOURCES", "parse_files"]
+__all__ = [
+    "INTERNAL_SOURCE_PREFIX",
+    "SOURCES",
+    "SourceSpec",
+    "UnknownSourceError",
+    "is_internal",
+    "parse_files",
+    "source_spec",
+]
+
+
+class UnknownSourceError(InputError, ValueError):
+    """A source name that is neither an official list nor a well-formed `internal:NAME`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +138,40 @@ PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ca-sema-xml": ("sanctionwatch.sources.ca_sema", ("ca",)),
     "au-dfat-xlsx": ("sanctionwatch.sources.au_dfat", ("au",)),
     "ftm-jsonl": ("sanctionwatch.sources.ftm", ("ftm",)),
+    "internal-list": ("sanctionwatch.sources.internal_list", ()),  # feeds internal:NAME sources only
 }
+# What an internal source accepts: its documented CSV/XLSX layout, or FollowTheMoney entities.
+INTERNAL_FORMATS = frozenset({"internal-list", "ftm-jsonl"})
+# The NAME of internal:NAME: a slug that is safe in a URL path, a file name and a shell; 23 characters
+# at most because the registry stores a source name in 32 (`internal:` takes 9).
+INTERNAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,22}")
+
+
+def is_internal(name: str) -> bool:
+    """Whether the source name is meant as a user's own list (well-formed or not)."""
+    return name.startswith(INTERNAL_SOURCE_PREFIX)
+
+
+def source_spec(name: str) -> SourceSpec:
+    """The spec of an official source, or of the user's own list `internal:NAME`, made on demand.
+
+    The one place a source name is checked: the CLI, `update` and the API all come here, so an
+    internal list is accepted wherever an official one is.
+    """
+    if name in SOURCES:
+        return SOURCES[name]
+    if is_internal(name):
+        slug = name[len(INTERNAL_SOURCE_PREFIX) :]
+        if not INTERNAL_NAME.fullmatch(slug):
+            raise UnknownSourceError(
+                f"bad internal list name {slug!r} in {name!r}: use 1 to 23 characters of a-z, 0-9, "
+                "'-' and '_', starting with a letter or digit (e.g. internal:deny)"
+            )
+        return SourceSpec(name, f"Internal list {slug!r}, from a given file", ())
+    raise UnknownSourceError(
+        f"unknown source {name!r}; known: {', '.join(SOURCES)}, or internal:NAME for a list of your own"
+    )
+
 
 _ROOT_FORMATS = {
     "Sanctions": "ofac-advanced-xml",
@@ -159,6 +211,13 @@ def detect_format(path: Path) -> str:
     if stripped.startswith(b"{"):
         return "ftm-jsonl"
     first_line = stripped.split(b"\n", 1)[0]
+    if _is_internal_list_csv(first_line):
+        raise SourceFormatError(
+            path,
+            "this is an internal list (its header holds id, name and schema): "
+            "name the list it feeds, e.g. --source internal:deny",
+            line=content.line,
+        )
     if _is_uk_sanctions_list_csv(stripped):
         raise SourceFormatError(
             path,
@@ -177,6 +236,33 @@ def detect_format(path: Path) -> str:
         "unrecognised list format (not OFAC, UN, EU, UK, Canada, Australia or FollowTheMoney)",
         line=content.line,
     )
+
+
+def _is_internal_list_csv(first_line: bytes) -> bool:
+    """The internal layout's header: its required columns, by name (`internal_list.REQUIRED`)."""
+    cells = {c.strip().strip(b'"').lower() for c in first_line.lstrip(b"\xef\xbb\xbf").split(b",")}
+    return {b"id", b"name", b"schema"} <= cells
+
+
+def _internal_format(path: Path) -> str:
+    """The format of a file given for an internal list: FtM JSON lines, else the internal layout
+    (CSV or XLSX, whose header the parser then checks column by column)."""
+    if is_xlsx(path):
+        return "internal-list"
+    content = read_content_head(path, 8192)
+    if content.data.startswith(b"{"):
+        return "ftm-jsonl"
+    if content.data.startswith(b"<"):
+        raise SourceFormatError(
+            path,
+            "an internal list is a CSV or XLSX file in the internal layout, or FtM JSON lines, not XML",
+            line=content.line,
+        )
+    return "internal-list"
+
+
+def _can_feed(fmt: str, source: str) -> bool:
+    return fmt in INTERNAL_FORMATS if is_internal(source) else source in PARSERS[fmt][1]
 
 
 def _is_uk_sanctions_list_csv(head: bytes) -> bool:
@@ -215,13 +301,21 @@ def parser_for(fmt: str) -> Parser:
 
 def parse_files(paths: Sequence[Path], source: str | None = None) -> list[ParsedList]:
     """Parse the given files, grouping the files of one publication (e.g. sdn.csv + add.csv + alt.csv)."""
+    if source is not None:
+        source_spec(source)  # refuses an unknown or malformed name
+    if source is not None and is_internal(source) and len(paths) != 1:
+        raise SourceFormatError(
+            ", ".join(str(p) for p in paths) or "-",
+            f"an internal list is one file: give {source} exactly one (got {len(paths)})",
+        )
     groups: dict[tuple[str, str], list[Path]] = {}
     for path in paths:
         if not path.is_file():
             raise SourceFormatError(path, "no such file")
-        fmt = detect_format(path)
+        internal = source is not None and is_internal(source)
+        fmt = _internal_format(path) if internal else detect_format(path)
         target = source or default_source(fmt, path)
-        if target not in PARSERS[fmt][1]:
+        if not _can_feed(fmt, target):
             raise SourceFormatError(path, f"a {fmt} file cannot feed source {target!r}")
         groups.setdefault((target, fmt), []).append(path)
     single_file_formats = {
@@ -235,6 +329,7 @@ def parse_files(paths: Sequence[Path], source: str | None = None) -> list[Parsed
         "ca-sema-xml",
         "au-dfat-xlsx",
         "ftm-jsonl",
+        "internal-list",
     }
     results: list[ParsedList] = []
     for (target, fmt), files in groups.items():

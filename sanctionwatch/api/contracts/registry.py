@@ -31,6 +31,24 @@ class VersionsResponse(BaseModel):
     versions: list[VersionBody]
 
 
+class ListUploadResponse(BaseModel):
+    """POST /admin/lists/{name}: the new version of an internal list (registry.store.IngestResult.to_json),
+    and the new alerts the customers' delta re-screen raised when it was activated."""
+
+    source: str
+    version: int
+    published: str | None
+    entities: int
+    added: int
+    removed: int
+    changed: int
+    active: bool
+    status: VersionStatus
+    status_reason: str | None
+    unchanged: bool
+    new_alerts: int
+
+
 class ListedPartyRow(BaseModel):
     """A party added or removed between two versions."""
 
