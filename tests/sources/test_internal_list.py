@@ -35,14 +35,21 @@ def test_the_shipped_example_reads_field_by_field() -> None:
     assert (parsed.source, parsed.format, len(parsed.entities)) == ("internal:deny", "internal-list", 3)
     person, company, vessel = parsed.entities
     assert person.id == "internal:deny:C-001" and person.schema == "Person"
-    assert [n.full for n in person.names] == ["Bartholomew Quillfeather", "Bart Quillfeather", "B. Quillfeather"]
+    assert [n.full for n in person.names] == [
+        "Bartholomew Quillfeather",
+        "Bart Quillfeather",
+        "B. Quillfeather",
+    ]
     assert [n.kind for n in person.names] == ["primary", "alias", "alias"]
     assert [d.value for d in person.birth_dates] == ["1971-03-14"]
     assert person.nationalities == ["gb"] and person.programs == ["fraud"]
     assert [(i.kind, i.value) for i in person.identifiers] == [("passport", "XQ1234567")]
     assert person.remarks == ["Chargeback fraud ring (case 2025-118)"]
     assert (company.schema, company.countries) == ("Company", ["ae"])
-    assert (vessel.schema, [(i.kind, i.value) for i in vessel.identifiers]) == ("Vessel", [("imo", "9876543")])
+    assert (vessel.schema, [(i.kind, i.value) for i in vessel.identifiers]) == (
+        "Vessel",
+        [("imo", "9876543")],
+    )
 
 
 def test_only_the_required_columns_are_needed_and_order_is_free(tmp_path: Path) -> None:
@@ -131,14 +138,17 @@ def test_ftm_lines_feed_an_internal_list(tmp_path: Path) -> None:
     assert [e.id for e in parsed.entities] == ["internal:ftm-deny:x-1"]
 
 
-@pytest.mark.parametrize("name", ["internal:deny", "internal:a", "internal:team-2_list", "internal:" + "x" * 23])
+@pytest.mark.parametrize(
+    "name", ["internal:deny", "internal:a", "internal:team-2_list", "internal:" + "x" * 23]
+)
 def test_good_internal_names_are_sources(name: str) -> None:
     spec = source_spec(name)
     assert spec.name == name and spec.files == ()
 
 
 @pytest.mark.parametrize(
-    "name", ["internal:", "internal:Deny", "internal:a b", "internal:-x", "internal:../x", "internal:" + "x" * 24]
+    "name",
+    ["internal:", "internal:Deny", "internal:a b", "internal:-x", "internal:../x", "internal:" + "x" * 24],
 )
 def test_bad_internal_names_are_refused_by_name(name: str) -> None:
     with pytest.raises(UnknownSourceError, match="bad internal list name"):
