@@ -46,6 +46,7 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/admin/keys"): Role.ADMIN,
     ("POST", "/admin/keys"): Role.ADMIN,
     ("DELETE", "/admin/keys/{key_id}"): Role.ADMIN,
+    ("POST", "/admin/lists/{name}"): Role.ADMIN,
     # The analyst pages (session login; an API key is no browser session).
     ("GET", "/ui/login"): None,
     ("POST", "/ui/login"): None,
@@ -84,6 +85,8 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/webhooks"): {"url": "/webhooks", "json": {"url": "http://127.0.0.1:9/hook"}},
     ("POST", "/admin/keys"): {"url": "/admin/keys", "json": {"name": "made in test", "role": "viewer"}},
     ("DELETE", "/admin/keys/{key_id}"): {"url": "/admin/keys/999999"},
+    # A file the layout refuses (400 for an admin): the shared service's lists stay as seeded.
+    ("POST", "/admin/lists/{name}"): {"url": "/admin/lists/deny", "files": {"file": ("d.csv", b"id,name\n")}},
 }
 API_ROUTES = [route for route, role in EXPECTED.items() if not route[1].startswith("/ui") and route[1] != "/"]
 

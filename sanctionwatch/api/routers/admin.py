@@ -91,6 +91,7 @@ async def upload_list(
     def ingest() -> dict[str, Any]:
         # The registry of this request records the caller, not the service, as the one who activated.
         registry = Registry(state.registry.engine, actor=actor)
+        state.settings.jobs_dir.mkdir(parents=True, exist_ok=True)  # uploads are spooled where jobs' are
         with tempfile.TemporaryDirectory(prefix="sw-list-", dir=state.settings.jobs_dir) as scratch:
             path = FilePath(scratch) / upload_name
             with path.open("wb") as out:
