@@ -632,6 +632,8 @@ def list_sources(as_json: JsonOption = False) -> None:
         table.add_column(column)
     for spec in SOURCES.values():
         table.add_row(spec.name, spec.title, "\n".join(f.url for f in spec.files) or "(files only)")
+    # Not in the JSON: that lists what Sanctionwatch knows, and NAME is the user's to choose.
+    table.add_row("internal:NAME", "A list of your own (README: Your own lists)", "(files only)")
     console.print(table)
 
 

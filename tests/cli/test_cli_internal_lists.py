@@ -62,6 +62,7 @@ def test_an_internal_list_lives_like_an_official_one(db: Path, tmp_path: Path) -
 
 
 def test_internal_sources_are_refused_with_a_reason(db: Path, tmp_path: Path) -> None:
+    assert "internal:NAME" in run(db, "sources").stdout
     no_file = run(db, "update", "--source", "internal:deny", check=False)
     assert no_file.returncode == 2 and "no official download" in no_file.stderr
     bad_name = run(db, "update", "--source", "internal:Deny", "--file", str(EXAMPLE), check=False)
