@@ -149,7 +149,9 @@ def _rows(table: list[list[str]], problems: _Problems) -> list[_Row]:
     header = [cell.strip().lstrip("\ufeff") for cell in table[0]]
     seen: set[str] = set()
     for name in header:
-        if name and name not in COLUMNS:
+        if not name:
+            continue  # a column without a name may stay empty (`_data_rows` refuses a value in it)
+        if name not in COLUMNS:
             problems.add(1, name, f"unknown column (the layout has: {', '.join(COLUMNS)})")
         elif name in seen:
             problems.add(1, name, "column given twice")
@@ -166,6 +168,9 @@ def _data_rows(table: list[list[str]], header: list[str], problems: _Problems) -
             continue  # a blank line holds no party
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             problems.add(number, None, f"{len(values)} cells for {len(header)} columns in the header")
+        for position, (name, value) in enumerate(zip(header, values, strict=False), start=1):
+            if not name and value.strip():
+                problems.add(number, None, f"a value in column {position}, which has no name in the header")
         yield _Row(number, {name: value.strip() for name, value in zip(header, values, strict=False) if name})
 
 

@@ -93,6 +93,8 @@ def test_header_problems_are_named(tmp_path: Path) -> None:
     assert "row 1, column 'name': column given twice" in message
     message = _refusal(_csv(tmp_path, "1,X,Person,extra\n", header="id,name,schema\n"))
     assert "row 2: 4 cells for 3 columns" in message
+    message = _refusal(_csv(tmp_path, "1,X,Person,,lost\n", header="id,name,schema,,\n"))
+    assert "row 2: a value in column 5, which has no name in the header" in message
     assert "holds no rows" in _refusal(_csv(tmp_path, "", header="id,name,schema\n"))
 
 
