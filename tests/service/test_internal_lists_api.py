@@ -69,6 +69,8 @@ def test_an_uploaded_list_is_screened_monitored_and_audited(own_service: Service
     with own_service.client(Role.ANALYST) as analyst:
         versions = analyst.get("/lists").json()["versions"]
         assert ("internal:deny", 1, True) in {(v["source"], v["version"], v["active"]) for v in versions}
+        changes = analyst.get("/lists/internal:deny/changes").json()
+        assert len(changes["added"]) == 3 and changes["removed"] == []
         catalog = [d["name"] for d in analyst.get("/catalog").json()["datasets"]]
         assert "internal:deny" in catalog
         query = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Bart Quillfeather"]}}}}
