@@ -58,6 +58,7 @@ __all__ = [
     "policy_for",
     "record_check",
     "set_alarm_state",
+    "utcnow",
 ]
 
 
@@ -248,9 +249,18 @@ def assess(
     return judged(FreshnessState.FRESH, None, age)
 
 
-def freshness_of(registry: Registry, now: datetime, sources: Sequence[str] | None = None) -> list[Freshness]:
-    """Each source's freshness at `now` (every official source, or those given), from its stored record,
-    its policy and its active version."""
+def utcnow() -> datetime:
+    """The clock every surface (`lists`, `/readyz`, `/metrics`, `watch`) judges freshness by: one name,
+    so that a test moves time for all of them at once instead of sleeping."""
+    return datetime.now(UTC)
+
+
+def freshness_of(
+    registry: Registry, now: datetime | None = None, sources: Sequence[str] | None = None
+) -> list[Freshness]:
+    """Each source's freshness at `now` (default: `utcnow()`), for every official source or those given,
+    from its stored record, its policy and its active version."""
+    now = now if now is not None else utcnow()
     names = list(sources) if sources is not None else official_sources()
     records = check_records(registry.engine, names)
     active = {v.source: v for v in registry.active_versions()}
