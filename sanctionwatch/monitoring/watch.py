@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.monitoring.webhooks import Delivery, Webhooks, notify
+from sanctionwatch.registry import freshness as clock
 from sanctionwatch.registry.freshness import (
     Freshness,
     FreshnessState,
@@ -30,7 +31,6 @@ from sanctionwatch.registry.freshness import (
     freshness_of,
     policy_for,
     set_alarm_state,
-    utcnow,
 )
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import SourceOutcome, update_official
@@ -90,7 +90,7 @@ def watch_round(
 ) -> Round:
     """Check the due sources (all of them when not `only_due`), do what follows an update, judge and
     announce the freshness of every watched source at `now` (default: the freshness clock)."""
-    at = now if now is not None else utcnow()
+    at = now if now is not None else clock.utcnow()  # looked up per call: tests move it
     checked = list(sources) if not only_due else due_sources(registry, sources, at, interval=interval)
     outcomes = (
         update_official(registry, checked, cache=cache, mirror=mirror, progress=progress, clock=lambda: at)
@@ -154,7 +154,7 @@ def watch(
 
 
 def _seconds_to_next_check(registry: Registry, sources: Sequence[str], interval: timedelta | None) -> float:
-    now = utcnow()
+    now = clock.utcnow()
     records = check_records(registry.engine, sources)
     waits = [
         (record.last_check_at + (interval or policy_for(name).check_every) - now).total_seconds()

@@ -50,6 +50,7 @@ from sanctionwatch.api.contracts.screening import (
     TokenPairBody,
 )
 from sanctionwatch.api.contracts.service import (
+    DegradedSource,
     HealthResponse,
     KeyBody,
     KeysResponse,
@@ -67,6 +68,7 @@ __all__ = [
     "ChangedPartyBody",
     "CustomerBody",
     "CustomerImportResponse",
+    "DegradedSource",
     "DeletedCustomer",
     "EvidenceBody",
     "ExplanationBody",
