@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any
@@ -139,12 +139,13 @@ def watch_command(
             if any(f.degraded for f in result.freshness):
                 raise typer.Exit(EXIT_DEGRADED)
             return
+        # Until interrupted (Ctrl-C, SIGTERM from the service manager): nothing sets the event.
         watch(
             registry,
             sources,
             cache=cache_dir(),
             mirror=mirror,
             interval=every,
-            sleep=time.sleep,
+            stop=threading.Event(),
             on_round=shown,
         )

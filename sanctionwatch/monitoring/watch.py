@@ -16,10 +16,13 @@ from its first check announces nothing.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.monitoring.webhooks import Delivery, Webhooks, notify
@@ -35,7 +38,16 @@ from sanctionwatch.registry.freshness import (
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import SourceOutcome, update_official
 
-__all__ = ["EVENTS", "Announcement", "Round", "announce", "due_sources", "watch", "watch_round"]
+__all__ = [
+    "EVENTS",
+    "Announcement",
+    "BackgroundWatch",
+    "Round",
+    "announce",
+    "due_sources",
+    "watch",
+    "watch_round",
+]
 
 log = logging.getLogger(__name__)
 
@@ -131,31 +143,60 @@ def watch(
     sources: Sequence[str],
     *,
     cache: Path,
+    stop: threading.Event,
     mirror: str | None = None,
     interval: timedelta | None = None,
-    rounds: int | None = None,
-    sleep: Callable[[float], None],
     on_round: Callable[[Round], None] = lambda _r: None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> None:
-    """Run rounds for ever (or `rounds` times), each checking the sources that are due, then sleeping
-    until the next one is due (at most a minute, so that the freshness is judged and announced at least
-    that often even when no check is due)."""
-    done = 0
-    while rounds is None or done < rounds:
-        result = watch_round(
-            registry, sources, cache=cache, mirror=mirror, interval=interval, progress=progress
+    """Run rounds until `stop` is set, each checking the sources that are due, then waiting until the next
+    one is due (at most a minute, so that freshness is judged and announced at least that often).
+
+    A round that fails as a whole (the database gone) is logged with its traceback and the loop goes on:
+    a watcher that died quietly would be the very silence it exists to prevent. (A source that fails is
+    no such error: it is recorded and judged failing.)
+    """
+    while not stop.is_set():
+        try:
+            on_round(
+                watch_round(
+                    registry, sources, cache=cache, mirror=mirror, interval=interval, progress=progress
+                )
+            )
+        except Exception:
+            log.exception("watch: the round failed; trying again at the next one")
+        stop.wait(_seconds_to_next_check(registry, sources, interval))
+
+
+class BackgroundWatch:
+    """The watch loop on a daemon thread of the service (`serve` with SANCTIONWATCH_WATCH=1)."""
+
+    def __init__(
+        self, registry: Registry, sources: Sequence[str], *, cache: Path, mirror: str | None = None
+    ) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=watch,
+            args=(registry, list(sources)),
+            kwargs={"cache": cache, "mirror": mirror, "stop": self._stop},
+            name="list-watch",
+            daemon=True,
         )
-        on_round(result)
-        done += 1
-        if rounds is not None and done >= rounds:
-            return
-        sleep(_seconds_to_next_check(registry, sources, interval))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)  # a download in progress may hold it that long
 
 
 def _seconds_to_next_check(registry: Registry, sources: Sequence[str], interval: timedelta | None) -> float:
+    try:
+        records = check_records(registry.engine, sources)
+    except SQLAlchemyError:  # the database is gone: the round that follows logs it
+        return 60.0
     now = clock.utcnow()
-    records = check_records(registry.engine, sources)
     waits = [
         (record.last_check_at + (interval or policy_for(name).check_every) - now).total_seconds()
         if (record := records.get(name)) is not None

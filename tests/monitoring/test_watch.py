@@ -5,6 +5,7 @@ moves past its alarm age, raises the staleness alarm in `lists --json`, `/readyz
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,10 +17,14 @@ from typer.testing import CliRunner
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.api.app import create_app
+from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.cli.app import app
 from sanctionwatch.db.engine import connect
+from sanctionwatch.monitoring.watch import Round, watch
 from sanctionwatch.monitoring.webhooks import Webhooks
 from sanctionwatch.registry import freshness
+from sanctionwatch.registry.freshness import FreshnessState, official_sources
+from sanctionwatch.registry.store import Registry
 from tests.httpserver import ListServerHandler, serve_directory
 from tests.monitoring.receiver import Receiver, receiving
 from tests.service.conftest import make_settings
@@ -113,3 +118,50 @@ def test_an_unchanging_list_raises_the_staleness_alarm_everywhere(
     assert 'sanctionwatch_list_last_success_timestamp_seconds{source="un"}' in metrics
     # the other official sources were never checked: shown as such, not degraded
     assert 'sanctionwatch_list_freshness{source="eu",state="never-checked"} 1.0' in metrics
+
+
+def test_the_loop_checks_what_is_due_and_announces_a_failing_source_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [datetime(2026, 3, 1, 9, 0, tzinfo=UTC)]
+    monkeypatch.setattr(freshness, "utcnow", lambda: now[0])
+    registry = Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
+    rounds: list[Round] = []
+    stop = threading.Event()
+
+    def seen(result: Round) -> None:
+        rounds.append(result)
+        now[0] += timedelta(minutes=30)  # the second round is not due, the third is
+        if len(rounds) == 3:
+            stop.set()
+
+    empty_mirror = str(tmp_path / "empty")  # a directory without the file: every check fails
+    try:
+        watch(registry, ["un"], cache=tmp_path / "cache", mirror=empty_mirror, stop=stop, on_round=seen)
+    finally:
+        registry.close()
+    assert [r.checked for r in rounds] == [["un"], [], ["un"]]
+    assert [f.state for r in rounds for f in r.freshness] == [FreshnessState.FAILING] * 3
+    assert [[a.event for a in r.announced] for r in rounds] == [["list.failing"], [], []]
+    assert "has no un/consolidated.xml" in (rounds[0].freshness[0].reason or "")
+
+
+def test_serve_runs_the_watch_when_enabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTIONWATCH_CACHE", str(tmp_path / "cache"))
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    settings = make_settings(url, tmp_path, watch=True, watch_mirror=str(tmp_path / "empty"))
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 60
+        while not (degraded := client.get("/readyz").json().get("degraded")) or len(degraded) < len(
+            official_sources()
+        ):
+            assert time.monotonic() < deadline, "the service did not check the lists"
+            time.sleep(0.05)
+    assert {d["source"] for d in degraded} == set(official_sources())
+    assert {d["state"] for d in degraded} == {"failing"}
+
+
+def test_the_watch_setting_is_refused_unless_0_or_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTIONWATCH_WATCH", "yes")
+    with pytest.raises(RuntimeError, match="SANCTIONWATCH_WATCH='yes'"):
+        ServiceSettings(secret="s" * 40)
