@@ -52,6 +52,7 @@ __all__ = [
     "FreshnessState",
     "assess",
     "check_records",
+    "describe_age",
     "files_digest",
     "freshness_of",
     "official_sources",
