@@ -234,12 +234,10 @@ def assess(
             age,
         )
     if age is not None and age > policy.stale_after.total_seconds():
-        what = (
+        what = (  # `newest` is the date when there is one, else the first sighting
             f"dated {record.newest_published.isoformat()}"
             if record.newest_published is not None
-            else "first seen " + record.newest_first_seen_at.isoformat()
-            if record.newest_first_seen_at is not None
-            else ""
+            else f"first seen {newest.isoformat() if newest else '?'}"
         )
         return judged(
             FreshnessState.STALE,
