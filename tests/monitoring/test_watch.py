@@ -20,7 +20,7 @@ from sanctionwatch.api.app import create_app
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.cli.app import app
 from sanctionwatch.db.engine import connect
-from sanctionwatch.monitoring.watch import Round, watch
+from sanctionwatch.monitoring.watch import Round, due_sources, watch
 from sanctionwatch.monitoring.webhooks import Webhooks
 from sanctionwatch.registry import freshness
 from sanctionwatch.registry.freshness import FreshnessState, official_sources
@@ -165,3 +165,16 @@ def test_the_watch_setting_is_refused_unless_0_or_1(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("SANCTIONWATCH_WATCH", "yes")
     with pytest.raises(RuntimeError, match="SANCTIONWATCH_WATCH='yes'"):
         ServiceSettings(secret="s" * 40)
+
+
+def test_a_source_is_due_after_its_policy_interval_or_the_override(tmp_path: Path) -> None:
+    registry = Registry.open(f"sqlite:///{tmp_path / 'registry.db'}")
+    t0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    try:
+        freshness.record_check(registry.engine, "un", freshness.CheckOutcome.NOT_MODIFIED, t0)
+        later = t0 + timedelta(minutes=10)
+        assert due_sources(registry, ["un", "eu"], later) == ["eu"]  # eu never checked; un hourly
+        assert due_sources(registry, ["un", "eu"], later, interval=timedelta(minutes=5)) == ["un", "eu"]
+        assert due_sources(registry, ["un"], t0 + timedelta(hours=1)) == ["un"]
+    finally:
+        registry.close()
