@@ -37,7 +37,10 @@ from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.state import ServiceState
 from sanctionwatch.api.text_guard import TextGuard
+from sanctionwatch.config import cache_dir
 from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.monitoring.watch import BackgroundWatch
+from sanctionwatch.registry.freshness import official_sources
 
 __all__ = ["create_app"]
 
@@ -54,9 +57,20 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         redact_logs()
         state.start()
+        watcher = (
+            BackgroundWatch(
+                state.registry, official_sources(), cache=cache_dir(), mirror=settings.watch_mirror
+            )
+            if settings.watch
+            else None
+        )
+        if watcher is not None:
+            watcher.start()
         try:
             yield
         finally:
+            if watcher is not None:
+                watcher.stop()
             state.stop()
 
     app = FastAPI(

@@ -19,6 +19,16 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_flag(name: str) -> bool:
+    """A yes/no setting: 1 or 0 (unset: no); anything else is refused, not read as either."""
+    raw = os.environ.get(name, "").strip()
+    if raw in ("", "0"):
+        return False
+    if raw == "1":
+        return True
+    raise RuntimeError(f"{name}={raw!r}: expected 1 (on) or 0 (off)")
+
+
 def _env_list(name: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in os.environ.get(name, "").split(",") if v.strip())
 
@@ -91,6 +101,12 @@ class ServiceSettings:
         )
     )
     max_match_queries: int = 100  # examples per /match request (yente's MAX_BATCH)
+    # The list watch loop (monitoring/watch.py) on a thread of each service process: off by default, since
+    # with several workers each would check the lists; a separate `sanctionwatch watch` does it once.
+    watch: bool = field(default_factory=lambda: _env_flag("SANCTIONWATCH_WATCH"))
+    watch_mirror: str | None = field(
+        default_factory=lambda: os.environ.get("SANCTIONWATCH_WATCH_MIRROR") or None
+    )
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that give them: what a server process started
@@ -109,4 +125,6 @@ class ServiceSettings:
             "SANCTIONWATCH_INSECURE_COOKIES": "" if self.secure_cookies else "1",
             "SANCTIONWATCH_REFRESH": str(self.refresh_seconds),
             "SANCTIONWATCH_JOBS_DIR": str(self.jobs_dir),
+            "SANCTIONWATCH_WATCH": "1" if self.watch else "0",
+            "SANCTIONWATCH_WATCH_MIRROR": self.watch_mirror or "",
         }

@@ -39,12 +39,14 @@ from sanctionwatch.cli.common import (
     report,
 )
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
+from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.db.engine import connect
 from sanctionwatch.model import entity_source
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.registry.audit import AuditLog
+from sanctionwatch.registry.freshness import freshness_of
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.update import (
@@ -327,13 +329,23 @@ def list_versions(
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Every stored version of every list, and which one is active."""
+    """Every stored version of every list, and which one is active; and each official list's freshness
+    (stale or failing in red, with the reason; in --json, under "freshness" on the active version)."""
     if source:
         _check_source(source)
     with _opened(db) as registry:
         versions = registry.versions(source)
+        freshness = freshness_of(registry, sources=[n for n in official_sources() if source in (None, n)])
+    by_source = {f.source: f for f in freshness}
+    report_degraded(freshness)
     if as_json:
-        print_json([v.to_json() for v in versions])
+        print_json(
+            [
+                v.to_json()
+                | ({"freshness": by_source[v.source].to_json()} if v.active and v.source in by_source else {})
+                for v in versions
+            ]
+        )
         return
     table = Table(title="List versions")
     for column in ("source", "version", "published", "fetched", "parties", "status", "note"):
@@ -345,6 +357,8 @@ def list_versions(
             f"[bold green]{v.status}[/bold green]" if v.active else v.status, v.status_reason or "",
         )  # fmt: skip
     console.print(table)
+    if freshness:
+        console.print(freshness_table(freshness))
 
 
 # ---- changes --------------------------------------------------------------------------------------------
@@ -646,6 +660,7 @@ app.add_typer(audit_app, name="audit")
 app.command("rescreen")(rescreen)
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
+app.command("watch")(watch_command)
 
 
 def main() -> None:

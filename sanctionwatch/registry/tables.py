@@ -122,3 +122,23 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# Per source, what the checks of its official download found (registry/freshness.py says why). One row a
+# source, written by every check (`update_official`, `watch`); the activation time is not repeated here:
+# it is the active version's `list_versions.activated_at`.
+source_freshness = Table(
+    "source_freshness",
+    metadata,
+    Column("source", String(32), primary_key=True),
+    Column("last_check_at", DateTime(timezone=True), nullable=False),
+    Column("last_outcome", String(16), nullable=False),  # registry.freshness.CheckOutcome
+    Column("last_success_at", DateTime(timezone=True), nullable=True),
+    Column("last_failure_at", DateTime(timezone=True), nullable=True),
+    Column("last_failure_reason", Text, nullable=True),
+    Column("newest_digest", String(64), nullable=True),  # SHA-256 over the newest files' bytes
+    Column("newest_published", Date, nullable=True),  # the publication date the newest file states
+    Column("newest_first_seen_at", DateTime(timezone=True), nullable=True),
+    Column("checks", Integer, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("alarm_state", String(16), nullable=True),  # the state last announced by webhook (watch)
+)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sanctionwatch.registry.freshness import CheckOutcome, files_digest, official_sources, record_check
 from sanctionwatch.registry.store import IngestResult, Registry, RegistryError
 from sanctionwatch.sources.base import SourceFormatError
-from sanctionwatch.sources.catalog import SOURCES, UnknownSourceError, parse_files, source_spec
-from sanctionwatch.sources.fetch import FetchError, SourceUnreachableError, fetch_source
+from sanctionwatch.sources.catalog import UnknownSourceError, parse_files, source_spec
+from sanctionwatch.sources.fetch import Fetched, FetchError, SourceUnreachableError, fetch_source
 
 __all__ = ["SourceOutcome", "official_sources", "sample_files", "update_from_files", "update_official"]
 
@@ -63,6 +65,10 @@ def update_from_files(
     return outcomes
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 def update_official(
     registry: Registry,
     sources: Sequence[str],
@@ -71,8 +77,10 @@ def update_official(
     mirror: str | None = None,
     force: bool = False,
     progress: Progress = _quiet,
+    clock: Callable[[], datetime] = _utcnow,
 ) -> list[SourceOutcome]:
-    """Fetch and ingest each source from its publisher or the mirror."""
+    """Fetch and ingest each source from its publisher or the mirror, recording each check's outcome
+    (registry/freshness.py) at `clock()`: a failure, a version held by the guard, or a success."""
     outcomes = []
     for name in sources:
         try:
@@ -88,23 +96,45 @@ def update_official(
         progress(f"fetching {name} from {mirror or 'the publisher'}")
         try:
             fetched = fetch_source(spec, cache, mirror=mirror)
-        except SourceUnreachableError as exc:
-            outcomes.append(SourceOutcome(name, error=str(exc), unreachable=True))
-            continue
         except FetchError as exc:
-            outcomes.append(SourceOutcome(name, error=str(exc)))
+            unreachable = isinstance(exc, SourceUnreachableError)
+            outcomes.append(SourceOutcome(name, error=str(exc), unreachable=unreachable))
+            record_check(registry.engine, name, CheckOutcome.FAILED, clock(), reason=str(exc))
             continue
         for copy in fetched:
             if copy.not_modified:
                 progress(
                     f"{name}: {copy.origin} not modified since the last fetch (HTTP 304); reading the cached copy"
                 )
-        outcomes.extend(
-            update_from_files(
-                registry, [f.path for f in fetched], source=name, force=force, progress=progress
-            )
-        )
+        paths = [f.path for f in fetched]
+        ingested = update_from_files(registry, paths, source=name, force=force, progress=progress)
+        _record(registry, name, fetched, ingested, clock())
+        outcomes.extend(ingested)
     return outcomes
+
+
+def _record(
+    registry: Registry, name: str, fetched: Sequence[Fetched], ingested: Sequence[SourceOutcome], at: datetime
+) -> None:
+    """One check's record: failed if any file of it failed or was held (screening does not use it)."""
+    problems = [o.error for o in ingested if o.error] + [
+        f"version {o.result.version.number} held by the sanity guard: {o.result.problems}"
+        for o in ingested
+        if o.result is not None and not o.result.version.active
+    ]
+    if problems:
+        record_check(registry.engine, name, CheckOutcome.FAILED, at, reason="; ".join(problems))
+        return
+    published = next((o.result.version.published for o in ingested if o.result is not None), None)
+    outcome = CheckOutcome.NOT_MODIFIED if all(f.not_modified for f in fetched) else CheckOutcome.FETCHED
+    record_check(
+        registry.engine,
+        name,
+        outcome,
+        at,
+        digest=files_digest(f.path for f in fetched),
+        published=published,
+    )
 
 
 def sample_files() -> dict[str, list[Path]]:
@@ -116,7 +146,3 @@ def sample_files() -> dict[str, list[Path]]:
         for directory in sorted(SAMPLES.iterdir())
         if directory.is_dir()
     }
-
-
-def official_sources() -> list[str]:
-    return [name for name, spec in SOURCES.items() if spec.files]

@@ -22,7 +22,7 @@ from sanctionwatch import __version__
 from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.sources.catalog import OfficialFile, SourceSpec
 
-__all__ = ["FetchError", "SourceUnreachableError", "fetch_source"]
+__all__ = ["FetchError", "Fetched", "SourceUnreachableError", "fetch_source"]
 
 MAX_BYTES = 1 << 30  # 1 GiB: the largest official list (OFAC advanced XML) is ~130 MB
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)

@@ -51,6 +51,7 @@ from sanctionwatch.api.contracts.screening import (
     TokenPairBody,
 )
 from sanctionwatch.api.contracts.service import (
+    DegradedSource,
     HealthResponse,
     KeyBody,
     KeysResponse,
@@ -68,6 +69,7 @@ __all__ = [
     "ChangedPartyBody",
     "CustomerBody",
     "CustomerImportResponse",
+    "DegradedSource",
     "DeletedCustomer",
     "EvidenceBody",
     "ExplanationBody",

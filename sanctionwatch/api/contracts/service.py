@@ -23,6 +23,15 @@ class ReadyVersion(BaseModel):
     entities: int
 
 
+class DegradedSource(BaseModel):
+    """An official list that is stale or whose checks fail, and why."""
+
+    source: str
+    state: Literal["stale", "failing"]
+    reason: str
+    age_seconds: int | None = Field(description="Age of the newest official file, when known")
+
+
 class ReadyResponse(BaseModel):
     """GET /readyz, 200: the index is in; which list versions it holds, and the screening work owed."""
 
@@ -31,6 +40,10 @@ class ReadyResponse(BaseModel):
     versions: list[ReadyVersion]
     customers_unscreened: int = Field(
         description="Customers stored but not yet screened (an import or a screen killed half-way)"
+    )
+    degraded: list[DegradedSource] = Field(
+        description="Official lists that are stale or failing (registry/freshness.py): still serving, "
+        "but not on current lists"
     )
 
 

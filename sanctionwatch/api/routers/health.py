@@ -10,8 +10,10 @@ from fastapi.responses import JSONResponse
 from sanctionwatch.api.contracts.service import HealthResponse, NotReadyResponse, ReadyResponse
 from sanctionwatch.api.state import state_of
 from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.registry.freshness import freshness_of
 
 router = APIRouter(tags=["Health"])
+_DEGRADED_KEYS = ("source", "state", "reason", "age_seconds")
 
 
 @router.get("/healthz", response_model=HealthResponse, summary="The process is up")
@@ -38,4 +40,10 @@ def readyz(request: Request) -> dict[str, Any] | JSONResponse:
         ],
         # Work owed (an import or a screen killed half-way): shown until a screening command makes it up.
         "customers_unscreened": Customers(state_of(request).registry.engine).unscreened_count(),
+        # Still 200: screening works on the lists it has, but an operator must see they are not current.
+        "degraded": [
+            {key: value for key, value in f.to_json().items() if key in _DEGRADED_KEYS}
+            for f in freshness_of(state_of(request).registry)
+            if f.degraded
+        ],
     }
