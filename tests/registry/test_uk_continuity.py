@@ -1,22 +1,27 @@
 """The move of source `uk` from OFSI's ConList to the UK Sanctions List (FCDO), and `update` fetching the latter.
 
-The ConList side is `tests/fixtures/uk/ConList_continuity.csv`: the rows, verbatim, of six groups of the
-real ConList of 2025-04-10 (ConList_2025-04-10.xlsx), five of which are designations of the real UK
+The ConList side is a CSV written at test time from the real ConList of 2025-04-10
+(`../shared/data/uk_ofsi_conlist_xlsx/ConList_2025-04-10.xlsx`): its two header rows and the rows,
+verbatim, of six groups, five of which are designations of the real UK
 Sanctions List excerpt of 2026-03-26 (13904 CYB0002, 11040 DPR0066, 15180 RUS1228, 16348 YEM0016,
 7172 AFG0006) and one that is not in the excerpt (13590 DPR0001).
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
+import pytest
 from lxml import etree
+from openpyxl import load_workbook
 
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import official_sources, update_from_files, update_official
 from sanctionwatch.sources import uk_ofsi
 
 EXCERPT = Path("uk_sanctions_list_xml") / "UK-Sanctions-List.2026-03-26.excerpt.xml"
+CONLIST = Path("uk_ofsi_conlist_xlsx") / "ConList_2025-04-10.xlsx"
 CONTINUED = {
     "13904": "CYB0002",
     "11040": "DPR0066",
@@ -25,6 +30,24 @@ CONTINUED = {
     "7172": "AFG0006",
 }
 NEW_SHIPS = ("DPR0075", "DPR0076", "DPR0077")
+
+
+@pytest.fixture(scope="module")
+def conlist(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ConList as OFSI published it in CSV, keeping only the rows of the continued groups and 13590."""
+    workbook = load_workbook(shared_data / CONLIST, read_only=True)
+    try:
+        last_updated, header, *rows = workbook["Data"].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+    group = header.index("Group ID")
+    wanted = {*CONTINUED, "13590"}
+    path = tmp_path_factory.mktemp("conlist") / "ConList.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        for row in (last_updated, header, *(r for r in rows if str(r[group]) in wanted)):
+            writer.writerow(["" if value is None else value for value in row])
+    return path
 
 
 def _uksl_subset(shared_data: Path, tmp_path: Path, references: set[str]) -> Path:
@@ -39,16 +62,16 @@ def _uksl_subset(shared_data: Path, tmp_path: Path, references: set[str]) -> Pat
     return path
 
 
-def test_conlist_records_the_uk_sanctions_list_reference(fixtures_dir: Path) -> None:
-    parsed = uk_ofsi.parse([fixtures_dir / "uk" / "ConList_continuity.csv"])
+def test_conlist_records_the_uk_sanctions_list_reference(conlist: Path) -> None:
+    parsed = uk_ofsi.parse([conlist])
     references = {e.source_id: e.properties["authorityId"] for e in parsed.entities}
     assert references == {**{g: [r] for g, r in CONTINUED.items()}, "13590": ["DPR0001"]}
 
 
 def test_move_from_conlist_keeps_every_continued_party(
-    registry: Registry, fixtures_dir: Path, shared_data: Path, tmp_path: Path
+    registry: Registry, conlist: Path, shared_data: Path, tmp_path: Path
 ) -> None:
-    [old] = update_from_files(registry, [fixtures_dir / "uk" / "ConList_continuity.csv"])
+    [old] = update_from_files(registry, [conlist])
     assert old.result is not None and old.result.version.format == "uk-ofsi-csv"
     uksl = _uksl_subset(shared_data, tmp_path, {*CONTINUED.values(), *NEW_SHIPS})
     [new] = update_from_files(registry, [uksl])
@@ -67,8 +90,8 @@ def test_move_from_conlist_keeps_every_continued_party(
     assert stored is not None and stored.properties["authorityId"] == ["RUS1228"]
 
 
-def test_move_with_the_whole_excerpt(registry: Registry, fixtures_dir: Path, shared_data: Path) -> None:
-    update_from_files(registry, [fixtures_dir / "uk" / "ConList_continuity.csv"])
+def test_move_with_the_whole_excerpt(registry: Registry, conlist: Path, shared_data: Path) -> None:
+    update_from_files(registry, [conlist])
     [new] = update_from_files(registry, [shared_data / EXCERPT])
     assert new.result is not None and new.result.version.active
     changes = registry.changes("uk")
