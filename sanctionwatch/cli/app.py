@@ -157,6 +157,22 @@ def update(
             )
     if file and sample:
         raise typer.BadParameter("--file and --sample exclude each other")
+    if mirror and (file or sample):
+        raise typer.BadParameter(
+            "--mirror is where official files are downloaded from: it does not apply to --file or --sample",
+            param_hint="--mirror",
+        )
+    if file and source and len(source) > 1:
+        raise typer.BadParameter(
+            "the given files feed one source: name at most one --source with --file", param_hint="--source"
+        )
+    if sample and source:
+        shipped = sample_files()
+        if missing := [name for name in source if name not in shipped]:
+            raise typer.BadParameter(
+                f"no sample list is shipped for {', '.join(missing)} (samples: {', '.join(shipped)})",
+                param_hint="--source",
+            )
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -182,3 +182,17 @@ def test_screen_file_contract(db: Path, tmp_path: Path) -> None:
 def test_screening_an_empty_registry_says_what_to_do(db: Path) -> None:
     proc = run(db, "screen", "Kim Jong Un", check=False)
     assert proc.returncode == 1 and "sanctionwatch update" in proc.stderr
+
+
+def test_update_refuses_options_that_would_not_apply(tmp_path: Path) -> None:
+    db = tmp_path / "registry.db"
+    listed = str(tmp_path / "listed.csv")
+    for args, named in [
+        (("update", "--sample", "--mirror", str(tmp_path)), "--mirror"),
+        (("update", "--file", listed, "--mirror", str(tmp_path)), "--mirror"),
+        (("update", "--file", listed, "--source", "un", "--source", "eu"), "at most one --source"),
+        (("update", "--sample", "--source", "ca"), "no sample list is shipped for ca"),
+    ]:
+        proc = run(db, *args, check=False)
+        assert proc.returncode == 2, args
+        assert named in " ".join((proc.stdout + proc.stderr).split()), args
