@@ -46,7 +46,7 @@ from lxml import etree
 from sanctionwatch.model import DateValue, Entity, Identifier, IdKind, Name, NameKind, NameQuality, Schema
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.dates import iso_prefix
-from sanctionwatch.sources.fields import line_of, only_path, squash
+from sanctionwatch.sources.fields import claim_once, line_of, only_path, squash
 from sanctionwatch.sources.script_codes import detect_script
 from sanctionwatch.sources.xmlsafe import iter_elements, localname
 
@@ -152,15 +152,8 @@ def parse(paths: Sequence[Path], source: str = "ca") -> ParsedList:
         fields = _fields(path, element)
         tag_set = _tag_set(path, element, fields, tag_set)
         entity = _record(path, element, fields, source)
-        if entity.source_id in lines:
-            raise SourceFormatError(
-                path,
-                f"listing {entity.source_id} (country, schedule and item) already used by the record "
-                f"at line {lines[entity.source_id]}",
-                line=line_of(element),
-                element=RECORD,
-            )
-        lines[entity.source_id] = line_of(element)
+        described = f"listing {entity.source_id} (country, schedule and item)"
+        claim_once(lines, entity.source_id, path, element, described=described, holder="record")
         entities.append(entity)
     if not entities:
         raise SourceFormatError(path, "no <record> elements: refusing an empty list", element=ROOT)

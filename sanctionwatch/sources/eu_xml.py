@@ -52,6 +52,7 @@ from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix
 from sanctionwatch.sources.fields import (
+    claim_once,
     gender_of,
     generation_date,
     identifiers_in_text,
@@ -102,14 +103,9 @@ def parse(paths: Sequence[Path], source: str = "eu") -> ParsedList:
         if not entities:
             published = _published(path, element)
         entity = _entity(path, element, source)
-        if entity.source_id in seen:
-            raise SourceFormatError(
-                path,
-                f"logicalId {entity.source_id} already used by the entity at line {seen[entity.source_id]}",
-                line=line_of(element),
-                element=RECORD,
-            )
-        seen[entity.source_id] = line_of(element)
+        claim_once(
+            seen, entity.source_id, path, element, described=f"logicalId {entity.source_id}", holder="entity"
+        )
         entities.append(entity)
     if not entities:
         raise SourceFormatError(path, "no sanctionEntity records: refusing an empty list", element=ROOT)

@@ -1,4 +1,4 @@
-"""Field cleaning shared by the UN and EU XML parsers.
+"""Field cleaning shared by the XML parsers (UN, EU, UK Sanctions List, Canada SEMA).
 
 Both lists are typed in by hand: values carry stray spaces and line breaks, genders are spelt
 several ways, and bank or ship identifiers often sit in free-text remarks instead of their own
@@ -125,3 +125,29 @@ def line_of(element: etree._Element) -> int | None:
     """Source line of an element for error messages (lxml-stubs type `sourceline` loosely)."""
     line: object = element.sourceline
     return line if isinstance(line, int) else None
+
+
+def claim_once(
+    claimed: dict[str, int | None],
+    key: str,
+    path: Path,
+    element: etree._Element,
+    *,
+    described: str,
+    holder: str,
+) -> None:
+    """Record the line where a record's id is first used; a second use is refused, naming that line.
+
+    The registry follows a party by its id, so two records under one id cannot both be kept, and keeping
+    either would lose the other silently. `described` names the id as the format does ("UniqueID
+    RUS0001"), `holder` what carries it ("designation").
+    """
+    line = line_of(element)
+    if key in claimed:
+        raise SourceFormatError(
+            path,
+            f"{described} already used by the {holder} at line {claimed[key]}",
+            line=line,
+            element=etree.QName(element).localname,
+        )
+    claimed[key] = line

@@ -57,6 +57,7 @@ from sanctionwatch.model import (
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.dates import iso_prefix
 from sanctionwatch.sources.fields import (
+    claim_once,
     gender_of,
     identifiers_in_text,
     join_parts,
@@ -135,14 +136,7 @@ def parse(paths: Sequence[Path], source: str = "uk") -> ParsedList:
             continue
         entity, group_id = _designation(path, element, source)
         reference = entity.source_id
-        if reference in lines:
-            raise SourceFormatError(
-                path,
-                f"UniqueID {reference} already used by the designation at line {lines[reference]}",
-                line=line_of(element),
-                element=RECORD,
-            )
-        lines[reference] = line_of(element)
+        claim_once(lines, reference, path, element, described=f"UniqueID {reference}", holder="designation")
         entities.append(entity)
         group_ids.append(group_id)
     if not entities:

@@ -53,6 +53,7 @@ from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.dates import iso_prefix, parse_date
 from sanctionwatch.sources.fields import (
+    claim_once,
     gender_of,
     generation_date,
     identifiers_in_text,
@@ -137,14 +138,9 @@ def parse(paths: Sequence[Path], source: str = "un") -> ParsedList:
         if not entities:
             published = _published(path, element)
         entity = _record(path, element, source, published)
-        if entity.source_id in lines:
-            raise SourceFormatError(
-                path,
-                f"reference {entity.source_id} already used by the record at line {lines[entity.source_id]}",
-                line=line_of(element),
-                element=localname(element.tag),
-            )
-        lines[entity.source_id] = line_of(element)
+        claim_once(
+            lines, entity.source_id, path, element, described=f"reference {entity.source_id}", holder="record"
+        )
         entities.append(entity)
     if not entities:
         raise SourceFormatError(path, "no INDIVIDUAL or ENTITY records: refusing an empty list", element=ROOT)
