@@ -22,13 +22,17 @@ The policy defaults (`POLICIES`), one place for all sources:
   a day without one means the checks themselves are broken or not running.
 
 A source with no check recorded is `never-checked` (its lists came from files, or nothing checked it
-yet): shown, but not counted as degraded, since nothing is known to be wrong.
+yet): shown, but not counted as degraded while nothing is known to be wrong. Its active version is still
+judged by its age: a list loaded from a file (an offline mirror, the shipped sample, an archive) whose
+stated publication date (else its activation time) is older than the policy allows is **stale**, exactly
+as a checked one would be. Without that, a registry fed only from files would never ring the alarm, the
+silent fail-open this module exists to prevent.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -203,15 +207,17 @@ def assess(
     *,
     active_version: int | None = None,
     activated_at: datetime | None = None,
+    active_published: date | None = None,
 ) -> Freshness:
     """The source's state at `now`: failing before stale (a failing check also keeps the file from ageing
-    visibly), stale before fresh. Pure: everything it judges on is given."""
+    visibly), stale before fresh. Never checked: stale when the active version is too old, else
+    never-checked. Pure: everything it judges on is given."""
 
     def judged(state: FreshnessState, reason: str | None, age: float | None) -> Freshness:
         return Freshness(source, now, state, reason, age, policy, record, active_version, activated_at)
 
     if record is None:
-        return judged(FreshnessState.NEVER_CHECKED, None, None)
+        return _unchecked(judged, policy, now, active_version, activated_at, active_published)
     newest = newest_file_time(record)
     age = (now - newest).total_seconds() if newest is not None else None
     if record.last_outcome is CheckOutcome.FAILED:
@@ -248,6 +254,31 @@ def assess(
     return judged(FreshnessState.FRESH, None, age)
 
 
+def _unchecked(
+    judged: Callable[[FreshnessState, str | None, float | None], Freshness],
+    policy: FreshnessPolicy,
+    now: datetime,
+    active_version: int | None,
+    activated_at: datetime | None,
+    active_published: date | None,
+) -> Freshness:
+    """A source no check has recorded: judged by its active version's date (stated, else activation)."""
+    since = datetime.combine(active_published, time(), tzinfo=UTC) if active_published else activated_at
+    if active_version is None or since is None:
+        return judged(FreshnessState.NEVER_CHECKED, None, None)
+    age = (now - since).total_seconds()
+    if age <= policy.stale_after.total_seconds():
+        return judged(FreshnessState.NEVER_CHECKED, None, age)
+    what = f"dated {active_published.isoformat()}" if active_published else f"activated {since.isoformat()}"
+    return judged(
+        FreshnessState.STALE,
+        f"never checked against the official download; the active version {active_version} ({what}, "
+        f"loaded from a file) is {describe_age(age)} old, over the "
+        f"{describe_age(policy.stale_after.total_seconds())} this authority goes without publishing",
+        age,
+    )
+
+
 def utcnow() -> datetime:
     """The clock every surface (`lists`, `/readyz`, `/metrics`, `watch`) judges freshness by: one name,
     so that a test moves time for all of them at once instead of sleeping."""
@@ -271,6 +302,7 @@ def freshness_of(
             now,
             active_version=active[name].number if name in active else None,
             activated_at=as_utc(a) if name in active and (a := active[name].activated_at) else None,
+            active_published=active[name].published if name in active else None,
         )
         for name in names
     ]

@@ -21,7 +21,7 @@ from sanctionwatch.registry.freshness import (
     record_check,
 )
 from sanctionwatch.registry.store import Registry
-from sanctionwatch.registry.update import update_official
+from sanctionwatch.registry.update import update_from_files, update_official
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY = FreshnessPolicy(check_every=timedelta(hours=1), stale_after=timedelta(days=14))
@@ -52,6 +52,31 @@ def test_every_official_source_has_a_policy_stated() -> None:
 def test_never_checked_is_not_degraded() -> None:
     judged = assess("un", None, POLICY, T0)
     assert judged.state is FreshnessState.NEVER_CHECKED and not judged.degraded
+
+
+@given(st.integers(min_value=0, max_value=400 * 24), st.booleans())
+def test_a_list_loaded_from_a_file_is_stale_by_its_own_date_when_never_checked(
+    hours: int, dated: bool
+) -> None:
+    """No check recorded (the list came from a file): its active version's stated date, else its
+    activation, ages it exactly as a checked file ages."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    now = start + timedelta(hours=hours)
+    judged = assess(
+        "un",
+        None,
+        POLICY,
+        now,
+        active_version=3,
+        activated_at=start if not dated else now,
+        active_published=date(2026, 1, 1) if dated else None,
+    )
+    stale = hours > 14 * 24
+    assert judged.state is (FreshnessState.STALE if stale else FreshnessState.NEVER_CHECKED)
+    assert judged.degraded is stale and judged.age_seconds == hours * 3600
+    if stale:
+        assert judged.reason is not None and "never checked" in judged.reason and "version 3" in judged.reason
+        assert ("2026-01-01" in judged.reason) and (("dated" in judged.reason) is dated)
 
 
 @given(st.integers(min_value=0, max_value=400 * 24))
@@ -106,6 +131,20 @@ def test_a_failed_last_check_is_failing_and_says_why_before_stale() -> None:
     judged = assess("un", record, POLICY, T0)
     assert judged.state is FreshnessState.FAILING
     assert "cannot reach https://x" in (judged.reason or "")
+
+
+def test_an_old_archive_loaded_from_a_file_rings_the_stale_alarm(
+    registry: Registry, shared_data: Path
+) -> None:
+    """The fail-open this closes: a registry fed only from files (never `watch`ed) screening against a
+    list months old said `never-checked`, not degraded."""
+    [loaded] = update_from_files(registry, [shared_data / "un_consolidated" / "consolidated_2026-02-27.xml"])
+    assert loaded.error is None, loaded.error
+    [judged] = freshness_of(registry, datetime(2026, 12, 5, tzinfo=UTC), ["un"])
+    assert judged.state is FreshnessState.STALE and judged.degraded, judged
+    assert judged.reason is not None and "2026-02-27" in judged.reason
+    [recent] = freshness_of(registry, datetime(2026, 3, 1, tzinfo=UTC), ["un"])
+    assert recent.state is FreshnessState.NEVER_CHECKED and not recent.degraded
 
 
 def test_checks_are_counted_and_a_new_file_moves_first_seen(registry: Registry) -> None:
