@@ -416,14 +416,14 @@ def changes(
             console.print(table)
     if diff.changed:
         table = Table(title=f"Changed ({len(diff.changed)})")
-        for column in ("id", "name", "what changed"):
+        for column in ("id", "name", "weight", "what changed"):
             table.add_column(column)
         for c in diff.changed:
             details = "; ".join(
                 f"{f.field}: " + ", ".join([f"+{a}" for a in f.added] + [f"-{r}" for r in f.removed])
                 for f in c.fields
             )
-            table.add_row(c.summary.source_id, c.summary.name, details)
+            table.add_row(c.summary.source_id, c.summary.name, c.weight.value, details)
         console.print(table)
 
 

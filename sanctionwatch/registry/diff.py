@@ -1,4 +1,14 @@
-"""What changed in one party between two list versions, field by field, in words an analyst reads."""
+"""What changed in one party between two list versions, field by field, in words an analyst reads, and
+how much each change matters (`ChangeWeight`).
+
+Why the weight: a publisher that rewrites its records (a new format, as when the UK moved from OFSI's
+ConList to the FCDO's UK Sanctions List; a change of capitalisation; remarks reworded) makes every party
+"changed", and an analyst cannot tell the few real changes among them. Each field change is therefore
+classed: `form` when the values differ only in letter case or spacing, `screening` when it changes what
+screening compares (names, dates and places of birth, countries, identifiers, addresses, schema, gender),
+`record` otherwise (remarks, programmes' wording, dates of listing, the publisher's own properties).
+Nothing is hidden: every change is still listed; the weight only says which ones to read first.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +16,40 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 # Fields that identify the record rather than describe the party: never reported as changes.
 _IDENTITY_FIELDS = {"source", "source_id"}
+
+
+# What screening compares: a change here can make or unmake a hit (see matching and screening.evidence).
+SCREENING_FIELDS = frozenset(
+    {
+        "schema",
+        "names",
+        "birth_dates",
+        "birth_places",
+        "nationalities",
+        "citizenships",
+        "countries",
+        "gender",
+        "addresses",
+        "identifiers",
+    }
+)
+
+
+class ChangeWeight(StrEnum):
+    """How much a change matters, least first (the order `max` relies on)."""
+
+    FORM = "form"  # the same values, written otherwise (letter case, spacing, order)
+    RECORD = "record"  # what the record says about the party, not what screening compares
+    SCREENING = "screening"  # what screening compares: names, birth, countries, identifiers, ...
+
+    @property
+    def rank(self) -> int:
+        return list(ChangeWeight).index(self)
 
 
 @dataclass(slots=True)
@@ -17,9 +57,31 @@ class FieldChange:
     field: str
     added: list[str] = dataclasses.field(default_factory=list)
     removed: list[str] = dataclasses.field(default_factory=list)
+    weight: ChangeWeight = ChangeWeight.RECORD
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "added": self.added, "removed": self.removed}
+        return {
+            "field": self.field,
+            "added": self.added,
+            "removed": self.removed,
+            "weight": self.weight.value,
+        }
+
+
+def heaviest(changes: list[FieldChange]) -> ChangeWeight:
+    """The weight of a party's change: that of its weightiest field (FORM when none)."""
+    return max((c.weight for c in changes), key=lambda w: w.rank, default=ChangeWeight.FORM)
+
+
+def _folded(values: list[str]) -> list[str]:
+    """Values as compared for `form`: letter case and runs of spaces ignored, each value once, sorted."""
+    return sorted({" ".join(v.casefold().split()) for v in values})
+
+
+def weigh(field_name: str, old_values: list[str], new_values: list[str]) -> ChangeWeight:
+    if _folded(old_values) == _folded(new_values):
+        return ChangeWeight.FORM
+    return ChangeWeight.SCREENING if field_name in SCREENING_FIELDS else ChangeWeight.RECORD
 
 
 def render(field_name: str, value: Any) -> str:
@@ -66,6 +128,6 @@ def compare_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Fiel
         old_values, new_values = _values(name, before), _values(name, after)
         added = [v for v in new_values if v not in old_values]
         removed = [v for v in old_values if v not in new_values]
-        # A reordering alone is no change for an analyst, but content hashes differ: report it as such.
-        changes.append(FieldChange(name, added, removed))
+        # A reordering alone is no change for an analyst, but content hashes differ: report it, as FORM.
+        changes.append(FieldChange(name, added, removed, weigh(name, old_values, new_values)))
     return changes

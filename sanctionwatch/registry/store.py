@@ -18,7 +18,7 @@ from sanctionwatch.errors import SanctionwatchError
 from sanctionwatch.model import Entity, entity_local_id, entity_source
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import tables as t
-from sanctionwatch.registry.diff import FieldChange, compare_records
+from sanctionwatch.registry.diff import ChangeWeight, FieldChange, compare_records, heaviest
 from sanctionwatch.registry.guard import activation_problems
 from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.registry.terms import authority_matches, program_matches
@@ -127,6 +127,11 @@ class ChangedEntity:
     summary: EntitySummary
     fields: list[FieldChange]
 
+    @property
+    def weight(self) -> ChangeWeight:
+        """How much this party's change matters: that of its weightiest field (see registry.diff)."""
+        return heaviest(self.fields)
+
 
 @dataclass(slots=True)
 class Changes:
@@ -150,6 +155,7 @@ class Changes:
                     "name": c.summary.name,
                     "schema": c.summary.schema,
                     "programs": c.summary.programs,
+                    "weight": c.weight.value,
                     "fields": [f.field for f in c.fields],
                     "details": [f.to_json() for f in c.fields],
                 }

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from sanctionwatch.registry.diff import ChangeWeight
 from sanctionwatch.registry.store import Changes, EntitySummary
+
+_WEIGHT_WORDS = {
+    ChangeWeight.SCREENING: "in what screening compares",
+    ChangeWeight.RECORD: "in the record only",
+    ChangeWeight.FORM: "in form only",
+}
 
 __all__ = ["describe_changes"]
 
@@ -66,6 +73,13 @@ def describe_changes(changes: Changes) -> str:
         head += f" ({changes.new.published.isoformat()})"
     head += f" against version {changes.old.number}" if changes.old else " (first version)"
     changed = f"{len(changes.changed)} changed" if changes.changed else "none changed"
+    if changes.changed:
+        weights = Counter(c.weight for c in changes.changed)
+        changed += (
+            " ("
+            + ", ".join(f"{weights[w]} {_WEIGHT_WORDS[w]}" for w in reversed(ChangeWeight) if weights[w])
+            + ")"
+        )
     return (
         f"{head}: {describe_group('added', changes.added)}; "
         f"{describe_group('removed', changes.removed)}; {changed}."

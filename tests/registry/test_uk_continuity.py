@@ -16,7 +16,9 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from sanctionwatch.registry.diff import ChangeWeight
 from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.summary import describe_changes
 from sanctionwatch.registry.update import official_sources, update_from_files, update_official
 from sanctionwatch.sources import uk_ofsi
 
@@ -86,6 +88,24 @@ def test_move_from_conlist_keeps_every_continued_party(
     # The five parties on both lists are followed by their ConList id: neither removed nor added. Their
     # records are written anew by another format, so the diff shows what it says differently of each.
     assert sorted(c.summary.source_id for c in changes.changed) == sorted(CONTINUED)
+    # Which of them really changed for screening: the UK Sanctions List gives 7172 a passport and an
+    # address in Kabul, and 11040 an address in North Korea; the other three differ in letter case
+    # ("YONGBYON" / "Yongbyon", "AL-QADARI" / "Al-Qadari"), remarks, dates of listing and the publisher's
+    # properties, which screening does not compare.
+    weights = {c.summary.source_id: c.weight for c in changes.changed}
+    assert weights == {
+        "7172": ChangeWeight.SCREENING,
+        "11040": ChangeWeight.SCREENING,
+        "13904": ChangeWeight.RECORD,
+        "15180": ChangeWeight.RECORD,
+        "16348": ChangeWeight.RECORD,
+    }
+    fields = {c.summary.source_id: {f.field: f.weight for f in c.fields} for c in changes.changed}
+    assert (
+        fields["16348"]["names"] is ChangeWeight.FORM
+        and fields["7172"]["identifiers"] is ChangeWeight.SCREENING
+    )
+    assert "5 changed (2 in what screening compares, 3 in the record only)" in describe_changes(changes)
     stored = registry.entity("uk:15180")
     assert stored is not None and stored.properties["authorityId"] == ["RUS1228"]
 

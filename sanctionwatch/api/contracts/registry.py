@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionwatch.model import Entity
+from sanctionwatch.registry.diff import ChangeWeight
 from sanctionwatch.registry.tables import VersionStatus
 
 
@@ -65,6 +66,10 @@ class FieldChangeBody(BaseModel):
     field: str
     added: list[str]
     removed: list[str]
+    weight: ChangeWeight = Field(
+        description="form: same values written otherwise (case, spacing, order); screening: what screening "
+        "compares (names, birth, countries, identifiers, addresses, schema, gender); record: the rest"
+    )
 
 
 class ChangedPartyBody(BaseModel):
@@ -74,6 +79,7 @@ class ChangedPartyBody(BaseModel):
     name: str
     schema_: str = Field(alias="schema")
     programs: list[str]
+    weight: ChangeWeight = Field(description="The weightiest of the fields' weights")
     fields: list[str]
     details: list[FieldChangeBody]
 
