@@ -444,7 +444,9 @@ def _identity(reader: _Reader, entity: Entity, identity: etree._Element, ssid: s
     for child in identity:
         name = localname(child.tag)
         if name == "name":
-            entity.names.extend(_names(reader, child, ssid, main=main))
+            names = _names(reader, child, ssid, main=main)
+            entity.names.extend(names)
+            entity.titles.extend(n.parts["title"] for n in names if "title" in n.parts)
         elif name == "day-month-year":
             _date(reader, entity, child, ssid)
         elif name == "nationality":
@@ -521,15 +523,17 @@ def _parts(reader: _Reader, element: etree._Element, ssid: str) -> list[_Part]:
                 culture = f"{variant.get('lang') or ''}/{variant.get('script') or ''}"
                 variants.setdefault(culture, text)
         parts.append(_Part(order, part_type, values[0], variants))
-    return sorted(parts, key=lambda p: p.order)
+    return parts
 
 
 def _composed(parts: list[_Part], culture: str | None, kind: str, quality: str) -> Name:
-    """The name in one spelling; see the module docstring for mixed writing systems."""
+    """The name in one spelling, parts by `order`; see the module docstring for mixed writing systems."""
+    parts = sorted(parts, key=lambda p: p.order)
     spelt = [(p, p.variants.get(culture, p.value) if culture else p.value) for p in parts]
-    if culture is not None and len({s for _, text in spelt if (s := detect_script(text))}) > 1:
+    words = [text for p, text in spelt if p.kind != "title"]  # a title is no part of the name proper
+    if culture is not None and len({s for text in words if (s := detect_script(text))}) > 1:
         spelt = [(p, p.variants[culture]) for p in parts if culture in p.variants]
-        if len(spelt) < len(parts):
+        if sum(p.kind != "title" for p, _ in spelt) < len(words):
             quality = NameQuality.WEAK
     full = " ".join(text for part, text in spelt if part.kind != "title")
     keyed: dict[str, list[str]] = {}
