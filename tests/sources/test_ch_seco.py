@@ -7,7 +7,7 @@ the publicly described layout of the whole-list export.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctionwatch.model import DateValue, IdKind, LinkKind, NameKind, NameQuality, Schema
+from sanctionwatch.registry.freshness import policy_for
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import update_from_files
 from sanctionwatch.sources import ch_seco
@@ -124,6 +125,11 @@ def test_format_is_detected_and_feeds_ch(fixtures_dir: Path) -> None:
     assert parsed.source == "ch" and len(parsed.entities) == 5
     with pytest.raises(SourceFormatError, match="cannot feed source 'ca'"):
         parse_files([path], source="ca")
+
+
+def test_freshness_policy_is_that_of_the_other_national_lists() -> None:
+    assert policy_for("ch") == policy_for("ca") == policy_for("au")
+    assert policy_for("ch").stale_after == timedelta(days=30)
 
 
 def test_two_versions_give_the_exact_diff(fixtures_dir: Path, tmp_path: Path) -> None:
