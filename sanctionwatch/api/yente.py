@@ -26,6 +26,7 @@ DATASET_ALIASES = {
     "gb_fcdo_sanctions": ("uk",),  # the UK Sanctions List, source `uk` since ConList was retired
     "ca_dfatd_sema_sanctions": ("ca",),
     "au_dfat_sanctions": ("au",),
+    "ch_seco_sanctions": ("ch",),
 }
 
 

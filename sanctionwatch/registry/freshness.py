@@ -14,9 +14,9 @@ The policy defaults (`POLICIES`), one place for all sources:
 - **stale** when the newest official file's publication date (or, for a file that states none, the time
   it was first seen) is older than the longest that authority goes without publishing (`stale_after`):
   14 days for OFAC (SDN and Consolidated), the UK and the EU, which publish most working days or at
-  least weekly, and the UN, which amends its list every week or two; 30 days for Canada and Australia,
-  whose consolidated lists change with each new regulation, sometimes weeks apart. Generous on purpose:
-  an alarm that rings every quiet week is soon ignored;
+  least weekly, and the UN, which amends its list every week or two; 30 days for Canada, Australia
+  and Switzerland, whose consolidated lists change with each new regulation or ordinance, sometimes
+  weeks apart. Generous on purpose: an alarm that rings every quiet week is soon ignored;
 - **failing** when the last check failed (unreachable, refused, malformed, or held by the sanity
   guard), or when there has been no successful check for `failing_after_checks` (24) check intervals:
   a day without one means the checks themselves are broken or not running.
@@ -107,6 +107,7 @@ POLICIES: dict[str, FreshnessPolicy] = {
     "uk": DEFAULT_POLICY,
     "ca": FreshnessPolicy(check_every=_HOURLY, stale_after=timedelta(days=30)),
     "au": FreshnessPolicy(check_every=_HOURLY, stale_after=timedelta(days=30)),
+    "ch": FreshnessPolicy(check_every=_HOURLY, stale_after=timedelta(days=30)),
 }
 
 

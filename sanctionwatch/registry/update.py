@@ -57,7 +57,11 @@ def update_from_files(
         return [SourceOutcome(source or "?", error=str(exc))]
     outcomes = []
     for parsed in parsed_lists:
-        progress(f"storing {parsed.source}: {len(parsed.entities)} parties")
+        left_out = ", ".join(f"{count} {reason}" for reason, count in parsed.skipped.items())
+        progress(
+            f"storing {parsed.source}: {len(parsed.entities)} parties"
+            + (f" (left out: {left_out})" if left_out else "")
+        )
         try:
             outcomes.append(SourceOutcome(parsed.source, result=registry.ingest(parsed, force=force)))
         except RegistryError as exc:

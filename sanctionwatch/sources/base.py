@@ -44,6 +44,9 @@ class ParsedList:
     published: date | None
     entities: list[Entity] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # Records the parser left out on purpose, counted by reason ("de-listed targets": 3), so that the
+    # update says so instead of the party count silently falling short of the file's record count.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Every parser's records are de-duplicated here, once (`Entity.normalize`), not by each parser."""

@@ -121,6 +121,17 @@ SOURCES: dict[str, SourceSpec] = {
                 ),
             ),
         ),
+        SourceSpec(
+            "ch",
+            "Switzerland SECO Sanctions List (whole list)",
+            (
+                OfficialFile(
+                    "https://www.sesam.search.admin.ch/sesam-search-web/pages/downloadXmlGesamtliste.xhtml"
+                    "?lang=en&action=downloadXmlGesamtlisteAction",
+                    "swiss-sanctions-list.xml",
+                ),
+            ),
+        ),
         SourceSpec("ftm", "FollowTheMoney entities (e.g. OpenSanctions exports), from a given file", ()),
     )
 }
@@ -137,6 +148,7 @@ PARSERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "uk-sanctions-list-xml": ("sanctionwatch.sources.uk_sanctions_list", ("uk",)),
     "ca-sema-xml": ("sanctionwatch.sources.ca_sema", ("ca",)),
     "au-dfat-xlsx": ("sanctionwatch.sources.au_dfat", ("au",)),
+    "ch-seco-xml": ("sanctionwatch.sources.ch_seco", ("ch",)),
     "ftm-jsonl": ("sanctionwatch.sources.ftm", ("ftm",)),
     "internal-list": ("sanctionwatch.sources.internal_list", ()),  # feeds internal:NAME sources only
 }
@@ -181,6 +193,7 @@ _ROOT_FORMATS = {
     "export": "eu-xml",
     "Designations": "uk-sanctions-list-xml",
     "data-set": "ca-sema-xml",
+    "swiss-sanctions-list": "ch-seco-xml",
 }
 # Workbook lists, told apart by their sheet (DFAT names its sheet; OFSI's ConList calls it "Data").
 _SHEET_FORMATS = {"Consolidated List": "au-dfat-xlsx"}
@@ -233,7 +246,7 @@ def detect_format(path: Path) -> str:
         raise SourceFormatError(path, "holds nothing but whitespace, comments or processing instructions")
     raise SourceFormatError(
         path,
-        "unrecognised list format (not OFAC, UN, EU, UK, Canada, Australia or FollowTheMoney)",
+        "unrecognised list format (not OFAC, UN, EU, UK, Canada, Australia, Switzerland or FollowTheMoney)",
         line=content.line,
     )
 
@@ -328,6 +341,7 @@ def parse_files(paths: Sequence[Path], source: str | None = None) -> list[Parsed
         "uk-sanctions-list-xml",
         "ca-sema-xml",
         "au-dfat-xlsx",
+        "ch-seco-xml",
         "ftm-jsonl",
         "internal-list",
     }
