@@ -274,6 +274,9 @@ def _report_update(outcomes: list[SourceOutcome], as_json: bool, mirror: str | N
                 table.add_row(o.source, "-", "-", "-", "-", "-", "-", "[red]failed[/red]")
         console.print(table)
     for o in outcomes:
+        if o.result and o.result.left_out:
+            left_out = ", ".join(f"{count} {reason}" for reason, count in o.result.left_out.items())
+            err.print(f"[yellow]left out[/yellow] of {o.source}, on purpose: {left_out}")
         if o.error:
             err.print(f"[red]error[/red] {o.source}: {o.error}")
         elif o.result and not o.result.version.active:

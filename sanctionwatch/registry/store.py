@@ -79,6 +79,8 @@ class IngestResult:
     removed: int
     changed: int
     unchanged: bool = False  # identical content to the active version: no new version was written
+    # Records of the file the parser left out on purpose, by reason (ParsedList.skipped): said, not hidden.
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def problems(self) -> str | None:
@@ -97,6 +99,7 @@ class IngestResult:
             "status": self.version.status,
             "status_reason": self.version.status_reason,
             "unchanged": self.unchanged,
+            "left_out": self.left_out,
         }
 
 
@@ -247,7 +250,7 @@ class Registry:
             self._lock_source(conn, parsed.source)
             active = self._active(conn, parsed.source)
             if active is not None and active.digest == digest:
-                return IngestResult(active.info, 0, 0, 0, unchanged=True)
+                return IngestResult(active.info, 0, 0, 0, unchanged=True, left_out=dict(parsed.skipped))
             self._store_records(conn, rows)
             number = (
                 conn.execute(
@@ -292,7 +295,7 @@ class Registry:
             else:
                 self._activate(conn, parsed.source, version_id, forced_over=problems)
             info = self._version_by_id(conn, version_id)
-        return IngestResult(info, added, removed, changed)
+        return IngestResult(info, added, removed, changed, left_out=dict(parsed.skipped))
 
     def activate(self, source: str, number: int, *, force: bool = False) -> VersionInfo:
         """Make an existing version the active one: release a held version, or roll back to an older one."""

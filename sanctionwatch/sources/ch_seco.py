@@ -40,7 +40,10 @@ Decisions:
 - `<justification>` and `<other-information>` are remarks; SWIFT/BIC and IMO numbers written in them
   become identifiers (`identifiers_in_text`). `<relation target-id relation-type>` is a link to that
   target ("related-to" -> associate; another type -> other, the type kept as the note).
-- The list's `date` is the version's `published` date.
+- The version's `published` date is the latest modification of any target (de-listings included), and
+  never later than the list's `date`: whether that `date` is the day of the last change or merely the
+  day of the export is not documented, and an export date that moves every day would keep the staleness
+  alarm (registry.freshness) from ever ringing. The last change is what the alarm must judge.
 """
 
 from __future__ import annotations
@@ -162,7 +165,8 @@ class _Reader:
     place_refs: list[_PlaceRef] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     delisted: int = 0
-    published: date | None = None
+    published: date | None = None  # the list's `date`
+    last_change: str | None = None  # ISO date of the latest modification of any target
     root_checked: bool = False
 
     def error(
@@ -205,11 +209,19 @@ def parse(paths: Sequence[Path], source: str = "ch") -> ParsedList:
     return ParsedList(
         source=source,
         format=FORMAT,
-        published=reader.published,
+        published=_last_published(reader),
         entities=reader.entities,
         files=[path],
         skipped=skipped,
     )
+
+
+def _last_published(reader: _Reader) -> date | None:
+    """The latest modification's date, capped at the list's `date` (see the module docstring)."""
+    if reader.last_change is None:
+        return reader.published
+    last = date.fromisoformat(reader.last_change)
+    return min(last, reader.published) if reader.published is not None else last
 
 
 def _root(reader: _Reader, root: etree._Element) -> None:
@@ -328,6 +340,8 @@ def _target(reader: _Reader, element: etree._Element) -> None:
         )
     modifications = [c for c in children if localname(c.tag) == "modification"]
     status, listed_on, latest = _status(reader, modifications, ssid)
+    if latest is not None and (reader.last_change is None or latest > reader.last_change):
+        reader.last_change = latest
     if status == "de-listed":
         reader.delisted += 1
         return

@@ -196,3 +196,14 @@ def test_update_refuses_options_that_would_not_apply(tmp_path: Path) -> None:
         proc = run(db, *args, check=False)
         assert proc.returncode == 2, args
         assert named in " ".join((proc.stdout + proc.stderr).split()), args
+
+
+def test_update_says_what_the_parser_left_out(tmp_path: Path, fixtures_dir: Path) -> None:
+    """SECO's whole list keeps de-listed targets; update leaves them out and says so, in text and JSON."""
+    db = tmp_path / "r.db"
+    shown = run(db, "update", "--source", "ch", "--file", str(fixtures_dir / "ch" / "seco_2025-01-10.xml"))
+    assert "left out of ch, on purpose: 1 de-listed targets" in " ".join(shown.stderr.split())
+    [again] = run_json(
+        db, "update", "--source", "ch", "--file", str(fixtures_dir / "ch" / "seco_2025-01-10.xml"), "--json"
+    )
+    assert again["unchanged"] and again["left_out"] == {"de-listed targets": 1}

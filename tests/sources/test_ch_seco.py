@@ -32,7 +32,8 @@ def _parsed(fixtures_dir: Path, name: str = V1) -> ParsedList:
 
 def test_counts_and_the_de_listed_target(fixtures_dir: Path) -> None:
     parsed = _parsed(fixtures_dir)
-    assert parsed.published == date(2025, 1, 10) and parsed.format == "ch-seco-xml"
+    # published: the latest modification of any target (2024-05-21), not the export's date (2025-01-10)
+    assert parsed.published == date(2024, 5, 21) and parsed.format == "ch-seco-xml"
     assert [e.source_id for e in parsed.entities] == ["100", "200", "300", "400", "600"]
     assert Counter(e.schema for e in parsed.entities) == {
         Schema.PERSON: 2,
@@ -44,7 +45,22 @@ def test_counts_and_the_de_listed_target(fixtures_dir: Path) -> None:
     assert sum(len(e.names) for e in parsed.entities) == 13
     later = _parsed(fixtures_dir, V2)
     assert [e.source_id for e in later.entities] == ["200", "300", "400", "600", "700"]
-    assert later.skipped == {"de-listed targets": 2} and later.published == date(2025, 2, 14)
+    assert later.skipped == {"de-listed targets": 2} and later.published == date(2025, 2, 12)
+
+
+def test_an_export_dated_later_with_the_same_content_keeps_its_publication_date(
+    fixtures_dir: Path, tmp_path: Path
+) -> None:
+    """If the list's `date` is only the day of the export, a daily export must not look like a daily
+    publication (the staleness alarm judges the last change); a `date` before the last change caps it."""
+    text = (fixtures_dir / "ch" / V1).read_text(encoding="utf-8")
+    assert 'date="2025-01-10"' in text
+    later = tmp_path / "later.xml"
+    later.write_text(text.replace('date="2025-01-10"', 'date="2026-12-01"', 1), encoding="utf-8")
+    assert ch_seco.parse([later]).published == date(2024, 5, 21)
+    earlier = tmp_path / "earlier.xml"
+    earlier.write_text(text.replace('date="2025-01-10"', 'date="2023-01-01"', 1), encoding="utf-8")
+    assert ch_seco.parse([earlier]).published == date(2023, 1, 1)
 
 
 def test_person_with_cyrillic_spellings(fixtures_dir: Path) -> None:
@@ -141,8 +157,10 @@ def test_two_versions_give_the_exact_diff(fixtures_dir: Path, tmp_path: Path) ->
         )
         assert first.result is not None and first.result.version.active
         assert (first.result.version.entity_count, first.result.added) == (5, 5)
-        assert first.result.version.published == date(2025, 1, 10)
+        assert first.result.version.published == date(2024, 5, 21)
         assert "storing ch: 5 parties (left out: 1 de-listed targets)" in messages
+        assert first.result.left_out == {"de-listed targets": 1}
+        assert first.result.to_json()["left_out"] == {"de-listed targets": 1}
         [second] = update_from_files(registry, [fixtures_dir / "ch" / V2], source="ch")
         assert second.result is not None and second.result.version.active
         # 700 listed, 100 de-listed, 300 amended (a new alias); 200, 400 and 600 unchanged.

@@ -47,6 +47,7 @@ class ListUploadResponse(BaseModel):
     status: VersionStatus
     status_reason: str | None
     unchanged: bool
+    left_out: dict[str, int] = Field(description="Records the parser left out on purpose, by reason")
     new_alerts: int
 
 
