@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path as FilePath
 from typing import Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
@@ -17,7 +14,9 @@ from sanctionwatch.api.contracts.service import KeyBody, KeysResponse, NewKeyRes
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Admin
 from sanctionwatch.api.state import state_of
+from sanctionwatch.api.uploads import spooled_upload, upload_name
 from sanctionwatch.api.yente import ErrorResponse
+from sanctionwatch.errors import InputError
 from sanctionwatch.model import INTERNAL_SOURCE_PREFIX
 from sanctionwatch.monitoring.after_update import rescreen_owed
 from sanctionwatch.registry.store import Registry
@@ -84,21 +83,16 @@ async def upload_list(
     source = source_spec(INTERNAL_SOURCE_PREFIX + name).name  # 400 for a malformed name
     actor = request.state.principal.label
     state = state_of(request)
-    upload_name = FilePath(file.filename or "").name  # recorded with the version; never a path
-    if upload_name in ("", ".", ".."):
-        upload_name = "list"
+    name_given = upload_name(file, "list")  # recorded with the version
 
     def ingest() -> dict[str, Any]:
         # The registry of this request records the caller, not the service, as the one who activated.
         registry = Registry(state.registry.engine, actor=actor)
-        state.settings.jobs_dir.mkdir(parents=True, exist_ok=True)  # uploads are spooled where jobs' are
-        with tempfile.TemporaryDirectory(prefix="sw-list-", dir=state.settings.jobs_dir) as scratch:
-            path = FilePath(scratch) / upload_name
-            with path.open("wb") as out:
-                shutil.copyfileobj(file.file, out)
+        # spooled where jobs' uploads are
+        with spooled_upload(file, name_given, prefix="sw-list-", directory=state.settings.jobs_dir) as path:
             [outcome] = update_from_files(registry, [path], source=source, force=force)
         if outcome.result is None:
-            raise HTTPException(400, outcome.error or "the list could not be ingested")
+            raise InputError(outcome.error or f"{name_given}: the list could not be ingested")
         after = rescreen_owed(registry) if outcome.ok else None
         alerts = len(after.run.alerts) if after is not None and after.run is not None else 0
         if after is not None and after.catch_up is not None:

@@ -3,9 +3,6 @@ at once), read one customer, remove customers, and the webhooks that receive new
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
@@ -23,6 +20,7 @@ from sanctionwatch.api.contracts.monitoring import (
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Admin, Analyst, Principal
 from sanctionwatch.api.state import ServiceState, state_of
+from sanctionwatch.api.uploads import spooled_upload, upload_name
 from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.monitoring.after_update import notify_alerts
 from sanctionwatch.monitoring.customer_store import Customers
@@ -55,15 +53,12 @@ async def import_customers(
 ) -> dict[str, Any]:
     state = state_of(request)
     state.snapshot()  # 503 while the index is being built: the import screens at once
-    name = Path(file.filename or "customers.csv").name
+    name = upload_name(file, "customers.csv")
     return await run_in_threadpool(_import, state, file, name, principal.label)
 
 
 def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="sw-customers-") as scratch:
-        path = Path(scratch) / name
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload.file, out)
+    with spooled_upload(upload, name, prefix="sw-customers-") as path:
         summary, rejected = Customers(state.registry.engine).import_file(path, actor=actor)
     snapshot = state.snapshot()
     versions = snapshot.list_versions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from sanctionwatch.api.contracts.screening import JobBody
 from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Analyst, Principal
 from sanctionwatch.api.state import state_of
+from sanctionwatch.api.uploads import save_upload, upload_name
 from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.screening.jobs import Job, JobStatus
 
@@ -47,16 +48,12 @@ async def submit(
     state = state_of(request)
     snapshot = state.snapshot()
 
-    def write(path: Path) -> None:
-        with path.open("wb") as out:
-            shutil.copyfileobj(file.file, out)
-
     # Copying the upload and writing its record are blocking I/O: off the event loop.
     job = await run_in_threadpool(
         state.jobs.submit,
         principal.label,
-        Path(file.filename or "upload.csv").name,
-        write,
+        upload_name(file, "upload.csv"),
+        partial(save_upload, file),
         output_format,
         snapshot.screener,
         threshold=threshold,
