@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["SCREENING_FIELDS", "ChangeWeight", "FieldChange", "compare_records", "heaviest", "render", "weigh"]
+__all__ = [
+    "SCREENING_FIELDS",
+    "ChangeWeight",
+    "FieldChange",
+    "compare_records",
+    "heaviest",
+    "render",
+    "weigh",
+]
 
 # Fields that identify the record rather than describe the party: never reported as changes.
 _IDENTITY_FIELDS = {"source", "source_id"}
