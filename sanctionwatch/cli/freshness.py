@@ -14,7 +14,7 @@ from rich.table import Table
 from sanctionwatch.cli.common import DbOption, JsonOption, console, database, err, print_json
 from sanctionwatch.config import cache_dir, cli_actor
 from sanctionwatch.monitoring.watch import Round, watch, watch_round
-from sanctionwatch.registry.freshness import Freshness, FreshnessState, describe_age, official_sources
+from sanctionwatch.registry.freshness import Freshness, FreshnessState, official_sources
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.sources.catalog import SOURCES
 
@@ -41,7 +41,7 @@ def freshness_table(freshness: Sequence[Freshness]) -> Table:
         table.add_row(
             f.source,
             f"[{style}]{f.state.value}[/{style}]",
-            describe_age(f.age_seconds) if f.age_seconds is not None else "-",
+            f.age_text,
             r.newest_published.isoformat() if r and r.newest_published else "-",
             r.last_check_at.strftime("%Y-%m-%d %H:%M") if r else "-",
             r.last_success_at.strftime("%Y-%m-%d %H:%M") if r and r.last_success_at else "-",

@@ -156,6 +156,11 @@ class Freshness:
     def degraded(self) -> bool:
         return self.state in (FreshnessState.STALE, FreshnessState.FAILING)
 
+    @property
+    def age_text(self) -> str:
+        """The age as an operator reads it ('3 d 4 h'), '-' when unknown."""
+        return describe_age(self.age_seconds) if self.age_seconds is not None else "-"
+
     def to_json(self) -> dict[str, Any]:
         r = self.record
         return {

@@ -11,7 +11,9 @@ from fastapi.templating import Jinja2Templates
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import CSRF_FIELD, Principal, csrf_token, enforce_rate, session_principal
+from sanctionwatch.api.state import state_of
 from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.registry.freshness import freshness_of
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -39,5 +41,10 @@ def signed_in(request: Request, role: Role) -> Principal:
 def page(
     request: Request, template: str, principal: Principal | None, status: int = 200, **context: Any
 ) -> Response:
-    context.update(request=request, user=principal, csrf=csrf_token(request), csrf_field=CSRF_FIELD)
+    """A page; for a signed-in analyst, with a banner on every page naming each stale or failing list:
+    a hit (or its absence) read against a list that is not current must not look like a current answer."""
+    degraded = [f for f in freshness_of(state_of(request).registry) if f.degraded] if principal else []
+    context.update(
+        request=request, user=principal, csrf=csrf_token(request), csrf_field=CSRF_FIELD, degraded=degraded
+    )
     return templates.TemplateResponse(request, template, context, status_code=status)

@@ -19,6 +19,7 @@ from sanctionwatch.api.security import (
     check_csrf,
 )
 from sanctionwatch.api.state import NotReadyError, state_of
+from sanctionwatch.registry.freshness import freshness_of
 from sanctionwatch.registry.timeline import change_timeline, designations_by_year
 from sanctionwatch.screening.query import Query as ScreeningQuery
 from sanctionwatch.screening.query import QueryError
@@ -219,6 +220,7 @@ def changes_page(
         principal,
         timeline=timeline,
         versions=state.registry.versions(),
+        freshness=freshness_of(state.registry),
         chart=stacked_years(series),
         program=program,
         authority=authority,

@@ -152,3 +152,18 @@ def test_anonymous_visitors_see_only_the_login_page(service: Service) -> None:
             assert response.status_code == 303 and response.headers["location"].startswith("/ui/login?next=")
         assert client.get("/ui/login").status_code == 200
         assert client.get("/ui/static/style.css").status_code == 200
+
+
+def test_every_page_names_the_lists_that_are_not_current(service: Service) -> None:
+    """The seeded UN sample (dated 2026-01-15) was loaded from a file and never checked: every signed-in page
+    carries the banner naming them, and the changes page has the freshness table."""
+    with _logged_in(service, "viewer") as client:
+        screen = client.get("/ui/")
+        changes = client.get("/ui/changes")
+    for response in (screen, changes):
+        assert response.status_code == 200
+        assert 'class="stale" role="alert"' in response.text and "Not every list is current" in response.text
+        assert "<strong>un</strong> is stale: never checked" in response.text
+    assert '<h2 id="freshness">Freshness</h2>' in changes.text and "never" in changes.text
+    with httpx.Client(base_url=service.url, timeout=30) as anonymous:
+        assert "Not every list is current" not in anonymous.get("/ui/login").text
