@@ -343,6 +343,7 @@ def report(
     """The figures as JSON: per file, totals, failures with reasons, internal tests with reasons."""
     files: dict[str, dict[str, int]] = {}
     failures: list[dict[str, str]] = []
+    passed: list[str] = []
     for file in (Path(p).name for p in TEST_FILES):
         ran = outcomes.get(file, {})
         counts = {
@@ -350,12 +351,14 @@ def report(
         }
         files[file] = {**counts, "internal": len(internal.get(file, {}))}
         failures += [{"test": f"{file}::{t}", "reason": r} for t, (o, r) in ran.items() if o != "passed"]
+        passed += [f"{file}::{t}" for t, (o, _) in ran.items() if o == "passed"]
     totals = {
         kind: sum(c[kind] for c in files.values()) for kind in ("passed", "failed", "skipped", "internal")
     }
     return {
         "files": files,
         "totals": totals,
+        "passed": passed,
         "failures": failures,
         "internal": [
             {"test": f"{file}::{test}", "reasons": reasons}
