@@ -175,7 +175,7 @@ def test_registry_bodies_are_unchanged(served: Served) -> None:
     assert first["from"] is None and first["added"], first
     served.unchanged("/lists/{source}/changes", "GET", first)
     served.unchanged("/changes", "GET", lists.timeline(request, [], []))
-    served.unchanged("/catalog", "GET", lists.catalog(request))
+    served.unchanged("/catalog", "GET", lists.catalog_body(request))
     entities = served.state.snapshot().screener.index.entities
     assert entities
     for entity in entities:

@@ -33,8 +33,15 @@ class DegradedSource(BaseModel):
 
 
 class ReadyResponse(BaseModel):
-    """GET /readyz, 200: the index is in; which list versions it holds, and the screening work owed."""
+    """GET /readyz, 200: the index is in; which list versions it holds, and the screening work owed.
 
+    `status` is yente's readiness field: "ok" when every list is current, "degraded" while one is stale
+    or failing (still 200: screening works on the lists it has), so that a yente client which reads
+    `status == "ok"` stops trusting answers on lists that are not current, and one that reads only the
+    HTTP status keeps working.
+    """
+
+    status: Literal["ok", "degraded"]
     ready: Literal[True]
     index_built_in_seconds: float = Field(description="Rounded to 2 decimals")
     versions: list[ReadyVersion]
@@ -50,6 +57,7 @@ class ReadyResponse(BaseModel):
 class NotReadyResponse(BaseModel):
     """GET /readyz, 503: the index is still being built."""
 
+    status: Literal["building"]
     ready: Literal[False]
     detail: str
 

@@ -31,8 +31,17 @@ def readyz(request: Request) -> dict[str, Any] | JSONResponse:
     snapshot = state_of(request).live.snapshot
     if snapshot is None:
         # Returned as a response, not raised: its body is the 503's own shape, not an error's `detail`.
-        return JSONResponse({"ready": False, "detail": "building the screening index"}, status_code=503)
+        return JSONResponse(
+            {"status": "building", "ready": False, "detail": "building the screening index"}, status_code=503
+        )
+    # Still 200: screening works on the lists it has, but an operator must see they are not current.
+    degraded = [
+        {key: value for key, value in f.to_json().items() if key in _DEGRADED_KEYS}
+        for f in freshness_of(state_of(request).registry)
+        if f.degraded
+    ]
     return {
+        "status": "degraded" if degraded else "ok",  # yente's field (contracts.service.ReadyResponse)
         "ready": True,
         "index_built_in_seconds": round(snapshot.build_seconds, 2),
         "versions": [
@@ -40,10 +49,5 @@ def readyz(request: Request) -> dict[str, Any] | JSONResponse:
         ],
         # Work owed (an import or a screen killed half-way): shown until a screening command makes it up.
         "customers_unscreened": Customers(state_of(request).registry.engine).unscreened_count(),
-        # Still 200: screening works on the lists it has, but an operator must see they are not current.
-        "degraded": [
-            {key: value for key, value in f.to_json().items() if key in _DEGRADED_KEYS}
-            for f in freshness_of(state_of(request).registry)
-            if f.degraded
-        ],
+        "degraded": degraded,
     }

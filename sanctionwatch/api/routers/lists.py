@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from sanctionwatch.api.contracts.registry import ListChangesResponse, TimelineResponse, VersionsResponse
 from sanctionwatch.api.costly import Costly
+from sanctionwatch.api.responses import conditional
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import DATASET_ALIASES, CatalogResponse, ErrorResponse
@@ -71,13 +73,26 @@ def timeline(
     }
 
 
+# yente lets clients cache its catalog for five minutes. Ours answers only to a key (shared caches must
+# not hand it to others): private, the same five minutes, then revalidated by ETag (304 when unchanged).
+CATALOG_CACHE = "private, max-age=300"
+
+
 @router.get(
     "/catalog",
     dependencies=[Viewer],
     response_model=CatalogResponse,
+    responses={304: {"description": "Not modified: the catalog is still the one whose ETag was sent"}},
     summary="The datasets /match and /search accept (yente's catalog)",
 )
-def catalog(request: Request) -> dict[str, Any]:
+def catalog(request: Request) -> Response:
+    # The body is encoded here, as the model would (tests/service/test_contracts.py), so the ETag is
+    # over the very bytes sent.
+    return conditional(request, JSONResponse(catalog_body(request)), CATALOG_CACHE)
+
+
+def catalog_body(request: Request) -> dict[str, Any]:
+    """GET /catalog's body: the active lists and the OpenSanctions names that cover them."""
     active = state_of(request).registry.active_versions()
     datasets = [
         {
