@@ -106,11 +106,12 @@ def _query_params(dependant: Any) -> list[str]:
     return names
 
 
-def refuse_unknown_params(request: Request) -> None:
+async def refuse_unknown_params(request: Request) -> None:
     """A dependency of the yente-compatible routes: 400 for a query parameter the route does not take.
 
     FastAPI ignores undeclared parameters; a yente client sending one of yente's that we lack (or a
-    misspelled one) would get an answer that silently did not do what it asked.
+    misspelled one) would get an answer that silently did not do what it asked. (Async: a set lookup
+    needs no worker thread, and /match's single query is answered on the event loop.)
     """
     route = request.scope.get("route")
     if route is None or not hasattr(route, "dependant"):
@@ -325,7 +326,7 @@ class SearchFilters:
         )
 
 
-def search_filters(
+async def search_filters(
     countries: Annotated[tuple[str, ...], Query(description="Only parties linked to these countries")] = (),
     topics: Topics = (),
     datasets: Annotated[

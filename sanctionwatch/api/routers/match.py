@@ -149,14 +149,19 @@ async def match(
         raise HTTPException(400, f"queries: more than {state.settings.max_match_queries} in one request")
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
-    admits = result_filter(
-        snapshot,
-        scope=dataset_scope(snapshot, dataset, include_dataset, exclude_dataset),
-        exclude_entity_ids=exclude_entity_ids,
-        exclude_schema=exclude_schema,
-        changed_since=changed_since,
-        last_changes=state.last_changes,
-    ).predicate()
+    filtered = include_dataset or exclude_dataset or exclude_entity_ids or exclude_schema or changed_since
+    admits = (
+        result_filter(
+            snapshot,
+            scope=dataset_scope(snapshot, dataset, include_dataset, exclude_dataset),
+            exclude_entity_ids=exclude_entity_ids,
+            exclude_schema=exclude_schema,
+            changed_since=changed_since,
+            last_changes=state.last_changes,
+        ).predicate()
+        if filtered
+        else None  # the common call: nothing to build
+    )
     caller = request.state.principal.label
     versions = snapshot.list_versions
 
