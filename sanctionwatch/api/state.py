@@ -13,6 +13,7 @@ from sanctionwatch.api.entities import EntityJsonCache
 from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.api.yente_params import LastChangeCache
 from sanctionwatch.errors import UnavailableError
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
@@ -36,6 +37,7 @@ class ServiceState:
         self.keys = ApiKeys(self.registry.engine)
         self.key_cache = KeyCache(self.keys)
         self.entity_json = EntityJsonCache()
+        self.last_changes = LastChangeCache(self.registry)  # yente's changed_since, read when asked
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)

@@ -42,8 +42,16 @@ class EntityExample(BaseModel):
 
 
 class EntityMatchQuery(BaseModel):
+    # A key yente does not know either is refused, not ignored (422, naming it).
+    model_config = ConfigDict(extra="forbid")
     weights: dict[str, float] = Field(
-        {}, description="Accepted for compatibility; the model's weights apply."
+        {},
+        description="yente's per-request feature weights: refused (400, naming them) when given; our "
+        "coefficients are learned together and calibrated (GET /algorithms lists them)",
+    )
+    config: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        description="Algorithm options: ours take none, so any key is refused (400, naming it)",
     )
     queries: dict[str, EntityExample]
 
@@ -101,6 +109,28 @@ class EntityMatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
     matcher: dict[str, FeatureDoc]
     limit: int
+
+
+class AlgorithmDocs(BaseModel):
+    name: str
+    description: str | None = None
+    config: dict[str, Any] = {}
+    features: dict[str, FeatureDoc]
+
+
+class AlgorithmInfo(BaseModel):
+    name: str
+    description: str | None = None
+    features: dict[str, FeatureDoc] = Field(description="As in `docs` (yente keeps it, deprecated)")
+    docs: AlgorithmDocs
+
+
+class AlgorithmResponse(BaseModel):
+    """GET /algorithms, in yente's shape: what `algorithm=` accepts on /match."""
+
+    algorithms: list[AlgorithmInfo]
+    default: str
+    best: str
 
 
 class SearchResponse(BaseModel):

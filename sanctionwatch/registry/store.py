@@ -558,6 +558,41 @@ class Registry:
             changed = [c for c in changed if keep(c.summary, _summary(records[old_pairs[c.summary.id]]))]
         return Changes(source, old, new, added, removed, changed)
 
+    def last_changes(self, versions: Iterable[VersionInfo]) -> dict[str, datetime]:
+        """When each record of these versions last changed: the fetch time of the earliest version, in
+        the unbroken run of versions ever in force up to the given one, that already held the record's
+        present content (an id that was absent, or held other content, in the version before starts a
+        new run). What yente's `changed_since` filters on; times are UTC.
+
+        Reads each source's versions once, newest first, until no record is left undecided.
+        """
+        out: dict[str, datetime] = {}
+        with self.engine.connect() as conn:
+            for version in versions:
+                earlier = conn.execute(
+                    select(t.list_versions)
+                    .where(
+                        t.list_versions.c.source == version.source,
+                        t.list_versions.c.number < version.number,
+                        t.list_versions.c.activated_at.is_not(None),
+                    )
+                    .order_by(t.list_versions.c.number.desc())
+                ).all()
+                current = self._pairs(conn, version.id)
+                changed = dict.fromkeys(current, _utc(version.fetched))
+                open_ids = set(current)
+                for row in earlier:
+                    if not open_ids:
+                        break
+                    older = _version(row._mapping)
+                    pairs = self._pairs(conn, older.id)
+                    same = {k for k in open_ids if pairs.get(k) == current[k]}
+                    for k in same:
+                        changed[k] = _utc(older.fetched)
+                    open_ids = same
+                out.update(changed)
+        return out
+
     # ---- internals -------------------------------------------------------------------------------------
 
     def _active(self, conn: Connection, source: str) -> _Active | None:
@@ -652,6 +687,11 @@ def _version(row: Any) -> VersionInfo:
         status_reason=row["status_reason"],
         activated_at=row["activated_at"],
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored time as UTC (SQLite gives back naive times; they were written in UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _id_order(entity_id: str) -> tuple[int, str]:

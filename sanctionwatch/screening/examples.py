@@ -15,7 +15,7 @@ from sanctionwatch.model import Schema
 from sanctionwatch.screening.party import PartyQuery
 from sanctionwatch.screening.query import QueryError
 
-__all__ = ["party_from_example", "screening_schema"]
+__all__ = ["clean_properties", "party_from_example", "screening_schema"]
 
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
 # Name parts, joined in this order when the example gives parts but no whole name.
@@ -92,3 +92,35 @@ def party_from_example(
         identifiers=[i for prop in IDENTIFIER_PROPERTIES for i in _strings(properties, prop)],
         id=query_id,
     )
+
+
+def clean_properties(schema: str, properties: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The example's properties as FollowTheMoney reads them, what yente echoes as the query: lists of
+    strings, each value cleaned by its property's type ("Russia" -> "ru", " 1984-01-08 " ->
+    "1984-01-08", 1965 -> "1965"), and a `name` made of the name parts when the example gives none
+    (the name that was screened).
+
+    QueryError names a value FtM cannot read (yente drops it from the query without a word).
+    """
+    ftm_schema = model.get(schema)
+    if ftm_schema is None:
+        raise QueryError(f"schema: unknown FollowTheMoney schema {schema!r}")
+    cleaned: dict[str, list[str]] = {}
+    for name in properties:
+        prop = ftm_schema.get(name)
+        if prop is None:
+            raise QueryError(f"properties.{name}: not a property of {ftm_schema.name}")
+        values: list[str] = []
+        for text in _strings(properties, name):
+            value = prop.type.clean(text, fuzzy=True)
+            if value is None:
+                raise QueryError(f"properties.{name}: {text!r} is not a valid {prop.type.label.lower()}")
+            if value not in values:
+                values.append(value)
+        if values:
+            cleaned[prop.name] = values
+    if not any(cleaned.get(prop) for prop in NAME_PROPERTIES):
+        parts = [p for prop in NAME_PART_PROPERTIES for p in cleaned.get(prop, [])[:1]]
+        if parts and "name" in ftm_schema.properties:
+            cleaned["name"] = [" ".join(parts)]
+    return cleaned

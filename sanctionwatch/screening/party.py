@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sanctionwatch.model import entity_source
 from sanctionwatch.screening.query import Hit, Query, QueryError
+from sanctionwatch.screening.screener import Admits
 
 __all__ = ["PartyQuery", "party_key", "screen_party"]
 
@@ -26,7 +27,9 @@ FILTER_HEADROOM = 4  # hits asked for per wanted hit when a source filter may dr
 class Screens(Protocol):
     """What party screening needs of screening.screener.Screener."""
 
-    def screen(self, query: Query, *, threshold: float | None = None, limit: int = 5) -> list[Hit]: ...
+    def screen(
+        self, query: Query, *, threshold: float | None = None, limit: int = 5, admits: Admits | None = None
+    ) -> list[Hit]: ...
 
 
 @dataclass(slots=True)
@@ -68,9 +71,16 @@ def party_key(hit: Hit) -> str:
 
 
 def screen_party(
-    screener: Screens, party: PartyQuery, *, threshold: float | None = None, limit: int = 5
+    screener: Screens,
+    party: PartyQuery,
+    *,
+    threshold: float | None = None,
+    limit: int = 5,
+    admits: Admits | None = None,
 ) -> list[Hit]:
     """The party's hits, best first: each listed party once, with its best score over all queries.
+
+    `admits` (see Screener.screen) keeps only the listed parties a caller's filter lets through.
 
     Raises QueryError naming the first value that cannot be screened (a malformed date, an unknown
     country), so that a caller sending several values learns which one is at fault.
@@ -78,7 +88,12 @@ def screen_party(
     asked = limit * FILTER_HEADROOM if party.sources else limit
     best: dict[str, Hit] = {}  # by listed party: one name may hit its OFAC record, an alias its UN one
     for query in party_queries(party):
-        for hit in screener.screen(query, threshold=threshold, limit=max(asked, limit)):
+        found = (
+            screener.screen(query, threshold=threshold, limit=max(asked, limit))
+            if admits is None
+            else screener.screen(query, threshold=threshold, limit=max(asked, limit), admits=admits)
+        )
+        for hit in found:
             key = party_key(hit)
             current = best.get(key)
             if current is None or hit.score > current.score:

@@ -9,9 +9,10 @@ listed names do.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from sanctionwatch.matching.evidence import Effect, Evidence, EvidenceFeature, EvidenceKind
 from sanctionwatch.matching.index import Alignment, FormScoring, IndexedName, MatchIndex
@@ -39,11 +40,13 @@ from sanctionwatch.screening.explanation import (
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
 
-__all__ = ["Screener", "validate"]
+__all__ = ["Admits", "Screener", "validate"]
 
 MAX_NAME_LENGTH = 1000
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}
+# Whether a party (its records, the scoring one first) may be a hit: a caller's filter on the results.
+Admits = Callable[[Sequence[Entity]], bool]
 
 
 @dataclass(slots=True)
@@ -145,8 +148,20 @@ class Screener:
             )
         return cls.from_entities(entities)
 
-    def screen(self, query: Query, *, threshold: float | None = None, limit: int = 5) -> list[Hit]:
-        """Hits at or above the threshold, best first. Raises QueryError for unusable input."""
+    def screen(
+        self,
+        query: Query,
+        *,
+        threshold: float | None = None,
+        limit: int = 5,
+        admits: Admits | None = None,
+    ) -> list[Hit]:
+        """Hits at or above the threshold, best first. Raises QueryError for unusable input.
+
+        `admits`, given the records of a party (the scoring one first), says whether the party may be
+        a hit at all (a caller's filter: not these ids, not this schema ...). It is asked before the
+        `limit` is taken, so that a filter never leaves fewer hits than there are to give.
+        """
         clean = validate(query)
         cutoff = self.threshold if threshold is None else threshold
         best: dict[int, _Best] = {}
@@ -159,7 +174,11 @@ class Screener:
             self._identifier_hits(clean.identifier, best)
         ranked = sorted(self._one_per_party(best).items(), key=lambda item: item[1].score, reverse=True)
         # Explanations are the costliest part of a hit: only the ones returned get one.
-        shown = [(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+        if admits is None:
+            shown = [(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+        else:  # asked best first, only until `limit` parties are admitted
+            above = ((position, found) for position, found in ranked if found.score >= cutoff)
+            shown = list(islice(((p, f) for p, f in above if admits(self._records(p))), limit))
         return [self._hit(position, found) for position, found in shown]
 
     def _one_per_party(self, best: dict[int, _Best]) -> dict[int, _Best]:
@@ -341,6 +360,10 @@ class Screener:
             else:
                 current.score = max(current.score, TUNING.identifier_score)
                 current.identifier = evidence
+
+    def _records(self, position: int) -> list[Entity]:
+        """Every record of the party of `position`, itself first."""
+        return [self.index.entities[r.position] for r in self.index.parties.records(position)]
 
     def _hit(self, position: int, found: _Best) -> Hit:
         entity = self.index.entities[position]

@@ -29,6 +29,7 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/lists/{source}/changes"): Role.VIEWER,
     ("GET", "/changes"): Role.VIEWER,
     ("GET", "/catalog"): Role.VIEWER,
+    ("GET", "/algorithms"): Role.VIEWER,
     ("POST", "/screen"): Role.ANALYST,
     ("POST", "/jobs"): Role.ANALYST,
     ("GET", "/jobs/{job_id}"): Role.ANALYST,

@@ -176,6 +176,7 @@ def test_registry_bodies_are_unchanged(served: Served) -> None:
     served.unchanged("/lists/{source}/changes", "GET", first)
     served.unchanged("/changes", "GET", lists.timeline(request, [], []))
     served.unchanged("/catalog", "GET", lists.catalog_body(request))
+    served.unchanged("/algorithms", "GET", match.algorithms(request))
     entities = served.state.snapshot().screener.index.entities
     assert entities
     for entity in entities:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from sanctionwatch.api.contracts.registry import RecordResponse
 from sanctionwatch.api.deps import dataset_sources
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
+from sanctionwatch.api.yente_params import (
+    ChangedSince,
+    ExcludeDataset,
+    ExcludeSchema,
+    IncludeDataset,
+    SearchFilters,
+    dataset_scope,
+    refuse_unknown_params,
+    result_filter,
+    search_filters,
+)
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.examples import screening_schema
 from sanctionwatch.screening.party import PartyQuery, screen_party
@@ -23,7 +34,7 @@ router = APIRouter(tags=["Search"])
     response_model=SearchResponse,
     response_model_by_alias=True,
     responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
-    dependencies=[Viewer],
+    dependencies=[Viewer, Depends(refuse_unknown_params)],
     summary="Search listed parties by name",
 )
 def search(
@@ -33,12 +44,27 @@ def search(
     schema: str | None = Query(None, max_length=64, description="Person, Organization, Company, Vessel ..."),
     limit: int = Query(10, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000),
+    include_dataset: IncludeDataset = (),
+    exclude_dataset: ExcludeDataset = (),
+    exclude_schema: ExcludeSchema = (),
+    changed_since: ChangedSince = None,
+    search_filters: SearchFilters = Depends(search_filters),
 ) -> dict[str, Any]:
     state = state_of(request)
     snapshot = state.snapshot()
     kind = screening_schema(schema) if schema else None
     party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(snapshot, dataset))
-    hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=offset + limit)
+    found = result_filter(
+        snapshot,
+        scope=dataset_scope(snapshot, dataset, include_dataset, exclude_dataset),
+        exclude_schema=exclude_schema,
+        changed_since=changed_since,
+        last_changes=state.last_changes,
+    )
+    admits = search_filters.narrow(snapshot, found).predicate()
+    hits = screen_party(
+        snapshot.screener, party, threshold=TUNING.shown_floor, limit=offset + limit, admits=admits
+    )
     results = [shown for hit in hits[offset:] if (shown := state.entity_json.get(snapshot, hit.entity_id))]
     return {
         "limit": limit,
