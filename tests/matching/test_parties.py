@@ -109,3 +109,28 @@ def test_people_are_linked_by_one_name_and_one_full_birth_date() -> None:
     assert party_of[0] == party_of[1]
     assert len({party_of[0], party_of[2], party_of[3]}) == 3
     assert index.parties.records(0)[1].reason == "same name and birth date 1960-03-10"
+
+
+def test_the_new_lists_link_to_the_others_on_their_real_files(shared_data: Path) -> None:
+    """Australia's DFAT list, Canada's SEMA list and the UK Sanctions List link to the UN's records and
+    to each other as the older lists do (issue 17): one hit per party. Counts of parties with records on
+    exactly these lists, from the real files (SEMA is autonomous: it shares no UN designation)."""
+    from collections import Counter
+
+    from sanctionwatch.sources import au_dfat, ca_sema, uk_sanctions_list
+
+    entities = [
+        *un_xml.parse([shared_data / "un_consolidated" / "consolidated_2026-02-27.xml"]).entities,
+        *uk_sanctions_list.parse(
+            [shared_data / "uk_sanctions_list_xml" / "UK-Sanctions-List.2026-03-26.excerpt.xml"]
+        ).entities,
+        *au_dfat.parse(
+            [shared_data / "au_dfat_xlsx" / "Australian_Sanctions_Consolidated_List.xlsx"]
+        ).entities,
+        *ca_sema.parse([shared_data / "ca_sema_xml" / "sema-lmes.2025-05-25.xml.gz"]).entities,
+    ]
+    parties = link_parties(entities)
+    shared = Counter(
+        tuple(sorted({entities[r.position].source for r in records})) for records in parties.members.values()
+    )
+    assert shared == {("au", "un"): 755, ("au", "ca"): 89, ("au", "uk", "un"): 12}
