@@ -21,6 +21,7 @@ def test_update_from_files_then_changes_between_versions(db: Path, un_dir: Path)
     assert first == {
         "source": "un", "version": 1, "published": "2025-04-19", "entities": 877, "added": 877, "removed": 0,
         "changed": 0, "active": True, "status": "active", "status_reason": None, "unchanged": False,
+        "left_out": {},
     }  # fmt: skip
     [second] = run_json(db, "update", "--source", "un", "--file", str(un_dir / "consolidated_2026-02-27.xml"))
     assert (second["version"], second["entities"], second["active"]) == (2, 1003, True)
