@@ -14,6 +14,7 @@ from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.errors import UnavailableError
+from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
@@ -35,7 +36,7 @@ class ServiceState:
         self.live = LiveScreener(self.registry)
         self.keys = ApiKeys(self.registry.engine)
         self.key_cache = KeyCache(self.keys)
-        self.entity_json = EntityJsonCache()
+        self.entity_json = EntityJsonCache(FtmEntities(self.registry.engine))
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
