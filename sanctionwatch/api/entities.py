@@ -75,7 +75,9 @@ class EntityJsonCache:
         if self.ftm is not None and is_ftm_source(entity.source):
             fragments = self.ftm.get(ftm_versions(snapshot), [entity.source_id]).get(entity.source_id)
             if fragments:
-                others = [r for r in records if not (is_ftm_source(r.source) and r.source_id == entity.source_id)]
+                others = [
+                    r for r in records if not (is_ftm_source(r.source) and r.source_id == entity.source_id)
+                ]
                 return ftm_entity_response(fragments, others)
         return entity_response(entity, records)
 

@@ -85,7 +85,9 @@ def store_ftm(conn: Connection, version_id: int, records: Sequence[dict[str, Any
     existing: set[str] = set()
     hashes = list(rows)
     for chunk in _chunks(hashes):
-        existing.update(conn.execute(select(t.ftm_records.c.hash).where(t.ftm_records.c.hash.in_(chunk))).scalars())
+        existing.update(
+            conn.execute(select(t.ftm_records.c.hash).where(t.ftm_records.c.hash.in_(chunk))).scalars()
+        )
     new = [
         {
             "hash": h,
@@ -167,10 +169,17 @@ class FtmEntities:
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted):
                 query = (
-                    select(t.version_ftm.c.ftm_id, t.version_ftm.c.role, t.list_versions.c.source, t.ftm_records.c.data)
+                    select(
+                        t.version_ftm.c.ftm_id,
+                        t.version_ftm.c.role,
+                        t.list_versions.c.source,
+                        t.ftm_records.c.data,
+                    )
                     .join(t.ftm_records, t.ftm_records.c.hash == t.version_ftm.c.record_hash)
                     .join(t.list_versions, t.list_versions.c.id == t.version_ftm.c.version_id)
-                    .where(t.version_ftm.c.version_id.in_(list(version_ids)), t.version_ftm.c.ftm_id.in_(chunk))
+                    .where(
+                        t.version_ftm.c.version_id.in_(list(version_ids)), t.version_ftm.c.ftm_id.in_(chunk)
+                    )
                     .order_by(t.list_versions.c.source)
                 )
                 for ftm_id, role, source, data in conn.execute(query):
@@ -184,7 +193,10 @@ class FtmEntities:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(t.ftm_referents.c.ftm_id)
-                .where(t.ftm_referents.c.version_id.in_(list(version_ids)), t.ftm_referents.c.referent == referent)
+                .where(
+                    t.ftm_referents.c.version_id.in_(list(version_ids)),
+                    t.ftm_referents.c.referent == referent,
+                )
                 .distinct()
             ).scalars()
             return sorted(rows)

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sanctionwatch.errors import InputError
 from followthemoney.dataset.util import dataset_name_check
 
+from sanctionwatch.errors import InputError
 from sanctionwatch.model import FTM_SOURCE_PREFIX, INTERNAL_SOURCE_PREFIX, LEGACY_FTM_SOURCE, is_ftm_source
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import is_xlsx, read_content_head

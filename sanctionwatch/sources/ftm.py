@@ -384,11 +384,13 @@ def read_ftm(paths: Sequence[Path], source: str = "ftm") -> FtmImport:
         _index(graph, entity, role)
     links = _links(graph)
     for party_id, proxy in graph.parties.items():
-        entity = _entity(graph, source, proxy, links.get(party_id, []))
-        entity.target = party_id not in graph.non_targets
-        result.entities.append(entity)
+        party = _entity(graph, source, proxy, links.get(party_id, []))
+        party.target = party_id not in graph.non_targets
+        result.entities.append(party)
     if result.counts[Role.UNKNOWN_SCHEMA]:
-        log.warning("FtM import: schemata followthemoney does not know %s", dict(result.counts[Role.UNKNOWN_SCHEMA]))
+        log.warning(
+            "FtM import: schemata followthemoney does not know %s", dict(result.counts[Role.UNKNOWN_SCHEMA])
+        )
     return result
 
 

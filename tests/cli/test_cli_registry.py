@@ -145,7 +145,9 @@ def test_export_to_followthemoney_and_import_back(db: Path, tmp_path: Path) -> N
     assert set(imported["import"]) == {"party", "non-party"}
     assert sum(imported["import"]["party"].values()) == active
     assert imported["import"]["non-party"]["Sanction"] == 11
-    bank = [e for e in run_json(db, "entities", "--source", "ftm:export") if "FOREIGN TRADE BANK" in e["name"]]
+    bank = [
+        e for e in run_json(db, "entities", "--source", "ftm:export") if "FOREIGN TRADE BANK" in e["name"]
+    ]
     assert bank and "NPWMD" in bank[0]["programs"]
 
 

@@ -74,9 +74,7 @@ def test_two_datasets_side_by_side_each_versioned(registry: Registry, alpha: Pat
     assert person is not None and person.target is True and person.programs == ["Alpha programme"]
 
 
-def test_a_changed_non_party_is_a_new_version(
-    registry: Registry, alpha: Path, tmp_path: Path
-) -> None:
+def test_a_changed_non_party_is_a_new_version(registry: Registry, alpha: Path, tmp_path: Path) -> None:
     _ingest(registry, alpha)
     edited = tmp_path / alpha.name
     edited.write_text(alpha.read_text().replace('"amount": ["1000000"]', '"amount": ["2000000"]'))

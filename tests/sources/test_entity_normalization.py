@@ -7,7 +7,6 @@ read it; a value that really is new must still change the record's hash.
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import fields
 from pathlib import Path

@@ -30,7 +30,7 @@ from sanctionwatch.model import (
 )
 from sanctionwatch.sources import uk_ofsi
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
-from sanctionwatch.sources.ftm import ftm_id, parse, read_ftm, to_ftm, write_ftm
+from sanctionwatch.sources.ftm import ftm_id, parse, to_ftm, write_ftm
 
 DPRK = "Democratic People's Republic of Korea"
 # The fixture's entities name three datasets, so the source is named (plain `ftm` would be refused).
