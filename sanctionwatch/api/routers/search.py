@@ -96,4 +96,6 @@ def record(request: Request, entity_id: str) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
     entity_, records = found
-    return {"entity": entity_.to_dict(), "party_records": [r.id for r in records]}
+    # `target` always shown here (the stored form leaves it out when true, to keep record hashes).
+    entity_json = {**entity_.to_dict(), "target": entity_.target}
+    return {"entity": entity_json, "party_records": [r.id for r in records]}
