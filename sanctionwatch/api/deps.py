@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import HTTPException
 
 from sanctionwatch.api.yente import DATASET_ALIASES
+from sanctionwatch.model import FTM_SOURCE_PREFIX
 from sanctionwatch.screening.live import Snapshot
 
 
@@ -18,5 +19,7 @@ def dataset_sources(snapshot: Snapshot, dataset: str) -> tuple[str, ...]:
     active = {v.source for v in snapshot.versions}
     if dataset in active:
         return (dataset,)
+    if f"{FTM_SOURCE_PREFIX}{dataset}" in active:  # an FtM dataset by its own name, as yente's clients say
+        return (f"{FTM_SOURCE_PREFIX}{dataset}",)
     known = sorted(set(DATASET_ALIASES) | active)
     raise HTTPException(404, f"unknown dataset {dataset!r}; known: {', '.join(known)}")

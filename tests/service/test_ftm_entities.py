@@ -123,3 +123,13 @@ def test_match_shows_ftm_ids_and_non_targets(client: httpx.Client) -> None:
 def test_registry_ids_of_official_lists_work_as_before(client: httpx.Client) -> None:
     shown = _get(client, "/entities/ofac-sdn:15603")
     assert shown["id"] == "ofac-sdn:15603" and "FOREIGN TRADE BANK" in shown["caption"]
+
+
+def test_match_by_the_ftm_dataset_name(client: httpx.Client) -> None:
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Boris Betanov"]}}}}
+    for dataset in ("beta_list", "ftm:beta_list"):
+        response = client.post(f"/match/{dataset}", json=body)
+        assert response.status_code == 200, response.text
+        assert [r["id"] for r in response.json()["responses"]["q"]["results"]][:1] == ["beta-p2"]
+    only_alpha = client.post("/match/alpha_sanctions", json=body).json()["responses"]["q"]["results"]
+    assert "beta-p2" not in [r["id"] for r in only_alpha]
