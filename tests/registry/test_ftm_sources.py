@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sanctionwatch.model import entity_local_id, entity_source
 from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import update_from_files
@@ -132,9 +133,7 @@ def test_plain_ftm_refuses_a_file_of_several_datasets(registry: Registry, tmp_pa
     assert [r["datasets"] for r in parsed.ftm_entities] == [["one"], ["two"]]
 
 
-def test_legacy_ftm_ids_still_split(registry: Registry) -> None:
-    from sanctionwatch.model import entity_local_id, entity_source
-
+def test_legacy_ftm_ids_still_split() -> None:
     assert entity_source("ftm:NK-abc") == "ftm"  # a version of the single `ftm` of before issue 18
     assert entity_source("ftm:us_ofac_sdn:NK-abc") == "ftm:us_ofac_sdn"
     assert entity_local_id("ftm:us_ofac_sdn:NK-abc") == "NK-abc"
