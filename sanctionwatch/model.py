@@ -16,7 +16,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 __all__ = [
+    "FTM_SOURCE_PREFIX",
     "INTERNAL_SOURCE_PREFIX",
+    "LEGACY_FTM_SOURCE",
     "ORGANIZATION_SCHEMAS",
     "Address",
     "DateValue",
@@ -31,6 +33,7 @@ __all__ = [
     "Schema",
     "entity_local_id",
     "entity_source",
+    "is_ftm_source",
     "unique",
 ]
 
@@ -38,16 +41,30 @@ _V = TypeVar("_V")
 
 
 INTERNAL_SOURCE_PREFIX = "internal:"  # a user's own list is the source `internal:NAME`
+# One FollowTheMoney dataset is the source `ftm:NAME` (NAME a dataset name, a-z0-9_). Before issue 18
+# every FtM import was the one source `ftm`; registries may still hold it, so it stays readable.
+FTM_SOURCE_PREFIX = "ftm:"
+LEGACY_FTM_SOURCE = "ftm"
+
+
+def is_ftm_source(source: str) -> bool:
+    """Whether records of this source are FollowTheMoney entities (`ftm:NAME`, or the legacy `ftm`)."""
+    return source == LEGACY_FTM_SOURCE or source.startswith(FTM_SOURCE_PREFIX)
 
 
 def entity_source(entity_id: str) -> str:
     """The source part of an entity id (`Entity.id`, "<source>:<source_id>").
 
     An internal list's source name holds a colon itself ("internal:deny:C-17" is party C-17 of
-    "internal:deny"), so the id is never simply split at its first colon.
+    "internal:deny"), so the id is never simply split at its first colon. So does an FtM dataset's
+    ("ftm:us_ofac_sdn:NK-2x" is entity NK-2x of "ftm:us_ofac_sdn"); an FtM id never holds a colon
+    (followthemoney's entity id pattern), so "ftm:NK-2x", with one colon, is NK-2x of the legacy
+    source `ftm`.
     """
     head, _, rest = entity_id.partition(":")
     if f"{head}:" == INTERNAL_SOURCE_PREFIX:
+        return f"{head}:{rest.partition(':')[0]}"
+    if f"{head}:" == FTM_SOURCE_PREFIX and ":" in rest:
         return f"{head}:{rest.partition(':')[0]}"
     return head
 
@@ -191,6 +208,11 @@ class Entity:
     # Everything else the list says, keyed by FollowTheMoney-style property names
     # (vessel flag, callSign, tonnage, website, email, phone, ...).
     properties: dict[str, list[str]] = field(default_factory=dict)
+    # False for a party its publisher lists without targeting it (FtM `target: false`: an owner, a
+    # relative, an associate of a listed party). Such parties are screened like the others, as yente
+    # matches them; the flag says what they are. Left out of the stored form when True, so the record
+    # of every targeted party, and its hash, is what it was before the flag existed.
+    target: bool = True
 
     @property
     def id(self) -> str:
@@ -205,7 +227,10 @@ class Entity:
         return self.names[0].full if self.names else self.source_id
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if self.target:
+            del data["target"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:
@@ -231,6 +256,7 @@ class Entity:
             remarks=list(data.get("remarks", [])),
             links=[Link(**lk) for lk in data.get("links", [])],
             properties={k: list(v) for k, v in data.get("properties", {}).items()},
+            target=bool(data.get("target", True)),
         )
 
     def normalize(self) -> None:

@@ -15,6 +15,7 @@ from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.yente_params import LastChangeCache
 from sanctionwatch.errors import UnavailableError
+from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
@@ -36,7 +37,7 @@ class ServiceState:
         self.live = LiveScreener(self.registry)
         self.keys = ApiKeys(self.registry.engine)
         self.key_cache = KeyCache(self.keys)
-        self.entity_json = EntityJsonCache()
+        self.entity_json = EntityJsonCache(FtmEntities(self.registry.engine))
         self.last_changes = LastChangeCache(self.registry)  # yente's changed_since, read when asked
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)

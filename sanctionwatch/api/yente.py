@@ -3,13 +3,18 @@ against Sanctionwatch by changing only the base URL; and the datasets those clie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
+from followthemoney import model
+from followthemoney.exc import InvalidData
+from followthemoney.proxy import EntityProxy
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionwatch.api.contracts.screening import ExplanationBody
-from sanctionwatch.model import Entity
+from sanctionwatch.model import FTM_SOURCE_PREFIX, Entity, is_ftm_source
+from sanctionwatch.registry.ftm import FtmFragment
 from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.query import Hit
 from sanctionwatch.sources.ftm import to_ftm
@@ -161,22 +166,82 @@ class CatalogResponse(BaseModel):
     index_stale: bool
 
 
+def shown_id(entity: Entity) -> str:
+    """The id an API client sees: an FtM entity keeps its own id (`NK-aU5y...`, what yente's clients
+    store); any other record shows its registry id (`ofac-sdn:36`). Both resolve at /entities/{id}."""
+    return entity.source_id if is_ftm_source(entity.source) else entity.id
+
+
+def source_dataset(source: str) -> str:
+    """The dataset name of a source, as an FtM `datasets` value: `ftm:us_ofac_sdn` -> `us_ofac_sdn`."""
+    return source[len(FTM_SOURCE_PREFIX) :] if source.startswith(FTM_SOURCE_PREFIX) else source
+
+
 def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
-    """An entity as yente shows it: FtM properties, the datasets and other records behind it."""
+    """A registry record as yente shows it: FtM properties (built by `to_ftm`), the datasets and other
+    records of its party. For FtM sources `ftm_entity_response` is used instead, when the version kept
+    the entity as FtM has it (versions of the legacy `ftm` source, before issue 18, did not)."""
     party = to_ftm(entity)[0]
+    own = shown_id(entity)
     return {
-        "id": entity.id,
+        "id": own,
         "caption": entity.caption,
         "schema": party["schema"],
         "properties": party.get("properties", {}),
-        "datasets": sorted({r.source for r in records} | {entity.source}),
-        "referents": [r.id for r in records if r.id != entity.id],
-        "target": True,
+        "datasets": sorted({source_dataset(r.source) for r in records} | {source_dataset(entity.source)}),
+        "referents": list(dict.fromkeys(shown_id(r) for r in records if shown_id(r) != own)),
+        "target": entity.target,
         # yente's dates of the data pipeline; each registry version has its own (see /lists).
         "first_seen": None,
         "last_seen": None,
         "last_change": None,
     }
+
+
+def _proxy(data: dict[str, Any]) -> EntityProxy:
+    return model.get_proxy(
+        {"id": data["id"], "schema": data["schema"], "properties": data.get("properties", {})}, cleaned=True
+    )
+
+
+def ftm_entity_response(fragments: Sequence[FtmFragment], records: Sequence[Entity] = ()) -> dict[str, Any]:
+    """An FtM entity as yente shows it, from the fragments the active FtM datasets hold of its id.
+
+    Two datasets holding one id hold one entity (FtM's rule): properties are merged (FtM's merge, which
+    takes the more specific schema), datasets and referents united, and it is a target if any dataset
+    targets it. A fragment whose schema cannot be merged (a Person and a Vessel under one id) gives
+    the values its first fragment's schema has room for. `records` are the other lists' records of the
+    same party (linked by `matching.parties`): their datasets and ids are added, as for any party.
+    """
+    first = fragments[0].data
+    proxy = _proxy(first)
+    for fragment in fragments[1:]:
+        other = _proxy(fragment.data)
+        try:
+            proxy.merge(other)
+        except InvalidData:
+            for prop, values in other.properties.items():
+                proxy.add(prop, values, quiet=True, cleaned=True)
+    datasets = {d for f in fragments for d in (f.data.get("datasets") or [source_dataset(f.source)])}
+    datasets |= {source_dataset(r.source) for r in records if not is_ftm_source(r.source)}
+    referents = [r for f in fragments for r in f.data.get("referents", [])]
+    referents += [shown_id(r) for r in records]
+    dates = {key: [str(f.data[key]) for f in fragments if f.data.get(key)] for key in _DATES}
+    return {
+        "id": proxy.id,
+        "caption": str(first.get("caption") or proxy.caption),
+        "schema": proxy.schema.name,
+        "properties": proxy.to_dict()["properties"],
+        "datasets": sorted(datasets),
+        "referents": [r for r in dict.fromkeys(referents) if r != proxy.id],
+        "target": any(bool(f.data.get("target")) for f in fragments),
+        "first_seen": min(dates["first_seen"], default=None),
+        "last_seen": max(dates["last_seen"], default=None),
+        "last_change": max(dates["last_change"], default=None),
+    }
+
+
+_DATES = ("first_seen", "last_seen", "last_change")
 
 
 def scored_response(hit: Hit, shown: dict[str, Any], threshold: float) -> dict[str, Any]:

@@ -121,7 +121,8 @@ def update(
         typer.Option(
             "--source",
             "-s",
-            help="Source(s) to update (default: every official list); internal:NAME for a list of your own (with --file).",
+            help="Source(s) to update (default: every official list); internal:NAME for a list of your own, "
+            "ftm:NAME for a FollowTheMoney dataset (with --file; plain ftm takes NAME from the file).",
         ),
     ] = None,
     file: Annotated[
@@ -250,6 +251,26 @@ def _warn_sample() -> None:
     )
 
 
+_IMPORT_ROLES = {
+    "party": "as parties",
+    "non-target": "as parties not targeted by the list (target: false; screened, shown with target false)",
+    "non-party": "as non-parties (kept and served, not screened)",
+    "unknown-schema": "NOT imported: schema unknown to followthemoney",
+}
+
+
+def import_summary(counts: dict[str, dict[str, int]]) -> str:
+    """What an FtM import made of each entity: 'imported 2 as parties (Person 2), 3 as non-parties
+    (Address 1, Sanction 2)'; every entity of the file is in one of these counts."""
+    parts = []
+    for role, wording in _IMPORT_ROLES.items():
+        by_schema = counts.get(role) or {}
+        if by_schema:
+            detail = ", ".join(f"{schema} {n}" for schema, n in sorted(by_schema.items()))
+            parts.append(f"{sum(by_schema.values())} {wording} ({detail})")
+    return "imported " + "; ".join(parts) if parts else "imported nothing"
+
+
 def _report_update(outcomes: list[SourceOutcome], as_json: bool, mirror: str | None) -> None:
     if as_json:
         print_json(
@@ -277,6 +298,8 @@ def _report_update(outcomes: list[SourceOutcome], as_json: bool, mirror: str | N
         if o.result and o.result.left_out:
             left_out = ", ".join(f"{count} {reason}" for reason, count in o.result.left_out.items())
             err.print(f"[yellow]left out[/yellow] of {o.source}, on purpose: {left_out}")
+        if o.result and (counts := o.result.version.stats.get("import")):
+            err.print(f"{o.source}: {import_summary(counts)}")
         if o.error:
             err.print(f"[red]error[/red] {o.source}: {o.error}")
         elif o.result and not o.result.version.active:

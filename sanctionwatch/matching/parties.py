@@ -7,7 +7,8 @@ showing the same bank three times. Records are linked only by what identifies a 
 - a UN reference: the UN's own record, and the UK's and EU's records that cite it (`unscId`);
 - a decisive identifier shared by records of two lists: a vessel's IMO number, a bank's SWIFT/BIC,
   a Legal Entity Identifier, a wallet, a passport (number and issuing country both the same);
-- for people, one name written alike (once normalized) together with one full birth date.
+- for people, one name written alike (once normalized) together with one full birth date;
+- one FtM id in two FtM datasets (`ftm:A`, `ftm:B`): FtM's rule is that an id names one entity.
 
 Names alone never link records: two lists' "KIM Yong Chol" may well be two people. Records of one
 list are never linked to each other (a list keeps one record per party), nor a person to a company.
@@ -19,7 +20,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from sanctionwatch.matching.normalize import identifier_key
-from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
+from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema, is_ftm_source
 
 LINKING_IDENTIFIERS = frozenset({"imo", "bic", "lei", "passport", "crypto"})
 FULL_DATE = len("1984-01-08")  # a year alone, or a month, is shared by far too many namesakes
@@ -85,6 +86,8 @@ def _linking_keys(entity: Entity, names: Collection[str]) -> Iterator[tuple[tupl
         for birth in full_birth_dates(entity):
             for name in names:
                 yield (family, "name+birth", f"{name}|{birth}"), f"same name and birth date {birth}"
+    if is_ftm_source(entity.source):  # FtM: one id is one entity, whichever datasets carry it
+        yield ("ftm", "ftm-id", entity.source_id), f"FtM id {entity.source_id}"
     if entity.source == "un":
         yield (family, "un", entity.source_id.upper()), f"UN reference {entity.source_id}"
     for reference in entity.properties.get("unscId", ()):

@@ -19,6 +19,7 @@ from sanctionwatch.model import Entity, entity_local_id, entity_source
 from sanctionwatch.registry import audit
 from sanctionwatch.registry import tables as t
 from sanctionwatch.registry.diff import ChangeWeight, FieldChange, compare_records, heaviest
+from sanctionwatch.registry.ftm import ftm_digest, store_ftm
 from sanctionwatch.registry.guard import activation_problems
 from sanctionwatch.registry.tables import VersionStatus
 from sanctionwatch.registry.terms import authority_matches, program_matches
@@ -100,6 +101,8 @@ class IngestResult:
             "status_reason": self.version.status_reason,
             "unchanged": self.unchanged,
             "left_out": self.left_out,
+            # FtM sources: what became of each entity of the file, by role and schema
+            **({"import": self.version.stats["import"]} if "import" in self.version.stats else {}),
         }
 
 
@@ -244,7 +247,11 @@ class Registry:
         rows = self._record_rows(entities)
         pairs = {row["entity_id"]: row["hash"] for row in rows}
         digest = hashlib.sha256("\n".join(f"{k} {pairs[k]}" for k in sorted(pairs)).encode()).hexdigest()
+        if parsed.ftm_entities:  # FtM sources: the whole graph is the version, not its parties alone
+            digest = hashlib.sha256(f"{digest}\nftm {ftm_digest(parsed.ftm_entities)}".encode()).hexdigest()
         stats = _stats(entities)
+        if parsed.import_counts:
+            stats["import"] = parsed.import_counts
         files = [_file_meta(p) for p in parsed.files]
         with self.engine.begin() as conn:
             self._lock_source(conn, parsed.source)
@@ -281,6 +288,8 @@ class Registry:
                     insert(t.version_entities),
                     [{"version_id": version_id, "entity_id": k, "record_hash": h} for k, h in chunk],
                 )
+            if parsed.ftm_entities:
+                store_ftm(conn, version_id, parsed.ftm_entities)
             old_pairs = self._pairs(conn, active.info.id) if active else {}
             added = len(pairs.keys() - old_pairs.keys())
             removed = len(old_pairs.keys() - pairs.keys())

@@ -142,3 +142,48 @@ source_freshness = Table(
     Column("failures", Integer, nullable=False),
     Column("alarm_state", String(16), nullable=True),  # the state last announced by webhook (watch)
 )
+
+# FollowTheMoney sources (`ftm:NAME`) keep every entity of a version as FtM has it, beside the parties
+# above: the non-parties (Sanction, Address, Ownership, Payment ...) have no `Entity` form, and FtM
+# clients want back the ids, referents, `target` flags and graph they gave (registry/ftm.py).
+# Content-addressed like `entity_records`: an unchanged entity costs one `version_ftm` row a version.
+ftm_records = Table(
+    "ftm_records",
+    metadata,
+    Column("hash", String(64), primary_key=True),  # SHA-256 of the record, property values order-free
+    Column("ftm_id", String(200), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON: id, schema, caption, properties, datasets ...
+)
+
+version_ftm = Table(
+    "version_ftm",
+    metadata,
+    Column("version_id", Integer, ForeignKey("list_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("ftm_id", String(200), primary_key=True),
+    Column("record_hash", String(64), ForeignKey("ftm_records.hash"), nullable=False),
+    Column("role", String(16), nullable=False),  # sources.ftm.Role: party | non-target | non-party
+    Index("ix_version_ftm_ftm_id", "ftm_id"),
+)
+
+# Per version, each entity-typed property value (Sanction.entity -> the party, Ownership.owner -> the
+# owner ...): what /entities/{id}/adjacent and nested responses follow, in both directions.
+ftm_references = Table(
+    "ftm_references",
+    metadata,
+    Column("version_id", Integer, ForeignKey("list_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("ftm_id", String(200), primary_key=True),  # the entity holding the property
+    Column("prop", String(64), primary_key=True),
+    Column("other_id", String(200), primary_key=True),  # the entity it points at
+    Index("ix_ftm_references_other_id", "other_id"),
+)
+
+# Per version, the ids merged into an entity (FtM `referents`): a client holding one is sent to it.
+ftm_referents = Table(
+    "ftm_referents",
+    metadata,
+    Column("version_id", Integer, ForeignKey("list_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("referent", String(200), primary_key=True),
+    Column("ftm_id", String(200), primary_key=True),
+    Index("ix_ftm_referents_referent", "referent"),
+)

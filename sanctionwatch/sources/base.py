@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.model import Entity
@@ -47,6 +48,13 @@ class ParsedList:
     # Records the parser left out on purpose, counted by reason ("de-listed targets": 3), so that the
     # update says so instead of the party count silently falling short of the file's record count.
     skipped: dict[str, int] = field(default_factory=dict)
+    # FollowTheMoney sources only: every entity of the file as FtM has it (id, schema, properties,
+    # datasets, referents, target ...), parties and the rest alike, which the registry keeps beside the
+    # parties so that FtM clients get back the entities, ids and graph they gave.
+    ftm_entities: list[dict[str, Any]] = field(default_factory=list)
+    # What the import made of each entity, by role then schema: {"party": {"Person": 3}, "non-target":
+    # {...}, "non-party": {"Sanction": 2}, "unknown-schema": {...}}; the CLI prints it.
+    import_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Every parser's records are de-duplicated here, once (`Entity.normalize`), not by each parser."""

@@ -8,6 +8,12 @@ Besides the official lists, a user's own lists are sources too: `internal:NAME` 
 `INTERNAL_NAME`), made on demand by `source_spec` rather than listed here. Each is fed only by the
 files it is given (never downloaded), in the internal layout (`internal_list.py`) or as FtM JSON lines;
 for such a source the target decides the format, so an internal CSV is never read as an OFAC or UK one.
+
+FollowTheMoney datasets (OpenSanctions exports, a user's own FtM) are sources too, one per dataset:
+`ftm:NAME`, NAME a followthemoney dataset name (`dataset_name_check`). Plain `ftm` names no dataset:
+the import takes the one dataset the file's entities name (`sources.ftm.dataset_source`) and refuses
+a file whose entities name several or none. Registries written before issue 18 may hold a source
+`ftm` (every FtM import was a version of it): its versions stay readable; new imports never feed it.
 """
 
 from __future__ import annotations
@@ -19,18 +25,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from followthemoney.dataset.util import dataset_name_check
+
 from sanctionwatch.errors import InputError
-from sanctionwatch.model import INTERNAL_SOURCE_PREFIX
+from sanctionwatch.model import FTM_SOURCE_PREFIX, INTERNAL_SOURCE_PREFIX, LEGACY_FTM_SOURCE, is_ftm_source
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.files import is_xlsx, read_content_head
 from sanctionwatch.sources.workbooks import sheet_names
 from sanctionwatch.sources.xmlsafe import dtd_refused
 
 __all__ = [
+    "FTM_SOURCE_PREFIX",
     "INTERNAL_SOURCE_PREFIX",
     "SOURCES",
     "SourceSpec",
     "UnknownSourceError",
+    "is_ftm_source",
     "is_internal",
     "parse_files",
     "source_spec",
@@ -132,7 +142,12 @@ SOURCES: dict[str, SourceSpec] = {
                 ),
             ),
         ),
-        SourceSpec("ftm", "FollowTheMoney entities (e.g. OpenSanctions exports), from a given file", ()),
+        SourceSpec(
+            LEGACY_FTM_SOURCE,
+            "FollowTheMoney entities, from a given file: stored as ftm:NAME, NAME the one dataset "
+            "the file's entities name",
+            (),
+        ),
     )
 }
 
@@ -157,6 +172,9 @@ INTERNAL_FORMATS = frozenset({"internal-list", "ftm-jsonl"})
 # The NAME of internal:NAME: a slug that is safe in a URL path, a file name and a shell; 23 characters
 # at most because the registry stores a source name in 32 (`internal:` takes 9).
 INTERNAL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,22}")
+# The NAME of ftm:NAME: a followthemoney dataset name (a-z, 0-9 and single '_' between them, as
+# `dataset_name_check` has it), 28 characters at most (`ftm:` takes 4 of the registry's 32).
+FTM_DATASET_NAME_MAX = 28
 
 
 def is_internal(name: str) -> bool:
@@ -180,8 +198,22 @@ def source_spec(name: str) -> SourceSpec:
                 "'-' and '_', starting with a letter or digit (e.g. internal:deny)"
             )
         return SourceSpec(name, f"Internal list {slug!r}, from a given file", ())
+    if name.startswith(FTM_SOURCE_PREFIX):
+        dataset = name[len(FTM_SOURCE_PREFIX) :]
+        try:
+            dataset_name_check(dataset)
+        except ValueError:
+            dataset = ""
+        if not dataset or len(dataset) > FTM_DATASET_NAME_MAX:
+            raise UnknownSourceError(
+                f"bad FtM dataset name {name[len(FTM_SOURCE_PREFIX) :]!r} in {name!r}: a followthemoney "
+                f"dataset name is 1 to {FTM_DATASET_NAME_MAX} characters of a-z and 0-9, words joined by "
+                "single '_' (e.g. ftm:us_ofac_sdn)"
+            )
+        return SourceSpec(name, f"FollowTheMoney dataset {dataset!r}, from a given file", ())
     raise UnknownSourceError(
-        f"unknown source {name!r}; known: {', '.join(SOURCES)}, or internal:NAME for a list of your own"
+        f"unknown source {name!r}; known: {', '.join(SOURCES)}, ftm:NAME for a FollowTheMoney "
+        "dataset, or internal:NAME for a list of your own"
     )
 
 
@@ -275,7 +307,11 @@ def _internal_format(path: Path) -> str:
 
 
 def _can_feed(fmt: str, source: str) -> bool:
-    return fmt in INTERNAL_FORMATS if is_internal(source) else source in PARSERS[fmt][1]
+    if is_internal(source):
+        return fmt in INTERNAL_FORMATS
+    if is_ftm_source(source):
+        return fmt == "ftm-jsonl"
+    return source in PARSERS[fmt][1]
 
 
 def _is_uk_sanctions_list_csv(head: bytes) -> bool:

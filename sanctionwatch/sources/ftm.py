@@ -17,6 +17,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,6 +28,8 @@ from followthemoney.schema import Schema as FtmSchema
 from followthemoney.types import registry
 
 from sanctionwatch.model import (
+    FTM_SOURCE_PREFIX,
+    LEGACY_FTM_SOURCE,
     Address,
     DateValue,
     Entity,
@@ -38,13 +41,15 @@ from sanctionwatch.model import (
     NameKind,
     NameQuality,
     Schema,
+    is_ftm_source,
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
+from sanctionwatch.sources.catalog import source_spec
 from sanctionwatch.sources.files import text_stream
 from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.script_codes import detect_script
 
-__all__ = ["FTM_SCHEMA", "to_ftm", "write_ftm"]
+__all__ = ["FTM_SCHEMA", "FtmImport", "Role", "read_ftm", "to_ftm", "write_ftm"]
 
 log = logging.getLogger(__name__)
 
@@ -169,12 +174,38 @@ _LINK_KINDS = {kind.value for kind in LinkKind}
 # Import
 
 
+class Role(StrEnum):
+    """What the import makes of an FtM entity; the CLI reports the count of each, by schema."""
+
+    PARTY = "party"  # a screenable party its publisher targets
+    NON_TARGET = "non-target"  # a screenable party listed without being targeted (`target: false`)
+    NON_PARTY = "non-party"  # Sanction, Address, Identification, Ownership, Payment ...: kept, not screened
+    UNKNOWN_SCHEMA = "unknown-schema"  # a schema this followthemoney does not know: counted, not kept
+
+
+@dataclass(slots=True)
+class _Read:
+    """One entity of the input (fragments of one id merged, as FtM does), before assembly."""
+
+    proxy: EntityProxy
+    line: str  # "file:line" of its first fragment, for messages
+    datasets: list[str] = field(default_factory=list)
+    referents: list[str] = field(default_factory=list)
+    target: bool | None = None  # None: the file does not say
+    meta: dict[str, str] = field(default_factory=dict)  # first_seen, last_seen, last_change
+
+
 @dataclass(slots=True)
 class FtmImport:
-    """Everything read from FtM files: the parties, and what was not a party (by schema)."""
+    """Everything read from FtM files: the parties, every entity as FtM has it, and the counts by role."""
 
     entities: list[Entity] = field(default_factory=list)
-    skipped: Counter[str] = field(default_factory=Counter)
+    records: list[dict[str, Any]] = field(default_factory=list)  # parties and non-parties, FtM-shaped
+    counts: dict[Role, Counter[str]] = field(default_factory=lambda: {role: Counter() for role in Role})
+    datasets: set[str] = field(default_factory=set)  # every name the entities' `datasets` carry
+
+    def count_table(self) -> dict[str, dict[str, int]]:
+        return {role.value: dict(sorted(c.items())) for role, c in self.counts.items() if c}
 
 
 @dataclass(slots=True)
@@ -188,6 +219,12 @@ class _Graph:
     sanctions: defaultdict[str, list[EntityProxy]] = field(default_factory=lambda: defaultdict(list))
     documents: defaultdict[str, list[EntityProxy]] = field(default_factory=lambda: defaultdict(list))
     relations: list[EntityProxy] = field(default_factory=list)
+    non_targets: set[str] = field(default_factory=set)
+
+
+_META_KEYS = ("first_seen", "last_seen", "last_change")
+# A registry id is "<source>:<FtM id>" in 200 characters (`entity_records.entity_id`).
+_MAX_REGISTRY_ID = 200
 
 
 def _our_schema(schema: FtmSchema) -> Schema | None:
@@ -221,6 +258,20 @@ def _decode(path: Path, number: int, line: str) -> dict[str, Any]:
             raise SourceFormatError(path, f"missing or empty {key!r}", line=number, element=key)
     if not isinstance(data.get("properties", {}), dict):
         raise SourceFormatError(path, "'properties' is not an object", line=number, element="properties")
+    if not registry.entity.validate(data["id"]):
+        raise SourceFormatError(
+            path,
+            f"id {data['id']!r} is not an FtM entity id (letters, digits, '.' and '-', "
+            "starting and ending with a letter or digit)",
+            line=number,
+            element="id",
+        )
+    for key in ("datasets", "referents"):
+        values = data.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise SourceFormatError(path, f"{key!r} is not a list of names", line=number, element=key)
+    if "target" in data and not isinstance(data["target"], bool):
+        raise SourceFormatError(path, "'target' is neither true nor false", line=number, element="target")
     return data
 
 
@@ -237,59 +288,162 @@ def _proxy(path: Path, number: int, data: dict[str, Any]) -> EntityProxy | None:
         raise SourceFormatError(path, f"invalid FtM entity: {exc}", line=number) from exc
 
 
-def _index(graph: _Graph, result: FtmImport, data: dict[str, Any], proxy: EntityProxy) -> None:
+def _read(paths: Sequence[Path], result: FtmImport) -> dict[str, _Read]:
+    """Every entity of the files by id; fragments of one id (FtM allows them) are merged into one."""
+    read: dict[str, _Read] = {}
+    for path in paths:
+        for number, data in _lines(Path(path)):
+            proxy = _proxy(Path(path), number, data)
+            if proxy is None:
+                result.counts[Role.UNKNOWN_SCHEMA][str(data["schema"])] += 1
+                continue
+            fragment = _Read(
+                proxy,
+                f"{path}:{number}",
+                list(data.get("datasets", [])),
+                list(data.get("referents", [])),
+                data.get("target"),
+                {key: str(data[key]) for key in _META_KEYS if isinstance(data.get(key), str)},
+            )
+            result.datasets.update(fragment.datasets)
+            known = read.get(data["id"])
+            if known is None:
+                read[data["id"]] = fragment
+                continue
+            try:
+                known.proxy.merge(proxy)
+            except InvalidData as exc:
+                raise SourceFormatError(
+                    path, f"entity {data['id']!r} again, as a {proxy.schema.name}: {exc}", line=number
+                ) from exc
+            known.datasets = list(dict.fromkeys(known.datasets + fragment.datasets))
+            known.referents = list(dict.fromkeys(known.referents + fragment.referents))
+            if fragment.target is not None:
+                known.target = bool(known.target) or fragment.target
+            for key, value in fragment.meta.items():
+                earliest = key == "first_seen"
+                old = known.meta.get(key)
+                known.meta[key] = value if old is None else (min if earliest else max)(old, value)
+    return read
+
+
+def _role(entity: _Read) -> Role:
+    if _our_schema(entity.proxy.schema) is None:
+        return Role.NON_PARTY
+    # A file that does not say keeps the meaning it had before issue 18: every party is a target.
+    return Role.NON_TARGET if entity.target is False else Role.PARTY
+
+
+def _record(entity: _Read, role: Role) -> dict[str, Any]:
+    """The entity as FtM has it, as the registry keeps it and the API shows it."""
+    proxy = entity.proxy
+    return {
+        "id": proxy.id,
+        "schema": proxy.schema.name,
+        "caption": proxy.caption,
+        "properties": proxy.to_dict()["properties"],
+        "datasets": entity.datasets,
+        "referents": entity.referents,
+        "target": role is Role.PARTY,
+        **entity.meta,
+        "role": role.value,  # what the import made of it; the registry keeps it beside the record
+    }
+
+
+def _index(graph: _Graph, entity: _Read, role: Role) -> None:
+    proxy = entity.proxy
     schema = proxy.schema
-    if proxy.id is not None:
-        graph.captions[proxy.id] = proxy.caption
-    if _our_schema(schema) is not None and proxy.id is not None:
-        if data.get("target") is False:
-            result.skipped[f"{schema.name} (not a target)"] += 1
-            return
+    assert proxy.id is not None  # _decode refused lines without one
+    graph.captions[proxy.id] = proxy.caption
+    if role is not Role.NON_PARTY:
         graph.parties[proxy.id] = proxy
-        graph.datasets[proxy.id] = [str(d) for d in data.get("datasets") or []]
+        graph.datasets[proxy.id] = entity.datasets
+        if role is Role.NON_TARGET:
+            graph.non_targets.add(proxy.id)
     elif schema.is_a("Sanction"):
         for party_id in proxy.get("entity"):
             graph.sanctions[party_id].append(proxy)
     elif schema.is_a("Identification"):
         for party_id in proxy.get("holder"):
             graph.documents[party_id].append(proxy)
-    elif schema.is_a("Address") and proxy.id is not None:
+    elif schema.is_a("Address"):
         graph.addresses[proxy.id] = proxy
     elif schema.name in _RELATION_BY_SCHEMA:
         graph.relations.append(proxy)
-    else:
-        result.skipped[schema.name] += 1
 
 
 def read_ftm(paths: Sequence[Path], source: str = "ftm") -> FtmImport:
-    """Read FtM JSON lines (plain or compressed) and assemble one `Entity` per party."""
+    """Read FtM JSON lines (plain or compressed): one `Entity` per party, targeted or not, and every
+    entity of a known schema as FtM has it (`records`), counted by role and schema."""
     graph, result = _Graph(), FtmImport()
-    for path in paths:
-        for number, data in _lines(Path(path)):
-            proxy = _proxy(Path(path), number, data)
-            if proxy is None:
-                result.skipped[str(data["schema"])] += 1
-                continue
-            _index(graph, result, data, proxy)
+    read = _read(paths, result)
+    for entity in read.values():
+        role = _role(entity)
+        result.counts[role][entity.proxy.schema.name] += 1
+        result.records.append(_record(entity, role))
+        _index(graph, entity, role)
     links = _links(graph)
     for party_id, proxy in graph.parties.items():
-        result.entities.append(_entity(graph, source, proxy, links.get(party_id, [])))
-    if result.skipped:
-        log.info("FtM import skipped %s", dict(result.skipped))
+        party = _entity(graph, source, proxy, links.get(party_id, []))
+        party.target = party_id not in graph.non_targets
+        result.entities.append(party)
+    if result.counts[Role.UNKNOWN_SCHEMA]:
+        log.warning(
+            "FtM import: schemata followthemoney does not know %s", dict(result.counts[Role.UNKNOWN_SCHEMA])
+        )
     return result
 
 
+def dataset_source(imported: FtmImport, source: str, where: str) -> str:
+    """The source an FtM import feeds: `ftm:NAME` as given, or, for plain `ftm`, the one dataset the
+    entities name. Several datasets, or none, are refused: which dataset the file is cannot be told."""
+    if source != LEGACY_FTM_SOURCE:
+        return source
+    names = sorted(imported.datasets)
+    if len(names) == 1:
+        return source_spec(f"{FTM_SOURCE_PREFIX}{names[0]}").name  # refuses a malformed name
+    if not names:
+        raise SourceFormatError(
+            where, "the entities name no dataset: give the one this file is, e.g. --source ftm:my_dataset"
+        )
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    raise SourceFormatError(
+        where,
+        f"the entities belong to {len(names)} datasets ({shown}): give the dataset this file is, "
+        f"e.g. --source ftm:{names[0]} (or the collection's name, such as ftm:default)",
+    )
+
+
 def parse(paths: Sequence[Path], source: str = "ftm") -> ParsedList:
-    """FtM JSON lines -> ParsedList; other schemata are skipped (see `read_ftm` for the counts)."""
+    """FtM JSON lines -> ParsedList: the parties, and for an FtM source every entity as FtM has it.
+
+    `source` is `ftm:NAME`, `ftm` (the dataset named by the entities, see `dataset_source`) or a user's
+    `internal:NAME` list, which keeps its parties only (it is screened, not served as FtM).
+    """
     if not paths:
         raise SourceFormatError("-", "no FtM file given")
     imported = read_ftm(paths, source)
+    target = dataset_source(imported, source, ", ".join(str(p) for p in paths))
+    if target != source:
+        for entity in imported.entities:
+            entity.source = target
+    ftm_source = is_ftm_source(target)
+    for entity in imported.entities:
+        if len(entity.id) > _MAX_REGISTRY_ID:
+            raise SourceFormatError(
+                paths[0],
+                f"id {entity.source_id!r} is too long for source {target}: the registry keeps "
+                f"'{target}:<id>' in {_MAX_REGISTRY_ID} characters",
+                element="id",
+            )
     return ParsedList(
-        source=source,
+        source=target,
         format=FORMAT,
         published=None,
         entities=imported.entities,
         files=[Path(p) for p in paths],
+        ftm_entities=imported.records if ftm_source else [],
+        import_counts=imported.count_table(),
     )
 
 
@@ -476,8 +630,11 @@ def _add_link(
     if party not in graph.parties:
         return
     name = graph.captions.get(other)
-    # A party of this import is referred to by its id; anything else (an unlisted owner) by its name.
-    target = other if other in graph.parties or name is None else name
+    # A targeted party of this import is referred to by its id; anything else (an unlisted owner, a
+    # party listed with `target: false`) by its name, as before issue 18, so that a targeted party's
+    # record does not change with it. The FtM graph itself is kept whole (registry/ftm.py).
+    targeted = other in graph.parties and other not in graph.non_targets
+    target = other if targeted or name is None else name
     link = Link(kind=kind, target=target, target_name=name, note=note)
     if link not in links[party]:
         links[party].append(link)
@@ -488,7 +645,12 @@ def _add_link(
 
 
 def ftm_id(source: str, source_id: str) -> str:
-    """Readable and stable ('uk-13590') when it is a valid FtM id, otherwise a hash of the same key."""
+    """Readable and stable ('uk-13590') when it is a valid FtM id, otherwise a hash of the same key.
+
+    An entity of an FtM dataset keeps its own id (issue 18): FtM clients hold it.
+    """
+    if is_ftm_source(source) and registry.entity.validate(source_id):
+        return source_id
     candidate = f"{source}-{source_id}"
     if registry.entity.clean(candidate) == candidate:
         return candidate
@@ -532,7 +694,7 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
     extra.extend(_export_sanction(party, entity))
     extra.extend(_export_links(party, entity))
     out = [party, *extra]
-    return [_with_datasets(proxy, entity.source, proxy is party) for proxy in out]
+    return [_with_datasets(proxy, entity.source, proxy is party and entity.target) for proxy in out]
 
 
 def _with_datasets(proxy: EntityProxy, source: str, target: bool) -> dict[str, Any]:

@@ -136,9 +136,19 @@ def test_export_to_followthemoney_and_import_back(db: Path, tmp_path: Path) -> N
     parties = {line["id"] for line in lines if line["schema"] in {"Person", "Organization", "Vessel"}}
     active = sum(v["entities"] for v in run_json(db, "lists") if v["active"])
     assert len(parties) == active
-    [imported] = run_json(db, "update", "--source", "ftm", "--file", str(exported))
-    assert (imported["source"], imported["entities"], imported["active"]) == ("ftm", active, True)
-    bank = [e for e in run_json(db, "entities", "--source", "ftm") if "FOREIGN TRADE BANK" in e["name"]]
+    # The export's entities name the lists they come from: plain `ftm` cannot tell which dataset the
+    # file is, and says so; named, it is one dataset (issue 18).
+    refused = run(db, "update", "--source", "ftm", "--file", str(exported), check=False)
+    assert refused.returncode != 0 and "belong to 2 datasets (ofac-sdn, un)" in refused.stderr
+    [imported] = run_json(db, "update", "--source", "ftm:export", "--file", str(exported))
+    assert (imported["source"], imported["entities"], imported["active"]) == ("ftm:export", active, True)
+    # Every entity of the file is counted: the parties, and the rest by schema (none unknown, none untargeted).
+    assert set(imported["import"]) == {"party", "non-party"}
+    assert sum(imported["import"]["party"].values()) == active
+    assert imported["import"]["non-party"]["Sanction"] == 11
+    bank = [
+        e for e in run_json(db, "entities", "--source", "ftm:export") if "FOREIGN TRADE BANK" in e["name"]
+    ]
     assert bank and "NPWMD" in bank[0]["programs"]
 
 

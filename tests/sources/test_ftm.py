@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,11 @@ from sanctionwatch.model import (
 )
 from sanctionwatch.sources import uk_ofsi
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
-from sanctionwatch.sources.ftm import ftm_id, parse, read_ftm, to_ftm, write_ftm
+from sanctionwatch.sources.ftm import ftm_id, parse, to_ftm, write_ftm
 
 DPRK = "Democratic People's Republic of Korea"
+# The fixture's entities name three datasets, so the source is named (plain `ftm` would be refused).
+SOURCE = "ftm:sample"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def fixture_path(fixtures_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def imported(fixture_path: Path) -> ParsedList:
-    return parse([fixture_path])
+    return parse([fixture_path], SOURCE)
 
 
 def by_id(entities: list[Entity]) -> dict[str, Entity]:
@@ -60,33 +63,82 @@ def round_trip(entities: list[Entity], tmp_path: Path) -> dict[str, Entity]:
     path = tmp_path / "export.ftm.json"
     with open(path, "w", encoding="utf-8") as out:
         write_ftm(entities, out)
-    return by_id(parse([path]).entities)
+    return by_id(parse([path], SOURCE).entities)
 
 
 # --- import -----------------------------------------------------------------------------------
 
 
-def test_import_envelope_and_skips(imported: ParsedList, fixture_path: Path) -> None:
+def test_import_envelope_and_counts(imported: ParsedList, fixture_path: Path) -> None:
     assert imported.format == "ftm-jsonl"
-    assert imported.source == "ftm"
+    assert imported.source == SOURCE
     assert imported.published is None
     assert imported.files == [fixture_path]
-    assert [e.source_id for e in imported.entities] == [
-        "gb-hmt-13590",
-        "gb-hmt-14241",
-        "gb-hmt-13633",
-        "gb-hmt-13648",
-        "test-jane-example",
-        "test-john-example",
-        "ofac-wallet-arb",
+    assert [(e.source_id, e.target) for e in imported.entities] == [
+        ("gb-hmt-13590", True),
+        ("gb-hmt-14241", True),
+        ("gb-hmt-13633", True),
+        ("gb-hmt-13648", True),
+        ("green-pine", False),  # `target: false`: a party all the same, flagged (issue 18)
+        ("test-jane-example", True),
+        ("test-john-example", True),
+        ("ofac-wallet-arb", True),
     ]
-    skipped = read_ftm([fixture_path]).skipped
-    assert skipped == {"Article": 1, "NotAnFtmSchemaYet": 1, "Organization (not a target)": 1}
+    # Every line is counted in one role; only the schema followthemoney does not know is not kept.
+    assert imported.import_counts == {
+        "party": {"CryptoWallet": 1, "Company": 1, "Person": 4, "Vessel": 1},
+        "non-target": {"Organization": 1},
+        "non-party": {
+            "Address": 1,
+            "Article": 1,
+            "Family": 1,
+            "Ownership": 1,
+            "Passport": 1,
+            "Sanction": 6,
+            "UnknownLink": 1,
+        },
+        "unknown-schema": {"NotAnFtmSchemaYet": 1},
+    }
+    kept = {record["id"]: record for record in imported.ftm_entities}
+    assert len(kept) == 20 and "gb-hmt-future" not in kept
+    assert kept["green-pine"]["target"] is False and kept["green-pine"]["role"] == "non-target"
+    assert kept["gb-hmt-13590-sanction"]["properties"]["entity"] == ["gb-hmt-13590"]
+    assert kept["gb-hmt-13590"]["first_seen"] == "2021-09-26T18:00:00"
+
+
+def test_plain_ftm_takes_the_one_dataset_the_entities_name(tmp_path: Path) -> None:
+    path = tmp_path / "one.ftm.json"
+    line = {"id": "p1", "schema": "Person", "properties": {"name": ["A B"]}, "datasets": ["my_list"]}
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    parsed = parse([path])
+    assert parsed.source == "ftm:my_list"
+    assert [e.id for e in parsed.entities] == ["ftm:my_list:p1"]
+
+
+@pytest.mark.parametrize(
+    ("datasets", "message"),
+    [
+        ([], "name no dataset"),
+        (["a_list", "b_list"], "belong to 2 datasets (a_list, b_list)"),
+        (["Not-A-Dataset"], "bad FtM dataset name 'Not-A-Dataset'"),
+    ],
+)
+def test_plain_ftm_refuses_when_the_dataset_cannot_be_told(
+    tmp_path: Path, datasets: list[str], message: str
+) -> None:
+    path = tmp_path / "some.ftm.json"
+    lines = [
+        {"id": f"p{i}", "schema": "Person", "properties": {"name": ["A B"]}, "datasets": [name]}
+        for i, name in enumerate(datasets)
+    ] or [{"id": "p1", "schema": "Person", "properties": {"name": ["A B"]}}]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises((SourceFormatError, ValueError), match=re.escape(message)):
+        parse([path])
 
 
 def test_import_person_with_sanction_and_passport(imported: ParsedList) -> None:
     person = by_id(imported.entities)["gb-hmt-13590"]
-    assert person.id == "ftm:gb-hmt-13590"
+    assert person.id == "ftm:sample:gb-hmt-13590"
     assert person.schema == Schema.PERSON
     assert [(n.full, n.kind, n.quality) for n in person.names] == [
         ("Jong Hyuk AN", NameKind.PRIMARY, NameQuality.STRONG),
@@ -203,7 +255,7 @@ def test_import_drops_values_followthemoney_rejects(tmp_path: Path) -> None:
     }
     path = tmp_path / "p.json"
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    (person,) = parse([path]).entities
+    (person,) = parse([path], SOURCE).entities
     assert person.birth_dates == [DateValue("1984-01")]
     assert person.nationalities == ["kp"]
 
@@ -216,7 +268,7 @@ def test_import_subtypes_and_compressed_input(tmp_path: Path) -> None:
     path = tmp_path / "e.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as out:
         out.writelines(json.dumps(line) + "\n" for line in lines)
-    entities = by_id(parse([path]).entities)
+    entities = by_id(parse([path], SOURCE).entities)
     assert entities["pb"].schema == Schema.ORGANIZATION
     assert entities["pl"].schema == Schema.AIRCRAFT
     assert entities["pl"].identifiers == [Identifier(kind=IdKind.AIRCRAFT_SERIAL, value="12345")]
@@ -326,7 +378,7 @@ def test_ftm_id_is_always_a_valid_stable_id(source: str, source_id: str) -> None
 
 
 def test_shared_relation_written_once(fixtures_dir: Path) -> None:
-    entities = parse([fixtures_dir / "ftm" / "entities.ftm.json"]).entities
+    entities = parse([fixtures_dir / "ftm" / "entities.ftm.json"], SOURCE).entities
     lines = export_lines(entities)
     ownerships = [line for line in lines if line["schema"] == "Ownership"]
     families = [line for line in lines if line["schema"] == "Family"]
@@ -355,7 +407,10 @@ def _essentials(entity: Entity) -> dict[str, Any]:
 
 def test_round_trip_of_ftm_fixture(imported: ParsedList, tmp_path: Path) -> None:
     again = round_trip(imported.entities, tmp_path)
-    assert len(again) == len(imported.entities)
+    # FtM entities keep their ids; the one party linked by name gets a stub, `target: false`.
+    extra = set(again) - {e.source_id for e in imported.entities}
+    assert [again[k].caption for k in extra] == ["Green Pine Associated Corporation"]
+    assert not again[extra.pop()].target and not again["green-pine"].target
     for entity in imported.entities:
         back = again[ftm_id(entity.source, entity.source_id)]
         assert _essentials(back) == _essentials(entity), entity.source_id
@@ -366,7 +421,9 @@ def test_round_trip_of_ftm_fixture(imported: ParsedList, tmp_path: Path) -> None
 def test_round_trip_of_uk_fixture(fixtures_dir: Path, tmp_path: Path) -> None:
     uk = uk_ofsi.parse([fixtures_dir / "uk" / "ConList.csv"]).entities
     again = round_trip(uk, tmp_path)
-    assert set(again) == {ftm_id("uk", e.source_id) for e in uk}
+    # Our export writes an owner known by name only as an entity with `target: false`: it comes back
+    # as a party not targeted (issue 18), beside the parties that went out.
+    assert {k for k, e in again.items() if e.target} == {ftm_id("uk", e.source_id) for e in uk}
     for entity in uk:
         back = again[ftm_id("uk", entity.source_id)]
         assert _essentials(back) == _essentials(entity), entity.source_id
@@ -397,6 +454,6 @@ def test_real_uk_list_exports_and_round_trips(shared_data: Path, tmp_path: Path)
         pytest.skip(f"{path} not present")
     uk = uk_ofsi.parse([path]).entities
     again = round_trip(uk, tmp_path)
-    assert len(again) == len(uk) == 4_686
+    assert len([e for e in again.values() if e.target]) == len(uk) == 4_686
     mismatched = [e.source_id for e in uk if _essentials(again[ftm_id("uk", e.source_id)]) != _essentials(e)]
     assert mismatched == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
 
 from sanctionwatch.api.contracts.registry import RecordResponse
 from sanctionwatch.api.deps import dataset_sources
@@ -79,16 +80,33 @@ def search(
     "/entities/{entity_id}",
     response_model=EntityResponse,
     response_model_by_alias=True,
-    responses={404: {"model": ErrorResponse}},
+    responses={
+        308: {"description": "The id was merged into another entity (an FtM referent): go there"},
+        404: {"model": ErrorResponse},
+    },
     dependencies=[Viewer],
-    summary="One listed party, as FollowTheMoney",
+    summary="One entity, as FollowTheMoney",
 )
-def entity(request: Request, entity_id: str) -> dict[str, Any]:
+def entity(
+    request: Request,
+    entity_id: str,
+    nested: bool = Query(
+        True,
+        description="Include the adjacent entities of an FtM dataset (sanctions, addresses, "
+        "ownerships ...) in the properties, as yente does",
+    ),
+) -> Any:
+    """A registry id (`ofac-sdn:36`, `ftm:us_ofac_sdn:NK-2x`) or the id of an entity of an FtM dataset
+    (`NK-2x`, parties and non-parties alike). An id that FtM `referents` say was merged into another
+    entity redirects (308) to it, as yente does."""
     state = state_of(request)
-    shown = state.entity_json.get(state.snapshot(), entity_id)
-    if shown is None:
-        raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
-    return shown
+    found = state.entity_json.lookup(state.snapshot(), entity_id, nested=nested)
+    if found.redirect is not None:
+        target = request.app.url_path_for("entity", entity_id=found.redirect)
+        return RedirectResponse(target + (f"?{request.url.query}" if request.url.query else ""), 308)
+    if found.shown is None:
+        raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
+    return found.shown
 
 
 @router.get(
@@ -104,4 +122,6 @@ def record(request: Request, entity_id: str) -> dict[str, Any]:
     if found is None:
         raise HTTPException(404, f"no listed party {entity_id!r} in the active lists")
     entity_, records = found
-    return {"entity": entity_.to_dict(), "party_records": [r.id for r in records]}
+    # `target` always shown here (the stored form leaves it out when true, to keep record hashes).
+    entity_json = {**entity_.to_dict(), "target": entity_.target}
+    return {"entity": entity_json, "party_records": [r.id for r in records]}
