@@ -162,7 +162,7 @@ def test_every_page_names_the_lists_that_are_not_current(service: Service) -> No
         changes = client.get("/ui/changes")
     for response in (screen, changes):
         assert response.status_code == 200
-        assert 'class="stale" role="alert"' in response.text and "Not every list is current" in response.text
+        assert 'class="stale" role="status"' in response.text and "Not every list is current" in response.text
         assert "<strong>un</strong> is stale: never checked" in response.text
     assert '<h2 id="freshness">Freshness</h2>' in changes.text and "never" in changes.text
     with httpx.Client(base_url=service.url, timeout=30) as anonymous:
