@@ -44,7 +44,7 @@ from sanctionwatch.sources.files import text_stream
 from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.script_codes import detect_script
 
-__all__ = ["to_ftm", "write_ftm"]
+__all__ = ["FTM_SCHEMA", "to_ftm", "write_ftm"]
 
 log = logging.getLogger(__name__)
 
