@@ -151,6 +151,9 @@ def _manifest(request: Request, state: ServiceState, dataset: str) -> dict[str, 
 
 
 def _query_type(key: str, spec: dict[str, Any]) -> str:
+    strict = spec.get("type_strict", "should")
+    if strict != "should":  # the type weighs in the score; it does not filter
+        raise InputError(f"queries.{key}.type_strict: only 'should' is supported, not {strict!r}")
     kind = spec.get("type")
     if isinstance(kind, list):  # the API allows several; screening compares as one schema
         if len(set(kind)) > 1:
@@ -160,9 +163,6 @@ def _query_type(key: str, spec: dict[str, Any]) -> str:
         return "LegalEntity"
     if not isinstance(kind, str):
         raise InputError(f"queries.{key}.type: expected a schema name")
-    strict = spec.get("type_strict", "should")
-    if strict != "should":  # the type weighs in the score; it does not filter
-        raise InputError(f"queries.{key}.type_strict: only 'should' is supported, not {strict!r}")
     return kind
 
 
