@@ -240,9 +240,9 @@ def test_reconciliation_bodies_are_unchanged(served: Served) -> None:
     served.unchanged("/reconcile/{dataset}", "POST", extended)
     request = served.request()
     suggested = {
-        "entity": reconcile.suggest_entity(request, "default", "Kim Jong", 0, 10),
+        "entity": reconcile.suggest_entity(request, "default", "Kim Jong", 0, 10, None),
         "type": reconcile.suggest_type(request, "default", "per", 0, 5),
-        "property": reconcile.suggest_property(request, "default", "nat", 0, 5),
+        "property": reconcile.suggest_property(request, "default", "nat", 0, 5, "Person"),
     }
     for kind, body in suggested.items():
         assert body["result"], (kind, body)

@@ -94,6 +94,18 @@ def test_suggest_entity_by_prefix(analyst: httpx.Client) -> None:
     assert analyst.get("/reconcile/un/suggest/entity", params={"prefix": "kim jon"}).json()["result"] == []
 
 
+def test_suggest_entity_takes_what_openrefines_widget_sends(analyst: httpx.Client) -> None:
+    kim = _search_top(analyst, "Kim Jong Un")
+    widget = {"prefix": "kim jon", "type": "Person", "type_strict": "should", "exact": "false",
+              "prefixed": "true", "spell": "always"}  # fmt: skip
+    found = analyst.get("/reconcile/default/suggest/entity", params=widget)
+    assert found.status_code == 200, found.text
+    assert found.json()["result"][0]["id"] == kim["id"]
+    for asked in ({"exact": "true"}, {"type_strict": "all"}, {"callback": "jsonp1"}, {"type": "Sanction"}):
+        refused = analyst.get("/reconcile/default/suggest/entity", params={**widget, **asked})
+        assert refused.status_code == 400 and next(iter(asked)) in refused.json()["detail"], refused.text
+
+
 def test_suggest_property_by_prefix_offers_what_screening_reads(analyst: httpx.Client) -> None:
     def ids(prefix: str) -> list[str]:
         answer = analyst.get("/reconcile/default/suggest/property", params={"prefix": prefix}).json()
@@ -102,6 +114,16 @@ def test_suggest_property_by_prefix_offers_what_screening_reads(analyst: httpx.C
     assert {"Thing:country", "LegalEntity:mainCountry"} <= set(ids("country"))
     assert ids("birth") == ["Person:birthDate"]
     assert ids("address") == []  # an FtM property, but screening does not read it
+    vessel = analyst.get(
+        "/reconcile/default/suggest/property", params={"prefix": "country", "type": "Vessel"}
+    )
+    assert "Vessel:flag" not in [p["id"] for p in vessel.json()["result"]]
+    assert [
+        p["id"]
+        for p in analyst.get(
+            "/reconcile/default/suggest/property", params={"prefix": "fla", "type": "Vessel"}
+        ).json()["result"]
+    ] == ["Vessel:flag"]
     assert ids("") == []
 
 
@@ -168,7 +190,7 @@ def test_unknown_dataset_is_404_on_every_service(analyst: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("call", "named"),
     [
-        (lambda c: c.get("/reconcile/default/suggest/entity", params={"prefix": "k", "type": "Person"}), "type"),
+        (lambda c: c.get("/reconcile/default/suggest/entity", params={"prefix": "k", "filter": "x"}), "filter"),
         (lambda c: _queries(c, "default", {"q": {"query": "Kim"}}, changed_since="2024-01-01"), "changed_since"),
         (lambda c: c.post("/reconcile/default", data={"queries": "{}", "foo": "1"}), "foo"),
         (lambda c: _queries(c, "default", {"q": {"query": "Kim", "type_strict": "all"}}), "type_strict"),

@@ -51,7 +51,7 @@ from sanctionwatch.api.state import ServiceState, state_of
 from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.errors import InputError
 from sanctionwatch.matching.tuning import TUNING
-from sanctionwatch.screening.examples import NAME_PART_PROPERTIES, party_from_example
+from sanctionwatch.screening.examples import NAME_PART_PROPERTIES, party_from_example, screening_schema
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import Hit, QueryError
@@ -407,9 +407,34 @@ def _suggest_limit(default: int) -> Any:
     return Query(default, ge=1, le=100, description="Suggestions to return")
 
 
+# What OpenRefine's suggest widget (Freebase's) sends with every request, and the values that describe
+# what we do: the type weighs in and does not filter, matching is by prefix and not exact. `spell` asks
+# for spelling corrections; none are offered (the name matching is itself spelling-tolerant: README).
+WIDGET_PARAMS = {
+    "type_strict": ("should",),
+    "exact": ("false",),
+    "prefixed": ("true",),
+    "spell": ("always", "no_spelling", "no_results"),
+}
+SUGGEST_PARAMS = ("prefix", "cursor", "limit", *WIDGET_PARAMS)
+SUGGEST_TYPE = Query(None, max_length=64, description="A party schema the suggestions are for")
+
+
+def widget_params(request: Request) -> None:
+    """400 for a value of the widget's parameters that would ask for what we do not do."""
+    for name, accepted in WIDGET_PARAMS.items():
+        for value in request.query_params.getlist(name):
+            if value not in accepted:
+                raise InputError(f"{name}: only {' or '.join(accepted)} is supported, not {value!r}")
+
+
+def _suggest_depends(*allowed: str) -> list[Any]:
+    return [*_depends(*SUGGEST_PARAMS, *allowed), Depends(widget_params)]
+
+
 @router.get(
     "/reconcile/{dataset}/suggest/entity",
-    dependencies=_depends("prefix", "cursor", "limit"),
+    dependencies=_suggest_depends("type"),
     response_model=EntitySuggestResponse,
     responses=ERRORS,
     summary="Listed parties whose names start like the prefix (screened as a name)",
@@ -420,13 +445,15 @@ def suggest_entity(
     prefix: str = PREFIX,
     cursor: int = CURSOR,
     limit: int = _suggest_limit(10),
+    type: str | None = SUGGEST_TYPE,
 ) -> dict[str, Any]:
     state = state_of(request)
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
+    kind = screening_schema(party_type(type).name) if type else None
     result: list[dict[str, Any]] = []
     if prefix.strip():
-        party = PartyQuery(names=[prefix], sources=sources)
+        party = PartyQuery(names=[prefix], schema=kind, sources=sources)
         try:
             hits = screen_party(snapshot.screener, party, threshold=TUNING.shown_floor, limit=cursor + limit)
         except QueryError as exc:
@@ -444,7 +471,7 @@ def suggest_entity(
 
 @router.get(
     "/reconcile/{dataset}/suggest/type",
-    dependencies=_depends("prefix", "cursor", "limit"),
+    dependencies=_suggest_depends(),
     response_model=TypeSuggestResponse,
     responses=ERRORS,
     summary="Types (party schemata of the dataset) whose name or label starts with the prefix",
@@ -460,16 +487,23 @@ def suggest_type(
 
 @router.get(
     "/reconcile/{dataset}/suggest/property",
-    dependencies=_depends("prefix", "cursor", "limit"),
+    dependencies=_suggest_depends("type"),
     response_model=PropertySuggestResponse,
     responses=ERRORS,
     summary="Properties a query may give (those screening reads) whose name or label starts with the prefix",
 )
 def suggest_property(
-    request: Request, dataset: str, prefix: str = PREFIX, cursor: int = CURSOR, limit: int = _suggest_limit(5)
+    request: Request,
+    dataset: str,
+    prefix: str = PREFIX,
+    cursor: int = CURSOR,
+    limit: int = _suggest_limit(5),
+    type: str | None = SUGGEST_TYPE,
 ) -> dict[str, Any]:
     snapshot = state_of(request).snapshot()
     schemata = _census.schemata(snapshot, dataset_sources(snapshot, dataset))
+    if type:  # the properties of the type the column is reconciled against
+        schemata = [party_type(type)]
     found = suggest_properties(schemata, prefix)[cursor : cursor + limit]
     return {"code": "/api/status/ok", "status": "200 OK", "prefix": prefix, "result": found}
 
