@@ -15,7 +15,14 @@ from sanctionwatch.model import Schema
 from sanctionwatch.screening.party import PartyQuery
 from sanctionwatch.screening.query import QueryError
 
-__all__ = ["clean_properties", "party_from_example", "screening_schema"]
+__all__ = [
+    "NAME_PART_PROPERTIES",
+    "SCREENABLE_SCHEMATA",
+    "SCREENED_PROPERTIES",
+    "clean_properties",
+    "party_from_example",
+    "screening_schema",
+]
 
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias")
 # Name parts, joined in this order when the example gives parts but no whole name.
@@ -38,6 +45,12 @@ _SCREENABLE: dict[str, str | None] = {
     "Airplane": Schema.AIRCRAFT,
     "CryptoWallet": Schema.CRYPTO_WALLET,
 }
+# What the interfaces may offer: the schemata an example may name, and the properties screening reads
+# (name parts only when an example gives no whole name).
+SCREENABLE_SCHEMATA = tuple(_SCREENABLE)
+SCREENED_PROPERTIES = (
+    NAME_PROPERTIES + NAME_PART_PROPERTIES + DATE_PROPERTIES + COUNTRY_PROPERTIES + IDENTIFIER_PROPERTIES
+)
 
 
 def _strings(properties: Mapping[str, Any], name: str) -> list[str]:

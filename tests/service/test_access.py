@@ -36,6 +36,12 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/jobs/{job_id}/result"): Role.ANALYST,
     ("GET", "/reconcile"): Role.ANALYST,
     ("POST", "/reconcile"): Role.ANALYST,
+    ("GET", "/reconcile/{dataset}"): Role.ANALYST,
+    ("POST", "/reconcile/{dataset}"): Role.ANALYST,
+    ("GET", "/reconcile/{dataset}/suggest/entity"): Role.ANALYST,
+    ("GET", "/reconcile/{dataset}/suggest/type"): Role.ANALYST,
+    ("GET", "/reconcile/{dataset}/suggest/property"): Role.ANALYST,
+    ("GET", "/reconcile/{dataset}/extend/property"): Role.ANALYST,
     ("GET", "/alerts"): Role.ANALYST,
     ("GET", "/alerts/{alert_id}"): Role.ANALYST,
     ("POST", "/alerts/{alert_id}/steps"): Role.ANALYST,  # confirm and send back: approver (the workflow says)
@@ -75,6 +81,19 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/jobs/{job_id}"): {"url": "/jobs/00000000-0000-0000-0000-000000000000"},
     ("GET", "/jobs/{job_id}/result"): {"url": "/jobs/00000000-0000-0000-0000-000000000000/result"},
     ("POST", "/reconcile"): {"url": "/reconcile", "data": {"queries": '{"q0": {"query": "Kim Jong Un"}}'}},
+    ("GET", "/reconcile/{dataset}"): {"url": "/reconcile/ofac-sdn"},
+    ("POST", "/reconcile/{dataset}"): {
+        "url": "/reconcile/ofac-sdn",
+        "data": {"queries": '{"q0": {"query": "Kim Jong Un"}}'},
+    },
+    ("GET", "/reconcile/{dataset}/suggest/entity"): {"url": "/reconcile/default/suggest/entity?prefix=kim"},
+    ("GET", "/reconcile/{dataset}/suggest/type"): {"url": "/reconcile/default/suggest/type?prefix=per"},
+    ("GET", "/reconcile/{dataset}/suggest/property"): {
+        "url": "/reconcile/default/suggest/property?prefix=na"
+    },
+    ("GET", "/reconcile/{dataset}/extend/property"): {
+        "url": "/reconcile/default/extend/property?type=Person"
+    },
     ("GET", "/alerts/{alert_id}"): {"url": "/alerts/999999"},
     ("POST", "/alerts/{alert_id}/steps"): {"url": "/alerts/999999/steps", "json": {"action": "review"}},
     ("POST", "/customers"): {

@@ -21,7 +21,7 @@ from typing import Any, get_args
 from urllib.parse import urlencode
 
 import pytest
-from fastapi import FastAPI, UploadFile
+from fastapi import FastAPI, Response, UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts, serialize_response
 from starlette.requests import Request
@@ -219,13 +219,37 @@ def test_monitoring_bodies_are_unchanged(served: Served) -> None:
 
 
 def test_reconciliation_bodies_are_unchanged(served: Served) -> None:
-    manifest = asyncio.run(reconcile.reconcile(served.request()))
+    def serve(request: Request, dataset: str = "default") -> Any:
+        return asyncio.run(reconcile.reconcile_dataset(request, Response(), dataset, "sanctionwatch"))
+
+    manifest = asyncio.run(reconcile.reconcile(served.request(), Response(), "sanctionwatch"))
     served.unchanged("/reconcile", "GET", manifest)
+    served.unchanged("/reconcile/{dataset}", "GET", serve(served.request(), "ofac-sdn"))
     queries = {"q0": {"query": "Kim Jong Un", "type": "Person"}, "q1": {"query": "Ada Lovelace"}}
-    answers = asyncio.run(reconcile.reconcile(served.request(queries=json.dumps(queries))))
+    answers = serve(served.request(queries=json.dumps(queries)))
     assert answers["q0"]["result"] and answers["q1"] == {"result": []}, answers
-    served.unchanged("/reconcile", "GET", answers)
-    served.unchanged("/reconcile", "POST", answers)
+    for path in ("/reconcile", "/reconcile/{dataset}"):
+        served.unchanged(path, "GET", answers)
+        served.unchanged(path, "POST", answers)
+    extend = {
+        "ids": [answers["q0"]["result"][0]["id"]],
+        "properties": [{"id": "name"}, {"id": "nationality"}],
+    }
+    extended = serve(served.request(extend=json.dumps(extend)))
+    assert extended["rows"][extend["ids"][0]]["name"], extended
+    served.unchanged("/reconcile/{dataset}", "GET", extended)
+    served.unchanged("/reconcile/{dataset}", "POST", extended)
+    request = served.request()
+    suggested = {
+        "entity": reconcile.suggest_entity(request, "default", "Kim Jong", 0, 10, None),
+        "type": reconcile.suggest_type(request, "default", "per", 0, 5),
+        "property": reconcile.suggest_property(request, "default", "nat", 0, 5, "Person"),
+    }
+    for kind, body in suggested.items():
+        assert body["result"], (kind, body)
+        served.unchanged(f"/reconcile/{{dataset}}/suggest/{kind}", "GET", body)
+    proposal = reconcile.extend_property(request, "default", "Person", 3)
+    served.unchanged("/reconcile/{dataset}/extend/property", "GET", proposal)
 
 
 def test_match_answers_are_what_its_schema_says(served: Served) -> None:

@@ -96,5 +96,5 @@ def test_reconciliation_manifest_and_queries(service: Service) -> None:
         bad = client.get("/reconcile", params={"api_key": key, "queries": "{not json"})
     assert manifest["name"] == "Sanctionwatch" and manifest["defaultTypes"]
     top = answered["q0"]["result"][0]
-    assert top["id"] == "ofac-sdn:20157" and top["match"] is True and 0 < top["score"] <= 100
+    assert top["id"] == "ofac-sdn:20157" and top["match"] is True and 0 < top["score"] <= 1
     assert bad.status_code == 400 and "not JSON" in bad.json()["detail"]
