@@ -32,7 +32,7 @@ class EntityJsonCache:
         found = snapshot.party(entity_id)
         if found is None:
             return None
-        shown = entity_response(*found)
+        shown = entity_response(*found, dates=snapshot.dates)
         with self._lock:
             if len(self._shown) >= self.MAX_ENTRIES:
                 self._shown.clear()

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sanctionwatch.api.contracts.screening import ExplanationBody
 from sanctionwatch.model import Entity
 from sanctionwatch.screening.explanation import Explanation
+from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.query import Hit
 from sanctionwatch.sources.ftm import to_ftm
 
@@ -161,9 +162,13 @@ class CatalogResponse(BaseModel):
     index_stale: bool
 
 
-def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
-    """An entity as yente shows it: FtM properties, the datasets and other records behind it."""
+def entity_response(
+    entity: Entity, records: list[Entity], dates: RecordDates | None = None
+) -> dict[str, Any]:
+    """An entity as yente shows it: FtM properties, the datasets and other records behind it, and when
+    the registry first saw the party, last saw it and last saw it change (`dates`: None, not known)."""
     party = to_ftm(entity)[0]
+    first_seen, last_seen, last_change = dates.of_party(records) if dates is not None else (None,) * 3
     return {
         "id": entity.id,
         "caption": entity.caption,
@@ -172,10 +177,10 @@ def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
         "datasets": sorted({r.source for r in records} | {entity.source}),
         "referents": [r.id for r in records if r.id != entity.id],
         "target": True,
-        # yente's dates of the data pipeline; each registry version has its own (see /lists).
-        "first_seen": None,
-        "last_seen": None,
-        "last_change": None,
+        # yente's dates, from the registry's versions (RecordDates: the fetch times of list versions).
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "last_change": last_change,
     }
 
 
