@@ -1,10 +1,15 @@
 """GET /search/{dataset} as yente answers it: a text search with filters, facets, sorting and paging,
 over the snapshot's search index (screening.search).
 
-Ranking (yente ranks by Elasticsearch's relevance; ours is stated here): parties that hold every word of
-`q` in their names come first, best first by the name model's score of `q` as a name (for the
-`RANKED_BY_MODEL` best; when `q` is only words and phrases), then by the fewest words in a name; then
-the parties that hold the words elsewhere, by how many of the words their names hold. Ties, and a
+Results: the parties holding every word of `q` (in any property), and, when `q` is only words and
+phrases (a name, likely), the parties whose names the name model scores at or above the alert threshold
+against `q` as a name: a name written in another script or spelled otherwise ("김정은" for KIM Jong Un)
+is found as /match would find it.
+
+Ranking (yente ranks by Elasticsearch's relevance; ours is stated here): name hits come first (every
+word of `q` in the party's names, or a model score at or above the threshold), best first by the name
+model's score (computed for the `RANKED_BY_MODEL` best), then by the fewest words in a name; then the
+parties that hold the words elsewhere, by how many of the words their names hold. Ties, and a
 search without `q`, go by record id. `sort` reorders by its fields first (missing values last), the
 ranking breaking ties, as yente appends its score order to the sorts asked for.
 """
@@ -21,6 +26,7 @@ from followthemoney.types import registry as ftm_types
 
 from sanctionwatch.api.yente_params import MAX_RESULTS, Facet, FilterOp, ResultFilter, SearchFilters
 from sanctionwatch.errors import InputError
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import INTERNAL_SOURCE_PREFIX
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.party import PartyQuery, screen_party
@@ -52,11 +58,12 @@ def search_answer(
     """yente's SearchResponse for `asked`; `shown(record id)` gives a party's entity JSON."""
     if asked.offset + asked.limit > MAX_RESULTS:
         raise InputError(f"offset + limit: {asked.offset + asked.limit}, more than yente's {MAX_RESULTS}")
-    found = _found(snapshot, index, asked)
+    scores = _model_scores(snapshot, index, asked.query.free_text)
+    found = _found(snapshot, index, asked, scores)
     facets = _facets(index, found, asked.filters.facets)
     page: list[int] = []
     if asked.limit:
-        order = _ranked(snapshot, index, asked.query, found)
+        order = _ranked(index, asked.query, found, scores)
         order = _sorted(snapshot, index, order, asked.filters)
         page = order[asked.offset : asked.offset + asked.limit]
     results = [body for o in page if (body := shown(index.shown(o).id)) is not None]
@@ -72,10 +79,13 @@ def search_answer(
 # ---- the result set -----------------------------------------------------------------------------------
 
 
-def _found(snapshot: Snapshot, index: SearchIndex, asked: SearchAsked) -> Ints:
+def _found(snapshot: Snapshot, index: SearchIndex, asked: SearchAsked, scores: dict[int, float]) -> Ints:
     labels = {"countries": index.countries, "datasets": index.datasets, "topics": index.topics}
     labels["schema"] = index.schema
     found = index.find(asked.query, labels)
+    named = [o for o, score in scores.items() if score >= TUNING.threshold]
+    if named:
+        found = np.union1d(found, np.array(named, dtype=np.int32)).astype(np.int32)
     found = np.intersect1d(found, index.schema.parties_with(_schemata(asked.schema)), assume_unique=True)
     filters = asked.filters
     if filters.schemata:
@@ -173,7 +183,7 @@ def _value_label(facet: Facet, name: str) -> str:
 # ---- order --------------------------------------------------------------------------------------------
 
 
-def _ranked(snapshot: Snapshot, index: SearchIndex, query: TextQuery, found: Ints) -> list[int]:
+def _ranked(index: SearchIndex, query: TextQuery, found: Ints, scores: dict[int, float]) -> list[int]:
     """The result set in ranking order (see the module's docs)."""
     words = [w for c in query.clauses if not c.negated and c.field is None for w in index.fold(c.text)]
     if not len(found) or not words:
@@ -181,36 +191,27 @@ def _ranked(snapshot: Snapshot, index: SearchIndex, query: TextQuery, found: Int
     in_names = np.zeros(len(found), dtype=np.int32)
     for word in dict.fromkeys(words):
         in_names += np.isin(found, index.name_hits(word), assume_unique=True)
-    everything_in_names = in_names == len(set(words))
-    model_score = np.zeros(len(found))
-    text = query.free_text
-    if text is not None:
-        scores = _model_scores(snapshot, index, text, found)
-        model_score = np.array([scores.get(o, 0.0) for o in found.tolist()])
+    model_score = np.array([scores.get(o, 0.0) for o in found.tolist()])
+    name_hit = (in_names == len(set(words))) | (model_score >= TUNING.threshold)
     keys = (
         index.id_rank[found],
         -in_names,
         index.name_length[found],
         -model_score,
-        ~everything_in_names,
+        ~name_hit,
     )
     order = np.lexsort(keys)  # the last key sorts first
     return [int(o) for o in found[order]]
 
 
-def _model_scores(snapshot: Snapshot, index: SearchIndex, text: str, found: Ints) -> dict[int, float]:
-    """The name model's score of `text` for the best RANKED_BY_MODEL parties among `found`."""
-    wanted = set(found.tolist())
+def _model_scores(snapshot: Snapshot, index: SearchIndex, text: str | None) -> dict[int, float]:
+    """The name model's score of `text` as a name, for the RANKED_BY_MODEL best parties (by ordinal);
+    none when `q` is not only words and phrases."""
+    if text is None:
+        return {}
     position_of = snapshot.screener.index.position_of
-
-    def admits(records: Sequence[Any]) -> bool:
-        position = position_of(records[0].id)
-        return position is not None and int(index.ordinal_of[position]) in wanted
-
     try:
-        hits = screen_party(
-            snapshot.screener, PartyQuery(names=[text]), threshold=0.0, limit=RANKED_BY_MODEL, admits=admits
-        )
+        hits = screen_party(snapshot.screener, PartyQuery(names=[text]), threshold=0.0, limit=RANKED_BY_MODEL)
     except QueryError:  # not usable as a name (too long ...): the text ranking alone
         return {}
     scores: dict[int, float] = {}
