@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -189,13 +190,12 @@ class SearchIndex:
         ordinal_of = np.zeros(len(entities), dtype=np.int32)
         for ordinal, members in enumerate(party_records):
             ordinal_of[members] = ordinal
-        name_keys: list[int] = []
-        name_owner: list[int] = []
-        other_keys: list[int] = []
-        other_owner: list[int] = []
-        value_keys: list[int] = []
-        value_owner: list[int] = []
-        lengths: list[int] = []
+        # C arrays, not lists: millions of int objects would be freed after the build but leave the
+        # memory they fragmented behind (as in MatchIndex.build).
+        name_keys, name_owner = array("Q"), array("i")
+        other_keys, other_owner = array("Q"), array("i")
+        value_keys, value_owner = array("Q"), array("i")
+        lengths = array("B")
         for ordinal, members in enumerate(party_records):
             records = [entities[p] for p in members]
             in_names: set[str] = set()
@@ -218,8 +218,10 @@ class SearchIndex:
             other_owner.extend([ordinal] * len(rest))
             lengths.append(shortest)
 
-        def postings(keys: list[int], owner: list[int]) -> _Postings:
-            return _Postings.build(np.array(keys, dtype=np.uint64), np.array(owner, dtype=np.int32))
+        def postings(keys: array[int], owner: array[int]) -> _Postings:
+            return _Postings.build(
+                np.frombuffer(keys, dtype=np.uint64).copy(), np.frombuffer(owner, dtype=np.int32).copy()
+            )
 
         def per_party(attribute: Any) -> list[list[str]]:
             return [[v for p in members for v in attribute(entities[p])] for members in party_records]
