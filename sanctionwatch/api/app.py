@@ -18,6 +18,7 @@ from sanctionwatch.api.middleware import (
     DatabaseOutage,
     SecurityHeaders,
     SessionsWhereUsed,
+    UrlLimit,
     redact_logs,
 )
 from sanctionwatch.api.routers import (
@@ -139,5 +140,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             else settings.max_body_bytes
         ),
     )
+    app.add_middleware(UrlLimit)  # before anything reads the query string
     app.add_middleware(SecurityHeaders)
     return app

@@ -38,6 +38,14 @@ class Lookup:
     redirect: str | None = None
 
 
+def _dated(shown: dict[str, Any], snapshot: Snapshot, records: Sequence[Entity]) -> dict[str, Any]:
+    """yente's first_seen / last_seen / last_change of a party, from the snapshot's version history
+    (left as they are for an entity with no registry record: a Sanction, an Address ...)."""
+    if records:
+        shown["first_seen"], shown["last_seen"], shown["last_change"] = snapshot.dates.of_party(records)
+    return shown
+
+
 class EntityJsonCache:
     """Listed parties as the API shows them (FtM properties: costly to build), per index snapshot.
 
@@ -78,8 +86,8 @@ class EntityJsonCache:
                 others = [
                     r for r in records if not (is_ftm_source(r.source) and r.source_id == entity.source_id)
                 ]
-                return ftm_entity_response(fragments, others)
-        return entity_response(entity, records)
+                return _dated(ftm_entity_response(fragments, others), snapshot, records)
+        return entity_response(entity, records, dates=snapshot.dates)
 
     # ---- GET /entities/{id} -----------------------------------------------------------------------
 
@@ -111,17 +119,25 @@ class EntityJsonCache:
         self, snapshot: Snapshot, fragments: Sequence[FtmFragment], *, nested: bool
     ) -> dict[str, Any]:
         records = self._linked_records(snapshot, fragments)
-        shown = ftm_entity_response(fragments, records)
+        shown = _dated(
+            ftm_entity_response(fragments, records), snapshot, self._own_records(snapshot, fragments)
+        )
         if nested:
             shown["properties"].update(self.adjacent(snapshot, fragments[0].id))
         return shown
 
     def _linked_records(self, snapshot: Snapshot, fragments: Sequence[FtmFragment]) -> list[Entity]:
         """The other lists' records of the party an FtM party is (none for a non-party)."""
+        ids = {f.id for f in fragments}
+        own = self._own_records(snapshot, fragments)
+        return [r for r in own if not (is_ftm_source(r.source) and r.source_id in ids)]
+
+    def _own_records(self, snapshot: Snapshot, fragments: Sequence[FtmFragment]) -> list[Entity]:
+        """Every registry record of the party an FtM party is, its own included (none for a non-party)."""
         for fragment in fragments:
             found = snapshot.party(f"{fragment.source}:{fragment.id}")
             if found is not None:
-                return [r for r in found[1] if not (is_ftm_source(r.source) and r.source_id == fragment.id)]
+                return found[1]
         return []
 
     def adjacent(self, snapshot: Snapshot, entity_id: str) -> dict[str, list[Any]]:

@@ -52,6 +52,33 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+MAX_URL_LENGTH = 60_000  # yente's default (YENTE_MAX_URL_LENGTH): path and query string, in bytes
+
+
+class UrlLimit:
+    """414 for a URL (path and query string) longer than MAX_URL_LENGTH, as yente answers it.
+
+    yente caps URLs below the length at which httptools' URL parser wraps around and silently cuts the
+    query string; uvicorn uses httptools here too, so the same cap keeps a long `q` from being read
+    as a shorter one. The body is yente's own ("Request URI too long"), which its clients may check.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_URL_LENGTH) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope.get("raw_path") or scope["path"].encode()
+            query = scope.get("query_string", b"")
+            length = len(path) + len(query) + (1 if query else 0)
+            if length > self.limit:
+                log.warning("URL of %d bytes refused (limit %d): %s", length, self.limit, scope["path"][:200])
+                await send_error(send, 414, "Request URI too long")
+                return
+        await self.app(scope, receive, send)
+
+
 class BodyLimit:
     """413 for a body over the limit, whether it says its length or streams it (chunked).
 

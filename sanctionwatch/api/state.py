@@ -13,12 +13,12 @@ from sanctionwatch.api.entities import EntityJsonCache
 from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
-from sanctionwatch.api.yente_params import LastChangeCache
 from sanctionwatch.errors import UnavailableError
 from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
+from sanctionwatch.screening.search import SearchIndex, SearchIndexCache
 from sanctionwatch.screening.trail import ScreeningTrail
 
 __all__ = ["NotReadyError", "ServiceState", "state_of"]
@@ -38,7 +38,7 @@ class ServiceState:
         self.keys = ApiKeys(self.registry.engine)
         self.key_cache = KeyCache(self.keys)
         self.entity_json = EntityJsonCache(FtmEntities(self.registry.engine))
-        self.last_changes = LastChangeCache(self.registry)  # yente's changed_since, read when asked
+        self._search = SearchIndexCache()  # GET /search's index, one per snapshot
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
@@ -55,6 +55,12 @@ class ServiceState:
             raise NotReadyError("the screening index is being built; retry in a few seconds")
         return snapshot
 
+    def search_index(self, snapshot: Snapshot) -> SearchIndex:
+        """The text search index of `snapshot` (built by the watcher beside the screening index; a
+        request that comes first builds it, the others waiting)."""
+        index = snapshot.screener.index
+        return self._search.get(snapshot, index.entities, index.parties.party_of)
+
     def start(self) -> None:
         """Build the index in the background (readiness says when) and keep it current."""
         self._watcher = threading.Thread(target=self._watch, name="index-watcher", daemon=True)
@@ -64,7 +70,9 @@ class ServiceState:
     def _watch(self) -> None:
         while not self._stop.is_set():
             try:
-                self.live.refresh()
+                if self.live.refresh():
+                    built = self.search_index(self.snapshot())
+                    log.info("search index built in %.1f s (%d parties)", built.build_seconds, built.size)
             except Exception:  # a failed rebuild keeps the index in use; the next round retries
                 log.exception("rebuilding the screening index failed; keeping the one in use")
             self._stop.wait(self.settings.refresh_seconds)

@@ -16,6 +16,7 @@ from sanctionwatch.api.contracts.screening import ExplanationBody
 from sanctionwatch.model import FTM_SOURCE_PREFIX, Entity, is_ftm_source
 from sanctionwatch.registry.ftm import FtmFragment
 from sanctionwatch.screening.explanation import Explanation
+from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.query import Hit
 from sanctionwatch.sources.ftm import to_ftm
 
@@ -177,12 +178,16 @@ def source_dataset(source: str) -> str:
     return source[len(FTM_SOURCE_PREFIX) :] if source.startswith(FTM_SOURCE_PREFIX) else source
 
 
-def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
+def entity_response(
+    entity: Entity, records: list[Entity], dates: RecordDates | None = None
+) -> dict[str, Any]:
     """A registry record as yente shows it: FtM properties (built by `to_ftm`), the datasets and other
-    records of its party. For FtM sources `ftm_entity_response` is used instead, when the version kept
-    the entity as FtM has it (versions of the legacy `ftm` source, before issue 18, did not)."""
+    records of its party, and when the registry first saw the party, last saw it and last saw it change
+    (`dates`: None, not known). For FtM sources `ftm_entity_response` is used instead, when the version
+    kept the entity as FtM has it (versions of the legacy `ftm` source, before issue 18, did not)."""
     party = to_ftm(entity)[0]
     own = shown_id(entity)
+    first_seen, last_seen, last_change = dates.of_party(records) if dates is not None else (None,) * 3
     return {
         "id": own,
         "caption": entity.caption,
@@ -191,10 +196,10 @@ def entity_response(entity: Entity, records: list[Entity]) -> dict[str, Any]:
         "datasets": sorted({source_dataset(r.source) for r in records} | {source_dataset(entity.source)}),
         "referents": list(dict.fromkeys(shown_id(r) for r in records if shown_id(r) != own)),
         "target": entity.target,
-        # yente's dates of the data pipeline; each registry version has its own (see /lists).
-        "first_seen": None,
-        "last_seen": None,
-        "last_change": None,
+        # yente's dates, from the registry's versions (RecordDates: the fetch times of list versions).
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "last_change": last_change,
     }
 
 

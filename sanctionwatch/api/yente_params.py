@@ -5,15 +5,16 @@ applied here with that meaning, or refused with HTTP 400 naming it; a parameter 
 either is refused too (`refuse_unknown_params`), as a typo would otherwise go unnoticed.
 
 Applied: the dataset scope (`include_dataset`, `exclude_dataset`, and /search's `datasets`), the
-results' filters (`exclude_entity_ids`, `exclude_schema`, `changed_since`, and /search's `countries`,
-`target`, `filter_op`). Refused when asked for, since nothing here could honour them: `topics` (our
-lists carry no OpenSanctions topics), /search's `filter`, `sort`, `facets`, `fuzzy=true`, `simple=true`.
+results' filters (`exclude_entity_ids`, `exclude_schema`, `changed_since`, `topics`, and /search's
+`countries`, `target`, `filter_op`, `filter`), /search's `sort`, `facets` and `simple`. A party's topics
+are those its records carry (FtM imports keep them) and "sanction" for a record of an official sanctions
+list (screening.search.party_topics). Refused when asked for: /search's `fuzzy=true`, and the values
+of `sort`, `facets`, `filter` and the parts of `q` that the search cannot honour (each named).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,29 +23,35 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from followthemoney import model
+from followthemoney.types import registry as ftm_types
 
 from sanctionwatch.api.deps import dataset_sources
 from sanctionwatch.errors import InputError
 from sanctionwatch.model import Entity
-from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.screener import Admits
+from sanctionwatch.screening.search import party_topics, record_countries
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.ftm import FTM_SCHEMA
 
 __all__ = [
+    "MAX_OFFSET",
+    "MAX_PAGE",
+    "MAX_RESULTS",
     "ChangedSince",
     "ExcludeDataset",
     "ExcludeEntityIds",
     "ExcludeSchema",
+    "Facet",
+    "FilterOp",
     "IncludeDataset",
-    "LastChangeCache",
     "ResultFilter",
     "SearchFilters",
+    "SortSpec",
     "Topics",
+    "checked_topics",
     "dataset_scope",
     "parse_changed_since",
-    "refuse_topics",
     "refuse_unknown_params",
     "result_filter",
     "search_filters",
@@ -81,7 +88,10 @@ ChangedSince = Annotated[
 ]
 Topics = Annotated[
     tuple[str, ...],
-    Query(description="Refused when given: our lists carry no OpenSanctions topics to filter on"),
+    Query(
+        description="Only parties with one of these OpenSanctions topics: those FtM imports carry, and "
+        '"sanction" for every party of an official sanctions list'
+    ),
 ]
 
 
@@ -124,13 +134,15 @@ async def refuse_unknown_params(request: Request) -> None:
             )
 
 
-def refuse_topics(topics: Sequence[str]) -> None:
-    """`topics` cannot be honoured: the lists we ingest carry no OpenSanctions topics."""
-    if topics:
-        raise InputError(
-            f"topics: {', '.join(topics)}: not supported; the lists Sanctionwatch ingests carry no "
-            "OpenSanctions topics to filter on (every listed party is a sanctions target)"
-        )
+def checked_topics(topics: Sequence[str], parameter: str = "topics") -> tuple[str, ...]:
+    """The topics asked for, each one of FollowTheMoney's topics (400 naming an unknown one: a typo
+    would otherwise filter everything away without a word)."""
+    for topic in topics:
+        if topic not in ftm_types.topic.names:
+            raise InputError(
+                f"{parameter}: {topic!r} is not a FollowTheMoney topic (e.g. sanction, role.pep)"
+            )
+    return tuple(dict.fromkeys(topics))
 
 
 # ---- dataset scope -------------------------------------------------------------------------------------
@@ -184,24 +196,6 @@ def parse_changed_since(value: str | None) -> datetime | None:
         raise InputError(f"changed_since: {value!r} is not a real time ({exc})") from None
 
 
-class LastChangeCache:
-    """When each record of a snapshot last changed (Registry.last_changes), read once per snapshot and
-    only when a request filters on it: the common /match call never pays for it."""
-
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-        self._snapshot: Snapshot | None = None
-        self._changes: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def get(self, snapshot: Snapshot) -> dict[str, datetime]:
-        with self._lock:
-            if self._snapshot is not snapshot:
-                self._changes = self.registry.last_changes(snapshot.versions)
-                self._snapshot = snapshot
-            return self._changes
-
-
 # ---- the filter on results -------------------------------------------------------------------------------
 
 
@@ -217,6 +211,7 @@ class ResultFilter:
     changed_since: datetime | None = None
     last_changes: dict[str, datetime] | None = None
     country_groups: tuple[frozenset[str], ...] = ()  # a country of each group (/search's `countries`)
+    topic_groups: tuple[frozenset[str], ...] = ()  # a topic of each group (`topics`)
     target: bool | None = None
 
     @property
@@ -227,6 +222,7 @@ class ResultFilter:
             or self.excluded_schemata
             or self.changed_since is not None
             or self.country_groups
+            or self.topic_groups
             or self.target is False
         )
 
@@ -246,8 +242,12 @@ class ResultFilter:
             if latest is None or latest < self.changed_since:
                 return False
         if self.country_groups:
-            countries = {c for r in records for c in _countries(r)}
+            countries = {c for r in records for c in record_countries(r)}
             if not all(group & countries for group in self.country_groups):
+                return False
+        if self.topic_groups:
+            topics = set(party_topics(records))
+            if not all(group & topics for group in self.topic_groups):
                 return False
         # Every listed party is a target (see yente.entity_response): target=false leaves none.
         return self.target is not False
@@ -257,16 +257,6 @@ class ResultFilter:
         return self.admits if self.active else None
 
 
-def _countries(entity: Entity) -> list[str]:
-    """Every country the record links the party to, as yente's `countries` field holds them."""
-    return [
-        *entity.nationalities,
-        *entity.citizenships,
-        *entity.countries,
-        *(a.country for a in entity.addresses if a.country),
-    ]
-
-
 def result_filter(
     snapshot: Snapshot,
     *,
@@ -274,7 +264,7 @@ def result_filter(
     exclude_entity_ids: Collection[str] = (),
     exclude_schema: Collection[str] = (),
     changed_since: str | None = None,
-    last_changes: LastChangeCache,
+    topics: Sequence[str] = (),
 ) -> ResultFilter:
     """The filter for yente's result parameters, each checked first (400 naming the one at fault)."""
     for name in exclude_schema:
@@ -286,7 +276,8 @@ def result_filter(
         excluded_ids=frozenset(i.strip() for i in exclude_entity_ids if i.strip()),
         excluded_schemata=frozenset(exclude_schema),
         changed_since=since,
-        last_changes=last_changes.get(snapshot) if since is not None else None,
+        topic_groups=(frozenset(checked_topics(topics)),) if topics else (),
+        last_changes=snapshot.dates.last_change if since is not None else None,
     )
 
 
@@ -298,32 +289,132 @@ class FilterOp(StrEnum):
     AND = "AND"
 
 
+MAX_PAGE = 500  # yente's bounds on a page of /search results
+MAX_RESULTS = 9999
+MAX_OFFSET = MAX_RESULTS - MAX_PAGE
+
+
+class Facet(StrEnum):
+    """yente's facets; `identifiers` is refused (not counted here)."""
+
+    DATASETS = "datasets"
+    SCHEMA = "schema"
+    COUNTRIES = "countries"
+    IDENTIFIERS = "identifiers"
+    TOPICS = "topics"
+    GENDERS = "genders"
+
+
+DEFAULT_FACETS = (Facet.COUNTRIES, Facet.TOPICS, Facet.DATASETS)  # yente's
+SORT_FIELDS = ("caption", "entity_id", "first_seen", "last_seen", "last_change")
+FILTER_FIELDS = ("countries", "datasets", "topics", "schema", "properties.<FtM property>")
+
+
+@dataclass(frozen=True, slots=True)
+class SortSpec:
+    field: str
+    descending: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
-    """/search's filters beyond the ones /match shares (see search_filters)."""
+    """/search's parameters beyond the ones /match shares (see search_filters)."""
 
     countries: tuple[str, ...] = ()  # ISO codes, lower case
     datasets: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    schemata: tuple[str, ...] = ()  # exact FtM schema names (filter=schema:...)
+    properties: tuple[tuple[str, str], ...] = ()  # (FtM property, value) (filter=properties.X:...)
     target: bool | None = None
     filter_op: FilterOp = FilterOp.OR
+    sorts: tuple[SortSpec, ...] = ()
+    facets: tuple[Facet, ...] = DEFAULT_FACETS
+    simple: bool = False
 
     def narrow(self, snapshot: Snapshot, base: ResultFilter) -> ResultFilter:
-        """`base` with these filters added; a dataset name unknown here is a 400 naming `datasets`."""
+        """`base` with the filters on records added (countries, datasets, topics, target: the property
+        and schema filters are the search index's); a dataset unknown here is a 400 naming `datasets`."""
         every = frozenset(v.source for v in snapshot.versions)
         groups = [
             frozenset(dataset_sources(snapshot, name, parameter="datasets") or every)
             for name in self.datasets
         ]
         countries = [frozenset([code]) for code in self.countries]
+        topics = [frozenset([topic]) for topic in self.topics]
         if self.filter_op is FilterOp.OR:
             groups = [frozenset().union(*groups)] if groups else []
             countries = [frozenset(self.countries)] if self.countries else []
+            topics = [frozenset(self.topics)] if self.topics else []
         return replace(
             base,
             source_groups=base.source_groups + tuple(groups),
             country_groups=tuple(countries),
+            topic_groups=base.topic_groups + tuple(topics),
             target=self.target,
         )
+
+
+def _property_names() -> frozenset[str]:
+    return frozenset(name for schema in model.schemata.values() for name in schema.properties)
+
+
+_PROPERTIES = _property_names()
+
+
+def _split_filters(
+    filters: Sequence[str],
+) -> tuple[list[str], list[str], list[str], list[str], list[tuple[str, str]]]:
+    """yente's `filter=field:value`, by field: countries, datasets, topics, schemata, properties."""
+    countries: list[str] = []
+    datasets: list[str] = []
+    topics: list[str] = []
+    schemata: list[str] = []
+    properties: list[tuple[str, str]] = []
+    for item in filters:
+        field, sep, value = item.partition(":")
+        if not sep:
+            raise InputError(f"filter: {item!r} is not field:value")
+        if field == "countries":
+            countries.append(value)
+        elif field == "datasets":
+            datasets.append(value)
+        elif field == "topics":
+            topics.append(value)
+        elif field == "schema":
+            if model.get(value) is None:
+                raise InputError(f"filter: schema {value!r} is not a FollowTheMoney schema")
+            schemata.append(value)
+        elif field.startswith("properties.") and field.removeprefix("properties.") in _PROPERTIES:
+            properties.append((field.removeprefix("properties."), value))
+        else:
+            raise InputError(
+                f"filter: field {field!r} is not supported; use one of {', '.join(FILTER_FIELDS)}"
+            )
+    return countries, datasets, topics, schemata, properties
+
+
+def _sorts(sort: Sequence[str]) -> tuple[SortSpec, ...]:
+    out = []
+    for item in sort:
+        field, _, order = item.partition(":")
+        if field not in SORT_FIELDS:
+            raise InputError(f"sort: {field!r} is not supported; sort by one of {', '.join(SORT_FIELDS)}")
+        if order not in ("", "asc", "desc"):
+            raise InputError(f"sort: {item!r}: the order is asc or desc")
+        out.append(SortSpec(field, order == "desc"))
+    return tuple(out)
+
+
+def _facets(facets: Sequence[str] | None) -> tuple[Facet, ...]:
+    if facets is None:
+        return DEFAULT_FACETS
+    out = []
+    for name in facets:
+        if name not in Facet.__members__.values() or name == Facet.IDENTIFIERS:
+            supported = ", ".join(f.value for f in Facet if f is not Facet.IDENTIFIERS)
+            raise InputError(f"facets: {name!r} is not supported; count one of {supported}")
+        out.append(Facet(name))
+    return tuple(dict.fromkeys(out))
 
 
 async def search_filters(
@@ -333,37 +424,57 @@ async def search_filters(
         tuple[str, ...], Query(description="Only parties with a record in these datasets (see filter_op)")
     ] = (),
     filter: Annotated[  # yente's name
-        tuple[str, ...], Query(description="Refused when given: property filters are not supported")
+        tuple[str, ...],
+        Query(
+            description="field:value, for countries, datasets, topics, schema (exact) or "
+            "properties.<FtM property> (the whole value, case aside), e.g. properties.birthDate:1984-01-08"
+        ),
     ] = (),
-    sort: Annotated[tuple[str, ...], Query(description="Refused when given: results come best first")] = (),
+    sort: Annotated[
+        tuple[str, ...],
+        Query(description=f"field[:asc|desc], field one of {', '.join(SORT_FIELDS)}; then best first"),
+    ] = (),
     target: Annotated[
         bool | None, Query(description="yente's, deprecated: every listed party here is a target")
     ] = None,
-    fuzzy: Annotated[bool, Query(description="Query syntax: refused when true; q is a name")] = False,
-    simple: Annotated[bool, Query(description="Query syntax: refused when true; q is a name")] = False,
+    fuzzy: Annotated[bool, Query(description="Fuzzy query syntax: refused when true")] = False,
+    simple: Annotated[
+        bool, Query(description="q in yente's simple syntax (simple_query_string) rather than Lucene's")
+    ] = False,
     facets: Annotated[
-        tuple[str, ...] | None, Query(description="Refused when given: no facet counts are kept")
+        tuple[str, ...] | None,
+        Query(description="Counts over all results: countries, topics, datasets (default), schema, genders"),
     ] = None,
     filter_op: Annotated[
-        FilterOp, Query(description="How several `countries` or `datasets` combine: OR (any) or AND (all)")
+        FilterOp,
+        Query(
+            description="How several values of one filter combine (countries, datasets, topics): OR or AND"
+        ),
     ] = FilterOp.OR,
 ) -> SearchFilters:
     """yente's /search parameters that /match lacks: each applied, or refused naming it."""
-    refuse_topics(topics)
-    refused = [
-        ("filter", bool(filter), "property filters (field:value) are not supported"),
-        ("sort", bool(sort), "results come best first, by score"),
-        ("fuzzy", fuzzy, "q is a name, screened as one, not a query in a search syntax"),
-        ("simple", simple, "q is a name, screened as one, not a query in a search syntax"),
-        ("facets", facets is not None, "no facet counts are computed; `facets` in the answer stays empty"),
-    ]
-    for name, given, why in refused:
-        if given:
-            raise InputError(f"{name}: not supported: {why}")
+    if fuzzy:
+        raise InputError(
+            "fuzzy: not supported: words match as the screener folds them (case, accents, scripts), "
+            "not by edit distance"
+        )
+    more_countries, more_datasets, more_topics, schemata, properties = _split_filters(filter)
     codes = []
-    for value in countries:
+    for value in (*countries, *more_countries):
         code = country_code(value)
         if code is None:
-            raise InputError(f"countries: {value!r} is not an ISO 3166 country")
+            parameter = "countries" if value in countries else "filter"
+            raise InputError(f"{parameter}: {value!r} is not an ISO 3166 country")
         codes.append(code)
-    return SearchFilters(tuple(codes), tuple(datasets), target, filter_op)
+    return SearchFilters(
+        countries=tuple(dict.fromkeys(codes)),
+        datasets=tuple(dict.fromkeys((*datasets, *more_datasets))),
+        topics=checked_topics((*topics, *more_topics)),
+        schemata=tuple(schemata),
+        properties=tuple(properties),
+        target=target,
+        filter_op=filter_op,
+        sorts=_sorts(sort),
+        facets=_facets(facets),
+        simple=simple,
+    )

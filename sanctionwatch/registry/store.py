@@ -602,6 +602,32 @@ class Registry:
                 out.update(changed)
         return out
 
+    def first_seen(self, versions: Iterable[VersionInfo]) -> dict[str, datetime]:
+        """When each record of these versions was first seen: the fetch time of the earliest version of
+        its source, ever in force and not newer than the given one, that held the record's id (a record
+        that left the list and came back keeps its first appearance). yente's `first_seen`; UTC.
+
+        One aggregate query per source: the database does the work, not a walk through every version.
+        """
+        out: dict[str, datetime] = {}
+        ve, lv = t.version_entities, t.list_versions
+        with self.engine.connect() as conn:
+            for version in versions:
+                wanted = select(ve.c.entity_id).where(ve.c.version_id == version.id)
+                rows = conn.execute(
+                    select(ve.c.entity_id, func.min(lv.c.fetched))
+                    .join(lv, lv.c.id == ve.c.version_id)
+                    .where(
+                        lv.c.source == version.source,
+                        lv.c.number <= version.number,
+                        (lv.c.activated_at.is_not(None)) | (lv.c.id == version.id),
+                        ve.c.entity_id.in_(wanted),
+                    )
+                    .group_by(ve.c.entity_id)
+                )
+                out.update((entity_id, _utc(fetched)) for entity_id, fetched in rows)
+        return out
+
     # ---- internals -------------------------------------------------------------------------------------
 
     def _active(self, conn: Connection, source: str) -> _Active | None:

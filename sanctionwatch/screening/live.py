@@ -10,16 +10,63 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 
 from sanctionwatch.model import Entity
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["LiveScreener", "Snapshot"]
+__all__ = ["LiveScreener", "RecordDates", "Snapshot"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecordDates:
+    """When each record of a snapshot was first seen, last changed, and last seen (its source's active
+    version's fetch): yente's `first_seen`, `last_change`, `last_seen`. Read once per snapshot, beside
+    the index, so that no request ever waits on the registry's history."""
+
+    first_seen: dict[str, datetime] = field(default_factory=dict)
+    last_change: dict[str, datetime] = field(default_factory=dict)
+    last_seen: dict[str, datetime] = field(default_factory=dict)  # by source
+
+    @classmethod
+    def read(cls, registry: Registry, versions: Sequence[VersionInfo]) -> RecordDates:
+        shared: dict[datetime, datetime] = {}  # one object per instant: a few per version, not per record
+
+        def one(values: dict[str, datetime]) -> dict[str, datetime]:
+            return {key: shared.setdefault(moment, moment) for key, moment in values.items()}
+
+        return cls(
+            first_seen=one(registry.first_seen(versions)),
+            last_change=one(registry.last_changes(versions)),
+            last_seen={v.source: _utc(v.fetched) for v in versions},
+        )
+
+    def of_party(self, records: Iterable[Entity]) -> tuple[str | None, str | None, str | None]:
+        """(first_seen, last_seen, last_change) of a party: the earliest first sighting, the latest
+        sighting and the latest change of its records, in yente's wire format (UTC, to the second,
+        without a zone); None where the history does not know the record."""
+        records = list(records)
+        first = min((m for r in records if (m := self.first_seen.get(r.id))), default=None)
+        seen = max((m for r in records if (m := self.last_seen.get(r.source))), default=None)
+        change = max((m for r in records if (m := self.last_change.get(r.id))), default=None)
+        return wire_time(first), wire_time(seen), wire_time(change)
+
+
+def wire_time(moment: datetime | None) -> str | None:
+    """yente's timestamp: "YYYY-MM-DDTHH:MM:SS", UTC, no zone."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -30,6 +77,7 @@ class Snapshot:
     screener: Screener
     versions: tuple[VersionInfo, ...]  # the active versions it was built from
     build_seconds: float
+    dates: RecordDates = field(default_factory=RecordDates)  # the records' history (see RecordDates)
 
     @property
     def version_ids(self) -> tuple[int, ...]:
@@ -86,8 +134,9 @@ class LiveScreener:
             started = time.perf_counter()
             screener = Screener.from_registry(self.registry)
             screener.model  # loaded now, not on the first query  # noqa: B018
+            dates = RecordDates.read(self.registry, versions)
             elapsed = time.perf_counter() - started
-            self._snapshot = Snapshot(screener, versions, elapsed)
+            self._snapshot = Snapshot(screener, versions, elapsed, dates)
             log.info(
                 "screening index built in %.1f s from %s",
                 elapsed,

@@ -15,16 +15,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from sqlalchemy import select, update
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
 from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.registry import tables
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
 
@@ -65,6 +68,13 @@ def seed_registry(url: str, scratch: Path) -> None:
         for paths in ([earlier / p.name for p in files["ofac-sdn"]], files["ofac-sdn"], files["un"]):
             outcomes = update_from_files(registry, paths)
             assert all(o.error is None for o in outcomes), outcomes
+        # The earlier version was fetched a day before (not within the same second): the parties' dates
+        # (first_seen, last_change) tell the two versions apart, as they would in use.
+        with registry.engine.begin() as conn:
+            versions = tables.list_versions
+            first = (versions.c.source == "ofac-sdn") & (versions.c.number == 1)
+            fetched = conn.execute(select(versions.c.fetched).where(first)).scalar_one()
+            conn.execute(update(versions).where(first).values(fetched=fetched - timedelta(days=1)))
     finally:
         registry.close()
 

@@ -65,7 +65,7 @@ def test_cyrillic_name_finds_the_listed_romanization(service: Service) -> None:
         "score": top["features"]["birth_date"],
         "detail": "same birth date 1984-01-08",
     }
-    assert top["first_seen"] is None and "last_seen" in top
+    assert top["first_seen"] <= top["last_change"] <= top["last_seen"]  # the registry's version history
     assert ("kim", "kim") in pairs
     assert any(
         e["feature"] == "birth_date" and e["effect"] == "raises" for e in top["explanation"]["evidence"]

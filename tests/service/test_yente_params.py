@@ -62,10 +62,13 @@ def test_a_parameter_yente_does_not_have_is_refused_naming_it(service: Service) 
         _refused(client.get("/algorithms", params={"verbose": "1"}), 400, "query.verbose")
 
 
-def test_topics_are_refused_since_our_lists_carry_none(service: Service) -> None:
-    _refused(_post(service, _kim(), topics="sanction"), 400, "topics", "sanction")
-    _refused(_search(service, topics="sanction"), 400, "topics")
-    assert _post(service, _kim()).status_code == 200  # not given: nothing to refuse
+def test_topics_sanction_is_every_party_of_an_official_list(service: Service) -> None:
+    assert _ids(service, topics="sanction") == [KIM]
+    assert _ids(service, topics=["role.pep", "sanction"]) == [KIM]  # any of them
+    assert _ids(service, topics="role.pep") == []  # a real topic no listed party here carries
+    _refused(_post(service, _kim(), topics="sanctoin"), 400, "topics", "sanctoin")
+    assert KIM in _search_ids(service, topics="sanction")
+    assert _search_ids(service, topics="crime") == []
 
 
 def test_weights_and_config_are_refused_naming_the_keys(service: Service) -> None:
@@ -215,11 +218,13 @@ def _search_ids(service: Service, **params: Any) -> list[str]:
 
 def test_search_refuses_what_it_cannot_do_naming_it(service: Service) -> None:
     for params, name in (
-        ({"filter": "properties.birthDate:1984"}, "filter"),
-        ({"sort": "caption:asc"}, "sort"),
+        ({"filter": "properties.shoeSize:44"}, "properties.shoeSize"),
+        ({"filter": "birthDate"}, "filter"),
+        ({"sort": "score:desc"}, "score"),
+        ({"sort": "caption:up"}, "sort"),
         ({"fuzzy": "true"}, "fuzzy"),
-        ({"simple": "true"}, "simple"),
-        ({"facets": "countries"}, "facets"),
+        ({"facets": "identifiers"}, "identifiers"),
+        ({"facets": "colours"}, "colours"),
         ({"countries": "Atlantis"}, "countries"),
         ({"datasets": "nowhere"}, "datasets"),
         ({"include_dataset": "nowhere"}, "include_dataset"),

@@ -29,7 +29,6 @@ from sanctionwatch.api.yente_params import (
     IncludeDataset,
     Topics,
     dataset_scope,
-    refuse_topics,
     refuse_unknown_params,
     result_filter,
 )
@@ -142,14 +141,15 @@ async def match(
     state = state_of(request)
     chosen = algorithm_named(algorithm)
     _refuse_options(body, chosen)
-    refuse_topics(topics)
     if not body.queries:
         raise HTTPException(400, "queries: none provided")
     if len(body.queries) > state.settings.max_match_queries:
         raise HTTPException(400, f"queries: more than {state.settings.max_match_queries} in one request")
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
-    filtered = include_dataset or exclude_dataset or exclude_entity_ids or exclude_schema or changed_since
+    filtered = (
+        include_dataset or exclude_dataset or exclude_entity_ids or exclude_schema or changed_since or topics
+    )
     admits = (
         result_filter(
             snapshot,
@@ -157,7 +157,7 @@ async def match(
             exclude_entity_ids=exclude_entity_ids,
             exclude_schema=exclude_schema,
             changed_since=changed_since,
-            last_changes=state.last_changes,
+            topics=topics,
         ).predicate()
         if filtered
         else None  # the common call: nothing to build

@@ -13,6 +13,8 @@ from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
 from sanctionwatch.api.yente_params import (
+    MAX_OFFSET,
+    MAX_PAGE,
     ChangedSince,
     ExcludeDataset,
     ExcludeSchema,
@@ -23,9 +25,8 @@ from sanctionwatch.api.yente_params import (
     result_filter,
     search_filters,
 )
-from sanctionwatch.matching.tuning import TUNING
-from sanctionwatch.screening.examples import screening_schema
-from sanctionwatch.screening.party import PartyQuery, screen_party
+from sanctionwatch.api.yente_search import SearchAsked, search_answer
+from sanctionwatch.screening.search_syntax import parse_query
 
 router = APIRouter(tags=["Search"])
 
@@ -36,44 +37,48 @@ router = APIRouter(tags=["Search"])
     response_model_by_alias=True,
     responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
     dependencies=[Viewer, Depends(refuse_unknown_params)],
-    summary="Search listed parties by name",
+    summary="Search listed parties by the words of any of their properties",
 )
 def search(
     request: Request,
     dataset: str,
-    q: str = Query(..., min_length=1, max_length=1000, description="A name, in any script"),
-    schema: str | None = Query(None, max_length=64, description="Person, Organization, Company, Vessel ..."),
-    limit: int = Query(10, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=10_000),
+    q: str = Query(
+        "",
+        description='Words to find (all of them), "quoted phrases", -excluded words, field:value '
+        "(Lucene syntax; see simple); empty: every party of the dataset",
+    ),
+    schema: str = Query("Thing", max_length=64, description="FtM schema of the results (with its kinds)"),
+    limit: int = Query(10, ge=0, le=MAX_PAGE, description="0: only the total and the facets"),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     include_dataset: IncludeDataset = (),
     exclude_dataset: ExcludeDataset = (),
     exclude_schema: ExcludeSchema = (),
     changed_since: ChangedSince = None,
     search_filters: SearchFilters = Depends(search_filters),
 ) -> dict[str, Any]:
+    """yente's text search: every property of the parties is searched (names, addresses, notes,
+    identifiers ...), name hits first; see README, "yente compatibility", for what `q` may hold."""
     state = state_of(request)
     snapshot = state.snapshot()
-    kind = screening_schema(schema) if schema else None
-    party = PartyQuery(names=[q], schema=kind, sources=dataset_sources(snapshot, dataset))
+    sources = dataset_sources(snapshot, dataset)
+    query = parse_query(q, simple=search_filters.simple)
     found = result_filter(
         snapshot,
         scope=dataset_scope(snapshot, dataset, include_dataset, exclude_dataset),
         exclude_schema=exclude_schema,
         changed_since=changed_since,
-        last_changes=state.last_changes,
     )
-    admits = search_filters.narrow(snapshot, found).predicate()
-    hits = screen_party(
-        snapshot.screener, party, threshold=TUNING.shown_floor, limit=offset + limit, admits=admits
+    asked = SearchAsked(
+        query=query,
+        schema=schema,
+        sources=sources,
+        result_filter=search_filters.narrow(snapshot, found),
+        filters=search_filters,
+        limit=limit,
+        offset=offset,
     )
-    results = [shown for hit in hits[offset:] if (shown := state.entity_json.get(snapshot, hit.entity_id))]
-    return {
-        "limit": limit,
-        "offset": offset,
-        "total": {"value": len(hits), "relation": "eq" if len(hits) < offset + limit else "gte"},
-        "results": results,
-        "facets": {},
-    }
+    index = state.search_index(snapshot)
+    return search_answer(snapshot, index, asked, lambda entity_id: state.entity_json.get(snapshot, entity_id))
 
 
 @router.get(
