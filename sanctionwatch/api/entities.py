@@ -39,10 +39,14 @@ class Lookup:
 
 
 def _dated(shown: dict[str, Any], snapshot: Snapshot, records: Sequence[Entity]) -> dict[str, Any]:
-    """yente's first_seen / last_seen / last_change of a party, from the snapshot's version history
-    (left as they are for an entity with no registry record: a Sanction, an Address ...)."""
+    """yente's first_seen / last_seen / last_change of an FtM party: those its dataset states (an
+    OpenSanctions export carries them), else from the snapshot's version history; an entity with no
+    registry record (a Sanction, an Address ...) keeps what its dataset says."""
     if records:
-        shown["first_seen"], shown["last_seen"], shown["last_change"] = snapshot.dates.of_party(records)
+        known = snapshot.dates.of_party(records)
+        for key, value in zip(("first_seen", "last_seen", "last_change"), known, strict=True):
+            if shown.get(key) is None:
+                shown[key] = value
     return shown
 
 
