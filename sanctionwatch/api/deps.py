@@ -6,8 +6,8 @@ from fastapi import HTTPException
 
 from sanctionwatch.api.yente import DATASET_ALIASES
 from sanctionwatch.errors import InputError
-from sanctionwatch.model import FTM_SOURCE_PREFIX
 from sanctionwatch.screening.live import Snapshot
+from sanctionwatch.sources.datasets import sources_of_dataset
 
 
 def dataset_sources(snapshot: Snapshot, dataset: str, *, parameter: str | None = None) -> tuple[str, ...]:
@@ -21,8 +21,8 @@ def dataset_sources(snapshot: Snapshot, dataset: str, *, parameter: str | None =
     active = {v.source for v in snapshot.versions}
     if dataset in active:
         return (dataset,)
-    if f"{FTM_SOURCE_PREFIX}{dataset}" in active:  # an FtM dataset by its own name, as yente's clients say
-        return (f"{FTM_SOURCE_PREFIX}{dataset}",)
+    if named := sources_of_dataset(dataset, active):  # by its FtM dataset name, as yente's clients say
+        return named
     known = ", ".join(sorted(set(DATASET_ALIASES) | active))
     if parameter is not None:
         raise InputError(f"{parameter}: unknown dataset {dataset!r}; known: {known}")

@@ -13,26 +13,20 @@ from followthemoney.proxy import EntityProxy
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionwatch.api.contracts.screening import ExplanationBody
-from sanctionwatch.model import FTM_SOURCE_PREFIX, Entity, is_ftm_source
+from sanctionwatch.model import Entity, is_ftm_source
 from sanctionwatch.registry.ftm import FtmFragment
 from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.query import Hit
+from sanctionwatch.sources.datasets import FTM_DATASETS, ftm_dataset
 from sanctionwatch.sources.ftm import to_ftm
 
 # OpenSanctions' dataset names, for the lists we ingest (clients may use either name).
-DATASET_ALIASES = {
+DATASET_ALIASES: dict[str, tuple[str, ...]] = {
     "default": (),
     "sanctions": (),
-    "us_ofac_sdn": ("ofac-sdn",),
-    "us_ofac_cons": ("ofac-cons",),
-    "un_sc_sanctions": ("un",),
-    "eu_fsf": ("eu",),
-    "gb_hmt_sanctions": ("uk",),
-    "gb_fcdo_sanctions": ("uk",),  # the UK Sanctions List, source `uk` since ConList was retired
-    "ca_dfatd_sema_sanctions": ("ca",),
-    "au_dfat_sanctions": ("au",),
-    "ch_seco_sanctions": ("ch",),
+    **{name: (source,) for source, name in FTM_DATASETS.items()},
+    "gb_hmt_sanctions": ("uk",),  # OFSI's ConList, retired; source `uk` is now the UK Sanctions List
 }
 
 
@@ -174,8 +168,8 @@ def shown_id(entity: Entity) -> str:
 
 
 def source_dataset(source: str) -> str:
-    """The dataset name of a source, as an FtM `datasets` value: `ftm:us_ofac_sdn` -> `us_ofac_sdn`."""
-    return source[len(FTM_SOURCE_PREFIX) :] if source.startswith(FTM_SOURCE_PREFIX) else source
+    """The dataset name of a source, as an FtM `datasets` value (sources.datasets.ftm_dataset)."""
+    return ftm_dataset(source)
 
 
 def entity_response(

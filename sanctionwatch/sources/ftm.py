@@ -45,6 +45,7 @@ from sanctionwatch.model import (
 )
 from sanctionwatch.sources.base import ParsedList, SourceFormatError
 from sanctionwatch.sources.catalog import source_spec
+from sanctionwatch.sources.datasets import ftm_dataset
 from sanctionwatch.sources.files import text_stream
 from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.script_codes import detect_script
@@ -699,7 +700,7 @@ def to_ftm(entity: Entity) -> list[dict[str, Any]]:
 
 def _with_datasets(proxy: EntityProxy, source: str, target: bool) -> dict[str, Any]:
     data: dict[str, Any] = proxy.to_dict()
-    data["datasets"] = [source]
+    data["datasets"] = [ftm_dataset(source)]
     data["target"] = target
     return data
 
