@@ -34,6 +34,7 @@ from sanctionwatch.screening.query import QueryError
 from sanctionwatch.screening.search import SearchIndex
 from sanctionwatch.screening.search_syntax import TextQuery
 from sanctionwatch.sources.catalog import SOURCES
+from sanctionwatch.sources.datasets import ftm_dataset
 
 __all__ = ["RANKED_BY_MODEL", "SearchAsked", "search_answer"]
 
@@ -157,7 +158,12 @@ def _facets(index: SearchIndex, found: Ints, asked: Sequence[Facet]) -> dict[str
     out: dict[str, Any] = {}
     for facet in asked:
         values = [
-            {"name": name, "label": _value_label(facet, name), "count": count}
+            # a dataset by its FtM name (`us_ofac_sdn`, `zala`), as every yente-shaped answer gives it
+            {
+                "name": ftm_dataset(name) if facet is Facet.DATASETS else name,
+                "label": _value_label(facet, name),
+                "count": count,
+            }
             for name, count in attributes[facet].counts(selected)
         ]
         out[facet.value] = {"label": _FACET_LABELS[facet], "values": values}

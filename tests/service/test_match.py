@@ -56,7 +56,7 @@ def test_cyrillic_name_finds_the_listed_romanization(service: Service) -> None:
     assert top["caption"] == "KIM, Jong Un"
     assert top["schema"] == "Person"
     assert top["match"] is True and top["score"] >= 0.9
-    assert top["datasets"] == ["ofac-sdn"]
+    assert top["datasets"] == ["us_ofac_sdn"]  # FtM dataset names in yente-shaped answers
     assert top["properties"]["birthDate"] == ["1984-01-08"]
     assert top["features"]["birth_date"] > 0  # the evidence's weight, as yente shows feature weights
     pairs = {(p["query"], p["listed"]) for p in top["explanation"]["token_pairs"]}
