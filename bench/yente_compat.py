@@ -64,16 +64,13 @@ class Fixture:
 
 
 # The dataset mapping (yente's fixture name -> how we import it and what /search/{dataset} calls it).
-# Today `update --source ftm --file F` makes the one source `ftm` (a second file replaces the first), so
-# each fixture is an internal list of its own. When FtM import keeps the file's dataset names, change this.
+# Each FtM dataset is a source of its own (`ftm:NAME`), named in the API by its own FtM name.
 FIXTURES: dict[str, Fixture] = {
-    "zala": Fixture(
-        "tests/fixtures/dataset/zala/entities.ftm.json", ("--source", "internal:zala"), "internal:zala"
-    ),
+    "zala": Fixture("tests/fixtures/dataset/zala/entities.ftm.json", ("--source", "ftm:zala"), "zala"),
     "parteispenden": Fixture(
         "tests/fixtures/dataset/parteispenden/entities.ftm.json",
-        ("--source", "internal:parteispenden"),
-        "internal:parteispenden",
+        ("--source", "ftm:parteispenden"),
+        "parteispenden",
     ),
 }
 
