@@ -22,7 +22,7 @@ from sanctionwatch.model import Entity, is_ftm_source
 from sanctionwatch.registry.ftm import Adjacent, FtmEntities, FtmFragment
 from sanctionwatch.screening.live import Snapshot
 
-__all__ = ["EntityJsonCache", "Lookup"]
+__all__ = ["EntityJsonCache", "Lookup", "adjacent_page", "entity_property"]
 
 
 def ftm_versions(snapshot: Snapshot) -> tuple[int, ...]:
@@ -109,10 +109,14 @@ class EntityJsonCache:
         fragments = self._fragments(snapshot, [entity_id]).get(entity_id)
         if fragments:
             return Lookup(shown=self._fragments_response(snapshot, fragments, nested=nested))
-        canonical = self.ftm.canonical(ftm_versions(snapshot), entity_id) if self.ftm is not None else []
+        canonical = self.canonical(snapshot, entity_id)
         if canonical:
             return Lookup(redirect=canonical[0])
         return Lookup()
+
+    def canonical(self, snapshot: Snapshot, referent: str) -> list[str]:
+        """The ids of the FtM entities `referent` was merged into (none outside FtM datasets)."""
+        return self.ftm.canonical(ftm_versions(snapshot), referent) if self.ftm is not None else []
 
     def _fragments(self, snapshot: Snapshot, ids: Iterable[str]) -> dict[str, list[FtmFragment]]:
         if self.ftm is None:
@@ -178,8 +182,8 @@ class EntityJsonCache:
                 kept: list[Any] = []
                 for value in values:
                     if value == entity_id:
-                        continue  # the way back to the root, as yente leaves it out
-                    if not item.outbound and _is_edge(item) and value in far:
+                        kept.append(value)  # the way back to the root: its id, not nested (as yente)
+                    elif not item.outbound and _is_edge(item) and value in far:
                         kept.append(ftm_entity_response(far[value]))
                     else:
                         kept.append(value)
@@ -193,6 +197,24 @@ class EntityJsonCache:
             nested_ids = {v["id"] for v in out.get(prop, []) if isinstance(v, dict)}
             out.setdefault(prop, []).extend(v for v in values if v not in nested_ids)
         return {prop: values for prop, values in out.items() if values}
+
+
+def adjacent_page(adjacent: dict[str, list[Any]], prop: str, limit: int, offset: int) -> dict[str, Any]:
+    """One property's adjacent entities as yente pages them: `limit` from `offset`, and the total."""
+    values = adjacent.get(prop, [])
+    return {
+        "limit": limit,
+        "offset": offset,
+        "total": {"value": len(values), "relation": "eq"},
+        "results": values[offset : offset + limit],
+    }
+
+
+def entity_property(schema_name: str, prop: str) -> bool:
+    """Whether `prop` is an entity-typed property of the schema (what /adjacent/{prop} may name)."""
+    schema = model.get(schema_name)
+    found = schema.get(prop) if schema is not None else None
+    return found is not None and found.type == registry.entity
 
 
 def _entity_values(shown: dict[str, Any]) -> list[tuple[str, list[Any]]]:

@@ -141,6 +141,22 @@ class SearchResponse(BaseModel):
     facets: dict[str, Any] = {}
 
 
+class AdjacentResults(BaseModel):
+    """One property's adjacent entities, a page of them (yente's AdjacentResultsResponse)."""
+
+    limit: int
+    offset: int = 0
+    total: TotalSpec
+    results: list[EntityResponse | str]
+
+
+class EntityAdjacentResponse(BaseModel):
+    """GET /entities/{id}/adjacent: the entity, then each property's page of adjacent entities."""
+
+    entity: EntityResponse
+    adjacent: dict[str, AdjacentResults]
+
+
 class CatalogDataset(BaseModel):
     """A dataset a client may name: one of our sources, or a collection of them (`children`)."""
 
@@ -221,7 +237,9 @@ def ftm_entity_response(fragments: Sequence[FtmFragment], records: Sequence[Enti
         except InvalidData:
             for prop, values in other.properties.items():
                 proxy.add(prop, values, quiet=True, cleaned=True)
-    datasets = {d for f in fragments for d in (f.data.get("datasets") or [source_dataset(f.source)])}
+    # The datasets the entity says it is in (an OpenSanctions export names its sources), and the dataset
+    # it was loaded as here (yente's clients scope by that name).
+    datasets = {d for f in fragments for d in [*f.data.get("datasets", []), source_dataset(f.source)]}
     datasets |= {source_dataset(r.source) for r in records if not is_ftm_source(r.source)}
     referents = [r for f in fragments for r in f.data.get("referents", [])]
     referents += [shown_id(r) for r in records]

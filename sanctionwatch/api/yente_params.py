@@ -15,7 +15,7 @@ of `sort`, `facets`, `filter` and the parts of `q` that the search cannot honour
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -27,7 +27,7 @@ from followthemoney.types import registry as ftm_types
 
 from sanctionwatch.api.deps import dataset_sources
 from sanctionwatch.errors import InputError
-from sanctionwatch.model import Entity
+from sanctionwatch.model import Entity, is_ftm_source
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.screener import Admits
 from sanctionwatch.screening.search import party_topics, record_countries
@@ -232,7 +232,10 @@ class ResultFilter:
             held = {r.source for r in records}
             if not all(group & held for group in self.source_groups):
                 return False
-        if self.excluded_ids and any(r.id in self.excluded_ids for r in records):
+        if self.excluded_ids and any(
+            r.id in self.excluded_ids or (is_ftm_source(r.source) and r.source_id in self.excluded_ids)
+            for r in records
+        ):  # a registry id, or the FtM id an FtM dataset's entity is shown under
             return False
         if self.excluded_schemata and FTM_SCHEMA.get(records[0].schema) in self.excluded_schemata:
             return False
@@ -265,20 +268,30 @@ def result_filter(
     exclude_schema: Collection[str] = (),
     changed_since: str | None = None,
     topics: Sequence[str] = (),
+    canonical: Callable[[str], Iterable[str]] | None = None,
 ) -> ResultFilter:
-    """The filter for yente's result parameters, each checked first (400 naming the one at fault)."""
+    """The filter for yente's result parameters, each checked first (400 naming the one at fault).
+
+    `canonical` gives the ids an id was merged into (FtM `referents`): excluding a referent a client
+    stored (`ofac-45937`) excludes the entity it now is, as yente does."""
     for name in exclude_schema:
         if model.get(name) is None:
             raise InputError(f"exclude_schema: {name!r} is not a FollowTheMoney schema")
     since = parse_changed_since(changed_since)
     return ResultFilter(
         source_groups=(scope,) if scope is not None else (),
-        excluded_ids=frozenset(i.strip() for i in exclude_entity_ids if i.strip()),
+        excluded_ids=_with_canonical(exclude_entity_ids, canonical),
         excluded_schemata=frozenset(exclude_schema),
         changed_since=since,
         topic_groups=(frozenset(checked_topics(topics)),) if topics else (),
         last_changes=snapshot.dates.last_change if since is not None else None,
     )
+
+
+def _with_canonical(ids: Collection[str], canonical: Callable[[str], Iterable[str]] | None) -> frozenset[str]:
+    given = [i.strip() for i in ids if i.strip()]
+    merged = [c for i in given for c in canonical(i)] if canonical is not None else []
+    return frozenset(given + merged)
 
 
 # ---- /search's own parameters ----------------------------------------------------------------------------

@@ -79,9 +79,11 @@ def _references(record: dict[str, Any]) -> list[tuple[str, str]]:
 def store_ftm(conn: Connection, version_id: int, records: Sequence[dict[str, Any]]) -> None:
     """Write a version's FtM entities (each record carries its import `role`) in the caller's transaction."""
     rows = {}
+    positions: dict[str, int] = {}
     for record in records:
         stored = _stored(record)
         rows[_hash(stored)] = (record, stored)
+        positions.setdefault(record["id"], len(positions))
     existing: set[str] = set()
     hashes = list(rows)
     for chunk in _chunks(hashes):
@@ -101,7 +103,13 @@ def store_ftm(conn: Connection, version_id: int, records: Sequence[dict[str, Any
     for chunk in _chunks(new):
         conn.execute(insert(t.ftm_records), list(chunk))
     members = [
-        {"version_id": version_id, "ftm_id": record["id"], "record_hash": h, "role": _role(record)}
+        {
+            "version_id": version_id,
+            "ftm_id": record["id"],
+            "record_hash": h,
+            "role": _role(record),
+            "position": positions[record["id"]],
+        }
         for h, (record, _) in rows.items()
     ]
     references = list(
@@ -138,6 +146,7 @@ class FtmFragment:
     source: str  # "ftm:us_ofac_sdn"
     role: str  # party | non-target | non-party
     data: dict[str, Any]  # id, schema, caption, properties, datasets, referents, target, first_seen ...
+    position: int = 0  # its place in its version's file
 
     @property
     def id(self) -> str:
@@ -174,6 +183,7 @@ class FtmEntities:
                         t.version_ftm.c.role,
                         t.list_versions.c.source,
                         t.ftm_records.c.data,
+                        t.version_ftm.c.position,
                     )
                     .join(t.ftm_records, t.ftm_records.c.hash == t.version_ftm.c.record_hash)
                     .join(t.list_versions, t.list_versions.c.id == t.version_ftm.c.version_id)
@@ -182,8 +192,8 @@ class FtmEntities:
                     )
                     .order_by(t.list_versions.c.source)
                 )
-                for ftm_id, role, source, data in conn.execute(query):
-                    found.setdefault(ftm_id, []).append(FtmFragment(source, role, json.loads(data)))
+                for ftm_id, role, source, data, position in conn.execute(query):
+                    found.setdefault(ftm_id, []).append(FtmFragment(source, role, json.loads(data), position))
         return found
 
     def canonical(self, version_ids: Sequence[int], referent: str) -> list[str]:
@@ -205,8 +215,9 @@ class FtmEntities:
         """The entities one reference away from `entity_id`, both ways: those it points at (its
         addressEntity, an Ownership's owner) and those pointing at it (its Sanction, its Ownerships).
 
-        Ordered by property, then id. An id a reference names but no version holds is left out: the
-        caller shows the reference itself (the id) from the entity's own properties.
+        Ordered by property, then by the adjacent entity's place in its file (the dataset's own order, as
+        yente keeps it), then id. An id a reference names but no version holds is left out: the caller
+        shows the reference itself (the id) from the entity's own properties.
         """
         if not version_ids:
             return []
@@ -223,14 +234,17 @@ class FtmEntities:
                 .distinct()
             ).all()
         fragments = self.get(versions, [other for _, other in outbound] + [holder for _, holder in inbound])
+
+        def order(pair: tuple[str, str]) -> tuple[str, int, str]:
+            prop, other = pair
+            return prop, fragments[other][0].position, other
+
         out = [
             Adjacent(prop, entity_id, True, tuple(fragments[other]))
-            for prop, other in sorted(outbound)
-            if other in fragments
+            for prop, other in sorted((p for p in outbound if p[1] in fragments), key=order)
         ]
         out.extend(
             Adjacent(prop, holder, False, tuple(fragments[holder]))
-            for prop, holder in sorted(inbound)
-            if holder in fragments
+            for prop, holder in sorted((p for p in inbound if p[1] in fragments), key=order)
         )
         return out

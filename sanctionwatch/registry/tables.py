@@ -163,6 +163,9 @@ version_ftm = Table(
     Column("ftm_id", String(200), primary_key=True),
     Column("record_hash", String(64), ForeignKey("ftm_records.hash"), nullable=False),
     Column("role", String(16), nullable=False),  # sources.ftm.Role: party | non-target | non-party
+    # The entity's place in the file (0, 1, ...): adjacent entities are listed, and paged, in the
+    # dataset's own order, as yente lists them (its index keeps the file's order).
+    Column("position", Integer, nullable=False),
     Index("ix_version_ftm_ftm_id", "ftm_id"),
 )
 

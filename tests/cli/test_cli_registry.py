@@ -139,7 +139,9 @@ def test_export_to_followthemoney_and_import_back(db: Path, tmp_path: Path) -> N
     # The export's entities name the lists they come from: plain `ftm` cannot tell which dataset the
     # file is, and says so; named, it is one dataset (issue 18).
     refused = run(db, "update", "--source", "ftm", "--file", str(exported), check=False)
-    assert refused.returncode != 0 and "belong to 2 datasets (un_sc_sanctions, us_ofac_sdn)" in " ".join(refused.stderr.split())
+    assert refused.returncode != 0 and "belong to 2 datasets (un_sc_sanctions, us_ofac_sdn)" in " ".join(
+        refused.stderr.split()
+    )
     [imported] = run_json(db, "update", "--source", "ftm:export", "--file", str(exported))
     assert (imported["source"], imported["entities"], imported["active"]) == ("ftm:export", active, True)
     # Every entity of the file is counted: the parties, and the rest by schema (none unknown, none untargeted).

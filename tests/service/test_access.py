@@ -24,6 +24,8 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("POST", "/match/{dataset}"): Role.ANALYST,
     ("GET", "/search/{dataset}"): Role.VIEWER,
     ("GET", "/entities/{entity_id}"): Role.VIEWER,
+    ("GET", "/entities/{entity_id}/adjacent"): Role.VIEWER,
+    ("GET", "/entities/{entity_id}/adjacent/{property_name}"): Role.VIEWER,
     ("GET", "/records/{entity_id}"): Role.VIEWER,
     ("GET", "/lists"): Role.VIEWER,
     ("GET", "/lists/{source}/changes"): Role.VIEWER,
@@ -74,6 +76,10 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     },
     ("GET", "/search/{dataset}"): {"url": "/search/default?q=kim"},
     ("GET", "/entities/{entity_id}"): {"url": "/entities/ofac-sdn:20157"},
+    ("GET", "/entities/{entity_id}/adjacent"): {"url": "/entities/ofac-sdn:20157/adjacent"},
+    ("GET", "/entities/{entity_id}/adjacent/{property_name}"): {
+        "url": "/entities/ofac-sdn:20157/adjacent/addressEntity"
+    },
     ("GET", "/records/{entity_id}"): {"url": "/records/ofac-sdn:20157"},
     ("GET", "/lists/{source}/changes"): {"url": "/lists/ofac-sdn/changes"},
     ("POST", "/screen"): {"url": "/screen", "json": {"name": "Kim Jong Un"}},

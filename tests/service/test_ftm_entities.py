@@ -4,6 +4,7 @@ served and nested, one id in two datasets shown as one entity; registry ids keep
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ def client(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Iter
             (sample_files()["ofac-sdn"], None),
             ([folder / "alpha_sanctions.ftm.json"], "ftm"),
             ([folder / "beta_list.ftm.json"], "ftm"),
+            ([folder / "gamma_graph.ftm.json"], "ftm"),
         ):
             outcomes = update_from_files(registry, paths, source=source)
             assert all(o.error is None for o in outcomes), outcomes
@@ -74,7 +76,8 @@ def test_a_referent_redirects_to_its_entity(client: httpx.Client) -> None:
 def test_nested_entity_shows_its_graph(client: httpx.Client) -> None:
     properties = _get(client, f"/entities/{PERSON}")["properties"]
     assert [s["id"] for s in properties["sanctions"]] == ["alpha-sanction-1"]
-    assert "entity" not in properties["sanctions"][0]["properties"]  # no way back to the root
+    # the way back to the root is its id, not nested (as yente shows it)
+    assert properties["sanctions"][0]["properties"]["entity"] == [PERSON]
     assert [a["properties"]["full"] for a in properties["addressEntity"]] == [["1 Example Street, Moscow"]]
     assert [d["id"] for d in properties["identification"]] == ["alpha-passport-1"]
     # An edge (Directorship, Family) shows its far end too.
@@ -133,3 +136,57 @@ def test_match_by_the_ftm_dataset_name(client: httpx.Client) -> None:
         assert [r["id"] for r in response.json()["responses"]["q"]["results"]][:1] == ["beta-p2"]
     only_alpha = client.post("/match/alpha_sanctions", json=body).json()["responses"]["q"]["results"]
     assert "beta-p2" not in [r["id"] for r in only_alpha]
+
+
+def test_adjacent_entities_paged_by_property_in_the_files_order(client: httpx.Client) -> None:
+    """yente's /entities/{id}/adjacent: per property, `limit` from `offset` in the dataset's own order
+    (the file lists gamma-addr-z first), each with its total; an edge shows its far end, the way back
+    to the root stays an id."""
+    whole = _get(client, "/entities/gamma-co/adjacent")
+    assert whole["entity"]["id"] == "gamma-co" and whole["entity"]["caption"] == "Gamma Trading LLC"
+    addresses = whole["adjacent"]["addressEntity"]
+    assert [a["id"] for a in addresses["results"]] == ["gamma-addr-z", "gamma-addr-a"]
+    assert (addresses["total"]["value"], addresses["limit"], addresses["offset"]) == (2, 10, 0)
+    payments = whole["adjacent"]["paymentPayer"]["results"]
+    assert [p["id"] for p in payments] == ["gamma-pay-z", "gamma-pay-a"]
+    assert payments[0]["properties"]["payer"] == ["gamma-co"]
+    assert [b["id"] for b in payments[0]["properties"]["beneficiary"]] == ["gamma-ben-1", "gamma-ben-2"]
+    second = _get(client, "/entities/gamma-co/adjacent", limit=1, offset=1)["adjacent"]
+    assert [a["id"] for a in second["addressEntity"]["results"]] == ["gamma-addr-a"]
+    assert second["addressEntity"]["total"]["value"] == 2
+    one = _get(client, "/entities/gamma-co/adjacent/paymentPayer", limit=1)
+    assert ([p["id"] for p in one["results"]], one["total"]["value"]) == (["gamma-pay-z"], 2)
+    payment = _get(client, "/entities/gamma-pay-z/adjacent")["adjacent"]
+    assert [p["id"] for p in payment["payer"]["results"]] == ["gamma-co"]
+
+
+def test_adjacent_refuses_what_it_does_not_do(client: httpx.Client) -> None:
+    not_entities = client.get("/entities/gamma-co/adjacent/country")
+    assert not_entities.status_code == 404 and "country" in not_entities.text
+    sort = client.get("/entities/gamma-co/adjacent", params={"sort": "caption:asc"})
+    assert sort.status_code == 400 and "sort" in sort.json()["detail"]
+    unknown = client.get("/entities/gamma-co/adjacent", params={"limt": "3"})
+    assert unknown.status_code == 400 and "limt" in unknown.json()["detail"]
+    assert client.get("/entities/no-such-id/adjacent").status_code == 404
+    moved = client.get("/entities/gamma-old/adjacent", follow_redirects=False)
+    assert moved.status_code == 308 and moved.headers["location"].endswith("/entities/gamma-co")
+
+
+def test_excluding_a_referent_excludes_the_entity_it_was_merged_into(client: httpx.Client) -> None:
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Ivan Petrovich Alphaev"]}}}}
+
+    def ids(**params: str) -> list[str]:
+        response = client.post("/match/alpha_sanctions", json=body, params=params)
+        assert response.status_code == 200, response.text
+        return [r["id"] for r in response.json()["responses"]["q"]["results"]]
+
+    assert PERSON in ids()
+    assert PERSON not in ids(exclude_entity_ids=PERSON)
+    assert PERSON not in ids(exclude_entity_ids="ofac-45937")  # a referent the client stored
+
+
+def test_reconcile_extends_an_entity_by_its_ftm_id(client: httpx.Client) -> None:
+    extend = {"ids": [PERSON], "properties": [{"id": "nationality"}]}
+    response = client.post("/reconcile/alpha_sanctions", data={"extend": json.dumps(extend)})
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"][PERSON]["nationality"] == [{"str": "Russia"}]

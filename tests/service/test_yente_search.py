@@ -109,7 +109,7 @@ def test_facets_in_yentes_shape_over_the_whole_result_set(service: Service) -> N
     assert countries["values"] == [{"name": "kp", "label": "North Korea", "count": 5}]
     assert body["facets"]["topics"]["values"] == [{"name": "sanction", "label": "Sanctioned", "count": 5}]
     datasets = {v["name"]: v["count"] for v in body["facets"]["datasets"]["values"]}
-    assert datasets == {"ofac-sdn": 4, "un": 1}
+    assert datasets == {"us_ofac_sdn": 4, "un_sc_sanctions": 1}  # FtM dataset names
     schema = _body(service, facets="schema", limit=0)["facets"]
     assert list(schema) == ["schema"]
     counts = {v["name"]: v["count"] for v in schema["schema"]["values"]}

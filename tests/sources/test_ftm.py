@@ -333,7 +333,9 @@ def test_export_party_shape(fixtures_dir: Path) -> None:
     uk = by_id(uk_ofsi.parse([fixtures_dir / "uk" / "ConList.csv"]).entities)
     party, *rest = to_ftm(uk["13590"])
     assert party["id"] == "uk-13590" == ftm_id("uk", "13590")
-    assert party["schema"] == "Person" and party["target"] is True and party["datasets"] == ["gb_fcdo_sanctions"]  # the FtM name (sources.datasets)
+    assert (
+        party["schema"] == "Person" and party["target"] is True and party["datasets"] == ["gb_fcdo_sanctions"]
+    )  # the FtM name (sources.datasets)
     props = party["properties"]
     assert props["name"] == ["Jong Hyuk AN"]
     assert props["weakAlias"] == ["Jong Hyok AN"]

@@ -158,6 +158,7 @@ async def match(
             exclude_schema=exclude_schema,
             changed_since=changed_since,
             topics=topics,
+            canonical=lambda given: state.entity_json.canonical(snapshot, given),
         ).predicate()
         if filtered
         else None  # the common call: nothing to build

@@ -55,6 +55,7 @@ from sanctionwatch.screening.examples import NAME_PART_PROPERTIES, party_from_ex
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import Hit, QueryError
+from sanctionwatch.sources.datasets import ftm_dataset
 
 router = APIRouter(tags=["Reconciliation"])
 Reconciler = require(Role.ANALYST, query_key=True)
@@ -286,11 +287,12 @@ def _extend(request: Request, dataset: str, raw: str) -> dict[str, Any]:
         columns.append((pid, prop, *extend_settings(pid, item.get("settings"))))
     state = state_of(request)
     snapshot = state.snapshot()
-    sources = set(dataset_sources(snapshot, dataset))
+    # `datasets` of a shown entity are FtM dataset names (sources.datasets)
+    names = {ftm_dataset(s) for s in dataset_sources(snapshot, dataset)}
     rows: dict[str, dict[str, list[dict[str, str]]]] = {}
     for entity_id in ids:
-        shown = state.entity_json.get(snapshot, entity_id)
-        if shown is None or (sources and not sources & set(shown["datasets"])):
+        shown = state.entity_json.lookup(snapshot, entity_id, nested=False).shown  # registry or FtM id
+        if shown is None or (names and not names & set(shown["datasets"])):
             rows[entity_id] = {}
             continue
         rows[entity_id] = {

@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 
 from sanctionwatch.api.contracts.registry import RecordResponse
 from sanctionwatch.api.deps import dataset_sources
+from sanctionwatch.api.entities import adjacent_page, entity_property
 from sanctionwatch.api.security import Viewer
 from sanctionwatch.api.state import state_of
-from sanctionwatch.api.yente import EntityResponse, ErrorResponse, SearchResponse
+from sanctionwatch.api.yente import (
+    AdjacentResults,
+    EntityAdjacentResponse,
+    EntityResponse,
+    ErrorResponse,
+    SearchResponse,
+)
 from sanctionwatch.api.yente_params import (
     MAX_OFFSET,
     MAX_PAGE,
@@ -26,7 +33,10 @@ from sanctionwatch.api.yente_params import (
     search_filters,
 )
 from sanctionwatch.api.yente_search import SearchAsked, search_answer
+from sanctionwatch.errors import InputError
 from sanctionwatch.screening.search_syntax import parse_query
+
+DEFAULT_ADJACENT = 10  # yente's default page of adjacent entities per property
 
 router = APIRouter(tags=["Search"])
 
@@ -89,7 +99,7 @@ def search(
         308: {"description": "The id was merged into another entity (an FtM referent): go there"},
         404: {"model": ErrorResponse},
     },
-    dependencies=[Viewer],
+    dependencies=[Viewer, Depends(refuse_unknown_params)],
     summary="One entity, as FollowTheMoney",
 )
 def entity(
@@ -112,6 +122,88 @@ def entity(
     if found.shown is None:
         raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
     return found.shown
+
+
+def _adjacent_of(request: Request, entity_id: str) -> tuple[dict[str, Any], dict[str, list[Any]]] | Response:
+    """The entity (not nested) and its adjacent entities by property; a redirect for a referent."""
+    state = state_of(request)
+    snapshot = state.snapshot()
+    found = state.entity_json.lookup(snapshot, entity_id, nested=False)
+    if found.redirect is not None:
+        target = request.app.url_path_for("entity", entity_id=found.redirect)
+        return RedirectResponse(target, 308)
+    if found.shown is None:
+        raise HTTPException(404, f"no entity {entity_id!r} in the active lists")
+    return found.shown, state.entity_json.adjacent(snapshot, found.shown["id"])
+
+
+def _no_sort(sort: list[str]) -> None:
+    if sort:
+        raise InputError(
+            f"sort: {', '.join(sort)!r} is not supported here; adjacent entities come in their dataset's order"
+        )
+
+
+Limit = Query(DEFAULT_ADJACENT, ge=0, le=MAX_PAGE, description="Adjacent entities per property")
+Offset = Query(0, ge=0, le=MAX_OFFSET, description="Start at this adjacent entity of each property")
+Sort = Query([], description="Not supported: refused if given (the dataset's order is kept)")
+
+
+@router.get(
+    "/entities/{entity_id}/adjacent",
+    response_model=EntityAdjacentResponse,
+    response_model_by_alias=True,
+    responses={
+        308: {"description": "The id was merged into another entity (an FtM referent): go there"},
+        404: {"model": ErrorResponse},
+    },
+    dependencies=[Viewer, Depends(refuse_unknown_params)],
+    summary="An entity and its adjacent entities (addresses, sanctions, payments ...), paged by property",
+)
+def adjacent(
+    request: Request, entity_id: str, limit: int = Limit, offset: int = Offset, sort: list[str] = Sort
+) -> Any:
+    """yente's adjacency: every entity one reference away from an entity of an FtM dataset, both ways
+    (its addressEntity; the Payments whose payer it is, under `paymentPayer`), `limit` per property
+    from `offset`, each with its total. An edge entity (Payment, Ownership ...) shows its far end nested;
+    nothing deeper. A listed party of an official list has none (its facts are its own properties)."""
+    _no_sort(sort)
+    found = _adjacent_of(request, entity_id)
+    if isinstance(found, Response):
+        return found
+    shown, near = found
+    return {"entity": shown, "adjacent": {prop: adjacent_page(near, prop, limit, offset) for prop in near}}
+
+
+@router.get(
+    "/entities/{entity_id}/adjacent/{property_name}",
+    response_model=AdjacentResults,
+    response_model_by_alias=True,
+    responses={
+        308: {"description": "The id was merged into another entity (an FtM referent): go there"},
+        404: {"model": ErrorResponse},
+    },
+    dependencies=[Viewer, Depends(refuse_unknown_params)],
+    summary="One property's adjacent entities of an entity, paged",
+)
+def adjacent_by_property(
+    request: Request,
+    entity_id: str,
+    property_name: str,
+    limit: int = Limit,
+    offset: int = Offset,
+    sort: list[str] = Sort,
+) -> Any:
+    """As /entities/{id}/adjacent, for one entity-typed property of the entity's schema (404 for a
+    property the schema does not have or that does not name entities, as yente answers)."""
+    _no_sort(sort)
+    found = _adjacent_of(request, entity_id)
+    if isinstance(found, Response):
+        return found
+    shown, near = found
+    if not entity_property(shown["schema"], property_name):
+        raise HTTPException(404, f"{shown['schema']} has no property {property_name!r} naming entities")
+    return adjacent_page(near, property_name, limit, offset)
 
 
 @router.get(

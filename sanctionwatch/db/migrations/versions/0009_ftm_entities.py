@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("ftm_id", sa.String(200), primary_key=True),
         sa.Column("record_hash", sa.String(64), sa.ForeignKey("ftm_records.hash"), nullable=False),
         sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
     )
     op.create_index("ix_version_ftm_ftm_id", "version_ftm", ["ftm_id"])
     op.create_table(
