@@ -28,6 +28,7 @@ error class outside it):
     │   ├── screening.batchio.CellError               (ValueError)
     │   ├── screening.batchio.OutputFormatError       (ValueError)
     │   ├── screening.jobs.JobError                   (ValueError)
+    │   ├── screening.search_syntax.SearchSyntaxError a part of /search's `q` we do not support
     │   ├── sources.base.SourceFormatError            (ValueError)
     │   ├── sources.catalog.UnknownSourceError        (ValueError) not a list we know, nor internal:NAME
     │   └── sources.jsonsafe.JsonNestingError         (ValueError)
