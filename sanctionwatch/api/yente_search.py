@@ -220,7 +220,11 @@ def _value_label(facet: Facet, name: str) -> str:
     spec = SOURCES.get(name)
     if spec is not None:
         return spec.title
-    return name.removeprefix(INTERNAL_SOURCE_PREFIX) if name.startswith(INTERNAL_SOURCE_PREFIX) else name
+    return (
+        name.removeprefix(INTERNAL_SOURCE_PREFIX)
+        if name.startswith(INTERNAL_SOURCE_PREFIX)
+        else ftm_dataset(name)
+    )
 
 
 # ---- order --------------------------------------------------------------------------------------------
