@@ -228,8 +228,9 @@ class FtmDocuments:
     entities: FtmEntities
     versions: tuple[int, ...]
 
-    def fragments(self, ftm_id: str) -> list[FtmFragment]:
-        return self.entities.get(self.versions, [ftm_id]).get(ftm_id, [])
+    def read(self, ids: Iterable[str]) -> dict[str, list[FtmFragment]]:
+        """The fragments of these ids (chunked reads)."""
+        return self.entities.get(self.versions, ids)
 
     def grouped(self) -> Iterator[list[FtmFragment]]:
         """Every entity of the versions, its fragments (one per dataset holding its id) together."""
@@ -600,9 +601,7 @@ class SearchIndex:
         for word in words[1:]:
             hits = np.intersect1d(hits, lookup(word), assume_unique=True)
         if clause.phrase and len(words) > 1:
-            hits = np.array(
-                [o for o in hits if self._has_phrase(int(o), words, clause.field)], dtype=np.int32
-            )
+            hits = self._with_phrase(hits, words, clause.field)
         return hits.astype(np.int32)
 
     def with_ids(self, ids: Iterable[str]) -> Ints:
@@ -617,22 +616,30 @@ class SearchIndex:
         found.update(self.parties + i for i in range(len(self.ftm_ids)) if self.ftm_ids[i] in wanted)
         return np.array(sorted(found), dtype=np.int32)
 
-    def _has_phrase(self, ordinal: int, words: list[str], field: str | None) -> bool:
-        """Whether one value of the document holds the words in a row (checked on its values,
-        recomputed; an FtM document's read again)."""
-        size = len(words)
-        ftm_id = self.ftm_id(ordinal)
-        if ftm_id is None:
-            values = _party_values(self.records(ordinal))
-        else:
-            values = _fragment_values(self.ftm.fragments(ftm_id)) if self.ftm is not None else []
-        for _prop, is_name, value in values:
-            if field == "names" and not is_name:
-                continue
-            folded = ascii_fold(value).split()
-            if any(folded[i : i + size] == words for i in range(len(folded) - size + 1)):
-                return True
-        return False
+    def _with_phrase(self, hits: Ints, words: list[str], field: str | None) -> Ints:
+        """The documents of `hits` one value of which holds the words in a row (checked on their
+        values, recomputed: the FtM documents' read again, all in one read)."""
+        ids = {int(o): ftm_id for o in hits if (ftm_id := self.ftm_id(int(o))) is not None}
+        read = self.ftm.read(ids.values()) if self.ftm is not None and ids else {}
+        kept = []
+        for o in hits.tolist():
+            found = read.get(ids[o], []) if o in ids else None
+            values = _fragment_values(found) if found is not None else _party_values(self.records(o))
+            if _has_phrase(values, words, field):
+                kept.append(o)
+        return np.array(kept, dtype=np.int32)
+
+
+def _has_phrase(values: Iterable[tuple[str, bool, str]], words: list[str], field: str | None) -> bool:
+    """Whether one of the values (a name, for `names:`) holds the words in a row."""
+    size = len(words)
+    for _prop, is_name, value in values:
+        if field == "names" and not is_name:
+            continue
+        folded = ascii_fold(value).split()
+        if any(folded[i : i + size] == words for i in range(len(folded) - size + 1)):
+            return True
+    return False
 
 
 def _ranks(keys: Sequence[str]) -> Ints:
