@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
-from sanctionwatch.api.entities import EntityJsonCache
+from sanctionwatch.api.entities import EntityJsonCache, ftm_versions
 from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
@@ -18,7 +18,7 @@ from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
 from sanctionwatch.screening.live import LiveScreener, Snapshot
-from sanctionwatch.screening.search import SearchIndex, SearchIndexCache
+from sanctionwatch.screening.search import FtmDocuments, SearchIndex, SearchIndexCache
 from sanctionwatch.screening.trail import ScreeningTrail
 
 __all__ = ["NotReadyError", "ServiceState", "state_of"]
@@ -37,7 +37,8 @@ class ServiceState:
         self.live = LiveScreener(self.registry)
         self.keys = ApiKeys(self.registry.engine)
         self.key_cache = KeyCache(self.keys)
-        self.entity_json = EntityJsonCache(FtmEntities(self.registry.engine))
+        self.ftm = FtmEntities(self.registry.engine)
+        self.entity_json = EntityJsonCache(self.ftm)
         self._search = SearchIndexCache()  # GET /search's index, one per snapshot
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
@@ -57,9 +58,10 @@ class ServiceState:
 
     def search_index(self, snapshot: Snapshot) -> SearchIndex:
         """The text search index of `snapshot` (built by the watcher beside the screening index; a
-        request that comes first builds it, the others waiting)."""
+        request that comes first builds it, the others waiting): its parties and its FtM entities."""
         index = snapshot.screener.index
-        return self._search.get(snapshot, index.entities, index.parties.party_of)
+        ftm = FtmDocuments(self.ftm, ftm_versions(snapshot))
+        return self._search.get(snapshot, index.entities, index.parties.party_of, snapshot.dates, ftm)
 
     def start(self) -> None:
         """Build the index in the background (readiness says when) and keep it current."""
@@ -72,7 +74,13 @@ class ServiceState:
             try:
                 if self.live.refresh():
                     built = self.search_index(self.snapshot())
-                    log.info("search index built in %.1f s (%d parties)", built.build_seconds, built.size)
+                    log.info(
+                        "search index built in %.1f s (%d parties, %d other FtM entities, %.1f MB)",
+                        built.build_seconds,
+                        built.parties,
+                        built.size - built.parties,
+                        built.nbytes / 1e6,
+                    )
             except Exception:  # a failed rebuild keeps the index in use; the next round retries
                 log.exception("rebuilding the screening index failed; keeping the one in use")
             self._stop.wait(self.settings.refresh_seconds)

@@ -30,7 +30,7 @@ from sanctionwatch.errors import InputError
 from sanctionwatch.model import Entity, is_ftm_source
 from sanctionwatch.screening.live import Snapshot
 from sanctionwatch.screening.screener import Admits
-from sanctionwatch.screening.search import party_topics, record_countries
+from sanctionwatch.screening.search import party_target, party_topics, record_countries
 from sanctionwatch.sources.countries import country_code
 from sanctionwatch.sources.ftm import FTM_SCHEMA
 
@@ -223,7 +223,7 @@ class ResultFilter:
             or self.changed_since is not None
             or self.country_groups
             or self.topic_groups
-            or self.target is False
+            or self.target is not None
         )
 
     def admits(self, records: Sequence[Entity]) -> bool:
@@ -252,8 +252,8 @@ class ResultFilter:
             topics = set(party_topics(records))
             if not all(group & topics for group in self.topic_groups):
                 return False
-        # Every listed party is a target (see yente.entity_response): target=false leaves none.
-        return self.target is not False
+        # As the party is shown: an FtM file may list a party without targeting it.
+        return self.target is None or party_target(records) is self.target
 
     def predicate(self) -> Admits | None:
         """What screening asks of each candidate, or None when nothing is filtered."""
@@ -448,7 +448,11 @@ async def search_filters(
         Query(description=f"field[:asc|desc], field one of {', '.join(SORT_FIELDS)}; then best first"),
     ] = (),
     target: Annotated[
-        bool | None, Query(description="yente's, deprecated: every listed party here is a target")
+        bool | None,
+        Query(
+            description="yente's, deprecated: only targets (true) or only the entities that are not "
+            "(false: parties an FtM dataset lists untargeted, its addresses, sanctions ...)"
+        ),
     ] = None,
     fuzzy: Annotated[bool, Query(description="Fuzzy query syntax: refused when true")] = False,
     simple: Annotated[

@@ -1,16 +1,18 @@
 """GET /search/{dataset} as yente answers it: a text search with filters, facets, sorting and paging,
-over the snapshot's search index (screening.search).
+over the snapshot's search index (screening.search): its parties, and the other entities of its FtM
+datasets (an Address, a Sanction ...), each shown as /entities/{id} shows it (EntityJsonCache).
 
-Results: the parties holding every word of `q` (in any property), and, when `q` is only words and
+Results: the entities holding every word of `q` (in any property), and, when `q` is only words and
 phrases (a name, likely), the parties whose names the name model scores at or above the alert threshold
 against `q` as a name: a name written in another script or spelled otherwise ("김정은" for KIM Jong Un)
-is found as /match would find it.
+is found as /match would find it. Every filter reads the index, which holds what the answer shows:
+the schema, datasets, countries, topics, `target` and dates of each entity.
 
 Ranking (yente ranks by Elasticsearch's relevance; ours is stated here): name hits come first (every
-word of `q` in the party's names, or a model score at or above the threshold), best first by the name
-model's score (computed for the `RANKED_BY_MODEL` best), then by the fewest words in a name; then the
-parties that hold the words elsewhere, by how many of the words their names hold. Ties, and a
-search without `q`, go by record id. `sort` reorders by its fields first (missing values last), the
+word of `q` in the entity's names, or a model score at or above the threshold), best first by the name
+model's score (computed for the `RANKED_BY_MODEL` best parties), then by the fewest words in a name;
+then the entities that hold the words elsewhere, by how many of the words their names hold. Ties, and
+a search without `q`, go by the id shown. `sort` reorders by its fields first (missing values last), the
 ranking breaking ties, as yente appends its score order to the sorts asked for.
 """
 
@@ -24,14 +26,15 @@ import numpy as np
 from followthemoney import model
 from followthemoney.types import registry as ftm_types
 
+from sanctionwatch.api.entities import EntityJsonCache
 from sanctionwatch.api.yente_params import MAX_RESULTS, Facet, FilterOp, ResultFilter, SearchFilters
 from sanctionwatch.errors import InputError
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import INTERNAL_SOURCE_PREFIX
-from sanctionwatch.screening.live import Snapshot
+from sanctionwatch.screening.live import Snapshot, wire_time
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import QueryError
-from sanctionwatch.screening.search import SearchIndex
+from sanctionwatch.screening.search import DATE_FIELDS, SearchIndex
 from sanctionwatch.screening.search_syntax import TextQuery
 from sanctionwatch.sources.catalog import SOURCES
 from sanctionwatch.sources.datasets import ftm_dataset
@@ -54,20 +57,20 @@ class SearchAsked:
 
 
 def search_answer(
-    snapshot: Snapshot, index: SearchIndex, asked: SearchAsked, shown: Callable[[str], dict[str, Any] | None]
+    snapshot: Snapshot, index: SearchIndex, asked: SearchAsked, entity_json: EntityJsonCache
 ) -> dict[str, Any]:
-    """yente's SearchResponse for `asked`; `shown(record id)` gives a party's entity JSON."""
+    """yente's SearchResponse for `asked`, each result as the API shows it (`entity_json`)."""
     if asked.offset + asked.limit > MAX_RESULTS:
         raise InputError(f"offset + limit: {asked.offset + asked.limit}, more than yente's {MAX_RESULTS}")
     scores = _model_scores(snapshot, index, asked.query.free_text)
-    found = _found(snapshot, index, asked, scores)
+    found = _found(index, asked, scores)
     facets = _facets(index, found, asked.filters.facets)
     page: list[int] = []
     if asked.limit:
         order = _ranked(index, asked.query, found, scores)
-        order = _sorted(snapshot, index, order, asked.filters)
+        order = _sorted(index, order, asked.filters)
         page = order[asked.offset : asked.offset + asked.limit]
-    results = [body for o in page if (body := shown(index.shown(o).id)) is not None]
+    results = [body for o in page if (body := _shown(snapshot, index, entity_json, o)) is not None]
     return {
         "limit": asked.limit,
         "offset": asked.offset,
@@ -77,10 +80,22 @@ def search_answer(
     }
 
 
+def _shown(
+    snapshot: Snapshot, index: SearchIndex, entity_json: EntityJsonCache, ordinal: int
+) -> dict[str, Any] | None:
+    """A result as /match and /entities/{id} show it: a party by its shown record, an FtM document by
+    its id (not nested, as yente's search results are not)."""
+    record = index.shown_record(ordinal)
+    if record is not None:
+        return entity_json.get(snapshot, record.id)
+    ftm_id = index.ftm_id(ordinal)
+    return entity_json.lookup(snapshot, ftm_id).shown if ftm_id is not None else None
+
+
 # ---- the result set -----------------------------------------------------------------------------------
 
 
-def _found(snapshot: Snapshot, index: SearchIndex, asked: SearchAsked, scores: dict[int, float]) -> Ints:
+def _found(index: SearchIndex, asked: SearchAsked, scores: dict[int, float]) -> Ints:
     labels = {"countries": index.countries, "datasets": index.datasets, "topics": index.topics}
     labels["schema"] = index.schema
     found = index.find(asked.query, labels)
@@ -102,10 +117,32 @@ def _found(snapshot: Snapshot, index: SearchIndex, asked: SearchAsked, scores: d
             found = _narrowed(found, posted_lists, filters.filter_op)
     if asked.sources:
         found = np.intersect1d(found, index.datasets.parties_with(asked.sources), assume_unique=True)
-    admits = asked.result_filter.predicate()
-    if admits is not None:
-        found = np.array([o for o in found.tolist() if admits(index.records(o))], dtype=np.int32)
-    return found.astype(np.int32)
+    return _filtered(index, found, asked.result_filter).astype(np.int32)
+
+
+def _filtered(index: SearchIndex, found: Ints, rule: ResultFilter) -> Ints:
+    """`found` narrowed by the result filter, read on the index (what the answer shows of each entity:
+    an FtM document has no registry record to ask). Each field as ResultFilter.admits reads it, but
+    `changed_since`, which takes the last_change shown, as yente's does."""
+
+    def within(allowed: Ints) -> Ints:
+        return np.intersect1d(found, allowed, assume_unique=True)
+
+    for group in rule.source_groups:
+        found = within(index.datasets.parties_with(group))
+    if rule.excluded_ids:
+        found = np.setdiff1d(found, index.with_ids(rule.excluded_ids), assume_unique=True)
+    if rule.excluded_schemata:
+        found = np.setdiff1d(found, index.schema.parties_with(rule.excluded_schemata), assume_unique=True)
+    if rule.changed_since is not None:
+        found = within(index.changed_since(str(wire_time(rule.changed_since))))
+    for group in rule.country_groups:
+        found = within(index.countries.parties_with(group))
+    for group in rule.topic_groups:
+        found = within(index.topics.parties_with(group))
+    if rule.target is not None:
+        found = found[index.target[found] == rule.target]
+    return found
 
 
 def _narrowed(found: Ints, groups: list[Ints], op: FilterOp) -> Ints:
@@ -183,7 +220,11 @@ def _value_label(facet: Facet, name: str) -> str:
     spec = SOURCES.get(name)
     if spec is not None:
         return spec.title
-    return name.removeprefix(INTERNAL_SOURCE_PREFIX) if name.startswith(INTERNAL_SOURCE_PREFIX) else name
+    return (
+        name.removeprefix(INTERNAL_SOURCE_PREFIX)
+        if name.startswith(INTERNAL_SOURCE_PREFIX)
+        else ftm_dataset(name)
+    )
 
 
 # ---- order --------------------------------------------------------------------------------------------
@@ -229,10 +270,10 @@ def _model_scores(snapshot: Snapshot, index: SearchIndex, text: str | None) -> d
     return scores
 
 
-def _sorted(snapshot: Snapshot, index: SearchIndex, order: list[int], filters: SearchFilters) -> list[int]:
+def _sorted(index: SearchIndex, order: list[int], filters: SearchFilters) -> list[int]:
     """`order` re-sorted by the `sort` fields (the first one first; missing values last), stable."""
     for spec in reversed(filters.sorts):
-        value = _sort_value(snapshot, index, spec.field)
+        value = _sort_value(index, spec.field)
         keyed = [(o, value(o)) for o in order]
         present = [(o, v) for o, v in keyed if v is not None]
         present.sort(key=lambda pair: pair[1], reverse=spec.descending)
@@ -240,10 +281,13 @@ def _sorted(snapshot: Snapshot, index: SearchIndex, order: list[int], filters: S
     return order
 
 
-def _sort_value(snapshot: Snapshot, index: SearchIndex, field: str) -> Callable[[int], Any]:
+def _sort_value(index: SearchIndex, field: str) -> Callable[[int], Any]:
+    """The sort key of a field: what the answer shows (a date: the one shown, FtM-stated or the
+    registry's), as a rank."""
     if field == "caption":
         return lambda o: int(index.caption_rank[o])
     if field == "entity_id":
         return lambda o: int(index.id_rank[o])
-    slot = ("first_seen", "last_seen", "last_change").index(field)
-    return lambda o: snapshot.dates.of_party(index.records(o))[slot]
+    if field not in DATE_FIELDS:
+        raise InputError(f"sort: {field!r} is not a sort field")
+    return lambda o: index.date(field, o)

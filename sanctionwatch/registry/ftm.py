@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,6 +195,23 @@ class FtmEntities:
                 for ftm_id, role, source, data, position in conn.execute(query):
                     found.setdefault(ftm_id, []).append(FtmFragment(source, role, json.loads(data), position))
         return found
+
+    def every(self, version_ids: Sequence[int], batch: int = 1000) -> Iterator[FtmFragment]:
+        """Every entity the versions hold, one fragment per version and id, ordered by id then source
+        (an id's fragments come together): what an index over all of them reads, streamed so that a
+        large dataset is never held at once."""
+        if not version_ids:
+            return
+        query = (
+            select(t.version_ftm.c.role, t.list_versions.c.source, t.ftm_records.c.data)
+            .join(t.ftm_records, t.ftm_records.c.hash == t.version_ftm.c.record_hash)
+            .join(t.list_versions, t.list_versions.c.id == t.version_ftm.c.version_id)
+            .where(t.version_ftm.c.version_id.in_(list(version_ids)))
+            .order_by(t.version_ftm.c.ftm_id, t.list_versions.c.source)
+        )
+        with self.engine.connect() as conn:
+            for role, source, data in conn.execution_options(yield_per=batch).execute(query):
+                yield FtmFragment(source, role, json.loads(data))
 
     def canonical(self, version_ids: Sequence[int], referent: str) -> list[str]:
         """The ids of the entities `referent` was merged into (FtM `referents`), sorted."""

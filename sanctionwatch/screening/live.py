@@ -19,7 +19,7 @@ from sanctionwatch.model import Entity
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["LiveScreener", "RecordDates", "Snapshot"]
+__all__ = ["LiveScreener", "RecordDates", "Snapshot", "wire_time"]
 
 log = logging.getLogger(__name__)
 

@@ -3,19 +3,29 @@ first), its browse without `q`, query syntax, filters, facets, sorting, paging, 
 
 The seeded service holds the OFAC sample (two versions: the second adds KIM Jong Un, ofac-sdn:20157)
 and the UN sample: eleven parties, eight of them linked to North Korea, five with a Pyongyang address.
+
+FtM datasets (the `ftm_client` service: tests/fixtures/ftm_datasets): every entity of their files is
+searchable, the parties (targeted or not) and the others (an Address, a Sanction ...) as documents of
+their own, each shown as /entities/{id} shows it, its `target` and dates as its dataset states them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
-from tests.service.conftest import Service
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.update import sample_files, update_from_files
+from tests.service.conftest import Service, make_settings, start_server
 
 KIM = "ofac-sdn:20157"
 FTB = "ofac-sdn:15603"  # FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA, Pyongyang
@@ -192,3 +202,161 @@ def test_pages_partition_the_results_and_schema_counts_sum_to_the_total(
             r["id"] for r in _body(service, q=q, schema=schema, limit=limit, offset=offset)["results"]
         )
     assert paged == [r["id"] for r in whole["results"]]
+
+
+# ---- FtM datasets: every entity searchable, shown as /entities/{id} shows it ---------------------------
+
+PERSON = "NK-aU5ybkbRFJucf8YMwsJvDw"  # alpha_sanctions' targeted person (Moscow address alpha-addr-1)
+
+
+@pytest.fixture(scope="module")
+def ftm_client(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Iterator[httpx.Client]:
+    """A service over the OFAC sample and three FtM datasets (alpha_sanctions, beta_list, gamma_dated)."""
+    scratch = tmp_path_factory.mktemp("ftm-search")
+    url = f"sqlite:///{scratch / 'registry.db'}"
+    registry = Registry.open(url)
+    try:
+        folder = fixtures_dir / "ftm_datasets"
+        for paths, source in (
+            (sample_files()["ofac-sdn"], None),
+            ([folder / "alpha_sanctions.ftm.json"], "ftm"),
+            ([folder / "beta_list.ftm.json"], "ftm"),
+            ([folder / "gamma_dated.ftm.json"], "ftm"),
+        ):
+            outcomes = update_from_files(registry, paths, source=source)
+            assert all(o.error is None for o in outcomes), outcomes
+        key = ApiKeys(registry.engine).create("ftm-search", Role.VIEWER.value)[1]
+    finally:
+        registry.close()
+    running = start_server(make_settings(url, scratch))
+    try:
+        with httpx.Client(base_url=running.url, headers={"Authorization": f"ApiKey {key}"}, timeout=30) as c:
+            yield c
+    finally:
+        running.stop()
+
+
+def _ftm(client: httpx.Client, dataset: str = "default", **params: Any) -> dict[str, Any]:
+    response = client.get(f"/search/{dataset}", params={"limit": 500, **params})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert body["total"]["value"] == len(body["results"])  # every test here asks for every result
+    return body
+
+
+def _ftm_ids(client: httpx.Client, dataset: str = "default", **params: Any) -> list[str]:
+    return [r["id"] for r in _ftm(client, dataset, **params)["results"]]
+
+
+def test_ftm_entities_that_are_no_party_are_found_by_their_own_words(ftm_client: httpx.Client) -> None:
+    moscow = _ftm(ftm_client, "alpha_sanctions", q="moscow")["results"]
+    # The Address itself, a document of its own; and the person living there (a party holds its address).
+    assert [r["id"] for r in moscow] == [PERSON, "alpha-addr-1"]
+    address = moscow[1]
+    assert (address["schema"], address["target"], address["datasets"]) == (
+        "Address",
+        False,
+        ["alpha_sanctions"],
+    )
+    # Shown as /entities/{id} shows it (not nested), not formatted a second way.
+    assert address == ftm_client.get("/entities/alpha-addr-1", params={"nested": "false"}).json()
+    assert _ftm_ids(ftm_client, "alpha_sanctions", q="moscow", exclude_schema="Address") == [PERSON]
+    # Its own properties, whole values and phrases (checked on the values read again).
+    assert _ftm_ids(ftm_client, q="properties.city:moscow") == ["alpha-addr-1"]
+    assert _ftm_ids(ftm_client, filter="properties.city:Limassol") == ["gamma-addr-1"]
+    assert _ftm_ids(ftm_client, q='"example street"') == [PERSON, "alpha-addr-1"]
+    assert _ftm_ids(ftm_client, q='"street example"') == []
+    assert _ftm_ids(ftm_client, q="entity_id:alpha-addr-1") == ["alpha-addr-1"]
+    # A Sanction is no Thing (FtM: an Interval): found when the schema asked admits it, as in yente.
+    # (The listed people hold their sanctions' words: a party folds in its sanctions, as before.)
+    assert _ftm_ids(ftm_client, q="programme") == ["beta-p2", PERSON]
+    assert _ftm_ids(ftm_client, q="programme", schema="Sanction") == ["alpha-sanction-1", "beta-sanction-2"]
+    assert _ftm_ids(ftm_client, q="alpha programme", schema="Interval") == ["alpha-sanction-1"]
+
+
+def test_a_party_stays_one_result_and_name_hits_come_first(ftm_client: httpx.Client) -> None:
+    # NK-shared1 is in two datasets: one result, both datasets, under its FtM id.
+    [shared] = _ftm(ftm_client, q="sharedov")["results"]
+    assert (shared["id"], shared["datasets"]) == ("NK-shared1", ["alpha_sanctions", "beta_list"])
+    # "gammov": in three names, and in no name of the Address (its words are its own): name hits first.
+    found = _ftm_ids(ftm_client, q="gammov")
+    assert found[0] == "gamma-co-1" or found[0].startswith("gamma-p")
+    assert _ftm_ids(ftm_client, q=f"entity_id:{PERSON}") == [PERSON]
+
+
+def test_schema_facet_and_filter_count_every_entity(ftm_client: httpx.Client) -> None:
+    body = _ftm(ftm_client, "alpha_sanctions", facets="schema")
+    counts = {v["name"]: v["count"] for v in body["facets"]["schema"]["values"]}
+    # Things: the two people, the shared person, the company, the Address (no Sanction, Payment ...).
+    assert counts == {"Person": 3, "Company": 1, "Address": 1}
+    assert sum(counts.values()) == body["total"]["value"]
+    assert _ftm_ids(ftm_client, schema="Address") == ["alpha-addr-1", "gamma-addr-1"]
+    everything = _ftm(ftm_client, "alpha_sanctions", schema="Interval", facets="schema")["facets"]["schema"]
+    assert {v["name"]: v["count"] for v in everything["values"]} == {
+        "Directorship": 1, "Family": 1, "Ownership": 1, "Payment": 1, "Passport": 1, "Sanction": 1,
+    }  # fmt: skip
+    countries = _ftm(ftm_client, "gamma_dated", facets="countries")["facets"]["countries"]["values"]
+    # The Address (its own country) and the person living there (her address's).
+    assert countries == [{"name": "cy", "label": "Cyprus", "count": 2}]
+    assert _ftm_ids(ftm_client, "gamma_dated", countries="cy") == ["gamma-addr-1", "gamma-p2"]
+
+
+def test_target_is_each_entitys_own(ftm_client: httpx.Client) -> None:
+    untargeted = _ftm(ftm_client, schema="LegalEntity", target="false")["results"]
+    assert {r["id"] for r in untargeted} == {"alpha-owner-1", "gamma-co-1"}
+    assert all(r["target"] is False for r in untargeted)
+    targeted = _ftm(ftm_client, schema="LegalEntity", target="true")["results"]
+    assert targeted and all(r["target"] is True for r in targeted)
+    assert "alpha-owner-1" not in {r["id"] for r in targeted} and "ofac-sdn:20157" in {
+        r["id"] for r in targeted
+    }
+    every = _ftm(ftm_client, schema="LegalEntity")["total"]["value"]
+    assert len(untargeted) + len(targeted) == every
+    # Addresses, Sanctions ... are not targets either.
+    assert "alpha-addr-1" in _ftm_ids(ftm_client, target="false")
+
+
+def test_dates_sort_and_filter_on_the_dates_shown(ftm_client: httpx.Client) -> None:
+    newest = _ftm(ftm_client, "gamma_dated", sort="first_seen:desc")["results"]
+    seen = [r["first_seen"] for r in newest]
+    assert seen == sorted(seen, reverse=True) and None not in seen
+    # gamma-p3 states no dates: the registry's (its import, today), newer than any stated one.
+    assert [r["id"] for r in newest] == ["gamma-p3", "gamma-p2", "gamma-co-1", "gamma-addr-1", "gamma-p1"]
+    assert seen[1:] == [
+        "2023-11-20T00:00:00",
+        "2021-07-07T00:00:00",
+        "2020-01-15T00:00:00",
+        "2019-03-01T00:00:00",
+    ]
+    for result in newest:
+        shown = ftm_client.get(f"/entities/{result['id']}", params={"nested": "false"}).json()
+        assert (shown["first_seen"], shown["last_change"]) == (result["first_seen"], result["last_change"])
+    oldest = _ftm_ids(ftm_client, "gamma_dated", sort="last_change:asc")
+    assert oldest == ["gamma-p1", "gamma-addr-1", "gamma-co-1", "gamma-p2", "gamma-p3"]
+    # changed_since reads the last_change shown, as yente's does.
+    assert _ftm_ids(ftm_client, "gamma_dated", changed_since="2022-01-01") == [
+        "gamma-co-1",
+        "gamma-p2",
+        "gamma-p3",
+    ]
+    assert _ftm_ids(ftm_client, "gamma_dated", changed_since="2024-12-24") == ["gamma-p2", "gamma-p3"]
+
+
+def test_datasets_scope_filter_and_facet_every_entity(ftm_client: httpx.Client) -> None:
+    gamma = _ftm(ftm_client, "gamma_dated")
+    assert [r["id"] for r in gamma["results"]] == [
+        "gamma-addr-1",
+        "gamma-co-1",
+        "gamma-p1",
+        "gamma-p2",
+        "gamma-p3",
+    ]
+    assert gamma["facets"]["datasets"]["values"] == [
+        {"name": "gamma_dated", "label": "gamma_dated", "count": 5}
+    ]
+    assert _ftm_ids(ftm_client, q="limassol", exclude_dataset="gamma_dated") == []
+    assert _ftm_ids(ftm_client, q="limassol", include_dataset="gamma_dated") == ["gamma-p2", "gamma-addr-1"]
+    assert _ftm_ids(ftm_client, q="limassol", datasets="alpha_sanctions") == []
+    # A dataset name that is no dataset here is still a 400 naming the parameter (not an empty answer).
+    refused = ftm_client.get("/search/default", params={"q": "limassol", "include_dataset": "mx_senators"})
+    assert refused.status_code == 400 and "include_dataset" in refused.json()["detail"]

@@ -47,7 +47,7 @@ router = APIRouter(tags=["Search"])
     response_model_by_alias=True,
     responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
     dependencies=[Viewer, Depends(refuse_unknown_params)],
-    summary="Search listed parties by the words of any of their properties",
+    summary="Search listed parties, and the other entities of FtM datasets, by the words of any property",
 )
 def search(
     request: Request,
@@ -67,7 +67,8 @@ def search(
     search_filters: SearchFilters = Depends(search_filters),
 ) -> dict[str, Any]:
     """yente's text search: every property of the parties is searched (names, addresses, notes,
-    identifiers ...), name hits first; see README, "yente compatibility", for what `q` may hold."""
+    identifiers ...), and of the other entities of FtM datasets (an Address, a Sanction ...), name hits
+    first; see README, "yente compatibility", for what `q` may hold."""
     state = state_of(request)
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
@@ -88,7 +89,7 @@ def search(
         offset=offset,
     )
     index = state.search_index(snapshot)
-    return search_answer(snapshot, index, asked, lambda entity_id: state.entity_json.get(snapshot, entity_id))
+    return search_answer(snapshot, index, asked, state.entity_json)
 
 
 @router.get(
