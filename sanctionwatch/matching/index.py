@@ -37,6 +37,7 @@ from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.matching.tuning import TUNING
+from sanctionwatch.matching.vocabulary import MIN_GRAM_WORD, GramIndex, segment
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
 __all__ = ["KEY_SCHEME", "Alignment", "FormScoring", "IndexedName", "MatchIndex", "token_keys"]
@@ -47,7 +48,7 @@ class Votes(NamedTuple):
 
     ids: npt.NDArray[np.int64]
     votes: npt.NDArray[np.float64]
-    best: float  # the highest of them (0: none)
+    best: float  # the highest of those found through the lookup keys (0: none): what the token can reach
 
 
 _NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0)
@@ -110,12 +111,17 @@ class MatchIndex:
     born_on: dict[str, list[int]] = field(default_factory=dict)
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
-    _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
+    _votes: dict[tuple[str, Spelling, bool], Votes] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
     shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
     # Every form's tokens by id, as the kernel aligns them (built with the postings).
     listed: _kernel.ListedForms | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
+    # Per vocabulary token, the forms it occurs in: how common a piece of a word written together is.
+    frequency: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The longer vocabulary words by letter pairs: what a word with two or three slips is looked up by.
+    grams: GramIndex | None = field(default=None, repr=False)
+    _splits: dict[str, tuple[str, ...] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -177,6 +183,7 @@ class MatchIndex:
         pairs = np.unique(form_tokens.astype(np.int64) * total + form_of)
         token_ids, self.posting_forms = pairs // total, (pairs % total).astype(np.int32)
         counts = np.bincount(token_ids, minlength=len(self.vocabulary))
+        self.frequency = counts.astype(np.int64)
         self.posting_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self.words = list(self.vocabulary)  # token ids are given in insertion order
         self.weights = [
@@ -188,6 +195,7 @@ class MatchIndex:
         self.max_weight = max(self.weights, default=1.0)
         self.shapes = [token_shape(token) for token in self.words]
         self.key_table = _key_table(self.shapes)
+        self.grams = GramIndex.build(self.words)
         self.listed = _kernel.ListedForms(
             self.shapes,
             self.weights,
@@ -210,34 +218,59 @@ class MatchIndex:
             return self.weights[token_id]
         return self.max_weight * information(token)
 
-    def token_votes(self, token: str, spelling: Spelling = Spelling.LATIN) -> Votes:
+    def token_votes(self, token: str, spelling: Spelling = Spelling.LATIN, further: bool = True) -> Votes:
         """Vocabulary tokens similar to `token` (ids), each with the vote it casts for the names it
         occurs in (similarity times rarity; memoized: names repeat a lot).
 
         A query word that is itself a listed word votes at most its own weight through a lookalike:
         'Cho' is not worth more than itself for resembling the rarer 'Choi', or the name CHO IL U
         would be outvoted by every CHOI.
+
+        `further`: a word that no listed word resembles within one slip through the lookup keys is also
+        looked up by its letter pairs (vocabulary.GramIndex), for two or three slips.
         """
-        cached = self._votes.get((token, spelling))
+        cached = self._votes.get((token, spelling, further))
         if cached is None:
-            cached = self._votes_uncached(token, spelling)
+            cached = self._votes_uncached(token, spelling, further)
             if len(self._votes) < SIMILAR_CACHE:
-                self._votes[token, spelling] = cached
+                self._votes[token, spelling, further] = cached
         return cached
 
-    def _votes_uncached(self, token: str, spelling: Spelling) -> Votes:
+    def _votes_uncached(self, token: str, spelling: Spelling, further: bool) -> Votes:
         if self.key_table is None:
             return _NO_VOTES
         shape = token_shape(token)
         found = self.key_table.tokens_of(shape, spelling is Spelling.ABJAD)
-        if not found:
-            return _NO_VOTES
         own = self.vocabulary.get(token)
         cap = self.weights[own] if own is not None else math.inf
-        similar, votes = _kernel.token_votes(shape, found, self.shapes, self.weight_array, cap, spelling)
-        return Votes(
-            np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), max(votes, default=0.0)
+        similar, votes = (
+            _kernel.token_votes(shape, found, self.shapes, self.weight_array, cap, spelling)
+            if found
+            else ([], [])
         )
+        # What the query could reach stays what the keys found: words found further only add candidates,
+        # they do not make every other name's share of the votes larger.
+        best = max(votes, default=0.0)
+        if (
+            further
+            and own is None
+            and spelling is Spelling.LATIN
+            and len(token) >= MIN_GRAM_WORD
+            and self.grams
+        ):
+            # No listed word within one slip: look further, among the words sharing enough letter pairs.
+            # (The vote of an unknown word is its similarity times the listed word's weight, uncapped.)
+            near = max((v / self.weights[t] for t, v in zip(similar, votes, strict=True)), default=0.0)
+            if near < TUNING.fuzzy_lookup_below:  # (the same test as _nearest)
+                extra = sorted(set(self.grams.near(token)).difference(found))
+                if extra:
+                    more_ids, more_votes = _kernel.token_votes(
+                        shape, extra, self.shapes, self.weight_array, cap, spelling
+                    )
+                    similar, votes = [*similar, *more_ids], [*votes, *more_votes]
+        if not similar:
+            return _NO_VOTES
+        return Votes(np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), best)
 
     def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
@@ -250,7 +283,10 @@ class MatchIndex:
             for a, b in itertools.pairwise(query_tokens)
             if min(len(a), len(b)) <= 4 and a.isalpha() and b.isalpha()
         ]
-        votes = {token: self.token_votes(token, spelling) for token in [*query_tokens, *joined]}
+        # (Two words joined are looked up by their keys alone: 'is' + 'holding' is no word with slips.)
+        votes = {token: self.token_votes(token, spelling) for token in query_tokens}
+        for token in joined:
+            votes.setdefault(token, self.token_votes(token, spelling, further=False))
         reachable = sum(votes[token].best or self.token_weight(token) for token in query_tokens)
         return votes, reachable
 
@@ -270,6 +306,40 @@ class MatchIndex:
         if not groups or self._counter is None:
             return [], reachable
         return self._counter.top(groups, limit), reachable
+
+    def split_glued(self, tokens: Sequence[str]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+        """The tokens with each unknown word that reads as listed words written together split into them
+        ('alexandervyacheslavovichzakharov' -> 'alexander vyacheslavovich zakharov'), and the positions of
+        those pieces in the result; None when no word splits (vocabulary.segment; memoized per word)."""
+        out: list[str] = []
+        pieces_at: list[int] = []
+        for token in tokens:
+            pieces = self._split(token)
+            if pieces is None:
+                out.append(token)
+                continue
+            pieces_at.extend(range(len(out), len(out) + len(pieces)))
+            out.extend(pieces)
+        return (tuple(out), tuple(pieces_at)) if pieces_at else None
+
+    def _split(self, token: str) -> tuple[str, ...] | None:
+        if len(token) < TUNING.glued_word or token in self.vocabulary or not token.isalpha():
+            return None
+        if token not in self._splits:
+            if len(self._splits) >= SIMILAR_CACHE:
+                self._splits.clear()
+            # A word within a slip of a listed word is that word misspelt ('Maplex'), not words run together.
+            pieces = None
+            if self._nearest(token) < TUNING.fuzzy_lookup_below:
+                pieces = segment(token, self.vocabulary, self.frequency, len(self.forms), TUNING.glued_piece)
+            self._splits[token] = pieces
+        return self._splits[token]
+
+    def _nearest(self, token: str) -> float:
+        """The similarity of the listed word most like an unknown `token` among those its lookup keys find
+        (its votes are similarity times the listed word's weight, uncapped)."""
+        found = self.token_votes(token, Spelling.LATIN, further=False)
+        return float((found.votes / self.weight_array[found.ids]).max(initial=0.0))
 
     def vote_shares(
         self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN

@@ -92,6 +92,22 @@ class Tuning:
     and Chinese syllables, 'Li', 'Kim') recur across unrelated people far more than their frequency in
     one list suggests. Longer words keep their whole weight."""
 
+    fuzzy_lookup_below: float = 0.8
+    """A query word that no listed word resembles this much through the lookup keys (one slip in a word
+    of six letters is 0.81) is also looked up by its letter pairs (vocabulary.GramIndex): two or three
+    slips, which the token similarity accepts but no key reaches ('Aiexandvr' for 'Alexander')."""
+
+    glued_word: int = 6
+    """An unknown query word of at least this many letters is also read as listed words written together
+    (vocabulary.segment: 'kimjongun' is 'kim jong un')."""
+
+    glued_piece_similarity: float = 0.8
+    """A name read from such a word is a guess ('Scotto' holds 'otto'): a listed name is a candidate for it
+    only when it explains every piece, each this alike (Alexander / Aleksandr is 0.82)."""
+
+    glued_piece: int = 20
+    """The longest listed word a piece of such a word may be: bounds the reading's cost per letter."""
+
     explained_features: int = 5
     """Name-model features shown per hit in its explanation, strongest first."""
 
