@@ -10,8 +10,8 @@ n-grams and fuzzy terms:
   so that the words sharing enough pairs with the query word are proposed and then verified by the very
   similarity that scores them. Nothing new counts as alike; only more of what is alike is found.
 - **A name written without spaces** ('alexandervyacheslavovichzakharov', 'KIMJONGUN'). `segment` reads
-  such a word as a sequence of the vocabulary's own words, fewest pieces first and, between as many
-  pieces, the most common ones (a dynamic programme over the word's positions). The Korean rule in
+  such a word as a sequence of the vocabulary's own words, few and common ones (a dynamic programme over
+  the word's positions, each piece costing one and more for its rarity). The Korean rule in
   names.py splits a word into Korean syllables; this one splits into whatever the lists contain.
 """
 
@@ -77,7 +77,9 @@ class GramIndex:
 
     def near(self, word: str) -> list[int]:
         """Vocabulary ids of the words that may be within the similarity's edits of `word`: of a length
-        within reach, sharing enough letter pairs. A superset to verify, never a verdict."""
+        within reach, sharing enough letter pairs. A superset to verify, never a verdict: it holds every
+        word that many letters changed, added or dropped away (two letters swapped spoil three pairs, so
+        a swap beside another slip may be missed; a swap alone is one key away)."""
         if len(word) < MIN_GRAM_WORD or not len(self.codes):
             return []
         edits = _allowed_edits(len(word))
@@ -100,9 +102,9 @@ def segment(
 ) -> tuple[str, ...] | None:
     """`word` read as two or more of the vocabulary's words written together, or None.
 
-    Fewest pieces first: each piece costs one, plus a fraction for its rarity (log(total / frequency) over
-    log(total)), so that between as many pieces the commoner words win ('kim jong un', not some rarer
-    reading). Pieces have at least two letters (a lone letter would let anything through) and at most
+    A unigram reading weighted by frequency: each piece costs one, plus up to one more for its rarity
+    (log(total / frequency) over log(total)). Fewer pieces win unless they are much rarer: three common
+    words ('kim jong un') beat two words each seen once. Pieces have at least two letters (a lone letter would let anything through) and at most
     `longest`. `frequency` is per vocabulary id (forms containing the word), `total` the forms indexed.
     """
     n = len(word)
