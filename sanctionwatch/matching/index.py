@@ -49,9 +49,10 @@ class Votes(NamedTuple):
     ids: npt.NDArray[np.int64]
     votes: npt.NDArray[np.float64]
     best: float  # the highest of those found through the lookup keys (0: none): what the token can reach
+    nearest: float  # an unknown token: the similarity of the likest word its keys found (0: none, or known)
 
 
-_NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0)
+_NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0, 0.0)
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 
 
@@ -251,26 +252,30 @@ class MatchIndex:
         # What the query could reach stays what the keys found: words found further only add candidates,
         # they do not make every other name's share of the votes larger.
         best = max(votes, default=0.0)
+        # (The vote of an unknown word is its similarity times the listed word's weight, uncapped.)
+        nearest = (
+            0.0
+            if own is not None
+            else max((v / self.weights[t] for t, v in zip(similar, votes, strict=True)), default=0.0)
+        )
         if (
             further
             and own is None
             and spelling is Spelling.LATIN
             and len(token) >= MIN_GRAM_WORD
-            and self.grams
+            and nearest < TUNING.fuzzy_lookup_below
+            and self.grams is not None
         ):
             # No listed word within one slip: look further, among the words sharing enough letter pairs.
-            # (The vote of an unknown word is its similarity times the listed word's weight, uncapped.)
-            near = max((v / self.weights[t] for t, v in zip(similar, votes, strict=True)), default=0.0)
-            if near < TUNING.fuzzy_lookup_below:  # (the same test as _nearest)
-                extra = sorted(set(self.grams.near(token)).difference(found))
-                if extra:
-                    more_ids, more_votes = _kernel.token_votes(
-                        shape, extra, self.shapes, self.weight_array, cap, spelling
-                    )
-                    similar, votes = [*similar, *more_ids], [*votes, *more_votes]
+            extra = sorted(set(self.grams.near(token)).difference(found))
+            if extra:
+                more_ids, more_votes = _kernel.token_votes(
+                    shape, extra, self.shapes, self.weight_array, cap, spelling
+                )
+                similar, votes = [*similar, *more_ids], [*votes, *more_votes]
         if not similar:
-            return _NO_VOTES
-        return Votes(np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), best)
+            return _NO_VOTES._replace(nearest=nearest)
+        return Votes(np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), best, nearest)
 
     def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
@@ -330,16 +335,10 @@ class MatchIndex:
                 self._splits.clear()
             # A word within a slip of a listed word is that word misspelt ('Maplex'), not words run together.
             pieces = None
-            if self._nearest(token) < TUNING.fuzzy_lookup_below:
+            if self.token_votes(token).nearest < TUNING.fuzzy_lookup_below:
                 pieces = segment(token, self.vocabulary, self.frequency, len(self.forms), TUNING.glued_piece)
             self._splits[token] = pieces
         return self._splits[token]
-
-    def _nearest(self, token: str) -> float:
-        """The similarity of the listed word most like an unknown `token` among those its lookup keys find
-        (its votes are similarity times the listed word's weight, uncapped)."""
-        found = self.token_votes(token, Spelling.LATIN, further=False)
-        return float((found.votes / self.weight_array[found.ids]).max(initial=0.0))
 
     def vote_shares(
         self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN

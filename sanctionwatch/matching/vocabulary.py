@@ -29,6 +29,8 @@ __all__ = ["GramIndex", "segment"]
 # Words shorter than this are within the keys' reach: the similarity allows them at most one edit.
 MIN_GRAM_WORD = 6
 _START, _END = "\x02", "\x03"  # the word's edges: a slip in its first or last letter costs a pair too
+_LENGTH_BITS, _ID_BITS = 6, 20  # a posting's key: pair, then the word's length (capped), then its id
+_LONGEST = (1 << _LENGTH_BITS) - 1
 
 
 def _allowed_edits(length: int) -> int:
@@ -38,62 +40,80 @@ def _allowed_edits(length: int) -> int:
     return 2 if length <= 9 else 3
 
 
-def _pair_codes(word: str) -> npt.NDArray[np.int64]:
-    """The distinct letter pairs of the word with its edges marked, as integers."""
-    points = np.frombuffer(f"{_START}{word}{_END}".encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    return np.unique(points[:-1] << 21 | points[1:])
+def _points(text: str) -> npt.NDArray[np.int64]:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
 class GramIndex:
-    """Letter pair -> the vocabulary's words of MIN_GRAM_WORD letters or more that contain it (CSR).
+    """The vocabulary's words of MIN_GRAM_WORD letters or more by their letter pairs: one sorted array of
+    keys (pair, word length, word id), so that a pair's words of the lengths within reach of a query word
+    are one slice, found by binary search.
 
     Why pairs and not triples: a word of n letters has n + 1 edge-marked pairs and one edit spoils at most
     two of them, so a word within k edits shares at least n + 1 - 2k of the query's pairs: six of ten for
     two slips in nine letters, where triples would guarantee one shared of nine and filter nothing.
     """
 
-    codes: npt.NDArray[np.int64]  # distinct pair codes, ascending
-    starts: npt.NDArray[np.int64]  # the words of codes[k]: words[starts[k]:starts[k + 1]]
-    words: npt.NDArray[np.int32]  # vocabulary ids
-    lengths: npt.NDArray[np.int32]  # per vocabulary id, its length in letters
+    keys: npt.NDArray[np.int64]  # (pair << 26 | length << 20 | id), ascending, each once
+    pair_numbers: dict[str, int]  # a letter pair ('\x02a', 'ab', 'b\x03') -> its number in the keys
     size: int  # the vocabulary's size
 
     @classmethod
     def build(cls, vocabulary: Sequence[str]) -> GramIndex:
         """All words at once, in a few array operations (the full registry's vocabulary in ~0.1 s)."""
-        lengths = np.fromiter((len(w) for w in vocabulary), dtype=np.int32, count=len(vocabulary))
+        if len(vocabulary) >= 1 << _ID_BITS:
+            raise ValueError(
+                f"vocabulary of {len(vocabulary)} words: letter pairs index at most {1 << _ID_BITS}"
+            )
+        lengths = np.fromiter((len(w) for w in vocabulary), dtype=np.int64, count=len(vocabulary))
         chosen = np.flatnonzero(lengths >= MIN_GRAM_WORD)
-        marked = "".join(f"{_START}{vocabulary[i]}{_END}" for i in chosen.tolist())
-        points = np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        owner = np.repeat(chosen.astype(np.int64), lengths[chosen] + 2)
+        points = _points("".join(f"{_START}{vocabulary[i]}{_END}" for i in chosen.tolist()))
+        # Letters numbered densely by a lookup table, and keys sorted stably: np.unique's sorts took
+        # ten times as long on the full registry's 300,000 pairs.
+        alphabet = np.flatnonzero(np.bincount(points)) if len(points) else np.zeros(0, dtype=np.int64)
+        digit_of = np.zeros(int(alphabet.max(initial=0)) + 1, dtype=np.int64)
+        digit_of[alphabet] = np.arange(len(alphabet))
+        digits = digit_of[points]
+        owner = np.repeat(chosen, lengths[chosen] + 2)
         same_word = owner[:-1] == owner[1:]
-        codes = (points[:-1] << 21 | points[1:])[same_word]
-        # Each (pair, word) once, grouped by pair: the postings.
-        keyed = np.unique(np.stack([codes, owner[:-1][same_word]]), axis=1)
-        distinct, first = np.unique(keyed[0], return_index=True)
-        starts = np.append(first, keyed.shape[1]).astype(np.int64)
-        return cls(distinct, starts, keyed[1].astype(np.int32), lengths, len(vocabulary))
+        pairs = (digits[:-1] * len(alphabet) + digits[1:])[same_word]
+        owner = owner[:-1][same_word]
+        keys = np.sort(
+            pairs << (_LENGTH_BITS + _ID_BITS) | np.minimum(lengths[owner], _LONGEST) << _ID_BITS | owner,
+            kind="stable",
+        )
+        keys = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys  # a pair twice in a word
+        letters = [chr(point) for point in alphabet.tolist()]
+        numbers = {
+            letters[number // len(letters)] + letters[number % len(letters)]: number
+            for number in np.flatnonzero(np.bincount(pairs)).tolist()
+        }
+        return cls(keys, numbers, len(vocabulary))
 
     def near(self, word: str) -> list[int]:
         """Vocabulary ids of the words that may be within the similarity's edits of `word`: of a length
         within reach, sharing enough letter pairs. A superset to verify, never a verdict: it holds every
         word that many letters changed, added or dropped away (two letters swapped spoil three pairs, so
         a swap beside another slip may be missed; a swap alone is one key away)."""
-        if len(word) < MIN_GRAM_WORD or not len(self.codes):
+        if len(word) < MIN_GRAM_WORD or not len(self.keys):
             return []
         edits = _allowed_edits(len(word))
-        pairs = _pair_codes(word)
-        where = np.minimum(np.searchsorted(self.codes, pairs), len(self.codes) - 1)
-        where = where[self.codes[where] == pairs]
-        if not len(where):
+        marked = f"{_START}{word}{_END}"
+        pairs = {marked[i : i + 2] for i in range(len(marked) - 1)}
+        need = len(pairs) - 2 * edits  # distinct pairs: the word's others are all in a word that near
+        numbers = [self.pair_numbers[pair] for pair in pairs if pair in self.pair_numbers]
+        if len(numbers) < need:  # letter pairs no listed word has: nothing shares enough
             return []
-        postings = np.concatenate([self.words[self.starts[k] : self.starts[k + 1]] for k in where.tolist()])
-        ids, shared = np.unique(postings, return_counts=True)
-        need = max(1, len(pairs) - 2 * edits)
-        lengths = self.lengths[ids]
-        keep = (shared >= need) & (np.abs(lengths - len(word)) <= edits)
-        chosen: list[int] = ids[keep].tolist()
+        first = np.array(numbers, dtype=np.int64) << (_LENGTH_BITS + _ID_BITS)
+        low = min(len(word) - edits, _LONGEST) << _ID_BITS
+        high = min(len(word) + edits + 1, _LONGEST + 1) << _ID_BITS
+        starts = np.searchsorted(self.keys, first | low).tolist()
+        ends = np.searchsorted(self.keys, first + high).tolist()
+        found = np.concatenate([self.keys[a:b] for a, b in zip(starts, ends, strict=True)])
+        # Counted, not sorted: a word id recurs once per shared pair.
+        shared = np.bincount(found & ((1 << _ID_BITS) - 1), minlength=self.size)
+        chosen: list[int] = np.flatnonzero(shared >= need).tolist()
         return chosen
 
 
