@@ -5,6 +5,11 @@ batch workers share it copy-on-write. Retrieval is by tokens: every query token 
 the vocabulary tokens that share a lookup key with it (exact, one deletion, consonant skeleton,
 phonetic code), verified with the token similarity, and the postings of those tokens vote for
 name forms, weighted by rarity. Only the best-voted forms go on to full scoring.
+
+Two lookups reach what the keys cannot (vocabulary.py): an unknown query word that no listed word
+resembles within one slip is also looked up by its letter pairs (two or three slips: 'Aiexandvr'), and
+an unknown word is read as listed words written together ('kimjongun', split_glued), which the
+Screener screens as one more spelling of the name.
 """
 
 from __future__ import annotations
