@@ -42,7 +42,7 @@ from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.matching.tuning import TUNING
-from sanctionwatch.matching.vocabulary import MIN_GRAM_WORD, GramIndex, segment
+from sanctionwatch.matching.vocabulary import MIN_GRAM_QUERY, GramIndex, segment
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
 __all__ = ["KEY_SCHEME", "Alignment", "FormScoring", "IndexedName", "MatchIndex", "token_keys"]
@@ -54,7 +54,7 @@ class Votes(NamedTuple):
     ids: npt.NDArray[np.int64]
     votes: npt.NDArray[np.float64]
     best: float  # the highest of those found through the lookup keys (0: none): what the token can reach
-    nearest: float  # an unknown token: the similarity of the likest word its keys found (0: none, or known)
+    nearest: float  # an unknown token of 6+ letters: its likest word's similarity through the keys (else 0)
 
 
 _NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0, 0.0)
@@ -258,16 +258,15 @@ class MatchIndex:
         # they do not make every other name's share of the votes larger.
         best = max(votes, default=0.0)
         # (The vote of an unknown word is its similarity times the listed word's weight, uncapped.)
-        nearest = (
-            0.0
-            if own is not None
-            else max((v / self.weights[t] for t, v in zip(similar, votes, strict=True)), default=0.0)
-        )
+        # (Only what the two further lookups ask about: unknown words long enough for them.)
+        nearest = 0.0
+        if own is None and len(token) >= min(TUNING.glued_word, MIN_GRAM_QUERY):
+            nearest = max((v / self.weights[t] for t, v in zip(similar, votes, strict=True)), default=0.0)
         if (
             further
             and own is None
             and spelling is Spelling.LATIN
-            and len(token) >= MIN_GRAM_WORD
+            and len(token) >= MIN_GRAM_QUERY
             and nearest < TUNING.fuzzy_lookup_below
             and self.grams is not None
         ):
@@ -342,8 +341,22 @@ class MatchIndex:
             pieces = None
             if self.token_votes(token).nearest < TUNING.fuzzy_lookup_below:
                 pieces = segment(token, self.vocabulary, self.frequency, len(self.forms), TUNING.glued_piece)
-            self._splits[token] = pieces
+            self._splits[token] = pieces if pieces is not None and self._listed_together(pieces) else None
         return self._splits[token]
+
+    def _listed_together(self, pieces: tuple[str, ...]) -> bool:
+        """Whether one listed name holds the pieces, every one of them or, from three pieces on, all but one
+        (the one may be spelt otherwise there: 'alexander' beside ZAKHAROV, Aleksandr Vyacheslavovich).
+
+        Most words of ordinary names split into some listed words ('baldwin' is 'bal dwin', 'coluccio' is
+        'co lu cc io'); what no listed name holds together is no reading of a listed name, and it is
+        dropped here, before any of its pieces is looked up."""
+        postings = [self.posting(self.vocabulary[piece]) for piece in pieces]
+        if _together(postings):
+            return True
+        return len(pieces) >= 3 and any(
+            _together(postings[:k] + postings[k + 1 :]) for k in range(len(pieces))
+        )
 
     def vote_shares(
         self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN
@@ -428,6 +441,19 @@ def token_keys(token: str) -> list[int]:
     consonant skeleton, phonetic code, consonant frame): for indexes kept elsewhere, such as the
     customers' for delta screening, which must find what this index would."""
     return list(_kernel.key_hashes(token_shape(token), True))
+
+
+def _together(postings: list[npt.NDArray[np.int32]]) -> bool:
+    """Whether some form id is in every one of these ascending postings (the shortest first, searched for in
+    the others)."""
+    ordered = sorted(postings, key=len)
+    common = ordered[0]
+    for other in ordered[1:]:
+        if not len(common):
+            return False
+        where = np.minimum(np.searchsorted(other, common), len(other) - 1)
+        common = common[other[where] == common]
+    return bool(len(common))
 
 
 def _key_table(shapes: list[_kernel.Shape]) -> _kernel.KeyTable:

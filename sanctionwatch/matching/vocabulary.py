@@ -24,10 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["GramIndex", "segment"]
+__all__ = ["MIN_GRAM_QUERY", "MIN_GRAM_WORD", "GramIndex", "segment"]
 
-# Words shorter than this are within the keys' reach: the similarity allows them at most one edit.
+# Listed words shorter than this are within the keys' reach: the similarity allows them at most one edit.
 MIN_GRAM_WORD = 6
+# Query words shorter than this are not looked up by pairs: two slips in six letters score below the
+# similarity's floor (1 - 2 x 1.3 / 7 = 0.63 < 0.66) against any word but a longer one, and a customer
+# base's six-letter words are a third of those the lookup would otherwise run for.
+MIN_GRAM_QUERY = 7
 _START, _END = "\x02", "\x03"  # the word's edges: a slip in its first or last letter costs a pair too
 _LENGTH_BITS, _ID_BITS = 6, 20  # a posting's key: pair, then the word's length (capped), then its id
 _LONGEST = (1 << _LENGTH_BITS) - 1
@@ -55,9 +59,9 @@ class GramIndex:
     two slips in nine letters, where triples would guarantee one shared of nine and filter nothing.
     """
 
-    keys: npt.NDArray[np.int64]  # (pair << 26 | length << 20 | id), ascending, each once
+    keys: npt.NDArray[np.int64]  # (pair << 26 | length << 20 | word), ascending, each once
     pair_numbers: dict[str, int]  # a letter pair ('\x02a', 'ab', 'b\x03') -> its number in the keys
-    size: int  # the vocabulary's size
+    words: npt.NDArray[np.int64]  # the keys' word numbers -> vocabulary ids (the words long enough)
 
     @classmethod
     def build(cls, vocabulary: Sequence[str]) -> GramIndex:
@@ -75,12 +79,14 @@ class GramIndex:
         digit_of = np.zeros(int(alphabet.max(initial=0)) + 1, dtype=np.int64)
         digit_of[alphabet] = np.arange(len(alphabet))
         digits = digit_of[points]
-        owner = np.repeat(chosen, lengths[chosen] + 2)
+        owner = np.repeat(np.arange(len(chosen)), lengths[chosen] + 2)
         same_word = owner[:-1] == owner[1:]
         pairs = (digits[:-1] * len(alphabet) + digits[1:])[same_word]
         owner = owner[:-1][same_word]
         keys = np.sort(
-            pairs << (_LENGTH_BITS + _ID_BITS) | np.minimum(lengths[owner], _LONGEST) << _ID_BITS | owner,
+            pairs << (_LENGTH_BITS + _ID_BITS)
+            | np.minimum(lengths[chosen[owner]], _LONGEST) << _ID_BITS
+            | owner,
             kind="stable",
         )
         keys = keys[np.append(True, keys[1:] != keys[:-1])] if len(keys) else keys  # a pair twice in a word
@@ -89,7 +95,7 @@ class GramIndex:
             letters[number // len(letters)] + letters[number % len(letters)]: number
             for number in np.flatnonzero(np.bincount(pairs)).tolist()
         }
-        return cls(keys, numbers, len(vocabulary))
+        return cls(keys, numbers, chosen)
 
     def near(self, word: str) -> list[int]:
         """Vocabulary ids of the words that may be within the similarity's edits of `word`: of a length
@@ -111,9 +117,9 @@ class GramIndex:
         starts = np.searchsorted(self.keys, first | low).tolist()
         ends = np.searchsorted(self.keys, first + high).tolist()
         found = np.concatenate([self.keys[a:b] for a, b in zip(starts, ends, strict=True)])
-        # Counted, not sorted: a word id recurs once per shared pair.
-        shared = np.bincount(found & ((1 << _ID_BITS) - 1), minlength=self.size)
-        chosen: list[int] = np.flatnonzero(shared >= need).tolist()
+        # Counted, not sorted: a word recurs once per shared pair.
+        shared = np.bincount(found & ((1 << _ID_BITS) - 1), minlength=len(self.words))
+        chosen: list[int] = self.words[shared >= need].tolist()
         return chosen
 
 
