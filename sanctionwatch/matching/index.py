@@ -351,12 +351,16 @@ class MatchIndex:
         Most words of ordinary names split into some listed words ('baldwin' is 'bal dwin', 'coluccio' is
         'co lu cc io'); what no listed name holds together is no reading of a listed name, and it is
         dropped here, before any of its pieces is looked up."""
-        postings = [self.posting(self.vocabulary[piece]) for piece in pieces]
-        if _together(postings):
-            return True
-        return len(pieces) >= 3 and any(
-            _together(postings[:k] + postings[k + 1 :]) for k in range(len(pieces))
-        )
+        postings = sorted((self.posting(self.vocabulary[piece]) for piece in pieces), key=len)
+        need = len(pieces) - (len(pieces) >= 3)
+        # A form holding `need` of the pieces holds the rarest piece or, when one may be missing, the
+        # second rarest: only those forms are counted.
+        found = postings[0] if need == len(pieces) else np.union1d(postings[0], postings[1])
+        held = np.zeros(len(found), dtype=np.int64)
+        for posting in postings:
+            where = np.minimum(np.searchsorted(posting, found), len(posting) - 1)
+            held += posting[where] == found
+        return bool((held >= need).any())
 
     def vote_shares(
         self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN
@@ -441,19 +445,6 @@ def token_keys(token: str) -> list[int]:
     consonant skeleton, phonetic code, consonant frame): for indexes kept elsewhere, such as the
     customers' for delta screening, which must find what this index would."""
     return list(_kernel.key_hashes(token_shape(token), True))
-
-
-def _together(postings: list[npt.NDArray[np.int32]]) -> bool:
-    """Whether some form id is in every one of these ascending postings (the shortest first, searched for in
-    the others)."""
-    ordered = sorted(postings, key=len)
-    common = ordered[0]
-    for other in ordered[1:]:
-        if not len(common):
-            return False
-        where = np.minimum(np.searchsorted(other, common), len(other) - 1)
-        common = common[other[where] == common]
-    return bool(len(common))
 
 
 def _key_table(shapes: list[_kernel.Shape]) -> _kernel.KeyTable:
