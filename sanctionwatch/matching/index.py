@@ -281,7 +281,9 @@ class MatchIndex:
             return _NO_VOTES._replace(nearest=nearest)
         return Votes(np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), best, nearest)
 
-    def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
+    def _expansion(
+        self, query_tokens: Sequence[str], spelling: Spelling, further: bool = True
+    ) -> tuple[dict[str, Votes], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
         its best vote (its own weight when it is a listed word), or its own weight when it resembles none.
         """
@@ -293,14 +295,18 @@ class MatchIndex:
             if min(len(a), len(b)) <= 4 and a.isalpha() and b.isalpha()
         ]
         # (Two words joined are looked up by their keys alone: 'is' + 'holding' is no word with slips.)
-        votes = {token: self.token_votes(token, spelling) for token in query_tokens}
+        votes = {token: self.token_votes(token, spelling, further) for token in query_tokens}
         for token in joined:
             votes.setdefault(token, self.token_votes(token, spelling, further=False))
         reachable = sum(votes[token].best or self.token_weight(token) for token in query_tokens)
         return votes, reachable
 
     def candidates(
-        self, query_tokens: Sequence[str], limit: int, spelling: Spelling = Spelling.LATIN
+        self,
+        query_tokens: Sequence[str],
+        limit: int,
+        spelling: Spelling = Spelling.LATIN,
+        further: bool = True,
     ) -> tuple[list[tuple[int, float]], float]:
         """Name forms voted for by the query tokens as (form id, votes), best first, and the most the
         votes could reach.
@@ -308,9 +314,10 @@ class MatchIndex:
         Each query token votes once per form, with its best vote there: a token similar to several
         words of one name ('gang' to 'gong', 'kang' and 'hang' in a long Chinese company name) would
         otherwise make such names outvote the name itself. `spelling` says how the query form was
-        spelled (tokens.Spelling), which decides what a query token resembles.
+        spelled (tokens.Spelling), which decides what a query token resembles. `further`: look words up
+        beyond their keys too (token_votes).
         """
-        similar_votes, reachable = self._expansion(query_tokens, spelling)
+        similar_votes, reachable = self._expansion(query_tokens, spelling, further)
         groups = [votes for votes in similar_votes.values() if len(votes[0])]
         if not groups or self._counter is None:
             return [], reachable
@@ -363,10 +370,14 @@ class MatchIndex:
         return bool((held >= need).any())
 
     def vote_shares(
-        self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN
+        self,
+        query_tokens: Sequence[str],
+        form_ids: Iterable[int],
+        spelling: Spelling = Spelling.LATIN,
+        further: bool = True,
     ) -> dict[int, float]:
         """The share of the reachable votes that `candidates` would give each of these forms."""
-        similar_votes, reachable = self._expansion(query_tokens, spelling)
+        similar_votes, reachable = self._expansion(query_tokens, spelling, further)
         shares: dict[int, float] = {}
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}

@@ -185,7 +185,7 @@ class Screener:
         wanted = sorted(set(form_ids))
         pairs: list[ScoredPair] = []
         for rank, form, query_is_org, pieces in self._query_forms(clean):
-            shares = self.index.vote_shares(form.tokens, wanted, form.spelling)
+            shares = self.index.vote_shares(form.tokens, wanted, form.spelling, rank == 0)
             # Every wanted form, as if voted for with its share of a query weighing 1.
             candidates = [(form_id, shares[form_id]) for form_id in wanted]
             pairs.extend(self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}, pieces))
@@ -210,13 +210,13 @@ class Screener:
         if query_is_org and not organization:  # a legal form says so: compare legal forms canonically
             forms = name_forms(clean.name, organization=True)
         screened: list[tuple[NameForm, tuple[int, ...]]] = [(form, ()) for form in forms[: TUNING.max_forms]]
-        screened.extend(self._split_forms(forms[: TUNING.max_forms]))
+        screened.extend(self._split_forms(forms[:1]))
         return [(rank, form, query_is_org, pieces) for rank, (form, pieces) in enumerate(screened)]
 
     def _split_forms(self, forms: Sequence[NameForm]) -> list[tuple[NameForm, tuple[int, ...]]]:
         """Each Latin form with its words written together read apart as listed words (MatchIndex.
         split_glued: 'KIMJONGUN' is KIM Jong Un), when any is, with the positions of the pieces: screened
-        as further spellings."""
+        as further spellings. Given the first form only: the others are our own spellings of it."""
         out: list[tuple[NameForm, tuple[int, ...]]] = []
         seen = {form.tokens for form in forms}
         for form in forms:
@@ -232,7 +232,11 @@ class Screener:
         pairs: list[ScoredPair] = []
         evidence_cache: dict[int, list[Evidence]] = {}
         for rank, form, query_is_org, pieces in self._query_forms(clean):
-            candidates, query_weight = self.index.candidates(form.tokens, TUNING.candidates, form.spelling)
+            # Words looked up beyond their keys in the first form only: the others are our own other
+            # spellings of it, or its words read apart, whose slips are the first form's.
+            candidates, query_weight = self.index.candidates(
+                form.tokens, TUNING.candidates, form.spelling, further=rank == 0
+            )
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
@@ -267,7 +271,7 @@ class Screener:
         retrieved = {forms[form_id].entity for form_id, _votes in candidates}
         if any(forms[form_id].entity in retrieved for form_id in born):
             return []  # the name found someone born that day already: the common true match, no detour
-        shares = self.index.vote_shares(form.tokens, born, form.spelling)
+        shares = self.index.vote_shares(form.tokens, born, form.spelling, rank == 0)
         # Only names that share a word, or a lookalike of one, with the query: a birthday alone is no lead.
         voted = [(form_id, share) for form_id in born if (share := shares[form_id]) > 0.0]
         if not voted:
