@@ -98,8 +98,8 @@ class Tuning:
     key reaches, 'Aiexandvr' for 'Alexander') and read as listed words written together. At the
     similarity's floor (0.66): only words that resemble no listed word at all. At 0.8 (no word within one
     slip) the dev-index variants gained a little (slips found 0.990 against 0.968, glued 0.948 against
-    0.940, bench.query_variants) for a third more lookups, which put a fresh customer base's screening
-    11 % above the code before (the target is 10 %)."""
+    0.940, bench.query_variants) for a third more lookups on a fresh customer base, whose screening is
+    what these lookups slow most (bench/RESULTS.md, issue 18 item 10)."""
 
     glued_word: int = 6
     """An unknown query word of at least this many letters is also read as listed words written together
