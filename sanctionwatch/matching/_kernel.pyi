@@ -63,8 +63,10 @@ class KeyTable:
 
 class VoteCounter:
     def __init__(self, forms: npt.NDArray[np.int32], starts: npt.NDArray[np.int64], size: int) -> None: ...
-    def top(
-        self, groups: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], float]], limit: int
+    def top(  # (reads each group's first two items: index.Votes passes its best and nearest beside them)
+        self,
+        groups: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], float, float]],
+        limit: int,
     ) -> list[tuple[int, float]]: ...
 
 class Profile:

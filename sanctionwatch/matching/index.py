@@ -5,6 +5,11 @@ batch workers share it copy-on-write. Retrieval is by tokens: every query token 
 the vocabulary tokens that share a lookup key with it (exact, one deletion, consonant skeleton,
 phonetic code), verified with the token similarity, and the postings of those tokens vote for
 name forms, weighted by rarity. Only the best-voted forms go on to full scoring.
+
+Two lookups reach what the keys cannot (vocabulary.py): an unknown query word that no listed word
+resembles within one slip is also looked up by its letter pairs (two or three slips: 'Aiexandvr'), and
+an unknown word is read as listed words written together ('kimjongun', split_glued), which the
+Screener screens as one more spelling of the name.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from sanctionwatch.matching.normalize import identifier_key
 from sanctionwatch.matching.parties import Parties, full_birth_dates, link_parties
 from sanctionwatch.matching.tokens import Spelling, token_shape
 from sanctionwatch.matching.tuning import TUNING
+from sanctionwatch.matching.vocabulary import MIN_GRAM_QUERY, GramIndex, segment
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
 __all__ = ["KEY_SCHEME", "Alignment", "FormScoring", "IndexedName", "MatchIndex", "token_keys"]
@@ -47,10 +53,11 @@ class Votes(NamedTuple):
 
     ids: npt.NDArray[np.int64]
     votes: npt.NDArray[np.float64]
-    best: float  # the highest of them (0: none)
+    best: float  # the highest of those found through the lookup keys (0: none): what the token can reach
+    nearest: float  # an unknown token of 6+ letters: its likest word's similarity through the keys (else 0)
 
 
-_NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0)
+_NO_VOTES = Votes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64), 0.0, 0.0)
 SIMILAR_CACHE = 200_000  # memoized token lookups (a few hundred bytes each)
 
 
@@ -110,12 +117,17 @@ class MatchIndex:
     born_on: dict[str, list[int]] = field(default_factory=dict)
     parties: Parties = field(default_factory=lambda: Parties([], {}))  # one party's records across lists
     max_weight: float = 1.0
-    _votes: dict[tuple[str, Spelling], Votes] = field(default_factory=dict, repr=False)
+    _votes: dict[tuple[str, Spelling, bool], Votes] = field(default_factory=dict, repr=False)
     _counter: _kernel.VoteCounter | None = field(default=None, repr=False)
     shapes: list[_kernel.Shape] = field(default_factory=list, repr=False)  # per vocabulary token
     # Every form's tokens by id, as the kernel aligns them (built with the postings).
     listed: _kernel.ListedForms | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
+    # Per vocabulary token, the forms it occurs in: how common a piece of a word written together is.
+    frequency: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The longer vocabulary words by letter pairs: what a word with two or three slips is looked up by.
+    grams: GramIndex | None = field(default=None, repr=False)
+    _splits: dict[str, tuple[str, ...] | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> MatchIndex:
@@ -177,6 +189,7 @@ class MatchIndex:
         pairs = np.unique(form_tokens.astype(np.int64) * total + form_of)
         token_ids, self.posting_forms = pairs // total, (pairs % total).astype(np.int32)
         counts = np.bincount(token_ids, minlength=len(self.vocabulary))
+        self.frequency = counts.astype(np.int64)
         self.posting_starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         self.words = list(self.vocabulary)  # token ids are given in insertion order
         self.weights = [
@@ -188,6 +201,7 @@ class MatchIndex:
         self.max_weight = max(self.weights, default=1.0)
         self.shapes = [token_shape(token) for token in self.words]
         self.key_table = _key_table(self.shapes)
+        self.grams = GramIndex.build(self.words)
         self.listed = _kernel.ListedForms(
             self.shapes,
             self.weights,
@@ -210,36 +224,66 @@ class MatchIndex:
             return self.weights[token_id]
         return self.max_weight * information(token)
 
-    def token_votes(self, token: str, spelling: Spelling = Spelling.LATIN) -> Votes:
+    def token_votes(self, token: str, spelling: Spelling = Spelling.LATIN, further: bool = True) -> Votes:
         """Vocabulary tokens similar to `token` (ids), each with the vote it casts for the names it
         occurs in (similarity times rarity; memoized: names repeat a lot).
 
         A query word that is itself a listed word votes at most its own weight through a lookalike:
         'Cho' is not worth more than itself for resembling the rarer 'Choi', or the name CHO IL U
         would be outvoted by every CHOI.
+
+        `further`: a word that no listed word resembles within one slip through the lookup keys is also
+        looked up by its letter pairs (vocabulary.GramIndex), for two or three slips.
         """
-        cached = self._votes.get((token, spelling))
+        cached = self._votes.get((token, spelling, further))
         if cached is None:
-            cached = self._votes_uncached(token, spelling)
+            cached = self._votes_uncached(token, spelling, further)
             if len(self._votes) < SIMILAR_CACHE:
-                self._votes[token, spelling] = cached
+                self._votes[token, spelling, further] = cached
         return cached
 
-    def _votes_uncached(self, token: str, spelling: Spelling) -> Votes:
+    def _votes_uncached(self, token: str, spelling: Spelling, further: bool) -> Votes:
         if self.key_table is None:
             return _NO_VOTES
         shape = token_shape(token)
         found = self.key_table.tokens_of(shape, spelling is Spelling.ABJAD)
-        if not found:
-            return _NO_VOTES
         own = self.vocabulary.get(token)
         cap = self.weights[own] if own is not None else math.inf
-        similar, votes = _kernel.token_votes(shape, found, self.shapes, self.weight_array, cap, spelling)
-        return Votes(
-            np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), max(votes, default=0.0)
+        similar, votes = (
+            _kernel.token_votes(shape, found, self.shapes, self.weight_array, cap, spelling)
+            if found
+            else ([], [])
         )
+        # What the query could reach stays what the keys found: words found further only add candidates,
+        # they do not make every other name's share of the votes larger.
+        best = max(votes, default=0.0)
+        # (The vote of an unknown word is its similarity times the listed word's weight, uncapped.)
+        # (Only what the two further lookups ask about: unknown words long enough for them.)
+        nearest = 0.0
+        if own is None and len(token) >= min(TUNING.glued_word, MIN_GRAM_QUERY):
+            nearest = max((v / self.weights[t] for t, v in zip(similar, votes, strict=True)), default=0.0)
+        if (
+            further
+            and own is None
+            and spelling is Spelling.LATIN
+            and len(token) >= MIN_GRAM_QUERY
+            and nearest < TUNING.fuzzy_lookup_below
+            and self.grams is not None
+        ):
+            # No listed word within one slip: look further, among the words sharing enough letter pairs.
+            extra = sorted(set(self.grams.near(token)).difference(found))
+            if extra:
+                more_ids, more_votes = _kernel.token_votes(
+                    shape, extra, self.shapes, self.weight_array, cap, spelling
+                )
+                similar, votes = [*similar, *more_ids], [*votes, *more_votes]
+        if not similar:
+            return _NO_VOTES._replace(nearest=nearest)
+        return Votes(np.asarray(similar, dtype=np.int64), np.asarray(votes, dtype=np.float64), best, nearest)
 
-    def _expansion(self, query_tokens: Sequence[str], spelling: Spelling) -> tuple[dict[str, Votes], float]:
+    def _expansion(
+        self, query_tokens: Sequence[str], spelling: Spelling, further: bool = True
+    ) -> tuple[dict[str, Votes], float]:
         """Each query token's votes (token_votes), and the most the votes could reach: per query token,
         its best vote (its own weight when it is a listed word), or its own weight when it resembles none.
         """
@@ -250,12 +294,19 @@ class MatchIndex:
             for a, b in itertools.pairwise(query_tokens)
             if min(len(a), len(b)) <= 4 and a.isalpha() and b.isalpha()
         ]
-        votes = {token: self.token_votes(token, spelling) for token in [*query_tokens, *joined]}
+        # (Two words joined are looked up by their keys alone: 'is' + 'holding' is no word with slips.)
+        votes = {token: self.token_votes(token, spelling, further) for token in query_tokens}
+        for token in joined:
+            votes.setdefault(token, self.token_votes(token, spelling, further=False))
         reachable = sum(votes[token].best or self.token_weight(token) for token in query_tokens)
         return votes, reachable
 
     def candidates(
-        self, query_tokens: Sequence[str], limit: int, spelling: Spelling = Spelling.LATIN
+        self,
+        query_tokens: Sequence[str],
+        limit: int,
+        spelling: Spelling = Spelling.LATIN,
+        further: bool = True,
     ) -> tuple[list[tuple[int, float]], float]:
         """Name forms voted for by the query tokens as (form id, votes), best first, and the most the
         votes could reach.
@@ -263,19 +314,70 @@ class MatchIndex:
         Each query token votes once per form, with its best vote there: a token similar to several
         words of one name ('gang' to 'gong', 'kang' and 'hang' in a long Chinese company name) would
         otherwise make such names outvote the name itself. `spelling` says how the query form was
-        spelled (tokens.Spelling), which decides what a query token resembles.
+        spelled (tokens.Spelling), which decides what a query token resembles. `further`: look words up
+        beyond their keys too (token_votes).
         """
-        similar_votes, reachable = self._expansion(query_tokens, spelling)
+        similar_votes, reachable = self._expansion(query_tokens, spelling, further)
         groups = [votes for votes in similar_votes.values() if len(votes[0])]
         if not groups or self._counter is None:
             return [], reachable
         return self._counter.top(groups, limit), reachable
 
+    def split_glued(self, tokens: Sequence[str]) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+        """The tokens with each unknown word that reads as listed words written together split into them
+        ('alexandervyacheslavovichzakharov' -> 'alexander vyacheslavovich zakharov'), and the positions of
+        those pieces in the result; None when no word splits (vocabulary.segment; memoized per word)."""
+        out: list[str] = []
+        pieces_at: list[int] = []
+        for token in tokens:
+            pieces = self._split(token)
+            if pieces is None:
+                out.append(token)
+                continue
+            pieces_at.extend(range(len(out), len(out) + len(pieces)))
+            out.extend(pieces)
+        return (tuple(out), tuple(pieces_at)) if pieces_at else None
+
+    def _split(self, token: str) -> tuple[str, ...] | None:
+        if len(token) < TUNING.glued_word or token in self.vocabulary or not token.isalpha():
+            return None
+        if token not in self._splits:
+            if len(self._splits) >= SIMILAR_CACHE:
+                self._splits.clear()
+            # A word within a slip of a listed word is that word misspelt ('Maplex'), not words run together.
+            pieces = None
+            if self.token_votes(token).nearest < TUNING.fuzzy_lookup_below:
+                pieces = segment(token, self.vocabulary, self.frequency, len(self.forms), TUNING.glued_piece)
+            self._splits[token] = pieces if pieces is not None and self._listed_together(pieces) else None
+        return self._splits[token]
+
+    def _listed_together(self, pieces: tuple[str, ...]) -> bool:
+        """Whether one listed name holds the pieces, every one of them or, from three pieces on, all but one
+        (the one may be spelt otherwise there: 'alexander' beside ZAKHAROV, Aleksandr Vyacheslavovich).
+
+        Most words of ordinary names split into some listed words ('baldwin' is 'bal dwin', 'coluccio' is
+        'co lu cc io'); what no listed name holds together is no reading of a listed name, and it is
+        dropped here, before any of its pieces is looked up."""
+        postings = sorted((self.posting(self.vocabulary[piece]) for piece in pieces), key=len)
+        need = len(pieces) - (len(pieces) >= 3)
+        # A form holding `need` of the pieces holds the rarest piece or, when one may be missing, the
+        # second rarest: only those forms are counted.
+        found = postings[0] if need == len(pieces) else np.union1d(postings[0], postings[1])
+        held = np.zeros(len(found), dtype=np.int64)
+        for posting in postings:
+            where = np.minimum(np.searchsorted(posting, found), len(posting) - 1)
+            held += posting[where] == found
+        return bool((held >= need).any())
+
     def vote_shares(
-        self, query_tokens: Sequence[str], form_ids: Iterable[int], spelling: Spelling = Spelling.LATIN
+        self,
+        query_tokens: Sequence[str],
+        form_ids: Iterable[int],
+        spelling: Spelling = Spelling.LATIN,
+        further: bool = True,
     ) -> dict[int, float]:
         """The share of the reachable votes that `candidates` would give each of these forms."""
-        similar_votes, reachable = self._expansion(query_tokens, spelling)
+        similar_votes, reachable = self._expansion(query_tokens, spelling, further)
         shares: dict[int, float] = {}
         for form_id in form_ids:
             present = {self.vocabulary[t] for t in self.forms[form_id].tokens}

@@ -92,6 +92,26 @@ class Tuning:
     and Chinese syllables, 'Li', 'Kim') recur across unrelated people far more than their frequency in
     one list suggests. Longer words keep their whole weight."""
 
+    fuzzy_lookup_below: float = 0.66
+    """A query word that no listed word resembles this much through the lookup keys is also looked up by
+    its letter pairs (vocabulary.GramIndex: two or three slips, which the token similarity accepts but no
+    key reaches, 'Aiexandvr' for 'Alexander') and read as listed words written together. At the
+    similarity's floor (0.66): only words that resemble no listed word at all. At 0.8 (no word within one
+    slip) the dev-index variants gained a little (slips found 0.990 against 0.968, glued 0.948 against
+    0.940, bench.query_variants) for a third more lookups on a fresh customer base, whose screening is
+    what these lookups slow most (bench/RESULTS.md, issue 18 item 10)."""
+
+    glued_word: int = 6
+    """An unknown query word of at least this many letters is also read as listed words written together
+    (vocabulary.segment: 'kimjongun' is 'kim jong un')."""
+
+    glued_piece_similarity: float = 0.8
+    """A name read from such a word is a guess ('Scotto' holds 'otto'): a listed name is a candidate for it
+    only when it explains every piece, each this alike (Alexander / Aleksandr is 0.82)."""
+
+    glued_piece: int = 20
+    """The longest listed word a piece of such a word may be: bounds the reading's cost per letter."""
+
     explained_features: int = 5
     """Name-model features shown per hit in its explanation, strongest first."""
 

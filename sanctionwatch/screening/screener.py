@@ -203,11 +203,11 @@ class Screener:
         clean = validate(query)
         wanted = sorted(set(form_ids))
         pairs: list[ScoredPair] = []
-        for rank, form, query_is_org in self._query_forms(clean):
-            shares = self.index.vote_shares(form.tokens, wanted, form.spelling)
+        for rank, form, query_is_org, pieces in self._query_forms(clean):
+            shares = self.index.vote_shares(form.tokens, wanted, form.spelling, rank == 0)
             # Every wanted form, as if voted for with its share of a query weighing 1.
             candidates = [(form_id, shares[form_id]) for form_id in wanted]
-            pairs.extend(self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}))
+            pairs.extend(self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}, pieces))
         return max(self._final_scores(pairs), default=0.0)
 
     def _final_scores(self, pairs: Sequence[ScoredPair]) -> list[float]:
@@ -220,20 +220,42 @@ class Screener:
             scores.append(min(score, TUNING.kind_mismatch_score) if mismatch else score)
         return scores
 
-    def _query_forms(self, clean: Query) -> list[tuple[int, NameForm, bool]]:
-        """(rank, form, query is an organization) for the Latin forms of the query name screened."""
+    def _query_forms(self, clean: Query) -> list[tuple[int, NameForm, bool, tuple[int, ...]]]:
+        """(rank, form, query is an organization, positions of the pieces of words read apart) for the Latin
+        forms of the query name screened."""
         organization = clean.schema in ORGANIZATION_SCHEMAS
         forms = name_forms(clean.name, organization=organization) if clean.name else ()
         query_is_org = organization or any(looks_like_organization(f.tokens) for f in forms)
         if query_is_org and not organization:  # a legal form says so: compare legal forms canonically
             forms = name_forms(clean.name, organization=True)
-        return [(rank, form, query_is_org) for rank, form in enumerate(forms[: TUNING.max_forms])]
+        screened: list[tuple[NameForm, tuple[int, ...]]] = [(form, ()) for form in forms[: TUNING.max_forms]]
+        screened.extend(self._split_forms(forms[:1]))
+        return [(rank, form, query_is_org, pieces) for rank, (form, pieces) in enumerate(screened)]
+
+    def _split_forms(self, forms: Sequence[NameForm]) -> list[tuple[NameForm, tuple[int, ...]]]:
+        """Each Latin form with its words written together read apart as listed words (MatchIndex.
+        split_glued: 'KIMJONGUN' is KIM Jong Un), when any is, with the positions of the pieces: screened
+        as further spellings. Given the first form only: the others are our own spellings of it."""
+        out: list[tuple[NameForm, tuple[int, ...]]] = []
+        seen = {form.tokens for form in forms}
+        for form in forms:
+            if form.syllabic or form.abjad:  # spelled by us: its words are apart already
+                continue
+            split = self.index.split_glued(form.tokens)
+            if split is not None and split[0] not in seen:
+                seen.add(split[0])
+                out.append((NameForm(split[0], " ".join(split[0])), split[1]))
+        return out
 
     def _scored_pairs(self, clean: Query) -> list[ScoredPair]:
         pairs: list[ScoredPair] = []
         evidence_cache: dict[int, list[Evidence]] = {}
-        for rank, form, query_is_org in self._query_forms(clean):
-            candidates, query_weight = self.index.candidates(form.tokens, TUNING.candidates, form.spelling)
+        for rank, form, query_is_org, pieces in self._query_forms(clean):
+            # Words looked up beyond their keys in the first form only: the others are our own other
+            # spellings of it, or its words read apart, whose slips are the first form's.
+            candidates, query_weight = self.index.candidates(
+                form.tokens, TUNING.candidates, form.spelling, further=rank == 0
+            )
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
@@ -241,9 +263,12 @@ class Screener:
             best_share = min(candidates[0][1] / query_weight, 1.0)
             floor = max(TUNING.estimate_floor, best_share - TUNING.estimate_margin) * query_weight
             pairs.extend(
-                self._pairs(clean, rank, form, query_is_org, candidates, floor, query_weight, evidence_cache)
+                self._pairs(
+                    clean, rank, form, query_is_org, candidates, floor, query_weight, evidence_cache, pieces
+                )
             )
-            pairs.extend(self._born_that_day(clean, rank, form, query_is_org, candidates, evidence_cache))
+            if not pieces:  # (a reading of words written together is no lead to a birthday's names)
+                pairs.extend(self._born_that_day(clean, rank, form, query_is_org, candidates, evidence_cache))
         return pairs
 
     def _born_that_day(
@@ -265,7 +290,7 @@ class Screener:
         retrieved = {forms[form_id].entity for form_id, _votes in candidates}
         if any(forms[form_id].entity in retrieved for form_id in born):
             return []  # the name found someone born that day already: the common true match, no detour
-        shares = self.index.vote_shares(form.tokens, born, form.spelling)
+        shares = self.index.vote_shares(form.tokens, born, form.spelling, rank == 0)
         # Only names that share a word, or a lookalike of one, with the query: a birthday alone is no lead.
         voted = [(form_id, share) for form_id in born if (share := shares[form_id]) > 0.0]
         if not voted:
@@ -282,15 +307,23 @@ class Screener:
         floor: float,
         query_weight: float,
         evidence_cache: dict[int, list[Evidence]],
+        pieces: tuple[int, ...] = (),
     ) -> list[ScoredPair]:
         """The query form against the candidates (form id, votes) voted at least `floor`, best first;
-        only pairs whose names are close enough to weigh (MatchIndex.score_form) come back."""
+        only pairs whose names are close enough to weigh (MatchIndex.score_form) come back.
+
+        `pieces`: the positions of the words the form read apart from one written together. Such a
+        reading is only a guess ('Scotto' holds 'otto'), so a pair stands only when the listed name
+        explains every piece, each at least `TUNING.glued_piece_similarity`."""
         index = self.index
         scored = index.score_form(FormScoring(form, query_is_org, candidates, floor, query_weight))
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
         discount = 1.0 - TUNING.spelling_penalty * min(rank, 1)
         out: list[ScoredPair] = []
         for form_id, _share, alignment, features in scored:
+            credit = alignment.query_credit
+            if pieces and min(credit[i] for i in pieces) < TUNING.glued_piece_similarity:
+                continue
             indexed = index.forms[form_id]
             evidence = evidence_cache.get(indexed.entity)
             entity = index.entities[indexed.entity]
