@@ -101,7 +101,9 @@ class GramIndex:
         """Vocabulary ids of the words that may be within the similarity's edits of `word`: of a length
         within reach, sharing enough letter pairs. A superset to verify, never a verdict: it holds every
         word that many letters changed, added or dropped away (two letters swapped spoil three pairs, so
-        a swap beside another slip may be missed; a swap alone is one key away)."""
+        a swap beside another slip may be missed; a swap alone is one key away). A word of too few distinct
+        pairs to narrow anything ('0000000': every word of its length would do) proposes nothing: the
+        fallback is skipped for it rather than made a scan of the vocabulary."""
         if len(word) < MIN_GRAM_WORD or not len(self.keys):
             return []
         edits = _allowed_edits(len(word))
@@ -110,6 +112,8 @@ class GramIndex:
         need = len(pairs) - 2 * edits  # distinct pairs: the word's others are all in a word that near
         numbers = [self.pair_numbers[pair] for pair in pairs if pair in self.pair_numbers]
         if len(numbers) < need:  # letter pairs no listed word has: nothing shares enough
+            return []
+        if need <= 0 or not numbers:  # too few distinct pairs to narrow anything ('0000…'): no fallback
             return []
         first = np.array(numbers, dtype=np.int64) << (_LENGTH_BITS + _ID_BITS)
         low = min(len(word) - edits, _LONGEST) << _ID_BITS
