@@ -131,6 +131,27 @@ def start_server(settings: ServiceSettings) -> RunningServer:
 
 
 @contextmanager
+def ftm_service(scratch: Path, ftm_files: list[Path], role: Role) -> Iterator[httpx.Client]:
+    """A running service over the OFAC sample and the given FtM dataset files (each imported with plain
+    `--source ftm`: its own dataset name), and a client holding a key of `role`."""
+    url = f"sqlite:///{scratch / 'registry.db'}"
+    registry = Registry.open(url)
+    try:
+        for paths, source in ((sample_files()["ofac-sdn"], None), *(([path], "ftm") for path in ftm_files)):
+            outcomes = update_from_files(registry, paths, source=source)
+            assert all(o.error is None for o in outcomes), outcomes
+        key = ApiKeys(registry.engine).create(f"ftm-{role.value}", role.value)[1]
+    finally:
+        registry.close()
+    running = start_server(make_settings(url, scratch))
+    try:
+        with httpx.Client(base_url=running.url, headers={"Authorization": f"ApiKey {key}"}, timeout=30) as c:
+            yield c
+    finally:
+        running.stop()
+
+
+@contextmanager
 def seeded_service(url: str, scratch: Path) -> Iterator[Service]:
     """The service over a seeded registry (either backend), with a key and a user for every role."""
     seed_registry(url, scratch)

@@ -12,39 +12,18 @@ from typing import Any
 import httpx
 import pytest
 
-from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
-from sanctionwatch.registry.store import Registry
-from sanctionwatch.registry.update import sample_files, update_from_files
-from tests.service.conftest import make_settings, start_server
+from tests.service.conftest import ftm_service
 
 PERSON = "NK-aU5ybkbRFJucf8YMwsJvDw"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Iterator[httpx.Client]:
-    scratch = tmp_path_factory.mktemp("ftm-service")
-    url = f"sqlite:///{scratch / 'registry.db'}"
-    registry = Registry.open(url)
-    try:
-        folder = fixtures_dir / "ftm_datasets"
-        for paths, source in (
-            (sample_files()["ofac-sdn"], None),
-            ([folder / "alpha_sanctions.ftm.json"], "ftm"),
-            ([folder / "beta_list.ftm.json"], "ftm"),
-            ([folder / "gamma_graph.ftm.json"], "ftm"),
-        ):
-            outcomes = update_from_files(registry, paths, source=source)
-            assert all(o.error is None for o in outcomes), outcomes
-        key = ApiKeys(registry.engine).create("ftm-test", Role.ANALYST.value)[1]
-    finally:
-        registry.close()
-    running = start_server(make_settings(url, scratch))
-    try:
-        with httpx.Client(base_url=running.url, headers={"Authorization": f"ApiKey {key}"}, timeout=30) as c:
-            yield c
-    finally:
-        running.stop()
+    folder = fixtures_dir / "ftm_datasets"
+    files = [folder / f"{name}.ftm.json" for name in ("alpha_sanctions", "beta_list", "gamma_graph")]
+    with ftm_service(tmp_path_factory.mktemp("ftm-service"), files, Role.ANALYST) as c:
+        yield c
 
 
 def _get(client: httpx.Client, path: str, **params: Any) -> dict[str, Any]:

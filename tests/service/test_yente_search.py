@@ -21,11 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
-from sanctionwatch.registry.store import Registry
-from sanctionwatch.registry.update import sample_files, update_from_files
-from tests.service.conftest import Service, make_settings, start_server
+from tests.service.conftest import Service, ftm_service
 
 KIM = "ofac-sdn:20157"
 FTB = "ofac-sdn:15603"  # FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA, Pyongyang
@@ -212,28 +209,10 @@ PERSON = "NK-aU5ybkbRFJucf8YMwsJvDw"  # alpha_sanctions' targeted person (Moscow
 @pytest.fixture(scope="module")
 def ftm_client(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Iterator[httpx.Client]:
     """A service over the OFAC sample and three FtM datasets (alpha_sanctions, beta_list, gamma_dated)."""
-    scratch = tmp_path_factory.mktemp("ftm-search")
-    url = f"sqlite:///{scratch / 'registry.db'}"
-    registry = Registry.open(url)
-    try:
-        folder = fixtures_dir / "ftm_datasets"
-        for paths, source in (
-            (sample_files()["ofac-sdn"], None),
-            ([folder / "alpha_sanctions.ftm.json"], "ftm"),
-            ([folder / "beta_list.ftm.json"], "ftm"),
-            ([folder / "gamma_dated.ftm.json"], "ftm"),
-        ):
-            outcomes = update_from_files(registry, paths, source=source)
-            assert all(o.error is None for o in outcomes), outcomes
-        key = ApiKeys(registry.engine).create("ftm-search", Role.VIEWER.value)[1]
-    finally:
-        registry.close()
-    running = start_server(make_settings(url, scratch))
-    try:
-        with httpx.Client(base_url=running.url, headers={"Authorization": f"ApiKey {key}"}, timeout=30) as c:
-            yield c
-    finally:
-        running.stop()
+    folder = fixtures_dir / "ftm_datasets"
+    files = [folder / f"{name}.ftm.json" for name in ("alpha_sanctions", "beta_list", "gamma_dated")]
+    with ftm_service(tmp_path_factory.mktemp("ftm-search"), files, Role.VIEWER) as c:
+        yield c
 
 
 def _ftm(client: httpx.Client, dataset: str = "default", **params: Any) -> dict[str, Any]:
