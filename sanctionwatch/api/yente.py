@@ -35,7 +35,9 @@ class ErrorResponse(BaseModel):
 
 
 class EntityExample(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    # Only what screening reads: another key (an entity's `caption`, `datasets` posted back as an example)
+    # is refused naming it (422), not silently left unread.
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
     id: str | None = Field(None, max_length=200)
     schema_: str = Field(..., alias="schema", max_length=64, examples=["Person"])
     properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["Kim Jong Un"]}])

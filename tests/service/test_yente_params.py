@@ -160,6 +160,9 @@ def test_the_query_is_echoed_as_followthemoney_cleans_it(service: Service) -> No
 def test_a_value_followthemoney_cannot_read_is_refused(service: Service) -> None:
     _refused(_post(service, _kim(email=["not an address"])), 400, "queries.q.properties.email")
     _refused(_post(service, {"queries": {"q": {"properties": {"name": ["x"]}}}}), 422, "schema")
+    # an entity posted back as an example: what screening does not read is named, not left unread
+    posted = {"schema": "Person", "properties": {"name": ["Kim Jong Un"]}, "caption": "KIM Jong Un"}
+    _refused(_post(service, {"queries": {"q": posted}}), 422, "caption")
     _refused(
         _post(service, _kim() | {"queries": {"q": {"schema": "Spaceship", "properties": {}}}}), 400, "schema"
     )
