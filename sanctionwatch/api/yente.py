@@ -99,6 +99,11 @@ class EntityMatches(BaseModel):
     results: list[ScoredEntityResponse]
     total: TotalSpec
     query: EntityExample
+    unscreened: list[str] = Field(
+        default_factory=list,
+        description="Properties of the example that the scores did not weigh (an address, an e-mail; with "
+        "algorithm=name-based, everything but the names): said, so that no one takes them as checked",
+    )
 
 
 class FeatureDoc(BaseModel):

@@ -17,6 +17,7 @@ from sanctionwatch.screening.query import QueryError
 
 __all__ = [
     "NAME_PART_PROPERTIES",
+    "NAME_PROPERTIES",
     "SCREENABLE_SCHEMATA",
     "SCREENED_PROPERTIES",
     "clean_properties",

@@ -250,3 +250,16 @@ def test_search_applies_yentes_filters(service: Service) -> None:
     assert KIM in _search_ids(service, target="true")
     assert _search_ids(service, target="false") == []  # every listed party is a target
     assert _search_ids(service, changed_since="2999-01-01") == []
+
+
+def test_what_the_scores_did_not_weigh_is_said(service: Service) -> None:
+    """An example's properties that screening does not read (an address, an e-mail) are listed in
+    `unscreened`; with algorithm=name-based, so are the birth date and the nationality."""
+    body = _kim(
+        address=["Pyongyang"], email=["kim@example.org"], birthDate=["1984-01-08"], nationality=["kp"]
+    )
+    full = _post(service, body).json()["responses"]["q"]
+    assert full["unscreened"] == ["address", "email"]
+    names = _post(service, body, algorithm="name-based").json()["responses"]["q"]
+    assert names["unscreened"] == ["address", "birthDate", "email", "nationality"]
+    assert _post(service, _kim()).json()["responses"]["q"]["unscreened"] == []

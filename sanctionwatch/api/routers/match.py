@@ -34,7 +34,13 @@ from sanctionwatch.api.yente_params import (
 )
 from sanctionwatch.errors import InputError
 from sanctionwatch.matching.tuning import TUNING
-from sanctionwatch.screening.examples import clean_properties, party_from_example
+from sanctionwatch.screening.examples import (
+    NAME_PART_PROPERTIES,
+    NAME_PROPERTIES,
+    SCREENED_PROPERTIES,
+    clean_properties,
+    party_from_example,
+)
 from sanctionwatch.screening.party import PartyQuery, screen_party
 from sanctionwatch.screening.query import QueryError
 
@@ -94,6 +100,9 @@ def _refuse_options(body: EntityMatchQuery, algorithm: Algorithm) -> None:
         raise InputError(
             f"config: invalid configuration parameter {key!r} for algorithm {algorithm.name} (it takes none)"
         )
+
+
+NAME_ONLY_PROPERTIES = frozenset(NAME_PROPERTIES + NAME_PART_PROPERTIES)  # what name-based weighs
 
 
 def _names_only(party: PartyQuery) -> PartyQuery:
@@ -186,11 +195,13 @@ async def match(
                 shown = state.entity_json.get(snapshot, hit.entity_id)
                 if shown is not None:
                     results.append(scored_response(hit, shown, threshold))
+            weighed = NAME_ONLY_PROPERTIES if chosen.names_only else SCREENED_PROPERTIES
             responses[key] = {
                 "status": 200,
                 "results": results,
                 "total": {"value": len(results), "relation": "eq"},
                 "query": {"id": example.id, "schema": example.schema_, "properties": echoed},
+                "unscreened": sorted(p for p in echoed if p not in weighed),
             }
         return responses
 
