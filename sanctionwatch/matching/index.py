@@ -338,6 +338,27 @@ class MatchIndex:
             out.extend(pieces)
         return (tuple(out), tuple(pieces_at)) if pieces_at else None
 
+    def glued_spellings(self) -> set[str]:
+        """The listed forms' words written together, as a name written without spaces could spell them:
+        per form, every run of two or more consecutive words, and all its words from each one on, then
+        the ones before ('kimjongun', 'jongun', 'jongunkim', 'unkimjong': the family name first or last).
+
+        For indexes kept elsewhere (the customers' for delta screening), which can look these up by their
+        lookup keys and confirm what they find with glued_reading, as split_glued reads a query word."""
+        out: set[str] = set()
+        for form in self.forms:
+            words = [token for token in form.tokens if token.isalpha()]
+            n = len(words)
+            out.update("".join(words[a:b]) for a in range(n) for b in range(a + 2, n + 1))
+            out.update("".join(words[a:] + words[:a]) for a in range(1, n))
+        return {glued for glued in out if len(glued) >= TUNING.glued_word}
+
+    def glued_reading(self, token: str) -> tuple[int, ...]:
+        """The vocabulary ids of the listed words `token` reads as, written together (the reading
+        split_glued gives it: several words one listed name holds), or () when it reads as none."""
+        pieces = self._split(token)
+        return tuple(self.vocabulary[piece] for piece in pieces) if pieces is not None else ()
+
     def _split(self, token: str) -> tuple[str, ...] | None:
         if len(token) < TUNING.glued_word or token in self.vocabulary or not token.isalpha():
             return None

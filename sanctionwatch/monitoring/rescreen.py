@@ -26,7 +26,7 @@ from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import Entity
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.monitoring.customer import Customer
-from sanctionwatch.monitoring.customer_store import Customers, lookup_keys
+from sanctionwatch.monitoring.customer_store import MAX_TOKEN, Customers, lookup_keys
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.party import party_key, screen_party
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
@@ -128,7 +128,8 @@ class Monitor:
         A customer qualifies when its name tokens cover, exactly or by a lookalike, two tokens of one
         of a party's names (all of them for a one-word name: a vessel, a mononym), or when it holds one
         of a party's identifiers. Lookalikes are found as the matcher retrieves them (its lookup keys)
-        and confirmed by its token similarity, in an index of these parties alone.
+        and confirmed by its token similarity, in an index of these parties alone. A token that is a
+        party's words written together ('KIMJONGUN') covers the words it reads as (_glued).
         """
         if not parties:
             return set()
@@ -140,6 +141,8 @@ class Monitor:
             votes = small.token_votes(token)
             if len(votes.ids):
                 resembles[token] = {int(i) for i in votes.ids}
+        for token, pieces in self._glued(small).items():
+            resembles.setdefault(token, set()).update(pieces)
         forms = _FormCover(small)
         found = {
             customer_id
@@ -148,6 +151,20 @@ class Monitor:
         }
         identifiers = {identifier_key(i.value) for e in parties for i in e.identifiers} - {""}
         found |= self.customers.with_identifiers(identifiers)
+        return found
+
+    def _glued(self, small: MatchIndex) -> dict[str, tuple[int, ...]]:
+        """Customer tokens that are a party's words written together ('KIMJONGUN'), each with the party
+        token ids it reads as: what the Screener screens such a name as (MatchIndex.split_glued).
+
+        Found by the lookup keys of the parties' names written together (so one slip in such a word is
+        found too), and confirmed by the parties' index reading the token apart into its words."""
+        spellings = [glued for glued in small.glued_spellings() if len(glued) <= MAX_TOKEN]
+        keys = {key for glued in spellings for key in lookup_keys(glued)}
+        found: dict[str, tuple[int, ...]] = {}
+        for token in self.customers.tokens_with_keys(keys):
+            if pieces := small.glued_reading(token):
+                found[token] = pieces
         return found
 
     def _batches(self, ids: Sequence[str], size: int = 2000) -> Iterable[list[Customer]]:

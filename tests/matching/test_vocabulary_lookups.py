@@ -201,3 +201,19 @@ def test_a_word_of_too_few_letter_pairs_proposes_nothing_and_screens(screener: S
     grams = GramIndex.build(["aaaaaaab", "zakharov", "vyacheslavovich"])
     assert grams.near(word) == []
     assert isinstance(top(screener, word), list)
+
+
+def test_the_listed_names_written_together_are_read_back_into_their_words() -> None:
+    """What an index kept elsewhere (the customers', for delta screening) looks up and confirms: the
+    glued spellings of a listed name in its order and with its family name moved, read back by
+    split_glued's rule; a word that only holds a listed word ('scotto') reads as none."""
+    index = MatchIndex.build(ENTITIES)
+    spellings = index.glued_spellings()
+    assert {"kimjongun", "jongunkim", "unkimjong", "jongun", "alexandervyacheslavovichzakharov"} <= spellings
+    assert "zakharovalexandervyacheslavovich" in spellings and "ottohans" in spellings
+    assert all(len(s) >= TUNING.glued_word for s in spellings)
+    words = index.vocabulary
+    assert index.glued_reading("kimjongun") == (words["kim"], words["jong"], words["un"])
+    assert index.glued_reading("hansotto") == (words["hans"], words["otto"])
+    for word in ("scotto", "maplex", "kim", "zakharov"):
+        assert index.glued_reading(word) == ()

@@ -54,3 +54,29 @@ def test_activate_screens_what_the_activation_changed(tmp_path: Path) -> None:
     assert "1 new alert(s)" in activated.stderr
     [alert] = run_json(db, "alerts", "list")
     assert (alert["customer_id"], alert["entity_id"], alert["trigger"]) == ("k-1", KIM, "delta")
+
+
+def test_a_customer_whose_name_is_written_without_spaces_is_alerted_by_the_delta(tmp_path: Path) -> None:
+    """'KIMJONGUN' is one word, no lookalike of 'kim', 'jong' or 'un': the delta finds it as the party's
+    words written together (in either order), as a full screen would."""
+    registry = _registry(tmp_path)
+    glued = [
+        Customer("g-1", "Person", ("KIMJONGUN",)),
+        Customer("g-2", "Person", ("Jongunkim",)),
+        Customer("g-3", "Person", ("Maria Schmidt",)),
+    ]
+    try:
+        registry.activate("ofac-sdn", 1, force=True)  # v1 does not list him
+        Customers(registry.engine).upsert(glued)
+        before = rescreen_owed(registry)
+        assert before.catch_up is not None and before.catch_up.customers == len(glued)
+        assert before.catch_up.alerts == []
+        registry.activate("ofac-sdn", 2)  # the list update that adds him
+        after = rescreen_owed(registry)
+        assert after.run is not None and after.catch_up is None
+        assert {(a["customer_id"], a["entity_id"], a["trigger"]) for a in after.run.alerts} == {
+            ("g-1", KIM, "delta"),
+            ("g-2", KIM, "delta"),
+        }
+    finally:
+        registry.close()
