@@ -7,14 +7,11 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from followthemoney import model
-from followthemoney.exc import InvalidData
-from followthemoney.proxy import EntityProxy
 from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionwatch.api.contracts.screening import ExplanationBody
 from sanctionwatch.model import Entity, is_ftm_source
-from sanctionwatch.registry.ftm import FtmFragment
+from sanctionwatch.registry.ftm import FtmFragment, merged_proxy
 from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.query import Hit
@@ -220,12 +217,6 @@ def entity_response(
     }
 
 
-def _proxy(data: dict[str, Any]) -> EntityProxy:
-    return model.get_proxy(
-        {"id": data["id"], "schema": data["schema"], "properties": data.get("properties", {})}, cleaned=True
-    )
-
-
 def ftm_entity_response(fragments: Sequence[FtmFragment], records: Sequence[Entity] = ()) -> dict[str, Any]:
     """An FtM entity as yente shows it, from the fragments the active FtM datasets hold of its id.
 
@@ -236,14 +227,7 @@ def ftm_entity_response(fragments: Sequence[FtmFragment], records: Sequence[Enti
     same party (linked by `matching.parties`): their datasets and ids are added, as for any party.
     """
     first = fragments[0].data
-    proxy = _proxy(first)
-    for fragment in fragments[1:]:
-        other = _proxy(fragment.data)
-        try:
-            proxy.merge(other)
-        except InvalidData:
-            for prop, values in other.properties.items():
-                proxy.add(prop, values, quiet=True, cleaned=True)
+    proxy = merged_proxy(fragments)
     # The datasets the entity says it is in (an OpenSanctions export names its sources), and the dataset
     # it was loaded as here (yente's clients scope by that name).
     datasets = {d for f in fragments for d in [*f.data.get("datasets", []), source_dataset(f.source)]}

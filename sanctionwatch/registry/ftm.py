@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from followthemoney import model
+from followthemoney.exc import InvalidData
+from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 from sqlalchemy import Connection, Engine, insert, select
 
 from sanctionwatch.registry import tables as t
 
-__all__ = ["Adjacent", "FtmEntities", "FtmFragment", "ftm_digest", "store_ftm"]
+__all__ = ["Adjacent", "FtmEntities", "FtmFragment", "ftm_digest", "merged_proxy", "store_ftm"]
 
 _CHUNK = 500
 
@@ -265,3 +267,26 @@ class FtmEntities:
             for prop, holder in sorted((p for p in inbound if p[1] in fragments), key=order)
         )
         return out
+
+
+def merged_proxy(fragments: Sequence[FtmFragment]) -> EntityProxy:
+    """The fragments of one id (one per FtM dataset holding it) as one FtM entity, FtM's way: the more
+    specific schema wins; when two schemata cannot be merged (a Person and a Vessel under one id), the
+    first fragment's schema keeps the values it has room for. The one merge every answer and the search
+    index use, so that what is searched is what is shown."""
+
+    def proxy(data: dict[str, Any]) -> EntityProxy:
+        return model.get_proxy(
+            {"id": data["id"], "schema": data["schema"], "properties": data.get("properties", {})},
+            cleaned=True,
+        )
+
+    merged = proxy(fragments[0].data)
+    for fragment in fragments[1:]:
+        other = proxy(fragment.data)
+        try:
+            merged.merge(other)
+        except InvalidData:
+            for prop, values in other.properties.items():
+                merged.add(prop, values, quiet=True, cleaned=True)
+    return merged

@@ -42,13 +42,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from followthemoney import model
-from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry as ftm_types
 
 from sanctionwatch.matching.normalize import ascii_fold
 from sanctionwatch.model import INTERNAL_SOURCE_PREFIX, Entity, is_ftm_source
-from sanctionwatch.registry.ftm import FtmEntities, FtmFragment
+from sanctionwatch.registry.ftm import FtmEntities, FtmFragment, merged_proxy
 from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.search_syntax import Clause, TextQuery
 from sanctionwatch.sources.ftm import FTM_SCHEMA, to_ftm
@@ -260,7 +259,7 @@ class _Stated:
         proxy: EntityProxy | None = None
         schema = str(first["schema"])
         if len(fragments) > 1 or not first.get("caption"):
-            proxy = _merged(fragments)
+            proxy = merged_proxy(fragments)
             schema = proxy.schema.name
         caption = str(first.get("caption") or (proxy.caption if proxy is not None else ""))
         found = [[str(f.data[key]) for f in fragments if f.data.get(key)] for key in DATE_FIELDS]
@@ -270,27 +269,6 @@ class _Stated:
             shared.setdefault(d, d) if d is not None else None for d in (first_seen, last_seen, last_change)
         )
         return cls(schema, caption, dates, any(bool(f.data.get("target")) for f in fragments))  # type: ignore[arg-type]
-
-
-def _merged(fragments: Sequence[FtmFragment]) -> EntityProxy:
-    """The fragments as one FtM entity (FtM's merge: the more specific schema; values a schema has no
-    room for are left out), as the entity's answer merges them."""
-
-    def proxy(data: dict[str, Any]) -> EntityProxy:
-        return model.get_proxy(
-            {"id": data["id"], "schema": data["schema"], "properties": data.get("properties", {})},
-            cleaned=True,
-        )
-
-    merged = proxy(fragments[0].data)
-    for fragment in fragments[1:]:
-        other = proxy(fragment.data)
-        try:
-            merged.merge(other)
-        except InvalidData:
-            for prop, values in other.properties.items():
-                merged.add(prop, values, quiet=True, cleaned=True)
-    return merged
 
 
 class _Builder:
