@@ -31,6 +31,7 @@ candidates' values, recomputed for them only (read again from the registry for a
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from array import array
@@ -51,6 +52,8 @@ from sanctionwatch.registry.ftm import FtmEntities, FtmFragment, merged_proxy
 from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.search_syntax import Clause, TextQuery
 from sanctionwatch.sources.ftm import FTM_SCHEMA, to_ftm
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DATE_FIELDS",
@@ -674,6 +677,13 @@ class SearchIndexCache:
         with self._lock:
             if self._key is not key or self._index is None:
                 self._index = None  # the old one goes before the new one is built
-                self._index = SearchIndex.build(entities, party_of, dates, ftm)
-                self._key = key
+                built = SearchIndex.build(entities, party_of, dates, ftm)
+                log.info(
+                    "search index built in %.1f s (%d parties, %d other FtM entities, %.1f MB)",
+                    built.build_seconds,
+                    built.parties,
+                    built.size - built.parties,
+                    built.nbytes / 1e6,
+                )
+                self._index, self._key = built, key
             return self._index
