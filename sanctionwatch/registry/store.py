@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from sanctionwatch.db.engine import connect, dialect_insert
 from sanctionwatch.errors import SanctionwatchError
@@ -178,6 +178,20 @@ def _change_row(summary: EntitySummary) -> dict[str, Any]:
         "programs": summary.programs,
         "authorities": summary.authorities,
     }
+
+
+def _ever_in_force_before(version: VersionInfo) -> Select[Any]:
+    """The source's earlier versions that were ever activated, newest first: the versions in force
+    before this one (the latest is its predecessor for a diff)."""
+    return (
+        select(t.list_versions)
+        .where(
+            t.list_versions.c.source == version.source,
+            t.list_versions.c.number < version.number,
+            t.list_versions.c.activated_at.is_not(None),
+        )
+        .order_by(t.list_versions.c.number.desc())
+    )
 
 
 def _now() -> datetime:
@@ -578,15 +592,7 @@ class Registry:
         out: dict[str, datetime] = {}
         with self.engine.connect() as conn:
             for version in versions:
-                earlier = conn.execute(
-                    select(t.list_versions)
-                    .where(
-                        t.list_versions.c.source == version.source,
-                        t.list_versions.c.number < version.number,
-                        t.list_versions.c.activated_at.is_not(None),
-                    )
-                    .order_by(t.list_versions.c.number.desc())
-                ).all()
+                earlier = conn.execute(_ever_in_force_before(version)).all()
                 current = self._pairs(conn, version.id)
                 changed = dict.fromkeys(current, _utc(version.fetched))
                 open_ids = set(current)
@@ -668,16 +674,7 @@ class Registry:
 
     def _previous(self, conn: Connection, version: VersionInfo) -> VersionInfo | None:
         """The version that was in force before this one: the latest earlier version that was ever activated."""
-        row = conn.execute(
-            select(t.list_versions)
-            .where(
-                t.list_versions.c.source == version.source,
-                t.list_versions.c.number < version.number,
-                t.list_versions.c.activated_at.is_not(None),
-            )
-            .order_by(t.list_versions.c.number.desc())
-            .limit(1)
-        ).first()
+        row = conn.execute(_ever_in_force_before(version).limit(1)).first()
         return _version(row._mapping) if row else None
 
     def _pairs(self, conn: Connection, version_id: int) -> dict[str, str]:
