@@ -284,11 +284,20 @@ def _listing(path: Path, entity: Entity, element: etree._Element) -> None:
 
 
 def _contact(entity: Entity, element: etree._Element) -> None:
-    for prop, group, tag in (
-        ("phone", "PhoneNumbers", "PhoneNumber"),
-        ("email", "EmailAddresses", "EmailAddress"),
-        ("website", "Websites", "Website"),
-    ):
+    _add_grouped(
+        entity,
+        element,
+        (
+            ("phone", "PhoneNumbers", "PhoneNumber"),
+            ("email", "EmailAddresses", "EmailAddress"),
+            ("website", "Websites", "Website"),
+        ),
+    )
+
+
+def _add_grouped(entity: Entity, element: etree._Element, specs: tuple[tuple[str, str, str], ...]) -> None:
+    """Each (property, group element, item element): the group's item texts added to the property."""
+    for prop, group, tag in specs:
         values = _values(element, group, tag)
         if values:
             entity.properties.setdefault(prop, []).extend(values)
@@ -402,15 +411,16 @@ def _ship(entity: Entity, element: etree._Element) -> None:
                 entity.properties.setdefault(prop, []).append(code)
             else:
                 entity.remarks.append(f"{tag}: {text}")
-    for prop, group, tag in (
-        ("type", "TypeOfShipDetails", "TypeOfShip"),
-        ("tonnage", "TonnageOfShipDetails", "TonnageOfShip"),
-        ("length", "LengthOfShipDetails", "LengthOfShip"),
-        ("buildDate", "YearsBuilt", "YearBuilt"),
-    ):
-        values = _values(element, group, tag)
-        if values:
-            entity.properties.setdefault(prop, []).extend(values)
+    _add_grouped(
+        entity,
+        element,
+        (
+            ("type", "TypeOfShipDetails", "TypeOfShip"),
+            ("tonnage", "TonnageOfShipDetails", "TonnageOfShip"),
+            ("length", "LengthOfShipDetails", "LengthOfShip"),
+            ("buildDate", "YearsBuilt", "YearBuilt"),
+        ),
+    )
 
 
 # --- links --------------------------------------------------------------------------------------
