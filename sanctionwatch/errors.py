@@ -23,6 +23,7 @@ error class outside it):
     │   │   └── cases.workflow.NotAllowedError        also ForbiddenError: 403
     │   ├── monitoring.webhooks.WebhookUrlError       (ValueError) a URL that cannot be an endpoint
     │   ├── monitoring.webhooks.PrivateAddressError   (ValueError) a host we must not post to
+    │   ├── payments.message.MessageError             a payment message that cannot be read (held)
     │   ├── screening.query.QueryError                (ValueError)
     │   │   └── screening.batchio.RowError            tied to a row of a file
     │   ├── screening.batchio.CellError               (ValueError)
