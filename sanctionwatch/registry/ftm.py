@@ -30,9 +30,19 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from sanctionwatch.registry import tables as t
 
-__all__ = ["Adjacent", "FtmEntities", "FtmFragment", "ftm_digest", "merged_proxy", "store_ftm"]
+__all__ = [
+    "STATED_DATES",
+    "Adjacent",
+    "FtmEntities",
+    "FtmFragment",
+    "ftm_digest",
+    "merged_proxy",
+    "store_ftm",
+]
 
 _CHUNK = 500
+# The dates an FtM export states of an entity (yente shows them as they are).
+STATED_DATES = ("first_seen", "last_seen", "last_change")
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
@@ -214,6 +224,31 @@ class FtmEntities:
         with self.engine.connect() as conn:
             for role, source, data in conn.execution_options(yield_per=batch).execute(query):
                 yield FtmFragment(source, role, json.loads(data))
+
+    def stated_dates(self, version_ids: Sequence[int]) -> dict[str, dict[str, str]]:
+        """Per party record ("<source>:<FtM id>"), the `first_seen` / `last_seen` / `last_change` its
+        dataset states, as FtM-facing answers show them: the earliest first sighting and the latest
+        others over the fragments of the source. Non-parties are left out: they are never results."""
+        out: dict[str, dict[str, str]] = {}
+        if not version_ids:
+            return out
+        query = (
+            select(t.version_ftm.c.ftm_id, t.list_versions.c.source, t.ftm_records.c.data)
+            .join(t.ftm_records, t.ftm_records.c.hash == t.version_ftm.c.record_hash)
+            .join(t.list_versions, t.list_versions.c.id == t.version_ftm.c.version_id)
+            .where(t.version_ftm.c.version_id.in_(list(version_ids)), t.version_ftm.c.role != "non-party")
+        )
+        with self.engine.connect() as conn:
+            for ftm_id, source, data in conn.execution_options(yield_per=1000).execute(query):
+                record = json.loads(data)
+                stated = out.setdefault(f"{source}:{ftm_id}", {})
+                for key in STATED_DATES:
+                    value = record.get(key)
+                    if not isinstance(value, str) or not value:
+                        continue
+                    old = stated.get(key)
+                    stated[key] = value if old is None else (min if key == "first_seen" else max)(old, value)
+        return out
 
     def canonical(self, version_ids: Sequence[int], referent: str) -> list[str]:
         """The ids of the entities `referent` was merged into (FtM `referents`), sorted."""

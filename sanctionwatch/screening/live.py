@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 
-from sanctionwatch.model import Entity
+from sanctionwatch.model import Entity, is_ftm_source
+from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
@@ -41,9 +42,18 @@ class RecordDates:
         def one(values: dict[str, datetime]) -> dict[str, datetime]:
             return {key: shared.setdefault(moment, moment) for key, moment in values.items()}
 
+        first_seen, last_change = registry.first_seen(versions), registry.last_changes(versions)
+        # An FtM dataset's parties are shown with the dates the dataset states (api.yente's FtM answers,
+        # /search): `changed_since` on /match must filter on those too, not on when we loaded them.
+        ftm_versions = [v.id for v in versions if is_ftm_source(v.source)]
+        for record_id, stated in FtmEntities(registry.engine).stated_dates(ftm_versions).items():
+            for key, dates in (("first_seen", first_seen), ("last_change", last_change)):
+                moment = _stated_time(stated.get(key))
+                if moment is not None:  # else the registry's, as the answers show it
+                    dates[record_id] = moment
         return cls(
-            first_seen=one(registry.first_seen(versions)),
-            last_change=one(registry.last_changes(versions)),
+            first_seen=one(first_seen),
+            last_change=one(last_change),
             last_seen={v.source: _utc(v.fetched) for v in versions},
         )
 
@@ -63,6 +73,18 @@ def wire_time(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def _stated_time(value: str | None) -> datetime | None:
+    """A date an FtM dataset states ("2024-01-02", "2024-01-02T03:04:05"), as a UTC instant; None when
+    absent or not a date (the registry's own date stands, as the answers show it)."""
+    if not value:
+        return None
+    try:
+        return _utc(datetime.fromisoformat(value))
+    except ValueError:
+        log.warning("an FtM dataset states an unreadable date %r; the entity is shown without it", value)
+        return None
 
 
 def _utc(moment: datetime) -> datetime:

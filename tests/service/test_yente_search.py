@@ -208,10 +208,11 @@ PERSON = "NK-aU5ybkbRFJucf8YMwsJvDw"  # alpha_sanctions' targeted person (Moscow
 
 @pytest.fixture(scope="module")
 def ftm_client(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Iterator[httpx.Client]:
-    """A service over the OFAC sample and three FtM datasets (alpha_sanctions, beta_list, gamma_dated)."""
+    """A service over the OFAC sample and three FtM datasets (alpha_sanctions, beta_list, gamma_dated),
+    for an analyst (/match too; who may call what is tests/service/test_access.py's)."""
     folder = fixtures_dir / "ftm_datasets"
     files = [folder / f"{name}.ftm.json" for name in ("alpha_sanctions", "beta_list", "gamma_dated")]
-    with ftm_service(tmp_path_factory.mktemp("ftm-search"), files, Role.VIEWER) as c:
+    with ftm_service(tmp_path_factory.mktemp("ftm-search"), files, Role.ANALYST) as c:
         yield c
 
 
@@ -319,6 +320,23 @@ def test_dates_sort_and_filter_on_the_dates_shown(ftm_client: httpx.Client) -> N
         "gamma-p3",
     ]
     assert _ftm_ids(ftm_client, "gamma_dated", changed_since="2024-12-24") == ["gamma-p2", "gamma-p3"]
+
+
+def test_match_filters_changed_since_on_the_dates_search_shows(ftm_client: httpx.Client) -> None:
+    """/match and /search agree: gamma-p1 states its last change (2019), so `changed_since` after it
+    drops it on /match too, although the registry loaded it today; gamma-p3 states none and keeps the
+    registry's (today)."""
+
+    def matched(name: str, **params: str) -> list[str]:
+        body = {"queries": {"q": {"schema": "Person", "properties": {"name": [name]}}}}
+        response = ftm_client.post("/match/gamma_dated", json=body, params=params)
+        assert response.status_code == 200, response.text
+        return [r["id"] for r in response.json()["responses"]["q"]["results"]]
+
+    assert "gamma-p1" in matched("Gleb Gammov")
+    assert "gamma-p1" in matched("Gleb Gammov", changed_since="2019-02-28")
+    assert "gamma-p1" not in matched("Gleb Gammov", changed_since="2022-01-01")
+    assert "gamma-p3" in matched("Gavril Gammovsky", changed_since="2024-12-24")
 
 
 def test_datasets_scope_filter_and_facet_every_entity(ftm_client: httpx.Client) -> None:
