@@ -33,6 +33,8 @@ __all__ = [
     "CHINESE_ORGANIZATION_WORDS",
     "CJK_LEGAL_FORMS",
     "COUNTRY_ACRONYMS",
+    "EMBARGOES",
+    "EMBARGO_PLACES",
     "INVISIBLE",
     "KOREAN_FAMILY_NAMES",
     "KOREAN_ORGANIZATION_ENDINGS",
@@ -117,6 +119,8 @@ NAME_WORDS = Table(
 )
 ORGANIZATION_EQUIVALENTS = Table("organization_equivalents.tsv", ("word", "canonical"))
 COUNTRY_ACRONYMS = Table("country_acronyms.tsv", ("acronym", "name"))
+EMBARGOES = Table("embargoes.tsv", ("code", "name", "authority"), formats=(("code", "[a-z]{2}(-[a-z]{3})?"),))
+EMBARGO_PLACES = Table("embargo_places.tsv", ("place", "code"), formats=(("code", "[a-z]{2}(-[a-z]{3})?"),))
 CJK_LEGAL_FORMS = Table("cjk_legal_forms.tsv", ("written", "latin"))
 LOOKALIKES = Table(
     "lookalikes.tsv",
@@ -147,6 +151,8 @@ TABLES = (
     NAME_WORDS,
     ORGANIZATION_EQUIVALENTS,
     COUNTRY_ACRONYMS,
+    EMBARGOES,
+    EMBARGO_PLACES,
     CJK_LEGAL_FORMS,
     LOOKALIKES,
     PUNCTUATION,

@@ -1,0 +1,222 @@
+"""Screening one payment message, field by field, to a decision: pass, or hold with every hit named.
+
+Each party field becomes the query its format allows: a person's or an organization's name where the
+format says which (an agent is a bank: an organization), with the party's country and birth date when the
+message carries them; each identifier (BIC, LEI, national id) is looked up exactly and decides on its own,
+as it does for a customer. Free text is scanned for listed names and identifiers (free_text.py), and every
+place the message mentions is checked against the embargoes (embargo.py). Whatever cannot be read (a name
+the screener refuses, the message itself) holds the message; so do lists older than the bank allows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from sanctionwatch import __version__
+from sanctionwatch.payments.decision import Decision, FieldHit, HitKind, PaymentDecision
+from sanctionwatch.payments.embargo import party_embargoes
+from sanctionwatch.payments.free_text import scan_text
+from sanctionwatch.payments.message import (
+    MessageError,
+    PartyIdKind,
+    PartyKind,
+    PaymentMessage,
+    PaymentParty,
+)
+from sanctionwatch.screening.query import Hit, Query, QueryError
+from sanctionwatch.screening.screener import Screener
+
+__all__ = ["ListState", "PaymentScreener", "message_digest", "unreadable_decision"]
+
+_SCHEMA = {
+    PartyKind.PERSON: "Person",
+    PartyKind.ORGANIZATION: "Organization",
+    PartyKind.FINANCIAL_INSTITUTION: "Organization",
+    PartyKind.UNKNOWN: None,
+}
+# Identifiers that lists carry and that decide alone. Accounts and clearing codes (IBANs, ABA routing
+# numbers) are looked up too: no list we read carries them today, a list that does would decide on them.
+_LOOKED_UP = frozenset(PartyIdKind)
+
+
+@dataclass(frozen=True, slots=True)
+class ListState:
+    """The lists a screening runs against, as the decision records them, and any reason to distrust them."""
+
+    versions: tuple[str, ...]  # "ofac-sdn/12", ...
+    stale: tuple[str, ...] = ()  # one reason per list older than allowed: each holds every message
+
+
+class PaymentScreener:
+    """Screens messages against one screener (one snapshot of the lists); safe to share between threads."""
+
+    def __init__(
+        self, screener: Screener, lists: ListState, *, threshold: float | None = None, limit: int = 5
+    ) -> None:
+        self.screener = screener
+        self.lists = lists
+        self.threshold = screener.threshold if threshold is None else threshold
+        self.limit = limit
+
+    def screen(self, message: PaymentMessage) -> PaymentDecision:
+        hits: list[FieldHit] = []
+        notes = list(message.notes)
+        for party in message.parties:
+            hits += self._party_hits(party, notes)
+        for piece in message.free_text:
+            for found in scan_text(self.screener, piece.text, threshold=self.threshold):
+                kind = HitKind.TEXT_IDENTIFIER if found.by_identifier else HitKind.TEXT_NAME
+                hits.append(_listed_hit(piece.field, kind, found.hit, value=found.window))
+        decision = PaymentDecision(
+            source=message.source,
+            decision=Decision.PASS,
+            message_type=message.message_type,
+            reference=message.reference,
+            uetr=message.uetr,
+            digest=message_digest(message),
+            hits=hits,
+            list_versions=list(self.lists.versions),
+            engine_version=__version__,
+            screened_at=_now(),
+            fields_screened=len(message.parties) + len(message.free_text),
+            notes=notes,
+        )
+        _decide(decision, self.lists)
+        return decision
+
+    def _party_hits(self, party: PaymentParty, notes: list[str]) -> list[FieldHit]:
+        hits: list[FieldHit] = []
+        if party.name:
+            hits += self._name_hits(party, notes)
+        seen: set[str] = set()
+        for identifier in party.identifiers:
+            if identifier.kind not in _LOOKED_UP or identifier.value in seen:
+                continue
+            seen.add(identifier.value)
+            if not self.screener.index.by_identifier(identifier.value):
+                continue
+            for hit in self.screener.screen(
+                Query(identifier=identifier.value), threshold=0.0, limit=self.limit
+            ):
+                hits.append(
+                    _listed_hit(party.field, HitKind.IDENTIFIER, hit, value=identifier.value, role=party.role)
+                )
+        for finding in party_embargoes(party):
+            embargo = finding.embargo
+            hits.append(
+                FieldHit(
+                    field=party.field,
+                    kind=HitKind.EMBARGO,
+                    why=f"located in {embargo.name} ({embargo.authority}): {finding.evidence}",
+                    role=party.role.value,
+                    value=finding.evidence,
+                    code=embargo.code,
+                )
+            )
+        return hits
+
+    def _name_hits(self, party: PaymentParty, notes: list[str]) -> list[FieldHit]:
+        assert party.name is not None
+        query = Query(
+            name=party.name,
+            schema=_SCHEMA[party.kind],
+            birth_date=party.birth_date,
+            country=_party_country(party),
+        )
+        try:
+            found = self.screener.screen(query, threshold=self.threshold, limit=self.limit)
+        except QueryError as exc:
+            if query.country is None and query.birth_date is None:
+                return [
+                    FieldHit(
+                        party.field, HitKind.UNREADABLE, f"name not screenable: {exc}", role=party.role.value
+                    )
+                ]
+            # A country or birth date the screener cannot read must not stop the name being screened:
+            # screened without them (which can only add hits), and said.
+            notes.append(f"{party.field}: screened by name alone ({exc})")
+            query = Query(name=party.name, schema=_SCHEMA[party.kind])
+            try:
+                found = self.screener.screen(query, threshold=self.threshold, limit=self.limit)
+            except QueryError as again:
+                why = f"name not screenable: {again}"
+                return [FieldHit(party.field, HitKind.UNREADABLE, why, role=party.role.value)]
+        return [
+            _listed_hit(party.field, HitKind.NAME, hit, value=party.name, role=party.role) for hit in found
+        ]
+
+
+def _party_country(party: PaymentParty) -> str | None:
+    if party.address is not None and party.address.country:
+        return party.address.country
+    return party.country_of_residence
+
+
+def _listed_hit(field: str, kind: HitKind, hit: Hit, *, value: str, role: object = None) -> FieldHit:
+    what = {
+        HitKind.NAME: "name",
+        HitKind.IDENTIFIER: "identifier",
+        HitKind.TEXT_NAME: "text",
+        HitKind.TEXT_IDENTIFIER: "identifier in text",
+    }[kind]
+    why = f"{what} {value!r} matches {hit.caption} ({hit.matched_name}), score {hit.score:.2f}"
+    if hit.programs:
+        why += f"; programs {', '.join(hit.programs)}"
+    return FieldHit(
+        field=field,
+        kind=kind,
+        why=why,
+        role=getattr(role, "value", None),
+        value=value,
+        score=hit.score,
+        entity_id=hit.entity_id,
+        caption=hit.caption,
+        hit=hit,
+    )
+
+
+def _decide(decision: PaymentDecision, lists: ListState) -> None:
+    """Hold on any hit, and on lists older than allowed (a STALE_LISTS hit per list, so the reason shows)."""
+    for reason in lists.stale:
+        decision.hits.append(FieldHit("lists", HitKind.STALE_LISTS, reason))
+    if not decision.hits:
+        return
+    decision.decision = Decision.HOLD
+    kinds: dict[HitKind, list[str]] = {}
+    for hit in decision.hits:
+        kinds.setdefault(hit.kind, []).append(hit.field)
+    decision.reasons = [
+        f"{kind.value} in {', '.join(dict.fromkeys(fields))}" for kind, fields in kinds.items()
+    ]
+
+
+def message_digest(message: PaymentMessage) -> str:
+    """SHA-256 of what the message says (not where it was read): the same message, re-sent, has the same."""
+    content = asdict(message)
+    content.pop("source")
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def unreadable_decision(error: MessageError, lists: ListState, digest: str) -> PaymentDecision:
+    """The hold of a message nobody could read: never a pass."""
+    decision = PaymentDecision(
+        source=error.source,
+        decision=Decision.PASS,
+        message_type=None,
+        reference=None,
+        uetr=None,
+        digest=digest,
+        hits=[FieldHit(error.field or "message", HitKind.UNREADABLE, error.reason)],
+        list_versions=list(lists.versions),
+        engine_version=__version__,
+        screened_at=_now(),
+    )
+    _decide(decision, lists)
+    return decision
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
