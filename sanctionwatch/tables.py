@@ -14,12 +14,13 @@ from types import ModuleType
 from sanctionwatch.access import tables as access
 from sanctionwatch.db import tables as db
 from sanctionwatch.monitoring import tables as monitoring
+from sanctionwatch.payments import tables as payments
 from sanctionwatch.registry import tables as registry
 from sanctionwatch.screening import tables as screening
 
 __all__ = ["metadata"]
 
 # Each module that declares tables on the shared metadata, lowest layer first.
-DECLARING_MODULES: tuple[ModuleType, ...] = (db, registry, screening, monitoring, access)
+DECLARING_MODULES: tuple[ModuleType, ...] = (db, registry, screening, monitoring, access, payments)
 
 metadata = db.metadata

@@ -24,7 +24,7 @@ from sanctionwatch.monitoring import tables as t
 from sanctionwatch.registry import audit
 from sanctionwatch.screening.query import Hit
 
-__all__ = ["STATUSES", "Alerts", "Decision", "Finding", "Status"]
+__all__ = ["CLEARED", "STATUSES", "Alerts", "Decision", "Finding", "Status"]
 
 
 class Status(StrEnum):
