@@ -107,6 +107,10 @@ class ServiceSettings:
     watch_mirror: str | None = field(
         default_factory=lambda: os.environ.get("SANCTIONWATCH_WATCH_MIRROR") or None
     )
+    # Payments are held while a list is older than this many days; 0: each authority's freshness policy.
+    payment_max_list_age_days: int = field(
+        default_factory=lambda: _env_int("SANCTIONWATCH_PAYMENT_MAX_LIST_AGE_DAYS", 0)
+    )
 
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables that give them: what a server process started
@@ -127,4 +131,5 @@ class ServiceSettings:
             "SANCTIONWATCH_JOBS_DIR": str(self.jobs_dir),
             "SANCTIONWATCH_WATCH": "1" if self.watch else "0",
             "SANCTIONWATCH_WATCH_MIRROR": self.watch_mirror or "",
+            "SANCTIONWATCH_PAYMENT_MAX_LIST_AGE_DAYS": str(self.payment_max_list_age_days),
         }

@@ -1,0 +1,98 @@
+"""Payment screening over HTTP: screen a message, read the hold queue and one screened message.
+
+`POST /payments/screen` takes the message as it is (ISO 20022 XML or SWIFT MT text, one or several, in
+the body, whatever the Content-Type) and answers the decision of each: pass or hold, every hit with its
+field. A held message's case is an alert: `/alerts/{case}/steps` reviews, proposes (false_positive
+releases, true_match rejects) and confirms it, four eyes as for any alert.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+
+from sanctionwatch.access.roles import Role
+from sanctionwatch.api.security import Principal, require
+from sanctionwatch.api.state import ServiceState, state_of
+from sanctionwatch.api.yente import ErrorResponse
+from sanctionwatch.api.yente_params import refuse_unknown_params
+from sanctionwatch.payments.desk import PaymentDesk
+from sanctionwatch.payments.holds import PaymentHolds, PaymentState
+from sanctionwatch.payments.lists import list_state
+from sanctionwatch.payments.screening import ListState, PaymentScreener
+from sanctionwatch.screening.live import Snapshot
+
+router = APIRouter(tags=["Payments"])
+Caller = Annotated[Principal, Depends(require(Role.ANALYST))]
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 403, 404)}
+LIST_STATE_SECONDS = 60.0  # how long one judgement of the lists' age serves (it changes by the hour)
+_judged: dict[tuple[int, ...], tuple[float, ListState]] = {}
+
+
+@router.post(
+    "/payments/screen",
+    responses=ERRORS,
+    dependencies=[Depends(refuse_unknown_params)],
+    summary="Screen payment messages: pass or hold, per field",
+)
+async def screen_payments(
+    request: Request,
+    caller: Caller,
+    threshold: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    record: Annotated[bool, Query(description="Record the screening; a hold opens a case")] = True,
+) -> dict[str, Any]:
+    data = await request.body()
+    state = state_of(request)
+    snapshot = state.snapshot()
+    screener = PaymentScreener(snapshot.screener, _lists(state, snapshot), threshold=threshold)
+    desk = PaymentDesk(screener, PaymentHolds(state.registry.engine) if record else None)
+    results = desk.screen(data, "request body", actor=caller.person or caller.label)
+    return {"messages": [r.to_json() for r in results]}
+
+
+@router.get(
+    "/payments",
+    responses=ERRORS,
+    dependencies=[Depends(refuse_unknown_params)],
+    summary="Screened messages, newest first (the hold queue: state=held)",
+)
+def list_payments(
+    request: Request,
+    _caller: Caller,
+    state: Annotated[PaymentState | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+) -> dict[str, Any]:
+    found = PaymentHolds(state_of(request).registry.engine).recent(state=state, limit=limit)
+    return {"payments": [{k: v for k, v in p.items() if k != "message"} for p in found]}
+
+
+@router.get(
+    "/payments/{payment_id}",
+    responses=ERRORS,
+    dependencies=[Depends(refuse_unknown_params)],
+    summary="One screened message, with the message itself",
+)
+def get_payment(
+    request: Request, _caller: Caller, payment_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> dict[str, Any]:
+    found = PaymentHolds(state_of(request).registry.engine).get(payment_id)
+    if found is None:
+        raise HTTPException(404, f"payment {payment_id}: no such screened message")
+    return found
+
+
+def _lists(state: ServiceState, snapshot: Snapshot) -> ListState:
+    """The lists' state for this snapshot, judged at most once a minute (one read of their freshness)."""
+    key = snapshot.version_ids
+    now = time.monotonic()
+    cached = _judged.get(key)
+    if cached is not None and now - cached[0] < LIST_STATE_SECONDS:
+        return cached[1]
+    days = state.settings.payment_max_list_age_days
+    judged = list_state(state.registry, snapshot.versions, max_age=timedelta(days=days) if days > 0 else None)
+    _judged.clear()
+    _judged[key] = (now, judged)
+    return judged
