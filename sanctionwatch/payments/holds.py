@@ -146,6 +146,7 @@ class PaymentHolds:
             "source_ids": sorted({s for h in listed if h.hit is not None for s in h.hit.source_ids}),
             "score": float(top.score) if top.score is not None else 1.0,
             "explanation": {
+                **(top.hit.explanation_json() if top.hit is not None else {}),  # the case page's "why"
                 "payment": screening_id,
                 "message_type": decision.message_type,
                 "reference": decision.reference,
