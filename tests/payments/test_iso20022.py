@@ -12,7 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctionwatch.errors import SanctionwatchError
+from sanctionwatch.payments import iso_schema
 from sanctionwatch.payments.iso20022 import looks_like_iso20022, parse_iso20022
+from sanctionwatch.payments.iso_schema import XSD_DIR_SETTING, validate_iso20022
 from sanctionwatch.payments.message import (
     FreeText,
     MessageError,
@@ -28,6 +31,7 @@ from tests.conftest import FIXTURES, _shared_data_dir
 
 OWN = FIXTURES / "payments" / "iso20022"
 SAMPLES = "payments/iso20022"
+XSD = "payments/xsd/iso"
 _NAMESPACE = re.compile(
     rb'xmlns(?::\w+)?=["\'](?:urn:iso:std:iso:20022:tech:xsd:|http://www\.six-interbank-clearing\.com/de/)'
     rb'((?:pacs|pain)\.[0-9a-z.]+?)(?:\.xsd)?["\']'
@@ -338,11 +342,13 @@ _LATER_VERSIONS = (
 def test_later_versions_read_like_the_sample_their_schema_accepts(
     shared_data: Path, name: str, original: str, version: str
 ) -> None:
-    """No genuine sample of these versions was found; a real one under the later namespace must be read
-    with the same parties, text and values."""
+    """No genuine sample of these versions was found; a real one under the later namespace is valid
+    against that version's official XSD, and must be read with the same parties, text and values."""
     data = _sample(shared_data, name)
     later = original[:-2] + version
     swapped = data.replace(original.encode(), later.encode())
+    checks = validate_iso20022(swapped, name, schema_dir=shared_data / XSD)
+    assert checks[-1].validated and checks[-1].identifier == later
     before, after = _one(data), _one(swapped)
     assert after.message_type == before.message_type.replace(original, later)
     assert (after.parties, after.free_text, after.amount, after.value_date) == (
@@ -352,6 +358,69 @@ def test_later_versions_read_like_the_sample_their_schema_accepts(
         before.value_date,
     )
     assert after.parties and after.notes == before.notes
+
+
+# --- XSD validation ------------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", _sample_names())
+def test_samples_validate_where_their_schema_exists(shared_data: Path, name: str) -> None:
+    data = _sample(shared_data, name)
+    schemas = shared_data / XSD
+    checks = validate_iso20022(data, name, schema_dir=schemas)
+    assert checks and checks[-1].part == "Document"
+    for check in checks:
+        assert check.validated == (schemas / f"{check.identifier}.xsd").is_file(), str(check)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", sorted(p.name for p in OWN.glob("pacs008_*.xml")))
+def test_own_fixtures_are_schema_valid(shared_data: Path, name: str) -> None:
+    checks = validate_iso20022((OWN / name).read_bytes(), name, schema_dir=shared_data / XSD)
+    assert checks and all(c.validated for c in checks)
+
+
+@pytest.mark.realdata
+def test_schema_violation_names_message_and_line(shared_data: Path) -> None:
+    data = _sample(shared_data, "fedwire_fed_samples/CustomerCreditTransfer_Variation3_pacs.008.xml")
+    broken = data.replace(b"<BldgNb>167565</BldgNb>", b"<Building>167565</Building>", 1)
+    line = broken[: broken.index(b"<Building>")].count(b"\n") + 1
+    with pytest.raises(MessageError) as caught:
+        validate_iso20022(broken, "wire.xml", schema_dir=shared_data / XSD)
+    assert caught.value.source == "wire.xml"
+    assert f"line {line}:" in caught.value.reason and "Building" in caught.value.reason
+    assert "pacs.008.001.08.xsd" in caught.value.reason
+
+
+@pytest.mark.realdata
+def test_schema_dir_from_the_environment_and_compiled_once(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _sample(shared_data, "fedwire_fed_samples/PaymentReturn_Scenario1_Step4_pacs.004.xml")
+    monkeypatch.delenv(XSD_DIR_SETTING, raising=False)
+    assert validate_iso20022(data, "r.xml") == []  # not asked for
+    monkeypatch.setenv(XSD_DIR_SETTING, str(shared_data / XSD))
+    iso_schema._compiled.cache_clear()
+    first = validate_iso20022(data, "r.xml")
+    second = validate_iso20022(data, "r.xml")
+    assert (
+        [str(c) for c in first]
+        == [str(c) for c in second]
+        == ["Document (pacs.004.001.10): valid against pacs.004.001.10.xsd"]
+    )
+    info = iso_schema._compiled.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+
+
+def test_a_configured_schema_dir_that_does_not_exist_is_a_deployment_error(tmp_path: Path) -> None:
+    data = (OWN / "pacs008_crimea.xml").read_bytes()
+    with pytest.raises(SanctionwatchError, match="does not exist") as caught:
+        validate_iso20022(data, "c.xml", schema_dir=tmp_path / "nowhere")
+    assert not isinstance(caught.value, MessageError)
+    assert [str(c) for c in validate_iso20022(data, "c.xml", schema_dir=tmp_path)] == [
+        "Document (pacs.008.001.08): not validated, no pacs.008.001.08.xsd in the schema directory"
+    ]
 
 
 # --- own fixtures --------------------------------------------------------------------------------
