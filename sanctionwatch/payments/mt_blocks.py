@@ -82,9 +82,16 @@ class _Scanner:
         self.source = source
         self.pos = 0
         self.users = 0  # user messages completed so far
+        # The last position whose line was counted, and that line: a batch of thousands of messages is
+        # counted onwards from there, not from the start of the file for every block.
+        self.counted_pos, self.counted_line = 0, 1
 
     def line_at(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+        if pos < self.counted_pos:
+            self.counted_pos, self.counted_line = 0, 1
+        self.counted_line += self.text.count("\n", self.counted_pos, pos)
+        self.counted_pos = pos
+        return self.counted_line
 
     def label(self) -> str:
         return f"{self.source}#{self.users + 1}"
@@ -168,7 +175,11 @@ class _Scanner:
         """Block 4 of a FIN message: the fields, ended by `-}`."""
         end = self.text.find("}", body)
         inner = self.text.find("{", body)
-        if end < 0 or 0 <= inner < end:
+        if inner >= 0 and (end < 0 or inner < end):
+            raise self.fail(
+                f"block 4 is not closed before the '{{' on line {self.line_at(inner)}", opened, "block 4"
+            )
+        if end < 0:
             raise self.fail("block 4 is not closed (no '-}')", opened, field="block 4")
         content = self.text[body:end]
         if not content.endswith("-"):

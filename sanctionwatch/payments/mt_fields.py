@@ -260,6 +260,9 @@ class _Structured:
     birth_date: str | None = None
     birth_place: str | None = None
     identifiers: list[PartyIdentifier] = field(default_factory=list)
+    continued: int | None = (
+        None  # the identifier an 8/ line continues: line 1's code, 6/ or 7/, not an account
+    )
     person: bool = False
 
 
@@ -280,6 +283,7 @@ def _structured(current: _Field, lines: Sequence[str], role: PartyRole) -> Payme
                 f"first line is neither an account (/...), an identification code nor 1/: {first!r}"
             )
         read.identifiers.append(_coded_identifier(current, code, first[len(code) + 1 :]))
+        read.continued = len(read.identifiers) - 1
         read.person = code in _PERSON_CODES
         rest.pop(0)
     for raw in rest:
@@ -338,17 +342,21 @@ def _numbered_line(current: _Field, read: _Structured, number: int, text: str) -
                 PartyIdKind.NATIONAL_ID, value, "CUST", f"{country}/{issuer}" if issuer else country
             )
         )
+        read.continued = len(read.identifiers) - 1
     elif number == 7:
         country, number_text = _country_and_rest(current, number, text)
         if not number_text:
             raise current.fail(f"line 7/ has no national identity number: {text!r}")
         read.identifiers.append(PartyIdentifier(PartyIdKind.NATIONAL_ID, number_text, "NIDN", country))
+        read.continued = len(read.identifiers) - 1
         read.person = True
-    else:  # 8/: the continuation of the identifier before it
-        if not read.identifiers:
-            raise current.fail("line 8/ continues no identifier")
-        last = read.identifiers[-1]
-        read.identifiers[-1] = PartyIdentifier(last.kind, f"{last.value} {text}", last.scheme, last.issuer)
+    else:  # 8/: the continuation of an identification (line 1's code, 6/ or 7/)
+        if read.continued is None:
+            raise current.fail("line 8/ continues no identification code, 6/ or 7/ line")
+        last = read.identifiers[read.continued]
+        read.identifiers[read.continued] = PartyIdentifier(
+            last.kind, f"{last.value} {text}", last.scheme, last.issuer
+        )
 
 
 def _country_and_rest(current: _Field, number: int, text: str) -> tuple[str, str | None]:

@@ -44,6 +44,8 @@ class Header:
     mt: str  # "103"
     sender_bic: str
     receiver_bic: str
+    sender_block: str  # where the sender was read: "block 1" (input message) or "block 2" (output)
+    receiver_block: str
     flag: str | None  # field 119
     uetr: str | None  # field 121
     notes: tuple[str, ...]
@@ -75,14 +77,16 @@ def read_header(raw: RawMessage) -> Header:
         mt = sent.group(1)
         sender = _bic_of_terminal(terminal1, where, "block 1")
         receiver = _bic_of_terminal(sent.group(2), where, "block 2")
+        blocks = ("block 1", "block 2")
     elif received is not None:
         mt = received.group(1)
         sender = _bic_of_terminal(received.group(4), where, "block 2")
         receiver = _bic_of_terminal(terminal1, where, "block 1")
+        blocks = ("block 2", "block 1")
     else:
         raise MessageError(f"application header not readable: {block2[:50]!r}", source=where, field="block 2")
     flag, uetr, notes = _user_header(raw, where)
-    return Header(mt, sender, receiver, flag, uetr, notes)
+    return Header(mt, sender, receiver, *blocks, flag, uetr, notes)
 
 
 def _user_header(raw: RawMessage, where: str) -> tuple[str | None, str | None, tuple[str, ...]]:

@@ -136,8 +136,8 @@ def _read_message(raw: RawMessage) -> PaymentMessage:
         if len(repeated) > 1:
             raise MessageError("appears more than once", source=where, field=repeated[1].name)
     parties = [
-        _agent("block 1", PartyRole.INSTRUCTING_AGENT, header.sender_bic),
-        _agent("block 2", PartyRole.INSTRUCTED_AGENT, header.receiver_bic),
+        _agent(header.sender_block, PartyRole.INSTRUCTING_AGENT, header.sender_bic),
+        _agent(header.receiver_block, PartyRole.INSTRUCTED_AGENT, header.receiver_bic),
     ]
     free: list[FreeText] = []
     for item in placed:
