@@ -107,6 +107,9 @@ class PartyIdentifier:
     kind: PartyIdKind
     value: str
     scheme: str | None = None  # the format's code for it: "CCPT", "TXID", "USABA", ...
+    # Who issued it, as the message writes it: the country of a passport ("RU"), a country and issuer
+    # ("FI/KELA"); kept apart from the number so that the number compares as a number.
+    issuer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
