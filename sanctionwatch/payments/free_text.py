@@ -31,6 +31,11 @@ _MIN_ID = 6  # shorter words are numbers of anything (amounts, dates, invoice li
 _MAX_WINDOW = 4  # the longest window of a long run screened on its own
 _MAX_RUN = 8  # a run this long is screened as windows only
 LISTED_COVERAGE = 0.9  # how much of a listed name a window of free text must cover (_names_it_whole)
+SINGLE_WORD_LETTERS = 7  # a listed name of one word counts in free text from this length (_names_it_whole)
+# Words that announce a vessel's name in payment text ("FREIGHT MV ROAD", "M/V", "M.T." fold to "m v", "m t").
+VESSEL_MARKERS = frozenset({"mv", "mt", "v", "t", "vessel", "ship", "tanker", "vsl", "ss", "mts", "mvs"})
+# SWIFT's structured codes in fields 70 and 72 (/ROC/, /INV/, /BNF/, /INS/): labels, not words of a name.
+_CODE = re.compile(r"/[A-Z0-9]{2,8}/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,54 +73,63 @@ def _identifier_hits(screener: Screener, text: str) -> Iterator[TextHit]:
 
 
 def _name_hits(screener: Screener, text: str, threshold: float | None) -> Iterator[TextHit]:
-    words = tokens(text)
-    for window in _windows(screener, words):
+    words = tokens(_CODE.sub(" ", text))
+    for begin, size in _windows(screener, words):
+        window = " ".join(words[begin : begin + size])
+        after_marker = begin > 0 and words[begin - 1] in VESSEL_MARKERS
+        if size == 1 and not after_marker and len(window) < SINGLE_WORD_LETTERS:
+            continue  # could never count (_names_it_whole): not worth a screen
         try:
             hits = screener.screen(Query(name=window), threshold=threshold, limit=3)
         except QueryError:
             continue  # a window the screener cannot read as a name (nothing left after folding)
         for hit in hits:
-            if _names_it_whole(hit):
+            if _names_it_whole(hit, single=size == 1, after_marker=after_marker):
                 yield TextHit(hit, window, by_identifier=False)
 
 
-def _names_it_whole(hit: Hit) -> bool:
+def _names_it_whole(hit: Hit, *, single: bool, after_marker: bool) -> bool:
     """Whether the window names the listed party, not merely shares a word with it.
 
     In a name field, one matching word of a longer name is worth an alert for a person to look at; in free
     text, where every common word resembles some listed word ('settlement', 'fuel'), it is noise. So a
-    window counts only when it covers the listed name (LISTED_COVERAGE of its weight), and a one-word
-    window only when that word is the listed name, spelled as listed."""
+    window counts only when it covers the listed name (LISTED_COVERAGE of its weight). One word alone is
+    the weakest case (a listed vessel is called ROAD, an SDGT entity ROC): it counts only when it is the
+    whole listed name, spelled as listed, and either a vessel named after a vessel marker ("MV ROAD") or a
+    word of SINGLE_WORD_LETTERS or more (an invented name such as KORYOLINK, not an everyday word)."""
     name = hit.explanation.name if hit.explanation is not None else None
     if name is None or name.listed_coverage < LISTED_COVERAGE:
         return False
-    if len(name.token_pairs) >= 2:
-        return True
-    return not name.unmatched_listed_tokens and all(p.similarity == 1.0 for p in name.token_pairs)
+    if not single:
+        return len(name.token_pairs) >= 2
+    exact = not name.unmatched_listed_tokens and all(p.similarity == 1.0 for p in name.token_pairs)
+    if not exact:
+        return False
+    if after_marker:
+        return hit.schema == "Vessel"
+    return all(len(p.listed) >= SINGLE_WORD_LETTERS for p in name.token_pairs)
 
 
-def _windows(screener: Screener, words: list[str]) -> list[str]:
-    """The runs of words that resemble listed words, and the windows of the long ones."""
+def _windows(screener: Screener, words: list[str]) -> list[tuple[int, int]]:
+    """(start, length) of each run of words that resemble listed words, and of the windows of the long ones."""
     listed_like = [
         not w.isdigit() and not is_noise(w) and screener.index.token_votes(w, further=False).best > 0
         for w in words
     ]
-    runs: list[list[str]] = []
-    current: list[str] = []
-    for word, like in zip(words, listed_like, strict=True):
-        if like:
-            current.append(word)
-        elif current:
-            runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    out: dict[str, None] = {}
-    for run in runs:
-        if len(run) <= _MAX_RUN:
-            out[" ".join(run)] = None
-        if len(run) > 1:
-            for size in range(2, min(_MAX_WINDOW, len(run)) + 1):
-                for start in range(len(run) - size + 1):
-                    out[" ".join(run[start : start + size])] = None
-    return list(out)
+    spans: dict[tuple[int, int], None] = {}
+    begin = 0
+    while begin < len(words):
+        if not listed_like[begin]:
+            begin += 1
+            continue
+        end = begin
+        while end < len(words) and listed_like[end]:
+            end += 1
+        length = end - begin
+        if length <= _MAX_RUN:
+            spans[(begin, length)] = None
+        for size in range(1 if length > 1 else 2, min(_MAX_WINDOW, length) + 1):
+            for start in range(begin, end - size + 1):
+                spans[(start, size)] = None
+        begin = end
+    return list(spans)

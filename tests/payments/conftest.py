@@ -45,6 +45,9 @@ def listed() -> list[Entity]:
             identifiers=[Identifier(IdKind.CRYPTO, "0x098B716B8Aaf21512996dC57EB0615e2383E2f96", label="ETH")],
         ),
         Entity("ofac-sdn", "500", "Person", names=[Name("Ahmad Rahimi Tehrani", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "600", "Vessel", names=[Name("ROAD", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "650", "Organization", names=[Name("ROC", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "700", "Organization", names=[Name("KORYOLINK", NameKind.PRIMARY)]),
     ]  # fmt: skip
 
 

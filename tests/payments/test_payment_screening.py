@@ -86,8 +86,12 @@ def test_a_listed_wallet_in_remittance_text_holds(payments: PaymentScreener) -> 
 
 
 def test_a_word_shared_with_a_listed_name_is_not_a_hit_in_free_text(screener: Screener) -> None:
-    """'KOREA' or 'BANKING' alone in prose name no listed party; the whole name does."""
+    """'KOREA' or 'BANKING' alone in prose name no listed party; the whole name does. SWIFT's codes
+    (/ROC/, /INV/) are labels, and a short everyday word is a listed vessel only after a vessel marker."""
     assert scan_text(screener, "BANKING FEES FOR KOREA OFFICE") == []
+    assert scan_text(screener, "/ROC/ROAD WORKS /INV/ 2231") == []
+    assert [f.hit.entity_id for f in scan_text(screener, "FREIGHT MV ROAD JUNE")] == ["ofac-sdn:600"]
+    assert [f.hit.entity_id for f in scan_text(screener, "FEES KORYOLINK 2024")] == ["ofac-sdn:700"]
     found = scan_text(screener, "re: loan from korea kwangson banking corp")
     assert [f.hit.entity_id for f in found] == ["ofac-sdn:100"]
 
