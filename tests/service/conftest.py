@@ -27,6 +27,7 @@ from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
 from sanctionwatch.api.settings import ServiceSettings
+from sanctionwatch.db.engine import connect
 from sanctionwatch.registry import tables
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
@@ -151,9 +152,21 @@ def ftm_service(scratch: Path, ftm_files: list[Path], role: Role) -> Iterator[ht
         running.stop()
 
 
+def person_key(database: str, person: str, role: str = "approver") -> str:
+    """A key issued for a user (created first when needed): its decisions are that person's."""
+    engine = connect(database)
+    try:
+        if Users(engine).get(person) is None:
+            Users(engine).create(person, role, "a long enough password")
+        return ApiKeys(engine).create(f"{person}'s integration", role, owner=person)[1]
+    finally:
+        engine.dispose()
+
+
 @contextmanager
-def seeded_service(url: str, scratch: Path) -> Iterator[Service]:
-    """The service over a seeded registry (either backend), with a key and a user for every role."""
+def seeded_service(url: str, scratch: Path, **overrides: object) -> Iterator[Service]:
+    """The service over a seeded registry (either backend), with a key and a user for every role;
+    `overrides` are settings (make_settings)."""
     seed_registry(url, scratch)
     registry = Registry.open(url)
     try:
@@ -162,7 +175,7 @@ def seeded_service(url: str, scratch: Path) -> Iterator[Service]:
             Users(registry.engine).create(role.value, role.value, PASSWORD)
     finally:
         registry.close()
-    settings = make_settings(url, scratch)
+    settings = make_settings(url, scratch, **overrides)
     running = start_server(settings)
     try:
         yield Service(running.url, keys, url, settings.jobs_dir)

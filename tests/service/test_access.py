@@ -50,6 +50,9 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("POST", "/customers"): Role.ANALYST,
     ("GET", "/customers/{customer_id}"): Role.ANALYST,
     ("DELETE", "/customers/{customer_id}"): Role.ANALYST,
+    ("POST", "/payments/screen"): Role.ANALYST,
+    ("GET", "/payments"): Role.ANALYST,
+    ("GET", "/payments/{payment_id}"): Role.ANALYST,
     ("GET", "/webhooks"): Role.ADMIN,
     ("POST", "/webhooks"): Role.ADMIN,
     ("GET", "/admin/keys"): Role.ADMIN,
@@ -66,6 +69,8 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/ui/alerts"): Role.ANALYST,
     ("GET", "/ui/alerts/{alert_id}"): Role.ANALYST,
     ("POST", "/ui/alerts/{alert_id}/steps"): Role.ANALYST,
+    ("GET", "/ui/payments"): Role.ANALYST,
+    ("GET", "/ui/payments/{payment_id}"): Role.ANALYST,
     ("GET", "/"): None,  # a redirect to /ui/, which asks for a login
 }
 # A request that passes validation for each API route, so that only access decides the status.
@@ -108,6 +113,9 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     },
     ("GET", "/customers/{customer_id}"): {"url": "/customers/nobody"},
     ("DELETE", "/customers/{customer_id}"): {"url": "/customers/nobody"},
+    # Screened, not recorded: the shared service's hold queue stays empty.
+    ("POST", "/payments/screen"): {"url": "/payments/screen?record=false", "content": b"no payment"},
+    ("GET", "/payments/{payment_id}"): {"url": "/payments/999999"},
     ("POST", "/webhooks"): {"url": "/webhooks", "json": {"url": "http://127.0.0.1:9/hook"}},
     ("POST", "/admin/keys"): {"url": "/admin/keys", "json": {"name": "made in test", "role": "viewer"}},
     ("DELETE", "/admin/keys/{key_id}"): {"url": "/admin/keys/999999"},

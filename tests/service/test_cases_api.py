@@ -6,14 +6,13 @@ import time
 
 import httpx
 
-from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
 from sanctionwatch.db.engine import connect
 from sanctionwatch.monitoring.alerts import Alerts, Finding
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.query import Hit
-from tests.service.conftest import Service
+from tests.service.conftest import Service, person_key
 
 
 def _alert(database: str, customer_id: str) -> int:
@@ -30,17 +29,6 @@ def _alert(database: str, customer_id: str) -> int:
         engine.dispose()
 
 
-def _person_key(database: str, person: str, role: str = "approver") -> str:
-    """A key issued for a user (created first when needed): its decisions are that person's."""
-    engine = connect(database)
-    try:
-        if Users(engine).get(person) is None:
-            Users(engine).create(person, role, "a long enough password")
-        return ApiKeys(engine).create(f"{person}'s integration", role, owner=person)[1]
-    finally:
-        engine.dispose()
-
-
 def _step(service: Service, key: str, alert_id: int, **body: object) -> httpx.Response:
     return httpx.post(
         f"{service.url}/alerts/{alert_id}/steps", json=body, headers={"Authorization": f"ApiKey {key}"}
@@ -49,7 +37,7 @@ def _step(service: Service, key: str, alert_id: int, **body: object) -> httpx.Re
 
 def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> None:
     alert_id = _alert(service.database, "api-customer-1")
-    approver = _person_key(service.database, "approver")
+    approver = person_key(service.database, "approver")
     assert _step(service, approver, alert_id, action="review").status_code == 200
     proposed = _step(
         service, approver, alert_id, action="propose", decision="false_positive", reason="other DOB"
@@ -59,7 +47,7 @@ def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> No
     own = _step(service, approver, alert_id, action="confirm")
     assert own.status_code == 403 and "four-eyes" in own.json()["detail"]
     # A second credential of the same person is the same person.
-    also_mine = _step(service, _person_key(service.database, "approver"), alert_id, action="confirm")
+    also_mine = _step(service, person_key(service.database, "approver"), alert_id, action="confirm")
     assert also_mine.status_code == 403 and "four-eyes" in also_mine.json()["detail"]
     # A system's key (no person behind it) decides nothing.
     system = _step(service, service.keys[Role.ADMIN], alert_id, action="confirm")
@@ -67,7 +55,7 @@ def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> No
     by_admin_key_of_other_name = _step(service, service.keys[Role.ANALYST], alert_id, action="confirm")
     assert by_admin_key_of_other_name.status_code == 403  # an analyst may not confirm at all
 
-    second = _person_key(service.database, "second-approver")
+    second = person_key(service.database, "second-approver")
     confirmed = _step(service, second, alert_id, action="confirm", text="agreed")
     assert confirmed.status_code == 200
     body = confirmed.json()
@@ -90,7 +78,7 @@ def test_a_proposal_needs_a_second_approver_over_the_api(service: Service) -> No
 
 def test_bad_case_requests_are_clear_4xx(service: Service) -> None:
     alert_id = _alert(service.database, "api-customer-2")
-    analyst = _person_key(service.database, "analyst", "analyst")
+    analyst = person_key(service.database, "analyst", "analyst")
     assert _step(service, analyst, 999_999, action="review").status_code == 404
     assert (
         _step(service, analyst, alert_id, action="propose", decision="false_positive", reason="x").status_code
@@ -157,12 +145,12 @@ def test_a_disabled_persons_key_decides_nothing_even_while_the_service_remembers
     service: Service,
 ) -> None:
     alert_id = _alert(service.database, "api-customer-leaver")
-    analyst = _person_key(service.database, "stayer", "analyst")
+    analyst = person_key(service.database, "stayer", "analyst")
     assert _step(service, analyst, alert_id, action="review").status_code == 200
     assert _step(
         service, analyst, alert_id, action="propose", decision="false_positive", reason="x"
     ).is_success
-    leaver = _person_key(service.database, "leaver")
+    leaver = person_key(service.database, "leaver")
     assert _step(service, leaver, alert_id, action="comment", text="before leaving").status_code == 200
     engine = connect(service.database)
     try:
