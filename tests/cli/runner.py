@@ -27,3 +27,15 @@ def run(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess
 
 def run_json(db: Path, *args: str) -> Any:
     return json.loads(run(db, *args, "--json").stdout)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def run_with_password(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The command with the users' password (PASSWORD) in the environment, as a script would pass it."""
+    os.environ["SANCTIONWATCH_PASSWORD"] = PASSWORD
+    try:
+        return run(db, *args, check=check)
+    finally:
+        os.environ.pop("SANCTIONWATCH_PASSWORD", None)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from sanctionwatch.monitoring.webhooks import verify_signature
-from tests.cli.runner import run, run_json
+from tests.cli.runner import run, run_json, run_with_password
 from tests.monitoring.receiver import receiving
 
 pytestmark = pytest.mark.realdata
@@ -85,15 +83,15 @@ def test_an_update_alerts_exactly_the_customers_it_newly_lists_and_decisions_nee
 
     # Four eyes: alice proposes, alice cannot confirm (even as approver), bob confirms.
     for user in ("alice", "bob"):
-        _with_password(db, "users", "create", user, "--role", "approver")
+        run_with_password(db, "users", "create", user, "--role", "approver")
     target = next(a for a in alerts if a["customer_id"] == "c-troth")
     as_alice = ("--user", "alice")
-    _with_password(db, "cases", "review", str(target["id"]), *as_alice)
-    _with_password(db, "cases", "propose", str(target["id"]), "--decision", "false_positive",
+    run_with_password(db, "cases", "review", str(target["id"]), *as_alice)
+    run_with_password(db, "cases", "propose", str(target["id"]), "--decision", "false_positive",
                    "--reason", "different company, other registration", *as_alice)  # fmt: skip
-    refused = _with_password(db, "cases", "confirm", str(target["id"]), *as_alice, check=False)
+    refused = run_with_password(db, "cases", "confirm", str(target["id"]), *as_alice, check=False)
     assert refused.returncode == 1 and "four-eyes" in refused.stderr
-    _with_password(db, "cases", "confirm", str(target["id"]), "--user", "bob")
+    run_with_password(db, "cases", "confirm", str(target["id"]), "--user", "bob")
     decided = run_json(db, "alerts", "show", str(target["id"]))
     assert (decided["status"], decided["proposed_by"], decided["confirmed_by"]) == (
         "confirmed",
@@ -105,12 +103,3 @@ def test_an_update_alerts_exactly_the_customers_it_newly_lists_and_decisions_nee
     assert "intact" in verified.stdout
     exported = run(db, "audit", "export", "--format", "csv").stdout
     assert "case.confirm" in exported and "list.activated" in exported and "screening.delta" in exported
-
-
-def _with_password(db: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """The command with the users' password in the environment, as a script would pass it."""
-    os.environ["SANCTIONWATCH_PASSWORD"] = "correct horse battery staple"
-    try:
-        return run(db, *args, check=check)
-    finally:
-        os.environ.pop("SANCTIONWATCH_PASSWORD", None)
