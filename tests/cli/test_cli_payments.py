@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.cli.runner import run, run_json, run_with_password
 
@@ -12,7 +13,7 @@ ISO = Path(__file__).resolve().parents[1] / "fixtures" / "payments" / "iso20022"
 OLD_LISTS_ALLOWED = ("--max-list-age", "100000")  # the shipped sample lists are years old
 
 
-def screened(db: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+def screened(db: Path, *args: str) -> tuple[int, list[dict[str, Any]]]:
     proc = run(db, "screen-payment", *args, "--json", check=False)
     assert proc.returncode in (0, 4), proc.stderr
     return proc.returncode, json.loads(proc.stdout)["messages"]
@@ -29,7 +30,7 @@ def test_wires_are_held_on_old_lists_and_on_hits_and_two_people_release_one(db: 
 
     code, [held] = screened(db, str(MT / "mt103_listed_beneficiary.fin"), *OLD_LISTS_ALLOWED)
     assert code == 4 and held["state"] == "held"
-    assert {(h["field"], h["kind"]) for h in held["hits"]} == {("59", "name")}  # type: ignore[union-attr]
+    assert {(h["field"], h["kind"]) for h in held["hits"]} == {("59", "name")}
     queue = run_json(db, "payments", "list", "--state", "held")["payments"]
     assert [p["id"] for p in queue] == [held["id"]]
     shown = run_json(db, "payments", "show", str(held["id"]))
@@ -62,10 +63,10 @@ def test_a_directory_and_files_of_both_formats_every_unreadable_one_held(db: Pat
     assert code == 4
     by_file = {Path(str(m["source"]).split("#")[0]).name: m for m in messages}
     assert by_file["unclosed_block4.fin"]["decision"] == "hold"
-    assert by_file["mt199_free_format.fin"]["hits"][0]["kind"] == "unreadable"  # type: ignore[index]
+    assert by_file["mt199_free_format.fin"]["hits"][0]["kind"] == "unreadable"
     assert by_file["README.md"]["decision"] == "hold"  # not a message: never passed
     assert by_file["mt103_ordinary.fin"]["decision"] == "pass"
-    assert by_file["pacs008_two_transactions.xml"]["message_type"].startswith("pacs.008")  # type: ignore[union-attr]
+    assert by_file["pacs008_two_transactions.xml"]["message_type"].startswith("pacs.008")
     assert all("id" not in m for m in messages)  # a dry run records nothing
     assert run_json(db, "payments", "list")["payments"] == []
 
