@@ -8,10 +8,12 @@ which screening turns into a hold: a file nobody could read is not a file somebo
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.payments.iso20022 import looks_like_iso20022, parse_iso20022
+from sanctionwatch.payments.iso_schema import validate_iso20022
 from sanctionwatch.payments.message import MessageError, PaymentMessage
 from sanctionwatch.payments.swift_mt import looks_like_swift_mt, parse_swift_mt
 
@@ -28,6 +30,10 @@ def read_messages(data: bytes, source: str) -> list[PaymentMessage]:
         raise MessageError("empty: no message", source=source)
     if looks_like_iso20022(data):
         messages = parse_iso20022(data, source)
+        # With a schema directory configured (SANCTIONWATCH_ISO20022_XSD_DIR), a message that breaks its
+        # official schema is refused (held); what was validated, or could not be, is noted on each.
+        checked = tuple(str(check) for check in validate_iso20022(data, source))
+        messages = [replace(m, notes=m.notes + checked) for m in messages] if checked else messages
     elif looks_like_swift_mt(data):
         messages = parse_swift_mt(data, source)
     else:
