@@ -35,7 +35,7 @@ def test_with_a_schema_directory_a_message_is_validated_and_a_broken_one_refused
     assert any("valid against pacs.008.001.08.xsd" in note for note in message.notes)
     broken = data.replace(b"<IntrBkSttlmDt>", b"<IntrBkSttlmDt>not a date ", 1)
     assert broken != data
-    with pytest.raises(MessageError, match="fed.xml"):
+    with pytest.raises(MessageError, match=r"fed\.xml"):
         read_messages(broken, "fed.xml")
 
 
