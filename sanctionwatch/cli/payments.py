@@ -18,11 +18,8 @@ from sanctionwatch.config import cli_actor
 from sanctionwatch.errors import InputError
 from sanctionwatch.payments.desk import PaymentDesk, Screened
 from sanctionwatch.payments.holds import PaymentHolds, PaymentState
-from sanctionwatch.payments.lists import list_state
 from sanctionwatch.payments.reader import message_files
-from sanctionwatch.payments.screening import PaymentScreener
 from sanctionwatch.registry.store import Registry
-from sanctionwatch.screening.screener import Screener
 
 payments_app = command_group(help="Screened payment messages: the hold queue.")
 
@@ -59,15 +56,11 @@ def screen_payment(
         raise InputError("no message file in " + ", ".join(str(p) for p in paths))
     with database(db) as engine:
         registry = Registry(engine, actor=cli_actor())
-        versions = registry.active_versions()
-        if not versions:
+        if not registry.active_versions():
             err.print("[red]error[/red] the registry holds no active list: run `sanctionwatch update` first")
             raise typer.Exit(2)
         age = timedelta(days=max_list_age) if max_list_age is not None else None
-        screener = PaymentScreener(
-            Screener.from_registry(registry), list_state(registry, versions, max_age=age), threshold=threshold
-        )
-        desk = PaymentDesk(screener, PaymentHolds(engine) if record else None)
+        desk = PaymentDesk.from_registry(registry, max_list_age=age, threshold=threshold, record=record)
         results = [s for path in files for s in desk.screen(path.read_bytes(), str(path), actor=cli_actor())]
     if as_json:
         print_json({"messages": [s.to_json() for s in results]})

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sanctionwatch.payments.decision import PaymentDecision
 from sanctionwatch.payments.holds import PaymentHolds
+from sanctionwatch.payments.lists import list_state
 from sanctionwatch.payments.message import MessageError
 from sanctionwatch.payments.reader import read_messages
 from sanctionwatch.payments.screening import PaymentScreener, unreadable_decision
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.screening.screener import Screener
 
 __all__ = ["PaymentDesk", "Screened"]
 
@@ -33,9 +37,36 @@ class Screened:
 
 
 class PaymentDesk:
+    """The Python API of payment screening:
+
+    registry = Registry.open("sqlite:///registry.db")
+    desk = PaymentDesk.from_registry(registry)
+    for screened in desk.screen(Path("wire.xml").read_bytes(), "wire.xml", actor="gateway"):
+        if screened.decision.decision is Decision.HOLD: ...   # screened.to_json() for the details
+    """
+
     def __init__(self, screener: PaymentScreener, holds: PaymentHolds | None) -> None:
         self.screener = screener
         self.holds = holds  # None: screen only, record nothing (a dry run)
+
+    @classmethod
+    def from_registry(
+        cls,
+        registry: Registry,
+        *,
+        max_list_age: timedelta | None = None,
+        threshold: float | None = None,
+        record: bool = True,
+    ) -> PaymentDesk:
+        """A desk over the registry's active lists (indexed now), judged by their age (lists.list_state),
+        recording into the registry's database unless `record` is False. With no active
+        list at all, every message is held ("nothing to screen against")."""
+        screener = Screener.from_registry(registry)
+        lists = list_state(registry, registry.active_versions(), max_age=max_list_age)
+        return cls(
+            PaymentScreener(screener, lists, threshold=threshold),
+            PaymentHolds(registry.engine) if record else None,
+        )
 
     def screen(self, data: bytes, source: str, *, actor: str) -> list[Screened]:
         """Every message of the payload, screened and (with `holds`) recorded, in payload order."""

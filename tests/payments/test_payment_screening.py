@@ -145,3 +145,14 @@ def _screener() -> Screener:
 def test_scanning_any_text_never_fails(text: str) -> None:
     found = scan_text(_screener(), text)
     assert all(0.0 <= f.hit.score <= 1.0 for f in found)
+
+
+def test_names_in_other_scripts_are_screened_as_the_lists_write_them(payments: PaymentScreener) -> None:
+    """No sample message carries a non-Latin name; wires to and from Korea and Russia do."""
+    for name, expected in (
+        ("김수일", "ofac-sdn:300"),
+        ("КИМ СУ ИЛ", "ofac-sdn:300"),
+        ("조선광선은행", "ofac-sdn:100"),
+    ):
+        decision = payments.screen(message(party("59", name=name)))
+        assert expected in {h.entity_id for h in decision.hits}, name
