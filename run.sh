@@ -65,6 +65,10 @@ wait "$SERVER" 2>/dev/null
 "$SW" keys revoke "$KEY_ID" >/dev/null && echo "  (the demo key was revoked; start the service yourself with: sanctionwatch serve)"
 
 echo
+echo "Payments: two wires (examples/payments: an ISO 20022 pacs.008 and a SWIFT MT103), field by field:"
+"$SW" screen-payment "$ROOT/examples/payments"   # exit 4: a wire is held (and, on old lists, every wire)
+
+echo
 echo "Monitoring: a small customer file (examples/customers.csv), screened as it is imported:"
 "$SW" customers import "$ROOT/examples/customers.csv"
 "$SW" alerts list --status open
