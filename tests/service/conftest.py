@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select, update
 
 from sanctionwatch.access.keys import ApiKeys
@@ -188,6 +188,15 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     scratch = tmp_path_factory.mktemp("service")
     with seeded_service(f"sqlite:///{scratch / 'registry.db'}", scratch) as running:
         yield running
+
+
+def log_in(page: Page, service: Service, name: str) -> None:
+    """Sign in on the login page as the user `name` (seeded_service made one per role, named after it)."""
+    page.goto(f"{service.url}/ui/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Screen a name")).to_be_visible()
 
 
 CHROMIUM = os.environ.get("SANCTIONWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.screener import Screener
-from tests.service.conftest import PASSWORD, Service
+from tests.service.conftest import Service, log_in
 
 
 def _alert_for_a_customer(database: str) -> int:
@@ -31,21 +31,13 @@ def _alert_for_a_customer(database: str) -> int:
         registry.close()
 
 
-def _login(page: Page, service: Service, name: str) -> None:
-    page.goto(f"{service.url}/ui/login")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Screen a name")).to_be_visible()
-
-
 def test_review_propose_and_a_second_person_confirms(
     browser: Browser, service: Service, tmp_path: Path
 ) -> None:
     alert_id = _alert_for_a_customer(service.database)
     analyst = browser.new_context()
     page = analyst.new_page()
-    _login(page, service, "analyst")
+    log_in(page, service, "analyst")
     page.get_by_role("link", name="Alerts").click()
     row = page.locator("table.queue tbody tr", has_text="web-1")
     expect(row).to_contain_text("open")
@@ -76,7 +68,7 @@ def test_review_propose_and_a_second_person_confirms(
 
     approver = browser.new_context()
     page = approver.new_page()
-    _login(page, service, "approver")
+    log_in(page, service, "approver")
     page.goto(f"{service.url}/ui/alerts/{alert_id}")
     page.get_by_label("Note (optional)").fill("Agreed: different person")
     page.get_by_role("button", name="Confirm").click()
@@ -100,7 +92,7 @@ def test_the_proposer_cannot_confirm_even_as_approver(browser: Browser, service:
         registry.close()
     context = browser.new_context(java_script_enabled=False)  # forms alone do the work
     page = context.new_page()
-    _login(page, service, "approver")
+    log_in(page, service, "approver")
     page.goto(f"{service.url}/ui/alerts/{alert_id}")
     page.get_by_role("button", name="Start review").click()
     page.get_by_label("true match").check()

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from sanctionwatch.access.roles import Role
-from tests.service.conftest import PASSWORD, Service, seeded_service
+from tests.service.conftest import Service, log_in, seeded_service
 
 LISTED = (
     Path(__file__).resolve().parents[1] / "fixtures" / "payments" / "mt" / "mt103_listed_beneficiary.fin"
@@ -26,14 +26,6 @@ def payments(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         yield s
 
 
-def _login(page: Page, service: Service, name: str) -> None:
-    page.goto(f"{service.url}/ui/login")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Screen a name")).to_be_visible()
-
-
 def test_a_held_wire_is_read_by_field_and_released_by_two_people(
     browser: Browser, payments: Service, tmp_path: Path
 ) -> None:
@@ -43,7 +35,7 @@ def test_a_held_wire_is_read_by_field_and_released_by_two_people(
 
     analyst = browser.new_context()
     page = analyst.new_page()
-    _login(page, payments, "analyst")
+    log_in(page, payments, "analyst")
     page.get_by_role("link", name="Payments").click()
     row = page.locator("table.queue tbody tr", has_text="TRADE-2024-118")
     expect(row).to_contain_text("held")
@@ -73,7 +65,7 @@ def test_a_held_wire_is_read_by_field_and_released_by_two_people(
 
     approver = browser.new_context()
     page = approver.new_page()
-    _login(page, payments, "approver")
+    log_in(page, payments, "approver")
     page.goto(f"{payments.url}/ui/alerts/{held['case']}")
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("confirmed")
