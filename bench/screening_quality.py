@@ -20,8 +20,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from sanctionwatch.screening.screener import Screener
+from sanctionwatch.sources.catalog import parse_files
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+DEV_INDEX = SHARED / "data" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv.gz"
+
+
+def dev_screener(index: Path = DEV_INDEX) -> Screener:
+    """The dev benchmark's index in memory, for benchmarks that screen in-process (bench.payments_quality):
+    the file `main` loads with `sanctionwatch update`, read by the same parser (sanctionwatch.sources' OFAC
+    CSV reader, chosen by parse_files from the file's content)."""
+    [parsed] = parse_files([index])
+    return Screener.from_entities(parsed.entities)
 
 
 def sanctionwatch(*args: str, env: dict[str, str]) -> None:
@@ -32,9 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bench-dir", type=Path, default=SHARED / "bench")
     parser.add_argument("--set", default="dev")
-    parser.add_argument(
-        "--index", type=Path, default=SHARED / "data" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv.gz"
-    )
+    parser.add_argument("--index", type=Path, default=DEV_INDEX)
     args = parser.parse_args()
     queries = args.bench_dir / args.set / "queries.csv"
     answers = args.bench_dir / args.set / "answers.jsonl"

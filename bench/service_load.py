@@ -35,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -131,7 +133,7 @@ def _load_in_process(args: tuple[str, str, list[bytes], float | None, int]) -> t
     return result, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _group_cpu_seconds(leader: int) -> float:
+def group_cpu_seconds(leader: int) -> float:
     """CPU seconds (user + system) of the server's processes: the leader and its worker children."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
@@ -164,16 +166,22 @@ def _wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 600)
     raise SystemExit("the server did not become ready in time")
 
 
-def run(
-    db: str, seconds: float, concurrency: int, workers: int, port: int
-) -> tuple[LoadResult, LoadResult, float, float, float]:
-    """The first pass's and the timed run's results, seconds until the server was ready, and the server's
-    and client's CPU seconds during the timed run."""
+@contextmanager
+def running_server(
+    db: str, workers: int, port: int, *, label: str = "bench.service_load", env: dict[str, str] | None = None
+) -> Iterator[tuple[str, str, subprocess.Popen[bytes], float]]:
+    """`sanctionwatch serve` on `db` in its own process group, with a fresh analyst key: yields the base
+    URL, the key, the server process and the seconds until every worker answered /readyz; stopped after."""
     from sanctionwatch.access.keys import ApiKeys
     from sanctionwatch.db.engine import connect
 
-    key = ApiKeys(connect(db)).create("bench.service_load", "analyst")[1]
-    env = {**os.environ, "SANCTIONWATCH_DB": db, "SANCTIONWATCH_SECRET": "bench-" + "x" * 40}
+    key = ApiKeys(connect(db)).create(label, "analyst")[1]
+    environment = {
+        **os.environ,
+        "SANCTIONWATCH_DB": db,
+        "SANCTIONWATCH_SECRET": "bench-" + "x" * 40,
+        **(env or {}),
+    }
     started = time.perf_counter()
     server = subprocess.Popen(
         [
@@ -184,7 +192,7 @@ def run(
             "--workers",
             str(workers),
         ],
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -192,16 +200,24 @@ def run(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, server)
-        ready = time.perf_counter() - started
-        bodies = request_bodies()
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            first, _ = pool.apply(_load_in_process, ((url, key, bodies, None, concurrency),))
-            server_before = _group_cpu_seconds(server.pid)
-            result, client_cpu = pool.apply(_load_in_process, ((url, key, bodies, seconds, concurrency),))
-            server_cpu = _group_cpu_seconds(server.pid) - server_before
+        yield url, key, server, time.perf_counter() - started
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def run(
+    db: str, seconds: float, concurrency: int, workers: int, port: int
+) -> tuple[LoadResult, LoadResult, float, float, float]:
+    """The first pass's and the timed run's results, seconds until the server was ready, and the server's
+    and client's CPU seconds during the timed run."""
+    with running_server(db, workers, port) as (url, key, server, ready):
+        bodies = request_bodies()
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            first, _ = pool.apply(_load_in_process, ((url, key, bodies, None, concurrency),))
+            server_before = group_cpu_seconds(server.pid)
+            result, client_cpu = pool.apply(_load_in_process, ((url, key, bodies, seconds, concurrency),))
+            server_cpu = group_cpu_seconds(server.pid) - server_before
     return first, result, ready, server_cpu, client_cpu
 
 
