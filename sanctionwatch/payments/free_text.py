@@ -30,10 +30,13 @@ _ID_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
 _MIN_ID = 6  # shorter words are numbers of anything (amounts, dates, invoice lines)
 _MAX_WINDOW = 4  # the longest window of a long run screened on its own
 _MAX_RUN = 8  # a run this long is screened as windows only
-LISTED_COVERAGE = 0.9  # how much of a listed name a window of free text must cover (_names_it_whole)
+LISTED_COVERAGE = 0.6  # how much of a listed name a window of free text must cover (_names_it_whole)
+WINDOW_COVERAGE = 0.9  # and how much of the window the listed name must account for (_names_it_whole)
 SINGLE_WORD_LETTERS = 7  # a listed name of one word counts in free text from this length (_names_it_whole)
 # Words that announce a vessel's name in payment text ("FREIGHT MV ROAD", "M/V", "M.T." fold to "m v", "m t").
 VESSEL_MARKERS = frozenset({"mv", "mt", "v", "t", "vessel", "ship", "tanker", "vsl", "ss", "mts", "mvs"})
+# Letters of scripts written without spaces between the words of a name (Han, Kana, Hangul).
+_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 # SWIFT's structured codes in fields 70 and 72 (/ROC/, /INV/, /BNF/, /INS/): labels, not words of a name.
 _CODE = re.compile(r"/[A-Z0-9]{2,8}/")
 
@@ -73,7 +76,9 @@ def _identifier_hits(screener: Screener, text: str) -> Iterator[TextHit]:
 
 
 def _name_hits(screener: Screener, text: str, threshold: float | None) -> Iterator[TextHit]:
-    words = tokens(_CODE.sub(" ", text))
+    text = _CODE.sub(" ", text)
+    yield from _syllabic_hits(screener, _SYLLABIC.findall(text), threshold)
+    words = tokens(_SYLLABIC.sub(" ", text))
     for begin, size in _windows(screener, words):
         window = " ".join(words[begin : begin + size])
         after_marker = begin > 0 and words[begin - 1] in VESSEL_MARKERS
@@ -88,17 +93,38 @@ def _name_hits(screener: Screener, text: str, threshold: float | None) -> Iterat
                 yield TextHit(hit, window, by_identifier=False)
 
 
+def _syllabic_hits(screener: Screener, runs: list[str], threshold: float | None) -> Iterator[TextHit]:
+    """Runs of Chinese, Japanese or Korean script, each screened whole, as a name field is.
+
+    Read as romanized syllables, such a run ('吉林有限公司' -> 'ji lin you xian gong si') would give
+    windows of syllables that spell some listed person's two-syllable name; a run of one script is instead
+    one name or phrase, which the screener reads as the lists write such names."""
+    for run in dict.fromkeys(runs):
+        if len(run) < 2:
+            continue
+        try:
+            hits = screener.screen(Query(name=run), threshold=threshold, limit=3)
+        except QueryError:
+            continue
+        for hit in hits:
+            if _names_it_whole(hit, single=False, after_marker=False):
+                yield TextHit(hit, run, by_identifier=False)
+
+
 def _names_it_whole(hit: Hit, *, single: bool, after_marker: bool) -> bool:
     """Whether the window names the listed party, not merely shares a word with it.
 
     In a name field, one matching word of a longer name is worth an alert for a person to look at; in free
     text, where every common word resembles some listed word ('settlement', 'fuel'), it is noise. So a
-    window counts only when it covers the listed name (LISTED_COVERAGE of its weight). One word alone is
+    window counts only when it covers most of the listed name (LISTED_COVERAGE of its weight: a dropped
+    word or initials still count) and the listed name accounts for the window (WINDOW_COVERAGE: syllables
+    of a longer phrase that happen to spell a short name do not). Both were set on the dev benchmark's
+    variants (bench.payments_quality, RESULTS.md: four settings compared; not cross-validated). One word alone is
     the weakest case (a listed vessel is called ROAD, an SDGT entity ROC): it counts only when it is the
     whole listed name, spelled as listed, and either a vessel named after a vessel marker ("MV ROAD") or a
     word of SINGLE_WORD_LETTERS or more (an invented name such as KORYOLINK, not an everyday word)."""
     name = hit.explanation.name if hit.explanation is not None else None
-    if name is None or name.listed_coverage < LISTED_COVERAGE:
+    if name is None or name.listed_coverage < LISTED_COVERAGE or name.query_coverage < WINDOW_COVERAGE:
         return False
     if not single:
         return len(name.token_pairs) >= 2

@@ -156,3 +156,10 @@ def test_names_in_other_scripts_are_screened_as_the_lists_write_them(payments: P
     ):
         decision = payments.screen(message(party("59", name=name)))
         assert expected in {h.entity_id for h in decision.hits}, name
+
+
+def test_chinese_and_korean_text_is_read_run_by_run_not_syllable_by_syllable(screener: Screener) -> None:
+    """'吉林有限公司' is a company's name, not the syllables 'ji lin you xian gong si' that spell
+    listed persons' names; a Hangul run naming a listed bank is found whole."""
+    assert scan_text(screener, "吉林有限公司 货款 2024") == []
+    assert [f.window for f in scan_text(screener, "대금 조선광선은행 송금")] == ["조선광선은행"]
