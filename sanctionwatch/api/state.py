@@ -14,6 +14,7 @@ from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.errors import UnavailableError
+from sanctionwatch.payments.embargo import prepare_embargoes
 from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.jobs import Jobs
@@ -74,6 +75,9 @@ class ServiceState:
         self.trail.start()
 
     def _watch(self) -> None:
+        # The country vocabulary payment screening places addresses with (FollowTheMoney's, ~1.3 s to
+        # load): loaded here, beside the first index build, not on a worker's first payment.
+        prepare_embargoes()
         while not self._stop.is_set():
             try:
                 self.live.refresh()

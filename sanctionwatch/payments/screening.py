@@ -11,8 +11,7 @@ the screener refuses, the message itself) holds the message; so do lists older t
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sanctionwatch import __version__
@@ -218,10 +217,12 @@ def _decide(decision: PaymentDecision, lists: ListState) -> None:
 
 
 def message_digest(message: PaymentMessage) -> str:
-    """SHA-256 of what the message says (not where it was read): the same message, re-sent, has the same."""
-    content = asdict(message)
-    content.pop("source")
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    """SHA-256 of what the message says (not where it was read): the same message, re-sent, has the same.
+
+    Over the message's repr with the source blanked: the model is frozen dataclasses of strings, enums
+    and tuples, whose repr is deterministic, and costs a tenth of a JSON dump of `asdict` (which took 12 %
+    of a message's screening time, bench.payments_speed)."""
+    return hashlib.sha256(repr(replace(message, source="")).encode()).hexdigest()
 
 
 def unreadable_decision(error: MessageError, lists: ListState, digest: str) -> PaymentDecision:
