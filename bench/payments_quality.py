@@ -237,7 +237,7 @@ def sweep_table(sets: dict[Placement, list[Outcome]], thresholds: Sequence[float
     ]
     for t in thresholds:
         lines.append(
-            f"| {t:.2f}{' (default)' if t == TUNING.threshold else ''} "
+            f"| {t:.2f}{_label(t)} "
             f"| {pct(*share(party, Outcome.held, t))} | {fraction(*share(party, Outcome.caught, t))} "
             f"| {pct(*share(text, Outcome.held, t))} | {fraction(*share(text, Outcome.caught, t))} "
             f"| {fraction(*share(ordinary, Outcome.held, t))} "
@@ -339,6 +339,12 @@ def cross_validate(sets: dict[Placement, list[Outcome]], thresholds: Sequence[fl
     return results
 
 
+def _label(threshold: float) -> str:
+    if threshold == TUNING.payment_threshold:
+        return " (payments' default)"
+    return " (customers' default)" if threshold == TUNING.threshold else ""
+
+
 def met(value: float, placement: Placement) -> str:
     target = TARGETS[placement]
     ok = value <= target if placement is Placement.NONE else value >= target
@@ -348,7 +354,7 @@ def met(value: float, placement: Placement) -> str:
 def report(
     sets: dict[Placement, list[Outcome]], thresholds: Sequence[float], timing: str, control: list[str]
 ) -> str:
-    default = TUNING.threshold
+    default = TUNING.payment_threshold
     chosen = choose(sets, thresholds)
     folds = cross_validate(sets, thresholds)
     pooled = {
@@ -441,13 +447,15 @@ def main() -> None:
     parser.add_argument(
         "--thresholds",
         default=",".join(str(t) for t in DEFAULT_THRESHOLDS),
-        help="comma-separated thresholds to sweep (the default threshold is always added)",
+        help="comma-separated thresholds to sweep (the customers' and the payments' defaults are always added)",
     )
     parser.add_argument("--ordinary", type=int, default=ORDINARY_MESSAGES, help="messages of set (c)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    thresholds = sorted({float(t) for t in args.thresholds.split(",") if t} | {TUNING.threshold})
+    thresholds = sorted(
+        {float(t) for t in args.thresholds.split(",") if t} | {TUNING.threshold, TUNING.payment_threshold}
+    )
     reference = cpu_reference()
     started = time.perf_counter()
     screener = dev_screener()

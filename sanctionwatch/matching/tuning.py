@@ -36,6 +36,14 @@ class Tuning:
     non-alerts for every kind of query: at it, about 1 % of ordinary customers alert while nearly all
     true variants of listed names do."""
 
+    payment_threshold: float = 0.40
+    """The default threshold for the names in payment messages (sanctionwatch.payments). A message names
+    6 to 8 parties, most of them unknown to the bank: at the customers' threshold a wire would be held for
+    one of its names far more often than a customer alerts (bench.payments_quality at 0.25: 7.5 % of
+    ordinary messages held). Chosen out of sample: five folds split by listed party and customer, each
+    fold's four others choosing among 0.25-0.50 by the rule in bench.payments_quality.choose; every fold
+    chose 0.40. A bank sets its own (`--threshold`, `threshold=` on /payments/screen)."""
+
     shown_floor: float = 0.12
     """The lowest score a search or a list of candidates shows: well below the alert threshold, for an
     analyst looking around, and just above `kind_mismatch_score` (a person is no answer to a vessel

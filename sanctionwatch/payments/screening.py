@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sanctionwatch import __version__
+from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.payments.decision import Decision, FieldHit, HitKind, PaymentDecision
 from sanctionwatch.payments.embargo import party_embargoes
 from sanctionwatch.payments.free_text import scan_text
@@ -59,7 +60,7 @@ class PaymentScreener:
     ) -> None:
         self.screener = screener
         self.lists = lists
-        self.threshold = screener.threshold if threshold is None else threshold
+        self.threshold = TUNING.payment_threshold if threshold is None else threshold
         self.limit = limit
         # Hits depend on the snapshot and the threshold only, both fixed here. A dict's item assignment and
         # pop are atomic under the GIL, so threads sharing the screener at worst screen a name twice.
