@@ -316,7 +316,7 @@ def main() -> None:
                 "one-off: first country lookup",
                 f"{vocabulary_s:.2f} s",
                 note="loads the country vocabulary the embargo check reads addresses with; paid before the "
-                "forks (a server worker pays it on its first payment)",
+                "forks (a server loads it beside its first index build, api.state)",
             )
         )
         payments = PaymentScreener(screener, ListState(versions))
