@@ -30,6 +30,7 @@ _ID_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]")
 _MIN_ID = 6  # shorter words are numbers of anything (amounts, dates, invoice lines)
 _MAX_WINDOW = 4  # the longest window of a long run screened on its own
 _MAX_RUN = 8  # a run this long is screened as windows only
+_MAX_TAIL = 2  # noise words (legal forms) kept at the end of a run
 LISTED_COVERAGE = 0.6  # how much of a listed name a window of free text must cover (_names_it_whole)
 WINDOW_COVERAGE = 0.9  # and how much of the window the listed name must account for (_names_it_whole)
 SINGLE_WORD_LETTERS = 7  # a listed name of one word counts in free text from this length (_names_it_whole)
@@ -137,10 +138,15 @@ def _names_it_whole(hit: Hit, *, single: bool, after_marker: bool) -> bool:
 
 
 def _windows(screener: Screener, words: list[str]) -> list[tuple[int, int]]:
-    """(start, length) of each run of words that resemble listed words, and of the windows of the long ones."""
+    """(start, length) of each run of words that resemble listed words, and of the windows of the long ones.
+
+    Words that never decide a name (stopwords, legal forms, single letters: 'al', 'de', 'ltd', 's') do
+    not end a run between two words that resemble listed ones, nor at its end ('SERRA GAS S.L. OFFSHORE',
+    'ANA BANKING CORPORATION LTD'): a name is read with them, as the screener reads it."""
+    noise = [w.isdigit() or is_noise(w) for w in words]
     listed_like = [
-        not w.isdigit() and not is_noise(w) and screener.index.token_votes(w, further=False).best > 0
-        for w in words
+        not n and screener.index.token_votes(w, further=False).best > 0
+        for w, n in zip(words, noise, strict=True)
     ]
     spans: dict[tuple[int, int], None] = {}
     begin = 0
@@ -148,14 +154,18 @@ def _windows(screener: Screener, words: list[str]) -> list[tuple[int, int]]:
         if not listed_like[begin]:
             begin += 1
             continue
-        end = begin
-        while end < len(words) and listed_like[end]:
+        end = last = begin + 1  # `last`: one past the last word resembling a listed one
+        while end < len(words) and (listed_like[end] or (noise[end] and not words[end].isdigit())):
             end += 1
+            if listed_like[end - 1]:
+                last = end
+        end = min(end, last + _MAX_TAIL)  # noise after the name: a legal form or two, no more
         length = end - begin
         if length <= _MAX_RUN:
             spans[(begin, length)] = None
         for size in range(1 if length > 1 else 2, min(_MAX_WINDOW, length) + 1):
             for start in range(begin, end - size + 1):
-                spans[(start, size)] = None
+                if listed_like[start]:  # a window starts with a word of a name, never with noise
+                    spans[(start, size)] = None
         begin = end
     return list(spans)

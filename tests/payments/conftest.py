@@ -48,6 +48,8 @@ def listed() -> list[Entity]:
         Entity("ofac-sdn", "600", "Vessel", names=[Name("ROAD", NameKind.PRIMARY)]),
         Entity("ofac-sdn", "650", "Organization", names=[Name("ROC", NameKind.PRIMARY)]),
         Entity("ofac-sdn", "700", "Organization", names=[Name("KORYOLINK", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "800", "Organization", names=[Name("SERRA GAS S.L. OFFSHORE", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "900", "Person", names=[Name("MILAD, Abd al-Rahman", NameKind.PRIMARY)]),
     ]  # fmt: skip
 
 

@@ -163,3 +163,11 @@ def test_chinese_and_korean_text_is_read_run_by_run_not_syllable_by_syllable(scr
     listed persons' names; a Hangul run naming a listed bank is found whole."""
     assert scan_text(screener, "吉林有限公司 货款 2024") == []
     assert [f.window for f in scan_text(screener, "대금 조선광선은행 송금")] == ["조선광선은행"]
+
+
+def test_a_name_in_text_is_read_across_its_particles_and_legal_forms(screener: Screener) -> None:
+    """'al', 'S.L.': words that never decide a name do not cut it in two."""
+    found = scan_text(screener, "PAYMENT FOR CARGO ON BEHALF OF SERRA GAS S.L. OFFSHORE ORDER 4471")
+    assert [f.hit.entity_id for f in found] == ["ofac-sdn:800"]
+    found = scan_text(screener, "CONSULTING FEES JUNE 2024 ABD AL RAHMAN MILAD")
+    assert [f.hit.entity_id for f in found] == ["ofac-sdn:900"]
