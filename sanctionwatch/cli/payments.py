@@ -20,6 +20,7 @@ from sanctionwatch.payments.desk import PaymentDesk, Screened
 from sanctionwatch.payments.holds import PaymentHolds, PaymentState
 from sanctionwatch.payments.reader import message_files
 from sanctionwatch.registry.store import Registry
+from sanctionwatch.screening.pool import available_cores
 
 payments_app = command_group(help="Screened payment messages: the hold queue.")
 
@@ -42,6 +43,10 @@ def screen_payment(
             "(default: each authority's freshness policy).",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes that read and screen (default: every core)."),
+    ] = None,
     record: Annotated[
         bool, typer.Option("--record/--dry-run", help="Record each screening; holds open cases (default).")
     ] = True,
@@ -61,7 +66,8 @@ def screen_payment(
             raise typer.Exit(2)
         age = timedelta(days=max_list_age) if max_list_age is not None else None
         desk = PaymentDesk.from_registry(registry, max_list_age=age, threshold=threshold, record=record)
-        results = [s for path in files for s in desk.screen(path.read_bytes(), str(path), actor=cli_actor())]
+        cores = workers if workers is not None else available_cores()
+        results = list(desk.screen_files(files, actor=cli_actor(), workers=cores))
     if as_json:
         print_json({"messages": [s.to_json() for s in results]})
     else:

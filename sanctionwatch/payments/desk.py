@@ -8,8 +8,10 @@ snapshot of the lists and recorded (a hold opens its case).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sanctionwatch.payments.decision import PaymentDecision
@@ -19,9 +21,10 @@ from sanctionwatch.payments.message import MessageError
 from sanctionwatch.payments.reader import read_messages
 from sanctionwatch.payments.screening import PaymentScreener, unreadable_decision
 from sanctionwatch.registry.store import Registry
+from sanctionwatch.screening.pool import can_fork, map_in_workers
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["PaymentDesk", "Screened"]
+__all__ = ["PaymentDesk", "Screened", "decide"]
 
 
 @dataclass(slots=True)
@@ -71,15 +74,45 @@ class PaymentDesk:
     def screen(self, data: bytes, source: str, *, actor: str) -> list[Screened]:
         """Every message of the payload, screened and (with `holds`) recorded, in payload order."""
         text = data.decode("utf-8", errors="replace")
-        try:
-            messages = read_messages(data, source)
-        except MessageError as exc:
-            decisions = [unreadable_decision(exc, self.screener.lists, hashlib.sha256(data).hexdigest())]
+        return [self._recorded(decision, text, actor) for decision in decide(self.screener, data, source)]
+
+    def screen_files(self, paths: Sequence[Path], *, actor: str, workers: int = 1) -> Iterator[Screened]:
+        """Every message of the files, in file order: read and screened in `workers` forked processes that
+        share the index (screening.pool), recorded here, in this process, one transaction each."""
+        chunks = [list(paths[i : i + FILES_PER_CHUNK]) for i in range(0, len(paths), FILES_PER_CHUNK)]
+        if workers > 1 and len(chunks) > 1 and can_fork():
+            decided: Iterable[list[tuple[PaymentDecision, str]]] = map_in_workers(
+                self.screener, _decide_files, chunks, min(workers, len(chunks))
+            )
         else:
-            decisions = [self.screener.screen(message) for message in messages]
-        return [self._recorded(decision, text, actor) for decision in decisions]
+            decided = (_decide_files(self.screener, chunk) for chunk in chunks)
+        for batch in decided:
+            for decision, text in batch:
+                yield self._recorded(decision, text, actor)
 
     def _recorded(self, decision: PaymentDecision, text: str, actor: str) -> Screened:
         if self.holds is None:
             return Screened(decision, None)
         return Screened(decision, self.holds.record(decision, actor=actor, message=text))
+
+
+FILES_PER_CHUNK = 16  # files a worker screens per round trip
+
+
+def decide(screener: PaymentScreener, data: bytes, source: str) -> list[PaymentDecision]:
+    """The decision on every message of a payload; one held, unreadable decision when it cannot be read."""
+    try:
+        messages = read_messages(data, source)
+    except MessageError as exc:
+        return [unreadable_decision(exc, screener.lists, hashlib.sha256(data).hexdigest())]
+    return [screener.screen(message) for message in messages]
+
+
+def _decide_files(screener: PaymentScreener, paths: list[Path]) -> list[tuple[PaymentDecision, str]]:
+    """The decisions on the messages of these files, each with its file's text (for the record)."""
+    out: list[tuple[PaymentDecision, str]] = []
+    for path in paths:
+        data = path.read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        out.extend((decision, text) for decision in decide(screener, data, str(path)))
+    return out

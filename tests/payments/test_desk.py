@@ -7,9 +7,12 @@ from pathlib import Path
 
 from sanctionwatch.payments.decision import Decision, HitKind
 from sanctionwatch.payments.desk import PaymentDesk
+from sanctionwatch.payments.screening import ListState, PaymentScreener
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
+from sanctionwatch.screening.screener import Screener
 from tests.conftest import FIXTURES
+from tests.payments.conftest import listed
 
 MT = FIXTURES / "payments" / "mt"
 LONG_AGO = timedelta(days=100_000)
@@ -39,3 +42,25 @@ def test_a_desk_over_the_sample_lists(tmp_path: Path) -> None:
         assert sorted(held.decision.list_versions) == ["ofac-sdn/1", "un/1"]
     finally:
         registry.close()
+
+
+def test_files_screened_in_two_processes_give_the_same_decisions_in_order(tmp_path: Path) -> None:
+    sources = [p for p in sorted(MT.glob("*.fin")) if p.name != "README.md"]
+    paths = []
+    for i in range(40):  # more than one chunk of files, so that the pool is used
+        source = sources[i % len(sources)]
+        path = tmp_path / f"{i:02d}_{source.name}"
+        path.write_bytes(source.read_bytes())
+        paths.append(path)
+    desk = PaymentDesk(PaymentScreener(Screener.from_entities(listed()), ListState(("ofac-sdn/1",))), None)
+
+    def decisions(workers: int) -> list[tuple[str, str, list[str]]]:
+        return [
+            (s.decision.source, s.decision.decision.value, [h.key() for h in s.decision.hits])
+            for s in desk.screen_files(paths, actor="t", workers=workers)
+        ]
+
+    one, two = decisions(1), decisions(2)
+    assert one == two and len(one) >= 40
+    assert [Path(source.split("#")[0]).name for source, _, _ in one][:2] == [paths[0].name, paths[1].name]
+    assert {d for _, d, _ in one} == {"pass", "hold"}
