@@ -31,6 +31,7 @@ _MIN_ID = 6  # shorter words are numbers of anything (amounts, dates, invoice li
 _MAX_WINDOW = 4  # the longest window of a long run screened on its own
 _MAX_RUN = 8  # a run this long is screened as windows only
 _MAX_TAIL = 2  # noise words (legal forms) kept at the end of a run
+_MAX_INITIALS = 2  # initials kept at the start of a run
 LISTED_COVERAGE = 0.6  # how much of a listed name a window of free text must cover (_names_it_whole)
 WINDOW_COVERAGE = 0.8  # and how much of the window the listed name must account for (_names_it_whole)
 SINGLE_WORD_LETTERS = 7  # a listed name of one word counts in free text from this length (_names_it_whole)
@@ -155,7 +156,12 @@ def _windows(screener: Screener, words: list[str]) -> list[tuple[int, int]]:
         if not listed_like[begin]:
             begin += 1
             continue
-        end = last = begin + 1  # `last`: one past the last word resembling a listed one
+        lead = 0
+        while (
+            begin > 0 and len(words[begin - 1]) == 1 and words[begin - 1].isalpha() and lead < _MAX_INITIALS
+        ):
+            begin, lead = begin - 1, lead + 1  # initials before a name are part of it ('A. THABET')
+        end = last = begin + lead + 1  # `last`: one past the last word resembling a listed one
         while end < len(words) and (listed_like[end] or (noise[end] and not words[end].isdigit())):
             end += 1
             if listed_like[end - 1]:
@@ -166,7 +172,7 @@ def _windows(screener: Screener, words: list[str]) -> list[tuple[int, int]]:
             spans[(begin, length)] = None
         for size in range(1 if length > 1 else 2, min(_MAX_WINDOW, length) + 1):
             for start in range(begin, end - size + 1):
-                if listed_like[start]:  # a window starts with a word of a name, never with noise
+                if listed_like[start] or start < begin + lead:  # a name's word or initial, never noise
                     spans[(start, size)] = None
         begin = end
     return list(spans)

@@ -50,6 +50,7 @@ def listed() -> list[Entity]:
         Entity("ofac-sdn", "700", "Organization", names=[Name("KORYOLINK", NameKind.PRIMARY)]),
         Entity("ofac-sdn", "800", "Organization", names=[Name("SERRA GAS S.L. OFFSHORE", NameKind.PRIMARY)]),
         Entity("ofac-sdn", "900", "Person", names=[Name("MILAD, Abd al-Rahman", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "950", "Person", names=[Name("THABET, Ahmad", NameKind.PRIMARY)]),
     ]  # fmt: skip
 
 

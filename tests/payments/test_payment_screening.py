@@ -171,3 +171,8 @@ def test_a_name_in_text_is_read_across_its_particles_and_legal_forms(screener: S
     assert [f.hit.entity_id for f in found] == ["ofac-sdn:800"]
     found = scan_text(screener, "CONSULTING FEES JUNE 2024 ABD AL RAHMAN MILAD")
     assert [f.hit.entity_id for f in found] == ["ofac-sdn:900"]
+
+
+def test_initials_before_a_name_in_text_are_read_with_it(screener: Screener) -> None:
+    found = scan_text(screener, "SALARY JUNE A. THABET 2024")
+    assert [(f.hit.entity_id, f.window) for f in found] == [("ofac-sdn:950", "a thabet")]
