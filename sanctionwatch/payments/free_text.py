@@ -144,7 +144,8 @@ def _windows(screener: Screener, words: list[str]) -> list[tuple[int, int]]:
 
     Words that never decide a name (stopwords, legal forms, single letters: 'al', 'de', 'ltd', 's') do
     not end a run between two words that resemble listed ones, nor at its end ('SERRA GAS S.L. OFFSHORE',
-    'ANA BANKING CORPORATION LTD'): a name is read with them, as the screener reads it."""
+    'ANA BANKING CORPORATION LTD'): a name is read with them, as the screener reads it. Initials just
+    before a run are read with it too ('A. THABET')."""
     noise = [w.isdigit() or is_noise(w) for w in words]
     listed_like = [
         not n and screener.index.token_votes(w, further=False).best > 0
