@@ -81,6 +81,10 @@ class PaymentDesk:
         share the index (screening.pool), recorded here, in this process, one transaction each."""
         chunks = [list(paths[i : i + FILES_PER_CHUNK]) for i in range(0, len(paths), FILES_PER_CHUNK)]
         if workers > 1 and len(chunks) > 1 and can_fork():
+            if self.holds is not None:
+                # No open database connection may be inherited by the forks: a child that closed one
+                # (PostgreSQL's Terminate on the shared socket) would end the parent's. Reopened on use.
+                self.holds.engine.dispose()
             decided: Iterable[list[tuple[PaymentDecision, str]]] = map_in_workers(
                 self.screener, _decide_files, chunks, min(workers, len(chunks))
             )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from sanctionwatch.db.engine import connect
 from sanctionwatch.payments.decision import Decision, HitKind
 from sanctionwatch.payments.desk import PaymentDesk
+from sanctionwatch.payments.holds import PaymentHolds
 from sanctionwatch.payments.screening import ListState, PaymentScreener
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
@@ -64,3 +66,26 @@ def test_files_screened_in_two_processes_give_the_same_decisions_in_order(tmp_pa
     assert one == two and len(one) >= 40
     assert [Path(source.split("#")[0]).name for source, _, _ in one][:2] == [paths[0].name, paths[1].name]
     assert {d for _, d, _ in one} == {"pass", "hold"}
+
+
+def test_recording_while_two_processes_screen_on_both_backends(database_url: str, tmp_path: Path) -> None:
+    """The forks inherit no database connection: the parent records every decision, in order."""
+    engine = connect(database_url)
+    try:
+        paths = []
+        for i in range(40):
+            path = tmp_path / f"{i:02d}.fin"
+            path.write_bytes(
+                (MT / ("mt103_listed_beneficiary.fin" if i % 4 else "mt103_ordinary.fin")).read_bytes()
+            )
+            paths.append(path)
+        screener = PaymentScreener(Screener.from_entities(listed()), ListState(("ofac-sdn/1",)))
+        holds = PaymentHolds(engine)
+        holds.recent(limit=1)  # a connection open before the fork
+        stored = [s.stored for s in PaymentDesk(screener, holds).screen_files(paths, actor="t", workers=2)]
+        assert all(s is not None for s in stored) and len(stored) == 40
+        ids = [s["id"] for s in stored if s is not None]
+        assert ids == sorted(ids)
+        assert len(holds.recent(limit=100)) == 40
+    finally:
+        engine.dispose()
