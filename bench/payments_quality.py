@@ -49,7 +49,14 @@ from datetime import date
 
 from bench.payment_messages import SEED, Case, MessageFactory, Placement, swift_x
 from bench.screening_quality import dev_screener
-from bench.screening_speed import RESULTS, command_line, cpu_model, cpu_reference, git_revision, nproc
+from bench.screening_speed import (
+    command_line,
+    cpu_model,
+    cpu_reference,
+    git_revision,
+    nproc,
+    publish,
+)
 from bench.train_scorer import FOLDS
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.payments.decision import HitKind
@@ -472,12 +479,7 @@ def main() -> None:
     control = name_alone(screener, sets[Placement.PARTY], thresholds)
     timing = f"{reference:.2f} s at start, {cpu_reference():.2f} s at end (bench.screening_speed)"
     text = report(sets, thresholds, timing, control)
-    print()
-    print(text)
-    if not args.no_write:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + text)
-        print(f"appended to {RESULTS}")
+    publish(text, write=not args.no_write)
 
 
 if __name__ == "__main__":

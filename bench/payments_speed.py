@@ -51,7 +51,6 @@ import httpx
 from bench.payment_messages import SEED, Case, MessageFactory, Placement
 from bench.screening_speed import (
     LIST_FILES,
-    RESULTS,
     Row,
     build_registry,
     command_line,
@@ -61,6 +60,7 @@ from bench.screening_speed import (
     nproc,
     percentile,
     proc_status_mb,
+    publish,
     render,
     timed,
 )
@@ -378,12 +378,7 @@ def main() -> None:
             f"\nWhere the time goes (cProfile, one process, {args.profile:,} messages; profiling slows it "
             f"down, compare shares, not seconds):\n\n```\n{profile_text}\n```\n"
         )
-    print()
-    print(section)
-    if not args.no_write:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + section)
-        print(f"appended to {RESULTS}")
+    publish(section, write=not args.no_write)
 
 
 if __name__ == "__main__":

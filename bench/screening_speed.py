@@ -144,6 +144,16 @@ def command_line(module: str = "bench.screening_speed") -> str:
     return " ".join([shown, "-m", module, *map(shlex.quote, sys.argv[1:])])
 
 
+def publish(section: str, *, write: bool) -> None:
+    """Print a benchmark's section and, when `write`, append it to bench/RESULTS.md."""
+    print()
+    print(section)
+    if write:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write("\n" + section)
+        print(f"appended to {RESULTS}")
+
+
 def cpu_reference() -> float:
     """Seconds for a fixed pure-Python loop (best of 3): how fast this CPU is right now.
 
