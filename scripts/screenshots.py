@@ -16,6 +16,7 @@ import socket
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,7 @@ from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor
+from sanctionwatch.payments.desk import PaymentDesk
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import sample_files, update_from_files
 from sanctionwatch.screening.screener import Screener
@@ -51,6 +53,16 @@ def _screened_customers(registry: Registry) -> None:
     Monitor(registry.engine, Screener.from_registry(registry), versions).screen_new_customers()
 
 
+EXAMPLE_WIRES = Path(__file__).resolve().parents[1] / "examples" / "payments"
+
+
+def _screened_wires(registry: Registry) -> None:
+    """The example wires screened and recorded (lists of any age allowed: the pictures show the hits)."""
+    desk = PaymentDesk.from_registry(registry, max_list_age=timedelta(days=100_000))
+    for path in sorted(EXAMPLE_WIRES.iterdir()):
+        desk.screen(path.read_bytes(), path.name, actor="key:payments gateway")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -68,6 +80,7 @@ def main() -> None:
             update_from_files(registry, paths)
     Users(registry.engine).create("analyst", "analyst", PASSWORD)
     _screened_customers(registry)
+    _screened_wires(registry)
     registry.close()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -110,6 +123,10 @@ def main() -> None:
         page.locator("table.queue tbody a").first.click()
         page.get_by_role("button", name="Start review").click()
         page.screenshot(path=str(OUT / "case.png"), full_page=True)
+        page.goto(f"{base}/ui/payments?state=all")
+        page.screenshot(path=str(OUT / "payments.png"), full_page=True)
+        page.locator("table.queue tbody tr", has_text="EXAMPLE-0001").get_by_role("link").first.click()
+        page.screenshot(path=str(OUT / "payment.png"), full_page=True)
         browser.close()
     server.should_exit = True
     print(f"screenshots written to {OUT}")

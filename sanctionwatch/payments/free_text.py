@@ -48,6 +48,7 @@ class TextHit:
     hit: Hit
     window: str  # the words of the text that matched (for identifiers: the word)
     by_identifier: bool
+    span: tuple[int, int] | None = None  # (first word, one past the last) of a name's window in the text
 
 
 def scan_text(screener: Screener, text: str, *, threshold: float | None = None) -> list[TextHit]:
@@ -57,7 +58,20 @@ def scan_text(screener: Screener, text: str, *, threshold: float | None = None) 
         current = best.get(found.hit.entity_id)
         if current is None or found.hit.score > current.hit.score:
             best[found.hit.entity_id] = found
-    return sorted(best.values(), key=lambda f: f.hit.score, reverse=True)
+    kept: list[TextHit] = []
+    for found in sorted(best.values(), key=lambda f: f.hit.score, reverse=True):
+        if not any(_inside(found.span, k.span) for k in kept):
+            kept.append(found)
+    return kept
+
+
+def _inside(span: tuple[int, int] | None, other: tuple[int, int] | None) -> bool:
+    """Whether a window lies within another, longer one: 'chong chon' (PAK Jong Chon) inside 'chong chon
+    gang' (the vessel CHONG CHON GANG). The text names the longer, better-scoring party; the words it
+    shares with a shorter name are no second mention."""
+    if span is None or other is None:
+        return False
+    return other[0] <= span[0] and span[1] <= other[1] and span != other
 
 
 def _identifier_hits(screener: Screener, text: str) -> Iterator[TextHit]:
@@ -92,7 +106,7 @@ def _name_hits(screener: Screener, text: str, threshold: float | None) -> Iterat
             continue  # a window the screener cannot read as a name (nothing left after folding)
         for hit in hits:
             if _names_it_whole(hit, single=size == 1, after_marker=after_marker):
-                yield TextHit(hit, window, by_identifier=False)
+                yield TextHit(hit, window, by_identifier=False, span=(begin, begin + size))
 
 
 def _syllabic_hits(screener: Screener, runs: list[str], threshold: float | None) -> Iterator[TextHit]:

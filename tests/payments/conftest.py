@@ -51,6 +51,7 @@ def listed() -> list[Entity]:
         Entity("ofac-sdn", "800", "Organization", names=[Name("SERRA GAS S.L. OFFSHORE", NameKind.PRIMARY)]),
         Entity("ofac-sdn", "900", "Person", names=[Name("MILAD, Abd al-Rahman", NameKind.PRIMARY)]),
         Entity("ofac-sdn", "950", "Person", names=[Name("THABET, Ahmad", NameKind.PRIMARY)]),
+        Entity("ofac-sdn", "960", "Person", names=[Name("PAK, Chon Ma", NameKind.PRIMARY)]),
     ]  # fmt: skip
 
 

@@ -176,3 +176,9 @@ def test_a_name_in_text_is_read_across_its_particles_and_legal_forms(screener: S
 def test_initials_before_a_name_in_text_are_read_with_it(screener: Screener) -> None:
     found = scan_text(screener, "SALARY JUNE A. THABET 2024")
     assert [(f.hit.entity_id, f.window) for f in found] == [("ofac-sdn:950", "a thabet")]
+
+
+def test_a_shorter_name_inside_a_longer_one_named_in_text_is_no_second_hit(screener: Screener) -> None:
+    """'CHON MA' would resemble a person's name; the text names the vessel CHON MA SAN, once."""
+    found = scan_text(screener, "BUNKERS FOR CHON MA SAN JUNE")
+    assert [f.hit.entity_id for f in found] == ["ofac-sdn:200"]
