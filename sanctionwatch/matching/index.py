@@ -45,7 +45,7 @@ from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.matching.vocabulary import MIN_GRAM_QUERY, GramIndex, segment
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, NameQuality, Schema
 
-__all__ = ["KEY_SCHEME", "Alignment", "FormScoring", "IndexedName", "MatchIndex", "token_keys"]
+__all__ = ["KEY_SCHEME", "Alignment", "FormScoring", "IndexedName", "MatchIndex", "ScoredForm", "token_keys"]
 
 
 class Votes(NamedTuple):

@@ -64,7 +64,7 @@ class PaymentScreener:
         self.limit = limit
         # Hits depend on the snapshot and the threshold only, both fixed here. A dict's item assignment and
         # pop are atomic under the GIL, so threads sharing the screener at worst screen a name twice.
-        self._cache: dict[tuple[str, str | None, str | None, str | None], tuple[Hit, ...]] = {}
+        self._cache: dict[tuple[str, tuple[str | None, ...], str | None, str | None], tuple[Hit, ...]] = {}
 
     def screen(self, message: PaymentMessage) -> PaymentDecision:
         hits: list[FieldHit] = []
@@ -131,42 +131,39 @@ class PaymentScreener:
         benchmark's variants at 0.40: 92 persons and 149 organizations the guess misses are found with
         their kind; 108 vessels and aircraft only without one)."""
         assert party.name is not None
+        readings = _READINGS[party.kind]
         country, birth = _party_country(party), party.birth_date
-        best: dict[str, Hit] = {}
-        for schema in _READINGS[party.kind]:
+        try:
+            found = self._screen(party.name, readings, country, birth)
+        except QueryError as exc:
+            if country is None and birth is None:
+                why = f"name not screenable: {exc}"
+                return [FieldHit(party.field, HitKind.UNREADABLE, why, role=party.role.value)]
+            # A country or birth date the screener cannot read must not stop the name being screened:
+            # screened without them (which can only add hits), and said.
+            notes.append(f"{party.field}: screened by name alone ({exc})")
             try:
-                found = self._screen(party.name, schema, country, birth)
-            except QueryError as exc:
-                if country is None and birth is None:
-                    why = f"name not screenable: {exc}"
-                    return [FieldHit(party.field, HitKind.UNREADABLE, why, role=party.role.value)]
-                # A country or birth date the screener cannot read must not stop the name being
-                # screened: screened without them (which can only add hits), and said.
-                notes.append(f"{party.field}: screened by name alone ({exc})")
-                country = birth = None
-                try:
-                    found = self._screen(party.name, schema, None, None)
-                except QueryError as again:
-                    why = f"name not screenable: {again}"
-                    return [FieldHit(party.field, HitKind.UNREADABLE, why, role=party.role.value)]
-            for hit in found:
-                if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
-                    best[hit.entity_id] = hit
-        ranked = sorted(best.values(), key=lambda h: h.score, reverse=True)[: self.limit]
+                found = self._screen(party.name, readings, None, None)
+            except QueryError as again:
+                why = f"name not screenable: {again}"
+                return [FieldHit(party.field, HitKind.UNREADABLE, why, role=party.role.value)]
         return [
-            _listed_hit(party.field, HitKind.NAME, hit, value=party.name, role=party.role) for hit in ranked
+            _listed_hit(party.field, HitKind.NAME, hit, value=party.name, role=party.role) for hit in found
         ]
 
     def _screen(
-        self, name: str, schema: str | None, country: str | None, birth: str | None
+        self, name: str, readings: tuple[str | None, ...], country: str | None, birth: str | None
     ) -> tuple[Hit, ...]:
-        """One name screened, remembered: payments name the same banks and customers again and again
-        (bench.payments_speed: half the name screens of a run repeat one already made)."""
-        key = (name, schema, country, birth)
+        """One name screened in its readings (Screener.screen_readings shares their lookups), remembered:
+        payments name the same banks and customers again and again (bench.payments_speed: half the name
+        screens of a run repeat one already made)."""
+        key = (name, readings, country, birth)
         cached = self._cache.get(key)
         if cached is None:
-            query = Query(name=name, schema=schema, birth_date=birth, country=country)
-            cached = tuple(self.screener.screen(query, threshold=self.threshold, limit=self.limit))
+            query = Query(name=name, birth_date=birth, country=country)
+            cached = tuple(
+                self.screener.screen_readings(query, readings, threshold=self.threshold, limit=self.limit)
+            )
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()  # atomic, unlike evicting one entry while other threads read
             self._cache[key] = cached

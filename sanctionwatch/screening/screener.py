@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
+from typing import Any
 
 from sanctionwatch.matching.evidence import Effect, Evidence, EvidenceFeature, EvidenceKind
-from sanctionwatch.matching.index import Alignment, FormScoring, IndexedName, MatchIndex
+from sanctionwatch.matching.index import Alignment, FormScoring, IndexedName, MatchIndex, ScoredForm
 from sanctionwatch.matching.model import NameModel, default_model, sigmoid
 from sanctionwatch.matching.names import NameForm, looks_like_organization, name_forms
 from sanctionwatch.matching.normalize import identifier_key
@@ -47,6 +48,15 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SCHEMAS = {s.value.lower(): s.value for s in Schema}
 # Whether a party (its records, the scoring one first) may be a hit: a caller's filter on the results.
 Admits = Callable[[Sequence[Entity]], bool]
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What one screen computes per name form, kept for its other readings (Screener.screen_readings):
+    the candidates voted for a form, and the candidates aligned with it."""
+
+    candidates: dict[tuple[Any, ...], tuple[list[tuple[int, float]], float]] = field(default_factory=dict)
+    scored: dict[tuple[Any, ...], list[ScoredForm]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -165,13 +175,7 @@ class Screener:
         clean = validate(query)
         cutoff = self.threshold if threshold is None else threshold
         best: dict[int, _Best] = {}
-        pairs = self._scored_pairs(clean)
-        for pair, final in zip(pairs, self._final_scores(pairs), strict=True):
-            current = best.get(pair.entity)
-            if current is None or final > current.score:
-                best[pair.entity] = _Best(final, pair)
-        if clean.identifier:
-            self._identifier_hits(clean.identifier, best)
+        self._add_scores(clean, best, _Memo())
         ranked = sorted(self._one_per_party(best).items(), key=lambda item: item[1].score, reverse=True)
         # Explanations are the costliest part of a hit: only the ones returned get one.
         if admits is None:
@@ -180,6 +184,40 @@ class Screener:
             above = ((position, found) for position, found in ranked if found.score >= cutoff)
             shown = list(islice(((p, f) for p, f in above if admits(self._records(p))), limit))
         return [self._hit(position, found) for position, found in shown]
+
+    def screen_readings(
+        self,
+        query: Query,
+        schemas: Sequence[str | None],
+        *,
+        threshold: float | None = None,
+        limit: int = 5,
+    ) -> list[Hit]:
+        """The hits of the query read as each of `schemas` (the query's own is ignored), each party at its
+        best score over the readings: for a name whose kind nobody knows (a payment's party).
+
+        The readings share what does not depend on the schema: the name's forms are looked up and aligned
+        once per way of reading them (as a person's or an organization's name); only the evidence (the
+        kind, the birth date, the country) is weighed again for each. Raises QueryError for unusable input.
+        """
+        cutoff = self.threshold if threshold is None else threshold
+        best: dict[int, _Best] = {}
+        memo = _Memo()
+        for schema in dict.fromkeys(schemas):
+            self._add_scores(validate(replace(query, schema=schema)), best, memo)
+        ranked = sorted(self._one_per_party(best).items(), key=lambda item: item[1].score, reverse=True)
+        shown = [(position, found) for position, found in ranked if found.score >= cutoff][:limit]
+        return [self._hit(position, found) for position, found in shown]
+
+    def _add_scores(self, clean: Query, best: dict[int, _Best], memo: _Memo) -> None:
+        """Each record's best score for the (validated) query into `best`, identifier matches included."""
+        pairs = self._scored_pairs(clean, memo)
+        for pair, final in zip(pairs, self._final_scores(pairs), strict=True):
+            current = best.get(pair.entity)
+            if current is None or final > current.score:
+                best[pair.entity] = _Best(final, pair)
+        if clean.identifier:
+            self._identifier_hits(clean.identifier, best)
 
     def _one_per_party(self, best: dict[int, _Best]) -> dict[int, _Best]:
         """The best-scoring record of each party: one hit for a party the UN, the US and the UK all list."""
@@ -193,7 +231,7 @@ class Screener:
 
     def scored_pairs(self, query: Query) -> list[ScoredPair]:
         """Every pair the screen of `query` weighs, before the model: what bench/train_scorer.py learns on."""
-        return self._scored_pairs(validate(query))
+        return self._scored_pairs(validate(query), _Memo())
 
     def best_score_among(self, query: Query, form_ids: Iterable[int]) -> float:
         """The score the screen would give the best of these indexed forms, were they all retrieved.
@@ -207,7 +245,9 @@ class Screener:
             shares = self.index.vote_shares(form.tokens, wanted, form.spelling, rank == 0)
             # Every wanted form, as if voted for with its share of a query weighing 1.
             candidates = [(form_id, shares[form_id]) for form_id in wanted]
-            pairs.extend(self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}, pieces))
+            pairs.extend(
+                self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}, _Memo(), pieces)
+            )
         return max(self._final_scores(pairs), default=0.0)
 
     def _final_scores(self, pairs: Sequence[ScoredPair]) -> list[float]:
@@ -247,15 +287,19 @@ class Screener:
                 out.append((NameForm(split[0], " ".join(split[0])), split[1]))
         return out
 
-    def _scored_pairs(self, clean: Query) -> list[ScoredPair]:
+    def _scored_pairs(self, clean: Query, memo: _Memo) -> list[ScoredPair]:
         pairs: list[ScoredPair] = []
         evidence_cache: dict[int, list[Evidence]] = {}
         for rank, form, query_is_org, pieces in self._query_forms(clean):
             # Words looked up beyond their keys in the first form only: the others are our own other
             # spellings of it, or its words read apart, whose slips are the first form's.
-            candidates, query_weight = self.index.candidates(
-                form.tokens, TUNING.candidates, form.spelling, further=rank == 0
-            )
+            key = (form.tokens, form.spelling, rank == 0)
+            found = memo.candidates.get(key)
+            if found is None:
+                found = memo.candidates[key] = self.index.candidates(
+                    form.tokens, TUNING.candidates, form.spelling, further=rank == 0
+                )
+            candidates, query_weight = found
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
@@ -264,11 +308,22 @@ class Screener:
             floor = max(TUNING.estimate_floor, best_share - TUNING.estimate_margin) * query_weight
             pairs.extend(
                 self._pairs(
-                    clean, rank, form, query_is_org, candidates, floor, query_weight, evidence_cache, pieces
+                    clean,
+                    rank,
+                    form,
+                    query_is_org,
+                    candidates,
+                    floor,
+                    query_weight,
+                    evidence_cache,
+                    memo,
+                    pieces,
                 )
             )
             if not pieces:  # (a reading of words written together is no lead to a birthday's names)
-                pairs.extend(self._born_that_day(clean, rank, form, query_is_org, candidates, evidence_cache))
+                pairs.extend(
+                    self._born_that_day(clean, rank, form, query_is_org, candidates, evidence_cache, memo)
+                )
         return pairs
 
     def _born_that_day(
@@ -279,6 +334,7 @@ class Screener:
         query_is_org: bool,
         candidates: list[tuple[int, float]],
         evidence_cache: dict[int, list[Evidence]],
+        memo: _Memo,
     ) -> list[ScoredPair]:
         """The names of the people born on the query's full birth date, when the name's votes retrieved
         none of them ('KIN, Song' born 1964-01-11 for KIM, Song: a slip that no lookup key bridges), scored
@@ -295,7 +351,7 @@ class Screener:
         voted = [(form_id, share) for form_id in born if (share := shares[form_id]) > 0.0]
         if not voted:
             return []
-        return self._pairs(clean, rank, form, query_is_org, voted, 0.0, 1.0, evidence_cache)
+        return self._pairs(clean, rank, form, query_is_org, voted, 0.0, 1.0, evidence_cache, memo)
 
     def _pairs(
         self,
@@ -307,6 +363,7 @@ class Screener:
         floor: float,
         query_weight: float,
         evidence_cache: dict[int, list[Evidence]],
+        memo: _Memo,
         pieces: tuple[int, ...] = (),
     ) -> list[ScoredPair]:
         """The query form against the candidates (form id, votes) voted at least `floor`, best first;
@@ -316,7 +373,12 @@ class Screener:
         reading is only a guess ('Scotto' holds 'otto'), so a pair stands only when the listed name
         explains every piece, each at least `TUNING.glued_piece_similarity`."""
         index = self.index
-        scored = index.score_form(FormScoring(form, query_is_org, candidates, floor, query_weight))
+        key = (form.tokens, form.text, form.spelling, query_is_org, floor, query_weight, tuple(candidates))
+        scored = memo.scored.get(key)
+        if scored is None:  # the same form aligned the same way: the alignment does not depend on the schema
+            scored = memo.scored[key] = index.score_form(
+                FormScoring(form, query_is_org, candidates, floor, query_weight)
+            )
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
         discount = 1.0 - TUNING.spelling_penalty * min(rank, 1)
         out: list[ScoredPair] = []

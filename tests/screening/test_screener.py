@@ -163,3 +163,26 @@ def test_any_text_gives_bounded_scores_or_a_query_error(screener: Screener, text
         return
     assert all(0.0 <= h.score <= 1.0 for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kim Jong Un",
+        "KIM JONG-UN",
+        "Korea Kwangson Banking",
+        "Chon Ma San",
+        "Tanchon Commercial Bank",
+        "Maria Schmidt",
+    ],
+)
+def test_readings_share_lookups_and_score_each_party_at_its_best(screener: Screener, name: str) -> None:
+    """screen_readings gives, for every party, the best score the separate screens give it."""
+    readings = ("Person", "Organization", None)
+    separate: dict[str, float] = {}
+    for schema in readings:
+        for hit in screener.screen(Query(name, schema), threshold=0.0, limit=50):
+            separate[hit.entity_id] = max(separate.get(hit.entity_id, 0.0), hit.score)
+    shared = screener.screen_readings(Query(name, "Vessel"), readings, threshold=0.0, limit=50)
+    assert {h.entity_id: h.score for h in shared} == pytest.approx(separate)
+    assert [h.score for h in shared] == sorted((h.score for h in shared), reverse=True)
