@@ -63,7 +63,7 @@ class PaymentScreener:
         self.threshold = TUNING.payment_threshold if threshold is None else threshold
         self.limit = limit
         # Hits depend on the snapshot and the threshold only, both fixed here. A dict's item assignment and
-        # pop are atomic under the GIL, so threads sharing the screener at worst screen a name twice.
+        # clear are atomic under the GIL, so threads sharing the screener at worst screen a name twice.
         self._cache: dict[tuple[str, tuple[str | None, ...], str | None, str | None], tuple[Hit, ...]] = {}
 
     def screen(self, message: PaymentMessage) -> PaymentDecision:

@@ -8,6 +8,8 @@ so that the hits themselves decide.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,13 @@ import httpx
 import pytest
 
 from sanctionwatch.access.roles import Role
+from sanctionwatch.api.routers import payments as router
+from sanctionwatch.payments.screening import ListState
+from sanctionwatch.registry.store import VersionInfo
+from sanctionwatch.registry.tables import VersionStatus
+from sanctionwatch.screening.live import Snapshot
+from sanctionwatch.screening.screener import Screener
+from tests.payments.conftest import listed
 from tests.service.conftest import Service, person_key, seeded_service
 
 MT = Path(__file__).resolve().parents[1] / "fixtures" / "payments" / "mt"
@@ -104,3 +113,23 @@ def test_an_unknown_parameter_is_refused_and_a_viewer_may_not_screen(payments: S
         assert client.get("/payments", params={"state": "lost"}).status_code == 422
     with payments.client(Role.VIEWER) as viewer:
         assert viewer.post("/payments/screen", content=ORDINARY).status_code == 403
+
+
+def test_the_service_keeps_one_payment_screener_per_snapshot_lists_and_threshold() -> None:
+    """Its cache of name screens lives as long as the snapshot: the same counterparties, screened again
+    by the next request, cost a lookup."""
+    first = Snapshot(Screener.from_entities(listed()), (), 0.0)
+    lists = ListState(("ofac-sdn/1",))
+    one = router._payment_screener(first, lists, None)
+    assert router._payment_screener(first, lists, None) is one
+    assert router._payment_screener(first, lists, 0.6) is not one
+    assert router._payment_screener(first, ListState(("ofac-sdn/1",), ("stale",)), None) is not one
+    later = Snapshot(first.screener, (replace(_version(), id=2),), 0.0)
+    assert router._payment_screener(later, lists, None) is not one
+    assert len(router._screeners) == 1  # a new snapshot starts afresh
+
+
+def _version() -> VersionInfo:
+    return VersionInfo(
+        1, "ofac-sdn", 1, None, datetime.now(UTC), "csv", [], 0, {}, VersionStatus.ACTIVE, None, None
+    )

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.security import Principal, require
@@ -30,6 +31,8 @@ Caller = Annotated[Principal, Depends(require(Role.ANALYST))]
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 403, 404)}
 LIST_STATE_SECONDS = 60.0  # how long one judgement of the lists' age serves (it changes by the hour)
 _judged: dict[tuple[int, ...], tuple[float, ListState]] = {}
+MAX_SCREENERS = 8  # thresholds (and lists' states) kept at once
+_screeners: dict[tuple[tuple[int, ...], ListState, float | None], PaymentScreener] = {}
 
 
 @router.post(
@@ -47,7 +50,20 @@ async def screen_payments(
     data = await request.body()
     state = state_of(request)
     snapshot = state.snapshot()
-    screener = PaymentScreener(snapshot.screener, _lists(state, snapshot), threshold=threshold)
+    # Reading, screening and recording block: on a worker thread, so that a body of many messages does not
+    # hold up the other requests this process serves.
+    return await run_in_threadpool(_screen, state, snapshot, data, threshold, record, caller)
+
+
+def _screen(
+    state: ServiceState,
+    snapshot: Snapshot,
+    data: bytes,
+    threshold: float | None,
+    record: bool,
+    caller: Principal,
+) -> dict[str, Any]:
+    screener = _payment_screener(snapshot, _lists(state, snapshot), threshold)
     desk = PaymentDesk(screener, PaymentHolds(state.registry.engine) if record else None)
     results = desk.screen(data, "request body", actor=caller.person or caller.label)
     return {"messages": [r.to_json() for r in results]}
@@ -81,6 +97,18 @@ def get_payment(
     found = PaymentHolds(state_of(request).registry.engine).get(payment_id)
     if found is None:
         raise HTTPException(404, f"payment {payment_id}: no such screened message")
+    return found
+
+
+def _payment_screener(snapshot: Snapshot, lists: ListState, threshold: float | None) -> PaymentScreener:
+    """One PaymentScreener per snapshot, lists' state and threshold, kept across requests: its cache of
+    name screens is what makes the counterparties a bank pays every day cheap to screen again."""
+    key = (snapshot.version_ids, lists, threshold)
+    found = _screeners.get(key)
+    if found is None:
+        if len(_screeners) >= MAX_SCREENERS or any(k[0] != key[0] for k in _screeners):
+            _screeners.clear()  # another snapshot, or many thresholds asked for: start afresh
+        found = _screeners[key] = PaymentScreener(snapshot.screener, lists, threshold=threshold)
     return found
 
 
