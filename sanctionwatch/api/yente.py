@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sanctionwatch.api.contracts.screening import ExplanationBody
 from sanctionwatch.model import Entity, is_ftm_source
-from sanctionwatch.registry.ftm import FtmFragment, merged_proxy
+from sanctionwatch.registry.ftm import FtmFragment, merged_proxy, stated_dates_of
 from sanctionwatch.screening.explanation import Explanation
 from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.query import Hit
@@ -234,7 +234,7 @@ def ftm_entity_response(fragments: Sequence[FtmFragment], records: Sequence[Enti
     datasets |= {source_dataset(r.source) for r in records if not is_ftm_source(r.source)}
     referents = [r for f in fragments for r in f.data.get("referents", [])]
     referents += [shown_id(r) for r in records]
-    dates = {key: [str(f.data[key]) for f in fragments if f.data.get(key)] for key in _DATES}
+    first_seen, last_seen, last_change = stated_dates_of(f.data for f in fragments)
     return {
         "id": proxy.id,
         "caption": str(first.get("caption") or proxy.caption),
@@ -243,13 +243,10 @@ def ftm_entity_response(fragments: Sequence[FtmFragment], records: Sequence[Enti
         "datasets": sorted(datasets),
         "referents": [r for r in dict.fromkeys(referents) if r != proxy.id],
         "target": any(bool(f.data.get("target")) for f in fragments),
-        "first_seen": min(dates["first_seen"], default=None),
-        "last_seen": max(dates["last_seen"], default=None),
-        "last_change": max(dates["last_change"], default=None),
+        "first_seen": first_seen,
+        "last_seen": last_seen,
+        "last_change": last_change,
     }
-
-
-_DATES = ("first_seen", "last_seen", "last_change")
 
 
 def scored_response(hit: Hit, shown: dict[str, Any], threshold: float) -> dict[str, Any]:

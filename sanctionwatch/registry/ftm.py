@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = [
     "FtmFragment",
     "ftm_digest",
     "merged_proxy",
+    "stated_dates_of",
     "store_ftm",
 ]
 
@@ -238,16 +239,16 @@ class FtmEntities:
             .join(t.list_versions, t.list_versions.c.id == t.version_ftm.c.version_id)
             .where(t.version_ftm.c.version_id.in_(list(version_ids)), t.version_ftm.c.role != "non-party")
         )
+        fragments: dict[str, list[dict[str, Any]]] = {}
         with self.engine.connect() as conn:
             for ftm_id, source, data in conn.execution_options(yield_per=1000).execute(query):
                 record = json.loads(data)
-                stated = out.setdefault(f"{source}:{ftm_id}", {})
-                for key in STATED_DATES:
-                    value = record.get(key)
-                    if not isinstance(value, str) or not value:
-                        continue
-                    old = stated.get(key)
-                    stated[key] = value if old is None else (min if key == "first_seen" else max)(old, value)
+                fragments.setdefault(f"{source}:{ftm_id}", []).append(
+                    {k: record.get(k) for k in STATED_DATES}
+                )
+        for record_id, dated in fragments.items():
+            shown = dict(zip(STATED_DATES, stated_dates_of(dated), strict=True))
+            out[record_id] = {key: value for key, value in shown.items() if value is not None}
         return out
 
     def canonical(self, version_ids: Sequence[int], referent: str) -> list[str]:
@@ -302,6 +303,14 @@ class FtmEntities:
             for prop, holder in sorted((p for p in inbound if p[1] in fragments), key=order)
         )
         return out
+
+
+def stated_dates_of(records: Iterable[Mapping[str, Any]]) -> tuple[str | None, str | None, str | None]:
+    """(first_seen, last_seen, last_change) of an entity as the fragments its datasets hold state them, as
+    every FtM-facing answer shows them: the earliest first sighting, the latest last sighting and change."""
+    held = list(records)
+    found = [[str(r[key]) for r in held if r.get(key)] for key in STATED_DATES]
+    return min(found[0], default=None), max(found[1], default=None), max(found[2], default=None)
 
 
 def merged_proxy(fragments: Sequence[FtmFragment]) -> EntityProxy:

@@ -48,7 +48,7 @@ from followthemoney.types import registry as ftm_types
 
 from sanctionwatch.matching.normalize import ascii_fold
 from sanctionwatch.model import INTERNAL_SOURCE_PREFIX, Entity, is_ftm_source
-from sanctionwatch.registry.ftm import FtmEntities, FtmFragment, merged_proxy
+from sanctionwatch.registry.ftm import STATED_DATES, FtmEntities, FtmFragment, merged_proxy, stated_dates_of
 from sanctionwatch.screening.live import RecordDates
 from sanctionwatch.screening.search_syntax import Clause, TextQuery
 from sanctionwatch.sources.ftm import FTM_SCHEMA, to_ftm
@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 SANCTION_TOPIC = "sanction"
-DATE_FIELDS = ("first_seen", "last_seen", "last_change")
+DATE_FIELDS = STATED_DATES  # the dates a result shows, sorts and filters on
 # Sources whose every record is a sanctions designation (the official lists; `ftm` imports carry their
 # own topics, as do internal lists imported from FtM; an internal list of another layout carries none).
 _NOT_SANCTION_LISTS = ("ftm",)
@@ -265,11 +265,9 @@ class _Stated:
             proxy = merged_proxy(fragments)
             schema = proxy.schema.name
         caption = str(first.get("caption") or (proxy.caption if proxy is not None else ""))
-        found = [[str(f.data[key]) for f in fragments if f.data.get(key)] for key in DATE_FIELDS]
-        first_seen = min(found[0], default=None)
-        last_seen, last_change = max(found[1], default=None), max(found[2], default=None)
         dates = tuple(
-            shared.setdefault(d, d) if d is not None else None for d in (first_seen, last_seen, last_change)
+            shared.setdefault(d, d) if d is not None else None
+            for d in stated_dates_of(f.data for f in fragments)
         )
         return cls(schema, caption, dates, any(bool(f.data.get("target")) for f in fragments))  # type: ignore[arg-type]
 
