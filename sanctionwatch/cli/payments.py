@@ -16,6 +16,7 @@ from rich.table import Table
 from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
 from sanctionwatch.config import cli_actor
 from sanctionwatch.errors import InputError
+from sanctionwatch.payments.decision import Decision, HitKind
 from sanctionwatch.payments.desk import PaymentDesk, Screened
 from sanctionwatch.payments.holds import PaymentHolds, PaymentState
 from sanctionwatch.payments.reader import message_files
@@ -72,16 +73,16 @@ def screen_payment(
         print_json({"messages": [s.to_json() for s in results]})
     else:
         _report(results)
-    if any(s.decision.decision.value == "hold" for s in results):
+    if any(s.decision.decision is Decision.HOLD for s in results):
         raise typer.Exit(EXIT_HELD)
 
 
 def _report(results: list[Screened]) -> None:
-    if any(h.kind.value == "stale_lists" for s in results for h in s.decision.hits):
+    if any(h.kind is HitKind.STALE_LISTS for s in results for h in s.decision.hits):
         err.print("[bold red]LISTS TOO OLD[/bold red]: every message is held until they are updated")
     for screened in results:
         d = screened.decision
-        colour = "red" if d.decision.value == "hold" else "green"
+        colour = "red" if d.decision is Decision.HOLD else "green"
         case = f", case {screened.stored['case']}" if screened.stored and screened.stored["case"] else ""
         console.print(
             f"[{colour}]{d.decision.value.upper()}[/{colour}] {d.source}: {d.message_type or '?'} "
@@ -91,7 +92,7 @@ def _report(results: list[Screened]) -> None:
             console.print(f"    {hit.field}: {hit.kind.value}: {hit.why}")
         for note in d.notes:
             console.print(f"    [dim]note: {note}[/dim]")
-    held = sum(1 for s in results if s.decision.decision.value == "hold")
+    held = sum(1 for s in results if s.decision.decision is Decision.HOLD)
     err.print(f"{len(results)} messages: {len(results) - held} passed, {held} held")
 
 

@@ -78,7 +78,7 @@ def _locations(party: PaymentParty) -> Iterator[tuple[str, str]]:
         ("country of residence", party.country_of_residence),
         ("birth place", party.birth_place),
     ):
-        if value and (code := _country(value)):
+        if value and (code := country_code(value)):
             yield code, f"{label} {value}"
     for identifier in party.identifiers:
         value = identifier.value.replace(" ", "").upper()
@@ -89,11 +89,11 @@ def _locations(party: PaymentParty) -> Iterator[tuple[str, str]]:
 
 
 def _address_locations(address: PostalAddress) -> Iterator[tuple[str, str]]:
-    if address.country and (code := _country(address.country)):
+    if address.country and (code := country_code(address.country)):
         yield code, f"country {address.country}"
     for label, value in (("region", address.region), ("town", address.town)):
         if value:
-            whole = _country(value)
+            whole = country_code(value)
             if whole:
                 yield whole, f"{label} {value!r}"
             for code in _named_places(value):
@@ -101,10 +101,6 @@ def _address_locations(address: PostalAddress) -> Iterator[tuple[str, str]]:
     for line in (*address.lines, *([address.street] if address.street else [])):
         for code in _named_places(line):
             yield code, f"address line {line!r}"
-
-
-def _country(value: str) -> str | None:
-    return country_code(value)
 
 
 def _named_places(text: str) -> Iterator[str]:

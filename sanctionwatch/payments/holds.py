@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, select
+from sqlalchemy import Connection, Engine, and_, insert, select
 
 from sanctionwatch.db.engine import as_utc
 from sanctionwatch.monitoring import tables as mt
@@ -133,7 +133,7 @@ class PaymentHolds:
 
     @staticmethod
     def _open_case(
-        conn: Any, screening_id: int, decision: PaymentDecision, hits_digest: str, now: datetime
+        conn: Connection, screening_id: int, decision: PaymentDecision, hits_digest: str, now: datetime
     ) -> int:
         """The alert that is the held message's case: the strongest listed hit names the party (an
         embargo or an unreadable message names its kind), the explanation holds every hit."""

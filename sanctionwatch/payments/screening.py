@@ -23,6 +23,7 @@ from sanctionwatch.payments.message import (
     MessageError,
     PartyIdKind,
     PartyKind,
+    PartyRole,
     PaymentMessage,
     PaymentParty,
 )
@@ -176,7 +177,9 @@ def _party_country(party: PaymentParty) -> str | None:
     return party.country_of_residence
 
 
-def _listed_hit(field: str, kind: HitKind, hit: Hit, *, value: str, role: object = None) -> FieldHit:
+def _listed_hit(
+    field: str, kind: HitKind, hit: Hit, *, value: str, role: PartyRole | None = None
+) -> FieldHit:
     what = {
         HitKind.NAME: "name",
         HitKind.IDENTIFIER: "identifier",
@@ -190,7 +193,7 @@ def _listed_hit(field: str, kind: HitKind, hit: Hit, *, value: str, role: object
         field=field,
         kind=kind,
         why=why,
-        role=getattr(role, "value", None),
+        role=role.value if role is not None else None,
         value=value,
         score=hit.score,
         entity_id=hit.entity_id,
