@@ -52,11 +52,41 @@ Admits = Callable[[Sequence[Entity]], bool]
 
 @dataclass(slots=True)
 class _Memo:
-    """What one screen computes per name form, kept for its other readings (Screener.screen_readings):
-    the candidates voted for a form, and the candidates aligned with it."""
+    """What a screen computes per name form: the candidates voted for it, and the candidates aligned with
+    it. Kept (`keep`) only across the readings of one name (Screener.screen_readings); a single screen
+    computes each once anyway and pays nothing for keys it would never look up again."""
 
-    candidates: dict[tuple[Any, ...], tuple[list[tuple[int, float]], float]] = field(default_factory=dict)
-    scored: dict[tuple[Any, ...], list[ScoredForm]] = field(default_factory=dict)
+    keep: bool = False
+    _candidates: dict[tuple[Any, ...], tuple[list[tuple[int, float]], float]] = field(default_factory=dict)
+    _scored: dict[tuple[Any, ...], list[ScoredForm]] = field(default_factory=dict)
+
+    def candidates(
+        self, index: MatchIndex, form: NameForm, first: bool
+    ) -> tuple[list[tuple[int, float]], float]:
+        if not self.keep:
+            return index.candidates(form.tokens, TUNING.candidates, form.spelling, further=first)
+        key = (form.tokens, form.spelling, first)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = index.candidates(
+                form.tokens, TUNING.candidates, form.spelling, further=first
+            )
+        return found
+
+    def scored(self, index: MatchIndex, scoring: FormScoring) -> list[ScoredForm]:
+        """The alignments of the form with its candidates: they do not depend on the query's schema."""
+        if not self.keep:
+            return index.score_form(scoring)
+        form = scoring.form
+        key = (form.tokens, form.text, form.spelling, scoring.organization, scoring.floor,
+               scoring.query_weight, tuple(scoring.candidates))  # fmt: skip
+        found = self._scored.get(key)
+        if found is None:
+            found = self._scored[key] = index.score_form(scoring)
+        return found
+
+
+_ONCE = _Memo()  # keeps nothing: one reading
 
 
 @dataclass(slots=True)
@@ -175,7 +205,7 @@ class Screener:
         clean = validate(query)
         cutoff = self.threshold if threshold is None else threshold
         best: dict[int, _Best] = {}
-        self._add_scores(clean, best, _Memo())
+        self._add_scores(clean, best, _ONCE)
         ranked = sorted(self._one_per_party(best).items(), key=lambda item: item[1].score, reverse=True)
         # Explanations are the costliest part of a hit: only the ones returned get one.
         if admits is None:
@@ -202,7 +232,7 @@ class Screener:
         """
         cutoff = self.threshold if threshold is None else threshold
         best: dict[int, _Best] = {}
-        memo = _Memo()
+        memo = _Memo(keep=True)
         for schema in dict.fromkeys(schemas):
             self._add_scores(validate(replace(query, schema=schema)), best, memo)
         ranked = sorted(self._one_per_party(best).items(), key=lambda item: item[1].score, reverse=True)
@@ -231,7 +261,7 @@ class Screener:
 
     def scored_pairs(self, query: Query) -> list[ScoredPair]:
         """Every pair the screen of `query` weighs, before the model: what bench/train_scorer.py learns on."""
-        return self._scored_pairs(validate(query), _Memo())
+        return self._scored_pairs(validate(query), _ONCE)
 
     def best_score_among(self, query: Query, form_ids: Iterable[int]) -> float:
         """The score the screen would give the best of these indexed forms, were they all retrieved.
@@ -246,7 +276,7 @@ class Screener:
             # Every wanted form, as if voted for with its share of a query weighing 1.
             candidates = [(form_id, shares[form_id]) for form_id in wanted]
             pairs.extend(
-                self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}, _Memo(), pieces)
+                self._pairs(clean, rank, form, query_is_org, candidates, 0.0, 1.0, {}, _ONCE, pieces)
             )
         return max(self._final_scores(pairs), default=0.0)
 
@@ -293,13 +323,7 @@ class Screener:
         for rank, form, query_is_org, pieces in self._query_forms(clean):
             # Words looked up beyond their keys in the first form only: the others are our own other
             # spellings of it, or its words read apart, whose slips are the first form's.
-            key = (form.tokens, form.spelling, rank == 0)
-            found = memo.candidates.get(key)
-            if found is None:
-                found = memo.candidates[key] = self.index.candidates(
-                    form.tokens, TUNING.candidates, form.spelling, further=rank == 0
-                )
-            candidates, query_weight = found
+            candidates, query_weight = memo.candidates(self.index, form, rank == 0)
             if not candidates:
                 continue
             # Votes bound the query coverage from above: skip forms that cannot come close to the best.
@@ -373,12 +397,7 @@ class Screener:
         reading is only a guess ('Scotto' holds 'otto'), so a pair stands only when the listed name
         explains every piece, each at least `TUNING.glued_piece_similarity`."""
         index = self.index
-        key = (form.tokens, form.text, form.spelling, query_is_org, floor, query_weight, tuple(candidates))
-        scored = memo.scored.get(key)
-        if scored is None:  # the same form aligned the same way: the alignment does not depend on the schema
-            scored = memo.scored[key] = index.score_form(
-                FormScoring(form, query_is_org, candidates, floor, query_weight)
-            )
+        scored = memo.scored(index, FormScoring(form, query_is_org, candidates, floor, query_weight))
         # Less likely spellings of a non-Latin name are slightly weaker evidence than the first.
         discount = 1.0 - TUNING.spelling_penalty * min(rank, 1)
         out: list[ScoredPair] = []
