@@ -106,7 +106,8 @@ def _payment_screener(snapshot: Snapshot, lists: ListState, threshold: float | N
     key = (snapshot.version_ids, lists, threshold)
     found = _screeners.get(key)
     if found is None:
-        if len(_screeners) >= MAX_SCREENERS or any(k[0] != key[0] for k in _screeners):
+        # (keys copied first: requests screen on worker threads, another may add one meanwhile)
+        if len(_screeners) >= MAX_SCREENERS or any(k[0] != key[0] for k in tuple(_screeners)):
             _screeners.clear()  # another snapshot, or many thresholds asked for: start afresh
         found = _screeners[key] = PaymentScreener(snapshot.screener, lists, threshold=threshold)
     return found
