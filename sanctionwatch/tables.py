@@ -14,6 +14,7 @@ from types import ModuleType
 from sanctionwatch.access import tables as access
 from sanctionwatch.db import tables as db
 from sanctionwatch.monitoring import tables as monitoring
+from sanctionwatch.ownership import tables as ownership
 from sanctionwatch.payments import tables as payments
 from sanctionwatch.registry import tables as registry
 from sanctionwatch.screening import tables as screening
@@ -21,6 +22,6 @@ from sanctionwatch.screening import tables as screening
 __all__ = ["metadata"]
 
 # Each module that declares tables on the shared metadata, lowest layer first.
-DECLARING_MODULES: tuple[ModuleType, ...] = (db, registry, screening, monitoring, access, payments)
+DECLARING_MODULES: tuple[ModuleType, ...] = (db, registry, screening, ownership, monitoring, access, payments)
 
 metadata = db.metadata

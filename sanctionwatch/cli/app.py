@@ -40,6 +40,7 @@ from sanctionwatch.cli.common import (
 )
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
 from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
+from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.config import cache_dir, cli_actor, database_url
@@ -701,6 +702,7 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(audit_app, name="audit")
 app.add_typer(payments_app, name="payments")
+app.add_typer(ownership_app, name="ownership")
 app.command("screen-payment")(screen_payment)
 app.command("rescreen")(rescreen)
 app.add_typer(users_app, name="users")
