@@ -213,3 +213,14 @@ def test_percentages_read_back_as_written(value: float) -> None:
     share = parse_percentage(f"{value:.4f}")
     assert abs(share - value * PARTS / 100) <= 1
     assert parse_percentage(percent_text(share)) == share
+
+
+def test_an_entity_blocked_by_ownership_and_then_listed_is_not_counted_twice() -> None:
+    graph = OwnershipGraph(
+        Holding(o, e, pct(s), source="t") for o, e, s in [("X", "A", 50), ("A", "B", 30)]
+    ).on(None)
+    result = Assessor(graph, RULES[Authority.OFAC])
+    result.designate(["X"])
+    result.designate(["A"])  # A, blocked through X, is designated in its own right
+    assert standing(result, "A") is Standing.LISTED
+    assert standing(result, "B") is Standing.MINORITY and result.findings["B"].share == pct(30)

@@ -1,0 +1,57 @@
+"""Ownership from the command line: a holdings file makes an unlisted company and a customer blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.runner import run, run_json
+
+HOLDINGS = (
+    "owner,owned,owned_id,percentage,kind,start_date,end_date,source\n"
+    "KOREA MINING DEVELOPMENT TRADING CORPORATION,Sunrise Minerals Ltd,,40,,2021-01-01,,registry extract\n"
+    "HWANG Su Man,Sunrise Minerals Ltd,,22.5,,,,registry extract\n"
+    "Sunrise Minerals Ltd,,customer:C-100,50,,,,KYC file\n"
+    "Sunrise Minerals Ltd,Old Harbour Shipping,,90,,2010-01-01,2015-12-31,KYC file\n"
+    "Acme Holdings,Sunrise Minerals Ltd,,x,,,,bad row\n"
+)
+
+
+def test_a_holdings_file_blocks_an_unlisted_company_and_the_customer_it_owns(
+    db: Path, tmp_path: Path
+) -> None:
+    run(db, "update", "--sample")
+    file = tmp_path / "holdings.csv"
+    file.write_text(HOLDINGS, encoding="utf-8")
+    imported = run(db, "ownership", "import", str(file), "--json", check=False)
+    assert imported.returncode == 1 and "row 5: percentage: not a percentage: 'x'" in imported.stderr
+
+    shown = run_json(db, "ownership", "show", "Sunrise Minerals", "--authority", "ofac")
+    [sunrise] = shown["parties"]
+    ofac = sunrise["rules"]["ofac"]
+    assert (sunrise["node"], ofac["standing"], ofac["share"]) == (
+        "party:sunrise minerals ltd",
+        "blocked",
+        62.5,
+    )
+    assert {o["node"]: o["share"] for o in ofac["chain"]["owners"]} == {
+        "ofac-sdn:9345": 40.0,
+        "ofac-sdn:18552": 22.5,
+    }
+
+    [customer] = run_json(db, "ownership", "show", "customer:C-100")["parties"]
+    chain = customer["rules"]["ofac"]["chain"]
+    assert chain["owners"][0]["node"] == "party:sunrise minerals ltd"
+    assert [o["standing"] for o in chain["owners"][0]["owners"]] == ["listed", "listed"]
+
+    # A holding that ended in 2015 blocks today nothing, but it did on a day it was held.
+    assert run_json(db, "ownership", "show", "party:old harbour shipping")["parties"][0]["rules"] == {}
+    earlier = run_json(db, "ownership", "show", "party:old harbour shipping", "--on", "2014-06-01")[
+        "parties"
+    ][0]
+    assert (
+        earlier["rules"] == {}
+    )  # in 2014 Sunrise itself was not held yet (its owners' holdings start 2021 or are undated)
+
+    listed = run(db, "ownership", "blocked", "--authority", "ofac").stdout
+    assert "Sunrise Minerals Ltd (party:sunrise minerals ltd): OFAC blocked" in listed
+    assert "customer:C-100" in listed
