@@ -16,6 +16,8 @@ import typer
 from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
 from sanctionwatch.config import cli_actor
 from sanctionwatch.errors import InputError
+from sanctionwatch.monitoring.after_update import notify_alerts
+from sanctionwatch.monitoring.ownership_watch import OwnershipWatch
 from sanctionwatch.ownership.aggregate import Standing
 from sanctionwatch.ownership.assembly import Network, load_network
 from sanctionwatch.ownership.rules import RULES, Authority
@@ -59,6 +61,10 @@ def import_holdings(
     dataset: Annotated[
         str | None, typer.Option("--dataset", help="What a later import replaces (default: the file's name).")
     ] = None,
+    screen: Annotated[
+        bool,
+        typer.Option("--screen/--no-screen", help="Raise the ownership alerts on the customers at once."),
+    ] = True,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -70,15 +76,24 @@ def import_holdings(
         result = OwnershipStore(engine).import_file(
             file, Resolver(screener), dataset=dataset, actor=cli_actor()
         )
+        run = None
+        if screen:
+            versions = {v.source: v.number for v in registry.active_versions()}
+            watch = OwnershipWatch(engine, load_network(registry, screener), versions, actor=cli_actor())
+            run = watch.run_if_changed()
+            if run is not None:
+                notify_alerts(registry, run, versions)
     for problem in result.errors:
         err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem.reason}")
     if as_json:
-        print_json({"file": str(file), **result.to_json()})
+        print_json({"file": str(file), **result.to_json(), "screening": run.to_json() if run else None})
     else:
         how = ", ".join(f"{count} by {way}" for way, count in sorted(result.resolved.items()))
         console.print(
             f"{file.name}: {result.imported} holdings imported into {result.dataset!r} ({how}), {len(result.errors)} rejected"
         )
+        if run is not None:
+            console.print(f"ownership alerts: {len(run.alerts)} new ({run.customers} customers checked)")
     if result.errors:
         raise typer.Exit(1)
 

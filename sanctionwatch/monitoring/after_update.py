@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, delete, insert, select
 
 from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.monitoring.ownership_watch import OwnershipWatch
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
 from sanctionwatch.monitoring.tables import screened_through
 from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, Delivery, Webhooks, alerts_payload, notify
+from sanctionwatch.ownership.assembly import load_network
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
@@ -34,6 +36,7 @@ class Rescreen:
     run: ScreeningRun | None  # the delta; None: no party owed, or no customers
     deliveries: list[Delivery] = field(default_factory=list)
     catch_up: ScreeningRun | None = None  # customers left unscreened (a crash, a failed screen), screened now
+    ownership: ScreeningRun | None = None  # customers blocked by ownership or control (or no longer)
 
 
 def screened_versions(engine: Engine) -> dict[str, int]:
@@ -83,8 +86,12 @@ def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambd
         mark_screened_through(registry.engine, versions)
         return Rescreen(None)
     progress("indexing the lists to re-screen the customers")
-    monitor = Monitor(registry.engine, Screener.from_registry(registry), versions)
+    screener = Screener.from_registry(registry)
+    monitor = Monitor(registry.engine, screener, versions)
     result = Rescreen(None)
+    new_ids = (
+        [c.id for batch in customers.iter_all(unscreened_only=True) for c in batch] if unscreened else []
+    )
     if delta_owed:
         progress(f"re-screening the customers against {len(ids)} new or changed parties")
         result.run = monitor.delta(ids)
@@ -94,6 +101,11 @@ def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambd
         progress(f"screening {unscreened} customers left unscreened")
         result.catch_up = monitor.screen_new_customers()
         result.deliveries += notify_alerts(registry, result.catch_up, versions)
+    # Ownership: a list change may make a customer blocked by what a listed party owns (or no longer).
+    watch = OwnershipWatch(registry.engine, load_network(registry, screener), versions)
+    result.ownership = watch.run_if_changed(new_ids)
+    if result.ownership is not None:
+        result.deliveries += notify_alerts(registry, result.ownership, versions)
     return result
 
 

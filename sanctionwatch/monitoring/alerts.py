@@ -11,7 +11,7 @@ look (a clearance is not forever).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -58,6 +58,8 @@ class Finding:
     record_hash: str  # the listed party's state: all its linked records
     list_version: str  # "ofac-sdn/3" (or "ofac-sdn/3, un/2" for a party on several lists)
     party_id: str = ""  # the party's stable id (screening.party.party_key); the hit's record if empty
+    # What the alert shows beyond the name match (ownership: each rule's standing, reason and chain).
+    details: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -179,6 +181,7 @@ class Alerts:
                 "schema": hit.schema,
                 "programs": hit.programs,
                 **hit.explanation_json(),
+                **finding.details,
             },
             "customer_hash": finding.customer_hash,
             "record_hash": finding.record_hash,

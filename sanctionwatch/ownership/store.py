@@ -67,7 +67,9 @@ class Resolver:
         if ref.name:
             try:
                 # A file rarely says whether an owner is a person or a company: read it as either.
-                hits = self.screener.screen_readings(Query(ref.name), _READINGS, threshold=RESOLVE_THRESHOLD, limit=1)
+                hits = self.screener.screen_readings(
+                    Query(ref.name), _READINGS, threshold=RESOLVE_THRESHOLD, limit=1
+                )
             except QueryError as exc:
                 raise ValueError(f"{side}: {exc}") from None
             if hits:

@@ -55,3 +55,42 @@ def test_a_holdings_file_blocks_an_unlisted_company_and_the_customer_it_owns(
     listed = run(db, "ownership", "blocked", "--authority", "ofac").stdout
     assert "Sunrise Minerals Ltd (party:sunrise minerals ltd): OFAC blocked" in listed
     assert "customer:C-100" in listed
+
+
+def test_customers_blocked_by_ownership_are_alerted_and_a_cleared_one_asks_for_a_look(
+    db: Path, tmp_path: Path
+) -> None:
+    run(db, "update", "--sample")
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,schema\nC-100,Pacific Ore Trading,Company\nC-200,Sunrise Minerals Limited,Company\nC-300,Harbour Bakery,Company\n",
+        encoding="utf-8",
+    )
+    run(db, "customers", "import", str(customers))
+    file = tmp_path / "holdings.csv"
+    file.write_text(HOLDINGS.rsplit("Acme", 1)[0], encoding="utf-8")
+    imported = run_json(db, "ownership", "import", str(file), "--dataset", "kyc")
+    assert imported["imported"] == 4 and imported["errors"] == []
+    alerts = {a["customer_id"]: a for a in run_json(db, "alerts", "list") if a["trigger"] == "ownership"}
+    assert set(alerts) == {"C-100", "C-200"}  # C-100 by its key in the file, C-200 by its name
+    assert alerts["C-100"]["entity_id"] == "customer:C-100" and alerts["C-100"]["score"] == 1.0
+    assert alerts["C-200"]["entity_id"] == "party:sunrise minerals ltd"
+    shown = run_json(db, "alerts", "show", str(alerts["C-100"]["id"]))
+    ofac = shown["explanation"]["ownership"]["ofac"]
+    assert (
+        ofac["standing"] == "blocked" and ofac["chain"]["owners"][0]["node"] == "party:sunrise minerals ltd"
+    )
+
+    # The same file again: the same findings, no new alert.
+    again = run_json(db, "ownership", "import", str(file), "--dataset", "kyc")
+    assert again["screening"] is None or again["screening"]["alerts_created"] == 0
+
+    # The holdings are withdrawn: both customers get an alert asking a person to confirm they are clear.
+    file.write_text("owner,owned,percentage\nSomebody,Something,10\n", encoding="utf-8")
+    cleared = run_json(db, "ownership", "import", str(file), "--dataset", "kyc")["screening"]
+    assert sorted((a["customer_id"], a["entity_id"]) for a in cleared["alerts"]) == [
+        ("C-100", "customer:C-100"),
+        ("C-200", "party:sunrise minerals ltd"),
+    ]
+    clear = run_json(db, "alerts", "show", str(cleared["alerts"][0]["id"]))
+    assert clear["explanation"]["ownership"] == "clear"
