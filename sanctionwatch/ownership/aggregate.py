@@ -89,12 +89,17 @@ class Assessor:
         self._counted: dict[str, list[Contribution]] = defaultdict(list)
         self._pending: dict[str, list[Contribution]] = defaultdict(list)  # unstated shares, control
         self._in_group: set[str] = set()  # EU/UK: nodes in some designated person's group
+        # The nodes this call of `designate` reached, with their standing before it: only they can
+        # change, so settling and reporting them alone keeps one new designation's cost to what it
+        # reaches, not to every finding made so far.
+        self._before: dict[str, Standing | None] = {}
 
     def designate(self, listed: Iterable[str]) -> set[str]:
         """Add listed parties; returns every node whose finding changed (new, or a new standing)."""
-        before = {node: finding.standing for node, finding in self.findings.items()}
+        self._before = {}
         fresh = [node for node in dict.fromkeys(listed) if self._standing(node) is not Standing.LISTED]
         for node in fresh:
+            self._touch(node)
             self.findings[node] = Finding(node, Standing.LISTED, 0, (), self.rule)
         if self.rule.aggregate:
             # A node blocked by ownership that is now listed has had its holdings counted already.
@@ -102,8 +107,8 @@ class Assessor:
         else:
             for root in fresh:
                 self._spread_group(root)
-        self._settle(fresh)
-        return {node for node, finding in self.findings.items() if before.get(node) != finding.standing}
+        self._settle()
+        return {node for node, was in self._before.items() if self._standing(node) != was}
 
     def blocked(self) -> set[str]:
         """Every node blocked, listed ones included."""
@@ -117,6 +122,7 @@ class Assessor:
             standing = self.findings[owner].standing
             for holding in self.graph.holdings_of(owner):
                 owned = holding.owned
+                self._touch(owned)
                 contribution = _contribution(holding, standing)
                 if holding.kind is HoldingKind.OWNERSHIP and holding.share is not None:
                     self._share[owned] += holding.share
@@ -148,6 +154,7 @@ class Assessor:
             self._in_group.add(member)
             for holding in self.graph.holdings_of(member):
                 owned = holding.owned
+                self._touch(owned)
                 contribution = _contribution(holding, standing, root)
                 if first_visit and holding.share is not None and holding.kind is HoldingKind.OWNERSHIP:
                     # What all groups together hold, each member counted once: the joint-holding review.
@@ -180,9 +187,11 @@ class Assessor:
 
     # -- what is left: below the threshold, unstated shares, control under OFAC ----------------
 
-    def _settle(self, fresh: list[str]) -> None:
-        touched = set(self._counted) | set(self._pending)
-        for node in touched:
+    def _settle(self) -> None:
+        # Only the nodes reached by this call: no other node's shares, contributions or standing moved.
+        for node in self._before:
+            if node not in self._counted and node not in self._pending:
+                continue
             standing = self._standing(node)
             if standing in (Standing.LISTED, Standing.BLOCKED):
                 continue
@@ -196,6 +205,10 @@ class Assessor:
                 )
             elif self._share[node] > 0:
                 self.findings[node] = self._finding(node, Standing.MINORITY, self._share[node])
+
+    def _touch(self, node: str) -> None:
+        if node not in self._before:
+            self._before[node] = self._standing(node)
 
     def _standing(self, node: str) -> Standing | None:
         finding = self.findings.get(node)
