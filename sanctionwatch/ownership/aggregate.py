@@ -103,7 +103,7 @@ class Assessor:
             self.findings[node] = Finding(node, Standing.LISTED, 0, (), self.rule)
         if self.rule.aggregate:
             # A node blocked by ownership that is now listed has had its holdings counted already.
-            self._spread(deque(node for node in fresh if before.get(node) is not Standing.BLOCKED))
+            self._spread(deque(node for node in fresh if self._before.get(node) is not Standing.BLOCKED))
         else:
             for root in fresh:
                 self._spread_group(root)
