@@ -27,7 +27,7 @@ from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.query import Hit, Query
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["DERIVED_SOURCE", "ChainStep", "Network", "OwnershipHit"]
+__all__ = ["DERIVED_SOURCE", "ChainStep", "Network", "OwnershipHit", "load_network"]
 
 DERIVED_SOURCE = "ownership"  # the source of the made-up records of entities blocked by ownership
 MAX_CHAIN_DEPTH = 12
