@@ -20,11 +20,12 @@ import pytest
 
 from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.roles import Role
+from sanctionwatch.access.users import Users
 from sanctionwatch.ownership.store import OwnershipStore, Resolver
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.registry.update import update_from_files
 from sanctionwatch.screening.screener import Screener
-from tests.service.conftest import Service, make_settings, start_server
+from tests.service.conftest import PASSWORD, Service, make_settings, start_server
 
 SUNRISE = "party:sunrise minerals ltd"
 HOLDINGS = (
@@ -65,6 +66,8 @@ def owned(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterat
         outcomes = update_from_files(registry, [sdn])
         assert all(o.error is None for o in outcomes), outcomes
         keys = {role: ApiKeys(registry.engine).create(f"test-{role.value}", role.value)[1] for role in Role}
+        for role in Role:  # a user per role, named after it, for the pages (conftest.log_in)
+            Users(registry.engine).create(role.value, role.value, PASSWORD)
     finally:
         registry.close()
     import_holdings(url, scratch / "holdings.csv", HOLDINGS)
