@@ -30,6 +30,7 @@ from sanctionwatch.api.routers import (
     lists,
     match,
     metrics,
+    ownership,
     payments,
     reconcile,
     screen,
@@ -93,6 +94,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(customers.router)
     app.include_router(reconcile.router)
     app.include_router(payments.router)
+    app.include_router(ownership.router)
     app.include_router(admin.router)
     app.include_router(metrics.router)
 

@@ -12,8 +12,10 @@ from sanctionwatch.access.users import Users
 from sanctionwatch.api.entities import EntityJsonCache, ftm_versions
 from sanctionwatch.api.keycache import KeyCache
 from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
+from sanctionwatch.api.ownership import NetworkCache
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.errors import UnavailableError
+from sanctionwatch.ownership.assembly import Network
 from sanctionwatch.payments.embargo import prepare_embargoes
 from sanctionwatch.registry.ftm import FtmEntities
 from sanctionwatch.registry.store import Registry
@@ -41,6 +43,7 @@ class ServiceState:
         self.ftm = FtmEntities(self.registry.engine)
         self.entity_json = EntityJsonCache(self.ftm)
         self._search = SearchIndexCache()  # GET /search's index, one per snapshot
+        self._networks = NetworkCache(self.registry)  # GET /ownership's network, per snapshot and import
         self.users = Users(self.registry.engine)
         self.jobs = Jobs(self.registry.engine, settings.jobs_dir)
         self.rate = RateLimiter(settings.rate_per_second, settings.rate_burst)
@@ -67,6 +70,10 @@ class ServiceState:
         index = snapshot.screener.index
         ftm = FtmDocuments(self.ftm, ftm_versions(snapshot))
         return self._search.get(snapshot, index.entities, index.parties.party_of, snapshot.dates, ftm)
+
+    def network(self, snapshot: Snapshot) -> Network:
+        """The ownership network of `snapshot` and of the holdings imported so far (api.ownership)."""
+        return self._networks.get(snapshot)
 
     def start(self) -> None:
         """Build the index in the background (readiness says when) and keep it current."""

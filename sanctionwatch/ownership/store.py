@@ -184,6 +184,17 @@ class OwnershipStore:
                 labels.setdefault(row["owned_key"], row["owned_label"])
         return holdings, labels
 
+    def revision(self) -> tuple[int, int | None, datetime | None]:
+        """What changes whenever the imported holdings do (count, last id, last import time): one cheap
+        query that tells a cached network it is out of date. The time is needed as well as the id: a
+        re-import deletes before it inserts, and SQLite may then hand out the same ids again."""
+        table = ownership_holdings
+        with self.engine.connect() as conn:
+            count, last, at = conn.execute(
+                select(func.count(), func.max(table.c.id), func.max(table.c.imported_at))
+            ).one()
+        return int(count), last, at
+
     def datasets(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             rows = conn.execute(

@@ -9,6 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sanctionwatch.ownership.assembly import ChainStep
+from sanctionwatch.ownership.graph import HoldingKind
+from sanctionwatch.ownership.rules import percent_text
+
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 
@@ -87,3 +91,68 @@ def stacked_years(series: dict[str, dict[int, int]], width: int = 720, height: i
     labels_every = max(1, len(span) // 10)
     axis = [(30 + i * step + step / 2, year) for i, year in enumerate(span) if i % labels_every == 0]
     return Chart(width, height, bars, axis, legend, top)
+
+
+BOX_WIDTH, BOX_HEIGHT, BOX_GAP, LEVEL_HEIGHT = 190, 46, 20, 100
+
+
+@dataclass(frozen=True, slots=True)
+class TreeBox:
+    x: float  # left
+    y: float  # top
+    name: str
+    node: str
+    standing: str  # "" when neither listed nor blocked
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEdge:
+    x1: float  # the owner's top centre
+    y1: float
+    x2: float  # the owned party's bottom centre
+    y2: float
+    label: str  # "40 %", "controls", "share not stated"
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    width: float
+    height: float
+    boxes: list[TreeBox]
+    edges: list[TreeEdge]
+    box_width: float = BOX_WIDTH
+    box_height: float = BOX_HEIGHT
+
+
+def ownership_tree(root: ChainStep) -> Tree:
+    """The owned party at the top and each owner below what it holds, leaves side by side and each
+    party centred over its owners: the same tree `ChainStep.lines` prints, drawn."""
+    boxes: list[TreeBox] = []
+    edges: list[TreeEdge] = []
+    next_slot = [0]
+
+    def place(step: ChainStep, depth: int) -> float:
+        centres = [place(owner, depth + 1) for owner in step.owners]
+        if centres:
+            centre = (centres[0] + centres[-1]) / 2
+        else:
+            centre = next_slot[0] * (BOX_WIDTH + BOX_GAP) + BOX_GAP + BOX_WIDTH / 2
+            next_slot[0] += 1
+        top = BOX_GAP + depth * LEVEL_HEIGHT
+        boxes.append(TreeBox(centre - BOX_WIDTH / 2, top, step.name, step.node, step.standing or ""))
+        for owner, owner_centre in zip(step.owners, centres, strict=True):
+            edges.append(TreeEdge(owner_centre, top + LEVEL_HEIGHT, centre, top + BOX_HEIGHT, _held(owner)))
+        return centre
+
+    place(root, 0)
+    depth = max(int((b.y - BOX_GAP) // LEVEL_HEIGHT) for b in boxes)
+    width = next_slot[0] * (BOX_WIDTH + BOX_GAP) + BOX_GAP
+    return Tree(width, BOX_GAP * 2 + depth * LEVEL_HEIGHT + BOX_HEIGHT, boxes, edges)
+
+
+def _held(owner: ChainStep) -> str:
+    if owner.kind is HoldingKind.CONTROL:
+        return "controls"
+    if owner.share is None:
+        return "share not stated"
+    return percent_text(owner.share)

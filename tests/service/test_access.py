@@ -53,6 +53,8 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("POST", "/payments/screen"): Role.ANALYST,
     ("GET", "/payments"): Role.ANALYST,
     ("GET", "/payments/{payment_id}"): Role.ANALYST,
+    ("GET", "/ownership"): Role.ANALYST,
+    ("GET", "/ownership/{key:path}"): Role.ANALYST,
     ("GET", "/webhooks"): Role.ADMIN,
     ("POST", "/webhooks"): Role.ADMIN,
     ("GET", "/admin/keys"): Role.ADMIN,
@@ -71,6 +73,7 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("POST", "/ui/alerts/{alert_id}/steps"): Role.ANALYST,
     ("GET", "/ui/payments"): Role.ANALYST,
     ("GET", "/ui/payments/{payment_id}"): Role.ANALYST,
+    ("GET", "/ui/ownership/{key:path}"): Role.ANALYST,
     ("GET", "/"): None,  # a redirect to /ui/, which asks for a login
 }
 # A request that passes validation for each API route, so that only access decides the status.
@@ -116,6 +119,7 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     # Screened, not recorded: the shared service's hold queue stays empty.
     ("POST", "/payments/screen"): {"url": "/payments/screen?record=false", "content": b"no payment"},
     ("GET", "/payments/{payment_id}"): {"url": "/payments/999999"},
+    ("GET", "/ownership/{key:path}"): {"url": "/ownership/ofac-sdn:20157"},
     ("POST", "/webhooks"): {"url": "/webhooks", "json": {"url": "http://127.0.0.1:9/hook"}},
     ("POST", "/admin/keys"): {"url": "/admin/keys", "json": {"name": "made in test", "role": "viewer"}},
     ("DELETE", "/admin/keys/{key_id}"): {"url": "/admin/keys/999999"},

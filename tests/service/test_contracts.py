@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,6 +86,9 @@ class Served:
         assert sent == JSONResponse(body).body, f"{method} {path}: the model changed the body"
 
 
+CONVERTER = re.compile(r":\w+}")
+
+
 def _routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
     for context in iter_route_contexts(app.routes):
         route = context.original_route
@@ -135,9 +139,10 @@ def test_every_route_of_ours_declares_its_success_answer() -> None:
     )
     document = app.openapi()
     checked = []
-    for path, route in _routes(app):
+    for routed, route in _routes(app):
         if not route.include_in_schema:
             continue
+        path = CONVERTER.sub("}", routed)  # the document writes /ownership/{key:path} as /ownership/{key}
         for method in route.methods:
             status = str(route.status_code or 200)
             content = document["paths"][path][method.lower()]["responses"][status].get("content", {})
