@@ -26,7 +26,9 @@ from sanctionwatch.refdata import PUBLIC_HOSTS
 from sanctionwatch.sources.countries import country_code
 
 __all__ = [
+    "MAX_TEXT",
     "MIN_UNSCOPED_REGISTRATION",
+    "looks_like_wallet",
     "normalize_address",
     "normalize_email",
     "normalize_imo",
