@@ -171,6 +171,7 @@ def customer_values(
     (Screening also compares them with every listed identifier, exactly: an identifier equal to a
     listed party's is a screening hit as well as a shared value.)
     """
+    countries = [country.lower() for country in countries]  # as the registry keeps them, whoever wrote "RU"
     issuer = countries[0] if len(countries) == 1 else None
     found: list[SharedValue | None] = []
     for column, cell in attributes.items():
