@@ -7,12 +7,14 @@ switchboard, a business centre) from raising an alert per customer:
 
 (a) On the list side, a value held by more than `max_parties` distinct listed parties is not indexed
     with its parties: it is a `CrowdedValue`, listed in `SharedValueIndex.crowded` and found by
-    `crowded_in`, never a `SharedMatch`. In the real lists (OFAC SDN and Consolidated, UN, UK; 2025)
-    99 % of values belong to one party key (the same party listed by several sources counts once per
-    source); the networks that share one address reach about 20 party keys (19 companies of one German
-    network at one street address, 17 at one Nicosia registered agent's); above 40 are the seats of
-    parliaments and governments (382 party keys at the State Duma's address). The default of 25 keeps
-    the networks and sets the seats apart.
+    `crowded_in`, never a `SharedMatch`. In the real lists (OFAC SDN and Consolidated, UN, UK; 2025),
+    96 % of values belong to one party key (a party listed by several sources counts once per source);
+    the networks that share one address reach 30 party keys (30 shipping companies of one Iranian
+    tanker network at one Tehran office, 19 companies of one German network, 17 at one Nicosia
+    registered agent's); the seats of parliaments and governments are held by 46 to 382 party keys
+    (382 at the State Duma's address; another writing of it, with the city, by 21 and kept). The
+    default of 40 keeps every network and sets the seats apart; a customer holding a crowded value is
+    still reported (`ScanResult.crowded`), by the value and its count rather than party by party.
 (b) Over a whole customer base, `SharedValueScan` counts the customers matching each listed value; a
     listed value matched by more than `max_customers` customers is withheld as common and reported in
     `ScanResult.common` with its count, never dropped silently. One listed party's network rarely puts
@@ -51,7 +53,7 @@ __all__ = [
     "scan_customers",
 ]
 
-DEFAULT_MAX_PARTIES = 25  # (a) above: listed parties one value may belong to and still be indexed
+DEFAULT_MAX_PARTIES = 40  # (a) above: listed parties one value may belong to and still be indexed
 DEFAULT_MAX_CUSTOMERS = 20  # (b) above: customers one listed value may match before it is common
 
 

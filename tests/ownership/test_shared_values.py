@@ -39,6 +39,7 @@ from sanctionwatch.ownership.shared_values import (
     customer_values,
     listed_values,
 )
+from sanctionwatch.sources.catalog import parse_files
 from sanctionwatch.sources.ofac_advanced_xml import parse
 
 # ---- the real list -----------------------------------------------------------------------------------
@@ -51,8 +52,10 @@ def sdn(shared_data: Path) -> dict[str, Entity]:
 
 
 @pytest.fixture(scope="module")
-def sdn_index(sdn: dict[str, Entity]) -> SharedValueIndex:
-    return SharedValueIndex(sdn.items())
+def sdn_index(sdn: dict[str, Entity], shared_data: Path) -> SharedValueIndex:
+    """OFAC's SDN list and the UK's (whose Duma members share one address) together."""
+    [uk] = parse_files([shared_data / "uk_ofsi_conlist_xlsx" / "ConList_2025-04-10.xlsx"])
+    return SharedValueIndex([*sdn.items(), *((e.id, e) for e in uk.entities)])
 
 
 def _listed(entity: Entity, kind: SharedKind) -> list[SharedValue]:
@@ -136,15 +139,22 @@ def _rewritten(value: SharedValue) -> str | None:
 
 
 def test_the_real_lists_crowded_addresses_are_the_seats_of_governments_not_networks(
-    sdn_index: SharedValueIndex,
+    sdn: dict[str, Entity], sdn_index: SharedValueIndex
 ) -> None:
-    """Guard (a) on the real list: what it keeps out are addresses dozens of listed parties share."""
+    """Guard (a) on the real lists: what the default keeps out are the addresses of legislatures and
+    governments; the largest network at one address (an Iranian tanker network's office) is matched."""
     crowded = sdn_index.crowded
     assert crowded and all(c.parties > DEFAULT_MAX_PARTIES for c in crowded)
     assert {c.kind for c in crowded} == {SharedKind.ADDRESS}
-    customer = customer_values({"address": crowded[0].shown}, (), [])
+    duma = next(c for c in crowded if "okhotny ryad" in c.key)
+    customer = customer_values({"address": duma.shown.upper()}, (), [])
     assert sdn_index.match(customer) == []
-    assert [c.key for c in sdn_index.crowded_in(customer)] == [crowded[0].key]
+    assert sdn_index.crowded_in(customer) == [duma]
+    office = "East Shahid Atefi Street 35, Africa Boulevard, PO Box 19395-4833, Tehran, Iran"
+    network = {p for p, e in sdn.items() if any(a.full == office for a in e.addresses)}
+    assert len(network) > 20
+    [match] = sdn_index.match(customer_values({"address": office.lower().replace(",", " ,")}, (), []))
+    assert {p.party for p in match.parties} == network
 
 
 # ---- the normalizers, one by one ---------------------------------------------------------------------
