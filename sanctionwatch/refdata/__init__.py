@@ -43,6 +43,7 @@ __all__ = [
     "LOOKALIKES",
     "NAME_WORDS",
     "ORGANIZATION_EQUIVALENTS",
+    "PUBLIC_HOSTS",
     "PUNCTUATION",
     "SCRIPTS",
     "TABLES",
@@ -134,6 +135,15 @@ LATIN_LEFTOVERS = Table(
 INVISIBLE = Table(
     "invisible.tsv", ("first", "last", "name"), formats=(("first", _CODEPOINT), ("last", _CODEPOINT))
 )
+PUBLIC_HOSTS = Table(
+    "public_hosts.tsv",
+    ("host", "scope", "kind"),
+    formats=(
+        ("host", r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"),
+        ("scope", "host|subdomains"),
+        ("kind", "social|messaging|video|search|archive|shortener|hosting|marketplace|mail"),
+    ),
+)
 SCRIPTS = Table(
     "scripts.tsv",
     ("kind", "text", "script"),
@@ -158,5 +168,6 @@ TABLES = (
     PUNCTUATION,
     LATIN_LEFTOVERS,
     INVISIBLE,
+    PUBLIC_HOSTS,
     SCRIPTS,
 )
