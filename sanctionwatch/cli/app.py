@@ -235,6 +235,11 @@ def _report_rescreen(after: Rescreen) -> None:
         )
         for customer_id, error in caught.failed:
             err.print(f"[yellow]not screened[/yellow] customer {customer_id}: {error}")
+    for extra in after.network:
+        err.print(
+            f"{extra.trigger}: checked {extra.customers} customer(s): "
+            f"[bold]{len(extra.alerts)} new alert(s)[/bold] in {extra.seconds:.1f} s"
+        )
     for delivery in after.deliveries:
         state = "delivered" if delivery.ok else f"[red]not delivered[/red] ({delivery.error})"
         err.print(f"webhook {delivery.webhook_id}: {state}")

@@ -20,7 +20,12 @@ from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, Cases
 from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
 from sanctionwatch.config import cli_actor
-from sanctionwatch.monitoring.after_update import mark_screened_through, notify_alerts
+from sanctionwatch.monitoring.after_update import (
+    mark_screened_through,
+    network_runs,
+    notify_alerts,
+    unscreened_ids,
+)
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
@@ -71,6 +76,15 @@ def _monitor(engine: Engine) -> Monitor:
     return Monitor(engine, Screener.from_registry(registry), versions)
 
 
+def _network_runs(engine: Engine, monitor: Monitor, new_ids: list[str]) -> list[ScreeningRun]:
+    """Ownership and shared values after customers changed, their alerts posted to the webhooks."""
+    registry = Registry(engine)
+    runs = network_runs(registry, monitor.screener, monitor.list_versions, new_ids, actor=cli_actor())
+    for run in runs:
+        notify_alerts(registry, run, monitor.list_versions)
+    return runs
+
+
 def _notified(engine: Engine, run: ScreeningRun | None, monitor: Monitor | None) -> list[Delivery]:
     """Post the run's new alerts to the webhooks (whatever the output format)."""
     if run is None or monitor is None:
@@ -116,9 +130,12 @@ def import_customers(
         run = monitor = None
         # Every customer owed a screen, not only this file's changes: an earlier import killed half-way
         # left its customers stored but unscreened, and importing the same file again changes nothing.
+        network: list[ScreeningRun] = []
         if screen and Customers(engine).unscreened_count():
             monitor = _monitor(engine)
+            new_ids = unscreened_ids(Customers(engine))
             run = monitor.screen_new_customers()
+            network = _network_runs(engine, monitor, new_ids)
         deliveries = _notified(engine, run, monitor)
         if as_json:
             print_json(
@@ -127,6 +144,7 @@ def import_customers(
                     **summary.to_json(),
                     "errors": [{"row": p.row, "error": str(p)} for p in rejected],
                     "screening": run.to_json() if run else None,
+                    "network": [r.to_json() for r in network],
                     "webhooks": [d.to_json() for d in deliveries],
                 }
             )
@@ -137,6 +155,8 @@ def import_customers(
             )
             if run is not None:
                 _report_run(run, deliveries, False)
+            for extra in network:
+                _report_run(extra, [], False)
     if rejected:
         raise typer.Exit(1)
 

@@ -11,7 +11,7 @@ version, so a delta that did not run after an activation is made up by the next 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -20,13 +20,21 @@ from sqlalchemy import Engine, delete, insert, select
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.ownership_watch import OwnershipWatch
 from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
+from sanctionwatch.monitoring.shared_watch import SharedValueWatch
 from sanctionwatch.monitoring.tables import screened_through
 from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, Delivery, Webhooks, alerts_payload, notify
 from sanctionwatch.ownership.assembly import load_network
 from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["Rescreen", "mark_screened_through", "notify_alerts", "rescreen_owed"]
+__all__ = [
+    "Rescreen",
+    "mark_screened_through",
+    "network_runs",
+    "notify_alerts",
+    "rescreen_owed",
+    "unscreened_ids",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +44,7 @@ class Rescreen:
     run: ScreeningRun | None  # the delta; None: no party owed, or no customers
     deliveries: list[Delivery] = field(default_factory=list)
     catch_up: ScreeningRun | None = None  # customers left unscreened (a crash, a failed screen), screened now
-    ownership: ScreeningRun | None = None  # customers blocked by ownership or control (or no longer)
+    network: list[ScreeningRun] = field(default_factory=list)  # ownership and shared values (network_runs)
 
 
 def screened_versions(engine: Engine) -> dict[str, int]:
@@ -89,9 +97,7 @@ def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambd
     screener = Screener.from_registry(registry)
     monitor = Monitor(registry.engine, screener, versions)
     result = Rescreen(None)
-    new_ids = (
-        [c.id for batch in customers.iter_all(unscreened_only=True) for c in batch] if unscreened else []
-    )
+    new_ids = unscreened_ids(customers) if unscreened else []
     if delta_owed:
         progress(f"re-screening the customers against {len(ids)} new or changed parties")
         result.run = monitor.delta(ids)
@@ -101,12 +107,36 @@ def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambd
         progress(f"screening {unscreened} customers left unscreened")
         result.catch_up = monitor.screen_new_customers()
         result.deliveries += notify_alerts(registry, result.catch_up, versions)
-    # Ownership: a list change may make a customer blocked by what a listed party owns (or no longer).
-    watch = OwnershipWatch(registry.engine, load_network(registry, screener), versions)
-    result.ownership = watch.run_if_changed(new_ids)
-    if result.ownership is not None:
-        result.deliveries += notify_alerts(registry, result.ownership, versions)
+    for run in network_runs(registry, screener, versions, new_ids):
+        result.network.append(run)
+        result.deliveries += notify_alerts(registry, run, versions)
     return result
+
+
+def unscreened_ids(customers: Customers) -> list[str]:
+    """The customers added or changed and not yet screened: what an import's follow-up checks look at."""
+    return [c.id for batch in customers.iter_all(unscreened_only=True) for c in batch]
+
+
+def network_runs(
+    registry: Registry,
+    screener: Screener,
+    versions: dict[str, int],
+    new_customers: Collection[str],
+    *,
+    actor: str = "system",
+) -> list[ScreeningRun]:
+    """The checks beyond names that follow a change of the lists or of the customers: ownership (every
+    customer when what the network flags changed, else the new ones) and values shared with listed
+    parties (the whole base: its flood guard counts over all of it). Nothing runs without customers."""
+    if not Customers(registry.engine).count():
+        return []
+    runs: list[ScreeningRun] = []
+    ownership = OwnershipWatch(registry.engine, load_network(registry, screener), versions, actor=actor)
+    if (run := ownership.run_if_changed(new_customers)) is not None:
+        runs.append(run)
+    runs.append(SharedValueWatch(registry.engine, screener, versions, actor=actor).run().run)
+    return runs
 
 
 def notify_alerts(registry: Registry, run: ScreeningRun, versions: dict[str, int]) -> list[Delivery]:

@@ -94,3 +94,29 @@ def test_customers_blocked_by_ownership_are_alerted_and_a_cleared_one_asks_for_a
     ]
     clear = run_json(db, "alerts", "show", str(cleared["alerts"][0]["id"]))
     assert clear["explanation"]["ownership"] == "clear"
+
+
+def test_a_customer_holding_a_listed_wallet_is_alerted_naming_the_value(db: Path, tmp_path: Path) -> None:
+    run(db, "update", "--sample")
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,schema,wallet,phone\n"
+        "W-1,Blue Harbour Exchange,Company,0x098b716b8aaf21512996dc57eb0615e2383e2f96,\n"  # the lower-case writing
+        "W-2,Green Field Farms,Company,0x1111111111111111111111111111111111111111,+49 30 1234567\n",
+        encoding="utf-8",
+    )
+    imported = run_json(db, "customers", "import", str(customers))
+    [shared] = [r for r in imported["network"] if r["trigger"] == "shared-value"]
+    [alert] = shared["alerts"]
+    assert (alert["customer_id"], alert["entity_id"]) == ("W-1", "ofac-sdn:27307")
+    shown = run_json(db, "alerts", "show", str(alert["id"]))
+    assert shown["explanation"]["shared"] == [
+        {
+            "kind": "wallet",
+            "customer_value": "0x098b716b8aaf21512996dc57eb0615e2383e2f96",
+            "listed_value": "0x098B716B8Aaf21512996dC57EB0615e2383E2f96",
+        }
+    ]
+    # Importing the same customers again raises nothing new.
+    again = run_json(db, "customers", "import", str(customers))
+    assert all(not r["alerts"] for r in again["network"])

@@ -117,6 +117,11 @@ class CustomerImportResponse(BaseModel):
     rejected: int
     errors: list[ImportErrorBody] = Field(description="The first 100 rejected rows")
     screening: ScreeningRunBody
+    network: list[ScreeningRunBody] = Field(
+        default_factory=list,
+        description="The checks beyond names that followed: ownership (trigger 'ownership') and values "
+        "shared with listed parties (trigger 'shared-value')",
+    )
 
 
 class DeletedCustomer(BaseModel):

@@ -97,6 +97,8 @@ async def upload_list(
         alerts = len(after.run.alerts) if after is not None and after.run is not None else 0
         if after is not None and after.catch_up is not None:
             alerts += len(after.catch_up.alerts)
+        if after is not None:
+            alerts += sum(len(run.alerts) for run in after.network)
         state.live.refresh()  # screened against at once, not at the watcher's next round
         return {**outcome.result.to_json(), "new_alerts": alerts}
 

@@ -22,7 +22,7 @@ from sanctionwatch.api.security import Admin, Analyst, Principal
 from sanctionwatch.api.state import ServiceState, state_of
 from sanctionwatch.api.uploads import spooled_upload, upload_name
 from sanctionwatch.api.yente import ErrorResponse
-from sanctionwatch.monitoring.after_update import notify_alerts
+from sanctionwatch.monitoring.after_update import network_runs, notify_alerts, unscreened_ids
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import Monitor
 from sanctionwatch.monitoring.webhooks import Webhooks
@@ -64,13 +64,18 @@ def _import(state: ServiceState, upload: UploadFile, name: str, actor: str) -> d
     versions = snapshot.list_versions
     # One process: the service's threads make forking workers unsafe here (the CLI uses every core).
     monitor = Monitor(state.registry.engine, snapshot.screener, versions, actor=actor, workers=1)
+    new_ids = unscreened_ids(Customers(state.registry.engine))
     run = monitor.screen_new_customers()
     notify_alerts(state.registry, run, versions)
+    network = network_runs(state.registry, snapshot.screener, versions, new_ids, actor=actor)
+    for extra in network:
+        notify_alerts(state.registry, extra, versions)
     return {
         "file": name,
         **summary.to_json(),
         "errors": [{"row": p.row, "error": str(p)} for p in rejected[:MAX_ERRORS_SHOWN]],
         "screening": run.to_json(),
+        "network": [extra.to_json() for extra in network],
     }
 
 
