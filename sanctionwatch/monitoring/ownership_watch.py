@@ -1,4 +1,5 @@
-"""Customers blocked by ownership or control: alerts when the network makes one blocked, or no longer.
+"""Customers blocked by ownership or control, or tied to a listed party: alerts when the network makes
+one blocked (or no longer), and for a customer within two links of a listed party.
 
 A customer can be blocked without any list naming it: an imported holdings file may say that a listed
 party owns it (`customer:ID` in the file), or its name may be that of an entity the lists' links or
@@ -8,12 +9,15 @@ are alerts of their own trigger, `ownership`, decided by the same four-eyes case
 The alert's state is the finding itself (each rule's standing, share and the owners that count), so a
 changed chain alerts again and an unchanged one does not. When a customer alerted as blocked is no
 longer blocked (a holding ended, a party was de-listed), a `clear` alert asks a person to confirm it:
-nothing is unblocked without someone looking.
+nothing is unblocked without someone looking. A customer the holdings files tie to a listed party
+within two links (it owns, is owned by, or shares a director with it) that no rule blocks is a
+`linked` alert, with the paths: a front company is often exactly that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import time
 from collections.abc import Collection, Iterable, Mapping
@@ -39,7 +43,8 @@ __all__ = ["OWNERSHIP_TRIGGER", "OwnershipWatch"]
 
 OWNERSHIP_TRIGGER = "ownership"
 CLEAR = "clear"
-_META_KEY = "ownership_flagged"  # the digest of what the network flagged at the last whole run
+LINKED = "linked"  # within two links of a listed party, blocked by no rule
+_META_KEY = "ownership_state"  # the digest of the network at the last whole run (_state_digest)
 
 
 class OwnershipWatch:
@@ -56,9 +61,10 @@ class OwnershipWatch:
         self.alerts = Alerts(engine)
 
     def run_if_changed(self, new_customers: Collection[str] = ()) -> ScreeningRun | None:
-        """After a list or file change: the whole base when what the network flags changed since the last
-        run (or ownership alerts may need clearing), else only the customers added or changed."""
-        digest = self._flagged_digest()
+        """After a list or file change: the whole base when the network changed since the last run (what
+        it flags, or its holdings: alerts may need raising or clearing), else only the customers added
+        or changed."""
+        digest = self._state_digest()
         with self.engine.connect() as conn:
             last = conn.execute(select(meta.c.value).where(meta.c.name == _META_KEY)).scalar()
         if last != digest:
@@ -84,6 +90,12 @@ class OwnershipWatch:
             for node, found in flagged.items()
             if node.startswith(CUSTOMER_NODE)
         }
+        active = self.network.graph.on(self.network.day)
+        in_graph = {
+            node[len(CUSTOMER_NODE) :]
+            for node in itertools.chain(active.by_owner, active.by_owned)
+            if node.startswith(CUSTOMER_NODE)
+        }
         batches = self.customers.iter_all() if ids is None else [self.customers.many(ids)]
         for batch in batches:
             for customer in batch:
@@ -91,6 +103,8 @@ class OwnershipWatch:
                 found = keyed.get(customer.id)
                 if found:
                     findings.append(self._finding(customer, CUSTOMER_NODE + customer.id, found, 1.0))
+                elif customer.id in in_graph:
+                    findings.extend(self._linked(customer, CUSTOMER_NODE + customer.id))
                 try:
                     hits = self.network.screen(_query(customer), threshold=threshold)
                 except QueryError as exc:
@@ -149,6 +163,24 @@ class OwnershipWatch:
         )
         return Finding(customer.id, customer.hash, shown, state, self._versions(), node, {"ownership": rules})
 
+    def _linked(self, customer: Customer, node: str) -> list[Finding]:
+        """One finding per listed party within two links of the customer, with the paths to it."""
+        by_party: dict[str, list[str]] = {}
+        for path in self.network.near_listed(node):
+            words = [path[0]] + [
+                part if i % 2 == 1 else f"{self.network.name(part)} ({part})"
+                for i, part in enumerate(path[1:], 1)
+            ]
+            by_party.setdefault(path[-1], []).append(" ".join(words[1:]))
+        out = []
+        for party, paths in sorted(by_party.items()):
+            name = self.network.name(party)
+            hit = Hit(party, 1.0, [party], name, name, "LegalEntity")
+            details = {"ownership": LINKED, "paths": sorted(paths)}
+            state = _digest({"party": party, "paths": sorted(paths)})
+            out.append(Finding(customer.id, customer.hash, hit, state, self._versions(), party, details))
+        return out
+
     def _rule_json(self, node: str, authority: Authority, finding: RuleFinding) -> dict[str, Any]:
         return {
             "standing": finding.standing.value,
@@ -197,17 +229,23 @@ class OwnershipWatch:
             )
         return out
 
-    def _flagged_digest(self) -> str:
+    def _state_digest(self) -> str:
+        """What the alerts depend on: every node a rule flags (with its name and standing) and every
+        holding in force; a change in either is worth a run over the whole base."""
         flagged = self.network.flagged()
+        holdings = self.network.graph.on(self.network.day).by_owner
         return _digest(
-            sorted(
-                (
-                    node,
-                    self.network.name(node),
-                    sorted((a.value, f.standing.value, f.share) for a, f in found.items()),
-                )
-                for node, found in flagged.items()
-            )
+            [
+                sorted(
+                    (
+                        node,
+                        self.network.name(node),
+                        sorted((a.value, f.standing.value, f.share) for a, f in found.items()),
+                    )
+                    for node, found in flagged.items()
+                ),
+                sorted((h.owner, h.owned, h.share, h.kind.value) for held in holdings.values() for h in held),
+            ]
         )
 
     def _versions(self) -> str:

@@ -121,6 +121,8 @@ class Assessor:
             owner = queue.popleft()
             standing = self.findings[owner].standing
             for holding in self.graph.holdings_of(owner):
+                if holding.kind is HoldingKind.DIRECTORSHIP:
+                    continue  # a link, not a holding: it counts towards nothing a rule weighs
                 owned = holding.owned
                 self._touch(owned)
                 contribution = _contribution(holding, standing)
@@ -153,6 +155,8 @@ class Assessor:
             first_visit = member not in self._in_group
             self._in_group.add(member)
             for holding in self.graph.holdings_of(member):
+                if holding.kind is HoldingKind.DIRECTORSHIP:
+                    continue
                 owned = holding.owned
                 self._touch(owned)
                 contribution = _contribution(holding, standing, root)

@@ -152,6 +152,32 @@ class Network:
         listed = set().union(*self.listed.by_authority.values()) if self.listed.by_authority else set()
         return {node: found for node, found in out.items() if node not in listed}
 
+    def near_listed(self, node: str, hops: int = 2) -> list[tuple[str, ...]]:
+        """Paths of at most `hops` links (ownership, control or directorship, either way) from the node
+        to a party some list names: the ties a person should see even where no rule blocks anything.
+        Each path alternates nodes and the links between them: (node, "owns 30 %", other, ...)."""
+        graph = self.graph.on(self.day)
+        listed = self.listed.records
+        paths: list[tuple[str, ...]] = []
+        frontier: list[tuple[str, ...]] = [(node,)]
+        for _ in range(hops):
+            following: list[tuple[str, ...]] = []
+            for path in frontier:
+                here = path[-1]
+                seen = set(path[::2])
+                steps = [(h.owned, _link_text(h, forward=True)) for h in graph.holdings_of(here)]
+                steps += [(h.owner, _link_text(h, forward=False)) for h in graph.owners_of(here)]
+                for other, text in steps:
+                    if other in seen:
+                        continue
+                    longer = (*path, text, other)
+                    if other in listed:
+                        paths.append(longer)
+                    else:
+                        following.append(longer)
+            frontier = following
+        return paths
+
     def chain(self, node: str, authority: Authority) -> ChainStep:
         """The owners that count under the rule, up to the listed parties, as a tree (cycles cut)."""
         return self._step(node, authority, frozenset())
@@ -195,6 +221,16 @@ class Network:
             node = node_of[hit.entity_id]
             out.append(OwnershipHit(hit, node, self.findings(node)))
         return out
+
+
+def _link_text(holding: Holding, *, forward: bool) -> str:
+    """How `holding` ties its two ends, read from the end the path is at."""
+    if holding.kind is HoldingKind.DIRECTORSHIP:
+        return "directs" if forward else "directed by"
+    if holding.kind is HoldingKind.CONTROL or holding.share is None:
+        return "controls" if forward else "controlled by"
+    share = f"{holding.share / 10_000:g} %"
+    return f"owns {share} of" if forward else f"{share} owned by"
 
 
 def _with_holding(step: ChainStep, share: int | None, kind: HoldingKind, source: str) -> ChainStep:

@@ -19,7 +19,10 @@ __all__ = ["Holding", "HoldingKind", "OwnershipGraph"]
 
 class HoldingKind(StrEnum):
     OWNERSHIP = "ownership"  # a share of the capital (with or without a stated percentage)
-    CONTROL = "control"  # control without a stated share (a director, "owned or controlled by")
+    CONTROL = "control"  # control without a stated share ("owned or controlled by", a parent company)
+    # A person who directs an organization: no rule weighs it, but a customer a directorship or two
+    # away from a listed party is worth a look (Network.near_listed).
+    DIRECTORSHIP = "directorship"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,12 @@ from sanctionwatch.registry.ftm import FtmFragment
 __all__ = ["NAME_NODE", "ListedParties", "ftm_holdings", "list_holdings", "listed_parties"]
 
 NAME_NODE = "name:"
-_OWNER_LINKS = {LinkKind.OWNED_BY: False, LinkKind.OWNER_OF: True}  # kind -> the record is the owner
+# kind -> (the record is the holder, what kind of holding the link is)
+_HOLDING_LINKS = {
+    LinkKind.OWNED_BY: (False, HoldingKind.CONTROL),
+    LinkKind.OWNER_OF: (True, HoldingKind.CONTROL),
+    LinkKind.LEADER_OF: (True, HoldingKind.DIRECTORSHIP),
+}
 
 
 @dataclass(slots=True)
@@ -35,11 +40,14 @@ class ListedParties:
 
     by_authority: dict[Authority, set[str]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    records: set[str] = field(default_factory=set)  # every party some list names, blocking or not
 
 
 def listed_parties(entities: Iterable[Entity]) -> ListedParties:
     out = ListedParties({authority: set() for authority in Authority})
     for entity in entities:
+        if entity.target:
+            out.records.add(entity.id)
         primary = next((n for n in entity.names if n.kind == NameKind.PRIMARY), None)
         if primary or entity.names:
             out.names[entity.id] = (primary or entity.names[0]).full
@@ -54,38 +62,39 @@ def list_holdings(entities: Iterable[Entity], known: set[str]) -> Iterator[Holdi
     """A CONTROL holding for every ownership link; `known` holds the registry keys of listed parties."""
     for entity in entities:
         for link in entity.links:
-            record_owns = _OWNER_LINKS.get(LinkKind(link.kind)) if link.kind in _OWNER_LINKS else None
-            if record_owns is None:
+            if link.kind not in _HOLDING_LINKS:
                 continue
+            record_owns, kind = _HOLDING_LINKS[LinkKind(link.kind)]
             other = f"{entity.source}:{link.target}"
             if other not in known:
                 other = NAME_NODE + (link.target_name or link.target)
             owner, owned = (entity.id, other) if record_owns else (other, entity.id)
             if owner == owned:
                 continue
-            yield Holding(
-                owner, owned, None, HoldingKind.CONTROL, source=f"{entity.source} ({link.note or link.kind})"
-            )
+            yield Holding(owner, owned, None, kind, source=f"{entity.source} ({link.note or link.kind})")
 
 
 def ftm_holdings(fragments: Iterable[FtmFragment]) -> Iterator[Holding | str]:
-    """An OWNERSHIP holding per FtM Ownership entity; a problem with one is a message naming it.
+    """A holding per FtM Ownership (with its share and dates) and Directorship entity; a problem with
+    one is a message naming it.
 
     Messages are yielded, not raised: one bad Ownership entity must not hide the others, and the
     caller reports each one.
     """
     for fragment in fragments:
         data = fragment.data
-        if data.get("schema") != "Ownership":
+        schema = data.get("schema")
+        if schema not in _FTM_RELATIONS:
             continue
+        holder_prop, held_prop, kind = _FTM_RELATIONS[schema]
         props: dict[str, list[str]] = data.get("properties", {})
-        where = f"{fragment.source} Ownership {fragment.id}"
-        owners, assets = props.get("owner", []), props.get("asset", [])
+        where = f"{fragment.source} {schema} {fragment.id}"
+        owners, assets = props.get(holder_prop, []), props.get(held_prop, [])
         if not owners or not assets:
-            yield f"{where}: no owner or no asset"
+            yield f"{where}: no {holder_prop} or no {held_prop}"
             continue
         try:
-            share = _share(props.get("percentage", []))
+            share = _share(props.get("percentage", [])) if kind is HoldingKind.OWNERSHIP else None
             start = _date(props.get("startDate", []), first=True)
             end = _date(props.get("endDate", []), first=False)
         except ValueError as exc:
@@ -98,10 +107,18 @@ def ftm_holdings(fragments: Iterable[FtmFragment]) -> Iterator[Holding | str]:
                         f"{fragment.source}:{owner}",
                         f"{fragment.source}:{asset}",
                         share,
-                        start=start,
-                        end=end,
-                        source=where,
+                        kind,
+                        start,
+                        end,
+                        where,
                     )
+
+
+# FtM schema -> (the holder's property, the held one's, the holding's kind)
+_FTM_RELATIONS = {
+    "Ownership": ("owner", "asset", HoldingKind.OWNERSHIP),
+    "Directorship": ("director", "organization", HoldingKind.DIRECTORSHIP),
+}
 
 
 def _share(values: list[str]) -> int | None:

@@ -120,3 +120,31 @@ def test_a_customer_holding_a_listed_wallet_is_alerted_naming_the_value(db: Path
     # Importing the same customers again raises nothing new.
     again = run_json(db, "customers", "import", str(customers))
     assert all(not r["alerts"] for r in again["network"])
+
+
+def test_a_customer_two_links_from_a_listed_person_is_alerted_as_linked(db: Path, tmp_path: Path) -> None:
+    run(db, "update", "--sample")
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "id,name,schema\nC-300,Harbour Bakery,Company\nC-400,Quiet Meadow Dairy,Company\n", encoding="utf-8"
+    )
+    run(db, "customers", "import", str(customers))
+    file = tmp_path / "links.csv"
+    file.write_text(
+        "owner,owned,owned_id,percentage,kind\n"
+        "HWANG Su Man,Golden Tide Trading,,,directorship\n"
+        "Golden Tide Trading,,customer:C-300,10,ownership\n"
+        "Unrelated Person,Other Holding,,,directorship\n"
+        "Other Holding,,customer:C-400,10,ownership\n",
+        encoding="utf-8",
+    )
+    screening = run_json(db, "ownership", "import", str(file))["screening"]
+    [alert] = screening["alerts"]
+    assert (alert["customer_id"], alert["entity_id"]) == ("C-300", "ofac-sdn:18552")
+    shown = run_json(db, "alerts", "show", str(alert["id"]))["explanation"]
+    assert shown["ownership"] == "linked"
+    assert shown["paths"] == [
+        "10 % owned by Golden Tide Trading (party:golden tide trading) directed by HWANG, Su Man (ofac-sdn:18552)"
+    ]
+    # No rule blocks it: a directorship is a tie, not a holding.
+    assert run_json(db, "ownership", "show", "customer:C-300")["parties"][0]["rules"] == {}

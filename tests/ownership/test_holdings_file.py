@@ -46,7 +46,7 @@ def test_rows_become_holdings_or_errors_naming_row_and_field(tmp_path: Path) -> 
     assert errors == {
         3: "percentage: not a percentage: 'x'",
         4: "percentage: a percentage is between 0 and 100, not '120'",
-        5: "kind: 'voting' is not one of ownership, control",
+        5: "kind: 'voting' is not one of ownership, control, directorship",
         6: "end_date: 2024-01-01 is before start_date 2024-05-01",
         7: "owner: missing (give owner, owner_id or owner_identifier)",
     }
