@@ -30,6 +30,7 @@ class HitKind(StrEnum):
     TEXT_NAME = "text_name"  # a listed name (person, organization, vessel) inside free text
     TEXT_IDENTIFIER = "text_identifier"  # an IMO number, wallet address or BIC inside free text, listed
     EMBARGO = "embargo"  # an address, agent or account located in an embargoed country or region
+    OWNERSHIP = "ownership"  # a party's name is an entity blocked (or to review) by ownership or control
     UNREADABLE = "unreadable"  # the message, or one of its fields, could not be read
     STALE_LISTS = "stale_lists"  # the lists screened against are older than the bank allows
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sanctionwatch.ownership.assembly import load_network
 from sanctionwatch.payments.decision import PaymentDecision
 from sanctionwatch.payments.holds import PaymentHolds
 from sanctionwatch.payments.lists import list_state
@@ -67,7 +68,7 @@ class PaymentDesk:
         screener = Screener.from_registry(registry)
         lists = list_state(registry, registry.active_versions(), max_age=max_list_age)
         return cls(
-            PaymentScreener(screener, lists, threshold=threshold),
+            PaymentScreener(screener, lists, threshold=threshold, network=load_network(registry, screener)),
             PaymentHolds(registry.engine) if record else None,
         )
 

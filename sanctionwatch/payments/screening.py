@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from sanctionwatch import __version__
 from sanctionwatch.matching.tuning import TUNING
+from sanctionwatch.ownership.assembly import Network
 from sanctionwatch.payments.decision import Decision, FieldHit, HitKind, PaymentDecision
 from sanctionwatch.payments.embargo import party_embargoes
 from sanctionwatch.payments.free_text import scan_text
@@ -57,9 +58,18 @@ class PaymentScreener:
     """Screens messages against one screener (one snapshot of the lists); safe to share between threads."""
 
     def __init__(
-        self, screener: Screener, lists: ListState, *, threshold: float | None = None, limit: int = 5
+        self,
+        screener: Screener,
+        lists: ListState,
+        *,
+        threshold: float | None = None,
+        limit: int = 5,
+        network: Network | None = None,
     ) -> None:
         self.screener = screener
+        # The ownership network of the same snapshot: a party named as an entity that no list names but
+        # an ownership rule blocks (a listed party's majority-owned company) is held too.
+        self.network = network
         self.lists = lists
         self.threshold = TUNING.payment_threshold if threshold is None else threshold
         self.limit = limit
@@ -148,9 +158,38 @@ class PaymentScreener:
             except QueryError as again:
                 why = f"name not screenable: {again}"
                 return [FieldHit(party.field, HitKind.UNREADABLE, why, role=party.role.value)]
-        return [
+        hits = [
             _listed_hit(party.field, HitKind.NAME, hit, value=party.name, role=party.role) for hit in found
         ]
+        if self.network is not None and party.kind is not PartyKind.PERSON:
+            hits += self._ownership_hits(party, party.name, country)
+        return hits
+
+    def _ownership_hits(self, party: PaymentParty, name: str, country: str | None) -> list[FieldHit]:
+        """The name against the entities an ownership rule blocks or sends to review though no list names
+        them; a review holds as a block does (a person decides)."""
+        assert self.network is not None
+        out = []
+        for found in self.network.screen(
+            Query(name=name, country=country), threshold=self.threshold, limit=self.limit
+        ):
+            rules = "; ".join(
+                f"{authority.value.upper()} {finding.reason(self.network.names)}"
+                for authority, finding in sorted(found.findings.items())
+            )
+            out.append(
+                FieldHit(
+                    field=party.field,
+                    kind=HitKind.OWNERSHIP,
+                    why=f"name {name!r} matches {found.hit.caption}, score {found.hit.score:.2f}: {rules}",
+                    role=party.role.value,
+                    value=name,
+                    score=found.hit.score,
+                    entity_id=found.node,
+                    caption=found.hit.caption,
+                )
+            )
+        return out
 
     def _screen(
         self, name: str, readings: tuple[str | None, ...], country: str | None, birth: str | None

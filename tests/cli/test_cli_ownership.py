@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.runner import run, run_json
@@ -148,3 +149,25 @@ def test_a_customer_two_links_from_a_listed_person_is_alerted_as_linked(db: Path
     ]
     # No rule blocks it: a directorship is a tie, not a holding.
     assert run_json(db, "ownership", "show", "customer:C-300")["parties"][0]["rules"] == {}
+
+
+def test_a_wire_to_a_company_blocked_by_ownership_is_held_naming_the_rule(db: Path, tmp_path: Path) -> None:
+    run(db, "update", "--sample")
+    file = tmp_path / "holdings.csv"
+    file.write_text(HOLDINGS.rsplit("Acme", 1)[0], encoding="utf-8")
+    run(db, "ownership", "import", str(file))
+    wire = tmp_path / "wire.fin"
+    wire.write_text(
+        "{1:F01UBSWCHZHXXXX0000000000}{2:I103DEUTDEFFXXXXN}{4:\n:20:ORE-0605\n:23B:CRED\n:32A:240605EUR3200,\n"
+        ":50K:/CH9300762011623852957\nALPINE MACHINERY AG\nBAHNHOFSTRASSE 10\nCH/ZURICH\n:57A:DEUTDEFF\n"
+        ":59:/DE89370400440532013000\nSUNRISE MINERALS LTD\nLINDENSTRASSE 4\nDE/BERLIN\n:70:ORE INVOICE 17\n:71A:SHA\n-}",
+        encoding="utf-8",
+    )
+    proc = run(
+        db, "screen-payment", str(wire), "--json", "--dry-run", "--max-list-age", "100000", check=False
+    )
+    assert proc.returncode == 4, proc.stderr
+    [message] = json.loads(proc.stdout)["messages"]
+    [hit] = [h for h in message["hits"] if h["kind"] == "ownership"]
+    assert hit["field"] == "59" and hit["entity_id"] == "party:sunrise minerals ltd"
+    assert "OFAC blocked: 62.5 % held by blocked persons" in hit["why"]

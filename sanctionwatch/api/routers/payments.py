@@ -20,6 +20,7 @@ from sanctionwatch.api.security import Principal, require
 from sanctionwatch.api.state import ServiceState, state_of
 from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.api.yente_params import refuse_unknown_params
+from sanctionwatch.ownership.assembly import Network
 from sanctionwatch.payments.desk import PaymentDesk
 from sanctionwatch.payments.holds import PaymentHolds, PaymentState
 from sanctionwatch.payments.lists import list_state
@@ -32,7 +33,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for co
 LIST_STATE_SECONDS = 60.0  # how long one judgement of the lists' age serves (it changes by the hour)
 _judged: dict[tuple[int, ...], tuple[float, ListState]] = {}
 MAX_SCREENERS = 8  # thresholds (and lists' states) kept at once
-_screeners: dict[tuple[tuple[int, ...], ListState, float | None], PaymentScreener] = {}
+_screeners: dict[tuple[tuple[int, ...], ListState, float | None, int], PaymentScreener] = {}
 
 
 @router.post(
@@ -63,7 +64,7 @@ def _screen(
     record: bool,
     caller: Principal,
 ) -> dict[str, Any]:
-    screener = _payment_screener(snapshot, _lists(state, snapshot), threshold)
+    screener = _payment_screener(snapshot, _lists(state, snapshot), threshold, state.network(snapshot))
     desk = PaymentDesk(screener, PaymentHolds(state.registry.engine) if record else None)
     results = desk.screen(data, "request body", actor=caller.person or caller.label)
     return {"messages": [r.to_json() for r in results]}
@@ -100,16 +101,21 @@ def get_payment(
     return found
 
 
-def _payment_screener(snapshot: Snapshot, lists: ListState, threshold: float | None) -> PaymentScreener:
-    """One PaymentScreener per snapshot, lists' state and threshold, kept across requests: its cache of
-    name screens is what makes the counterparties a bank pays every day cheap to screen again."""
-    key = (snapshot.version_ids, lists, threshold)
+def _payment_screener(
+    snapshot: Snapshot, lists: ListState, threshold: float | None, network: Network
+) -> PaymentScreener:
+    """One PaymentScreener per snapshot, ownership network, lists' state and threshold, kept across
+    requests: its cache of name screens is what makes the counterparties a bank pays every day cheap to
+    screen again. (A new ownership import makes a new network, hence a new screener.)"""
+    key = (snapshot.version_ids, lists, threshold, id(network))
     found = _screeners.get(key)
     if found is None:
         # (keys copied first: requests screen on worker threads, another may add one meanwhile)
         if len(_screeners) >= MAX_SCREENERS or any(k[0] != key[0] for k in tuple(_screeners)):
             _screeners.clear()  # another snapshot, or many thresholds asked for: start afresh
-        found = _screeners[key] = PaymentScreener(snapshot.screener, lists, threshold=threshold)
+        found = _screeners[key] = PaymentScreener(
+            snapshot.screener, lists, threshold=threshold, network=network
+        )
     return found
 
 
