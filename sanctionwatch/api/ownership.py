@@ -3,7 +3,7 @@
 Building it screens nothing but walks every list link, FtM holding and imported row, so it is kept
 between requests. It is rebuilt when the snapshot changes (a list update) or when the imported holdings
 do (`sanctionwatch ownership import` in another process): each request asks the store for its revision,
-one aggregate query, so that an import is seen by the next request, not after a restart.
+one lookup by key in `meta` (OwnershipStore.revision), so that an import is seen by the next request, not after a restart.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class NetworkCache:
         self._lock = threading.Lock()  # the first request after a change builds; the others wait for it
 
     def get(self, snapshot: Snapshot) -> Network:
-        key = (snapshot.version_ids, *self._store.revision())
+        key = (snapshot.version_ids, self._store.revision())
         with self._lock:
             if self._network is None or self._key != key:
                 self._network = None  # the old one goes before the new one is built

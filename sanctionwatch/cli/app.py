@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.panel import Panel
@@ -47,6 +47,7 @@ from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.db.engine import connect
 from sanctionwatch.model import entity_source
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
+from sanctionwatch.ownership.assembly import load_network
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.freshness import freshness_of
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
@@ -604,13 +605,20 @@ def screen(
     with _opened(db) as registry:
         screener = _screener(registry, source, program)
         hits = screener.screen(query, threshold=threshold, limit=limit)
+        # Entities an ownership rule blocks though no list names them: weighed against the whole
+        # registry, so not when the screen is narrowed to some lists or programmes.
+        owned = [] if source or program else _ownership_hits(registry, screener, query, threshold, limit)
         note = note_for(cli_actor(), "cli", [name, schema, dob, country, identifier], hits)
         AuditLog(registry.engine).record(actor=cli_actor(), action="screening.cli", subject="one query",
                          details={"calls": [note], "sources": source or [], "programs": program or []})  # fmt: skip
     if as_json:
         print_json({"query": name, "threshold": screener.threshold if threshold is None else threshold,
-                     "hits": [h.to_json() for h in hits]})  # fmt: skip
+                     "hits": [h.to_json() for h in hits], "ownership": owned})  # fmt: skip
         return
+    for found in owned:
+        rules = "; ".join(f"{f['authority'].upper()} {f['reason']}" for f in found["findings"])
+        console.print(f"[bold red]blocked by ownership[/bold red] {found['name']} ({found['node']}), "
+                      f"score {found['score']:.2f}: {rules}", highlight=False)  # fmt: skip
     if not hits:
         console.print(
             f"No hit for {name!r} at threshold {screener.threshold if threshold is None else threshold}."
@@ -625,6 +633,13 @@ def screen(
             hit.schema, ", ".join(hit.programs), _why(hit),
         )  # fmt: skip
     console.print(table)
+
+
+def _ownership_hits(
+    registry: Registry, screener: Screener, query: Query, threshold: float | None, limit: int
+) -> list[dict[str, Any]]:
+    network = load_network(registry, screener)
+    return [network.hit_json(found) for found in network.screen(query, threshold=threshold, limit=limit)]
 
 
 @app.command("screen-file")

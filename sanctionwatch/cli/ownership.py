@@ -20,7 +20,7 @@ from sanctionwatch.monitoring.after_update import notify_alerts
 from sanctionwatch.monitoring.ownership_watch import OwnershipWatch
 from sanctionwatch.ownership.aggregate import Standing
 from sanctionwatch.ownership.assembly import Network, load_network
-from sanctionwatch.ownership.rules import RULES, Authority
+from sanctionwatch.ownership.rules import Authority
 from sanctionwatch.ownership.store import OwnershipStore, Resolver
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.query import Query
@@ -115,17 +115,7 @@ def show(
         {
             "node": node,
             "name": network.name(node),
-            "rules": {
-                a.value: {
-                    "standing": f.standing.value,
-                    "share": f.share / 10_000,
-                    "reason": f.reason(network.names),
-                    "rule": RULES[a].statement,
-                    "chain": network.chain(node, a).to_json(),
-                }
-                for a, f in network.findings(node).items()
-                if a in wanted
-            },
+            "rules": {a.value: network.finding_json(node, a) for a in network.findings(node) if a in wanted},
         }
         for node in nodes
     ]

@@ -34,7 +34,7 @@ from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.rescreen import ScreeningRun
 from sanctionwatch.ownership.aggregate import Finding as RuleFinding
 from sanctionwatch.ownership.assembly import Network
-from sanctionwatch.ownership.rules import RULES, Authority
+from sanctionwatch.ownership.rules import Authority
 from sanctionwatch.ownership.store import CUSTOMER_NODE
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.query import Hit, Query, QueryError
@@ -183,12 +183,8 @@ class OwnershipWatch:
 
     def _rule_json(self, node: str, authority: Authority, finding: RuleFinding) -> dict[str, Any]:
         return {
-            "standing": finding.standing.value,
-            "share": finding.share / 10_000,
-            "reason": finding.reason(self.network.names),
-            "rule": RULES[authority].statement,
+            **self.network.finding_json(node, authority),
             "owners": sorted(f"{c.owner} {c.share}" for c in finding.contributions),
-            "chain": self.network.chain(node, authority).to_json(),
         }
 
     def _cleared(self, findings: Iterable[Finding]) -> list[Finding]:

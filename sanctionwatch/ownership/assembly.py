@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from sanctionwatch.model import Entity, Name, Schema, is_ftm_source
 from sanctionwatch.ownership.aggregate import Assessor, Finding, Standing
 from sanctionwatch.ownership.graph import Holding, HoldingKind, OwnershipGraph
 from sanctionwatch.ownership.network import ListedParties, ftm_holdings, list_holdings, listed_parties
-from sanctionwatch.ownership.rules import RULES, Authority
+from sanctionwatch.ownership.rules import PARTS, RULES, Authority
 from sanctionwatch.ownership.store import OwnershipStore
 from sanctionwatch.registry.ftm import FtmEntities, FtmFragment
 from sanctionwatch.registry.store import Registry
@@ -151,6 +152,30 @@ class Network:
                     out.setdefault(node, {})[authority] = finding
         listed = set().union(*self.listed.by_authority.values()) if self.listed.by_authority else set()
         return {node: found for node, found in out.items() if node not in listed}
+
+    def finding_json(self, node: str, authority: Authority) -> dict[str, Any]:
+        """One rule's finding on the node as every interface shows it: standing, share in percent, the
+        reason, the rule's own statement and the chain of owners."""
+        finding = self.assessors[authority].findings[node]
+        return {
+            "standing": finding.standing.value,
+            "share": finding.share * 100 / PARTS,
+            "reason": finding.reason(self.names),
+            "rule": RULES[authority].statement,
+            "chain": self.chain(node, authority).to_json(),
+        }
+
+    def hit_json(self, found: OwnershipHit) -> dict[str, Any]:
+        """A name screened against entities blocked by ownership: the match and each rule's finding."""
+        return {
+            "node": found.node,
+            "name": self.name(found.node),
+            "score": round(found.hit.score, 4),
+            "matched_name": found.hit.matched_name,
+            "findings": [
+                {"authority": a.value, **self.finding_json(found.node, a)} for a in sorted(found.findings)
+            ],
+        }
 
     def near_listed(self, node: str, hops: int = 2) -> list[tuple[str, ...]]:
         """Paths of at most `hops` links (ownership, control or directorship, either way) from the node

@@ -10,6 +10,7 @@ audit record, so the graph never shows half of a file.
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
+from sanctionwatch.db.tables import meta
 from sanctionwatch.model import Schema
 from sanctionwatch.ownership.graph import Holding, HoldingKind
 from sanctionwatch.ownership.holdings_file import PartyRef, StatedHolding, read_holdings
@@ -34,6 +36,7 @@ PARTY_NODE = "party:"
 # A name is taken as a listed party only at this score: above it the dev benchmark's false matches are
 # gone (bench/RESULTS.md); below it the owner stays a third party and the import says how many.
 RESOLVE_THRESHOLD = 0.9
+REVISION_KEY = "ownership_revision"  # in `meta`: changes with every import (OwnershipStore.revision)
 _SPACES = re.compile(r"\s+")
 _READINGS: tuple[str | None, ...] = (Schema.ORGANIZATION, Schema.PERSON, None)
 
@@ -118,6 +121,10 @@ class OwnershipStore:
         result.imported = len(rows)
         with self.engine.begin() as conn:
             conn.execute(delete(ownership_holdings).where(ownership_holdings.c.dataset == result.dataset))
+            conn.execute(delete(meta).where(meta.c.name == REVISION_KEY))
+            conn.execute(
+                insert(meta).values(name=REVISION_KEY, value=f"{now.isoformat()} {uuid.uuid4().hex}")
+            )
             if rows:
                 conn.execute(insert(ownership_holdings), rows)
             append(
@@ -184,16 +191,12 @@ class OwnershipStore:
                 labels.setdefault(row["owned_key"], row["owned_label"])
         return holdings, labels
 
-    def revision(self) -> tuple[int, int | None, datetime | None]:
-        """What changes whenever the imported holdings do (count, last id, last import time): one cheap
-        query that tells a cached network it is out of date. The time is needed as well as the id: a
-        re-import deletes before it inserts, and SQLite may then hand out the same ids again."""
-        table = ownership_holdings
+    def revision(self) -> str | None:
+        """What changes whenever the imported holdings do: a mark every import writes in its own
+        transaction (table `meta`), read by primary key, so that a cached network can ask on every
+        request whether it is out of date without counting the holdings."""
         with self.engine.connect() as conn:
-            count, last, at = conn.execute(
-                select(func.count(), func.max(table.c.id), func.max(table.c.imported_at))
-            ).one()
-        return int(count), last, at
+            return conn.execute(select(meta.c.value).where(meta.c.name == REVISION_KEY)).scalar()
 
     def datasets(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -171,3 +171,10 @@ def test_a_wire_to_a_company_blocked_by_ownership_is_held_naming_the_rule(db: Pa
     [hit] = [h for h in message["hits"] if h["kind"] == "ownership"]
     assert hit["field"] == "59" and hit["entity_id"] == "party:sunrise minerals ltd"
     assert "OFAC blocked: 62.5 % held by blocked persons" in hit["why"]
+
+    # A screen of the name finds it too, by ownership, though no list names it.
+    screened = run_json(db, "screen", "Sunrise Minerals Ltd", "--schema", "Company")
+    assert screened["hits"] == []
+    assert [(f["node"], [x["authority"] for x in f["findings"]]) for f in screened["ownership"]] == [
+        ("party:sunrise minerals ltd", ["ofac"])
+    ]

@@ -167,3 +167,16 @@ def test_ownership_needs_the_analyst_role(owned: Service) -> None:
         assert client.get("/ownership").status_code == 403
     with owned.client() as client:
         assert client.get("/ownership/customer:C-100").status_code == 401
+
+
+def test_screening_a_name_finds_the_company_blocked_by_ownership_that_no_list_names(owned: Service) -> None:
+    with owned.client(Role.ANALYST) as client:
+        response = client.post("/screen", json={"name": "Sunrise Minerals Limited", "schema": "Company"})
+        assert response.status_code == 200, response.text
+        body = response.json()
+    assert body["hits"] == []  # no list names it
+    [found] = body["ownership"]
+    assert found["node"] == SUNRISE and found["score"] >= 0.7
+    [ofac] = [f for f in found["findings"] if f["authority"] == "ofac"]
+    assert (ofac["standing"], ofac["share"]) == ("blocked", 62.5)
+    assert {o["node"] for o in ofac["chain"]["owners"]} == {"ofac-sdn:9345", "ofac-sdn:9346"}

@@ -52,3 +52,14 @@ class FlaggedResponse(BaseModel):
     """GET /ownership: every party some rule finds blocked or to review without a list naming it."""
 
     flagged: list[FlaggedBody]
+
+
+class OwnershipHitBody(BaseModel):
+    """A name matching an entity that an ownership rule blocks (or sends to review) though no list
+    names it: POST /screen's `ownership`."""
+
+    node: str
+    name: str
+    score: float
+    matched_name: str
+    findings: list[RuleFindingBody]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from sanctionwatch.api.contracts.ownership import OwnershipHitBody
 from sanctionwatch.matching.evidence import Effect, EvidenceFeature
 from sanctionwatch.screening.jobs import JobStatus
 
@@ -84,6 +85,10 @@ class ScreenResponse(BaseModel):
 
     threshold: float
     hits: list[HitBody]
+    ownership: list[OwnershipHitBody] = Field(
+        default_factory=list,
+        description="Entities an ownership or control rule blocks, or sends to review, though no list names them",
+    )
     list_versions: list[ListVersionRef] = Field(description="The list versions screened against")
 
 

@@ -20,7 +20,7 @@ from sanctionwatch.api.yente import ErrorResponse
 from sanctionwatch.api.yente_params import refuse_unknown_params
 from sanctionwatch.errors import InputError, NotFoundError
 from sanctionwatch.ownership.assembly import Network
-from sanctionwatch.ownership.rules import PARTS, RULES, Authority
+from sanctionwatch.ownership.rules import Authority
 from sanctionwatch.screening.live import Snapshot
 
 __all__ = ["node_findings", "router"]
@@ -79,20 +79,11 @@ def node_findings(network: Network, snapshot: Snapshot, key: str) -> dict[str, A
     known = any(key in a.graph.by_owner or key in a.graph.by_owned for a in network.assessors.values())
     if not found and not known and snapshot.party(key) is None:
         raise NotFoundError(f"{key!r}: no such party in the lists or the ownership holdings")
-    names = network.names
     return {
         "node": key,
         "name": network.name(key),
         "findings": [
-            {
-                "authority": authority.value,
-                "standing": finding.standing.value,
-                "share": finding.share * 100 / PARTS,
-                "reason": finding.reason(names),
-                "rule": RULES[authority].statement,
-                "chain": network.chain(key, authority).to_json(),
-            }
-            for authority, finding in found.items()
+            {"authority": authority.value, **network.finding_json(key, authority)} for authority in found
         ],
     }
 

@@ -38,11 +38,14 @@ def screen(request: Request, body: ScreenRequest) -> dict[str, Any]:
     snapshot = state_of(request).snapshot()
     query = Query(body.name, body.schema_, body.birth_date, body.country, body.identifier)
     hits = snapshot.screener.screen(query, threshold=body.threshold, limit=body.limit)
+    network = state_of(request).network(snapshot)
+    owned = network.screen(query, threshold=body.threshold, limit=body.limit)
     state_of(request).trail.note(
         request.state.principal.label, "screen", body.model_dump(), hits, snapshot.list_versions
     )
     return {
         "threshold": snapshot.screener.threshold if body.threshold is None else body.threshold,
         "hits": [hit.to_json() for hit in hits],
+        "ownership": [network.hit_json(found) for found in owned],
         "list_versions": [{"source": v.source, "version": v.number} for v in snapshot.versions],
     }
