@@ -43,3 +43,20 @@ def test_an_unknown_party_has_no_page(browser: Browser, owned: Service) -> None:
     log_in(page, owned, "analyst")
     response = page.goto(f"{owned.url}/ui/ownership/party:nobody")
     assert response is not None and response.status == 404
+
+
+def test_the_party_page_links_an_analyst_to_its_ownership_page(browser: Browser, owned: Service) -> None:
+    page = browser.new_context().new_page()
+    log_in(page, owned, "analyst")
+    page.goto(f"{owned.url}/ui/entities/ofac-sdn:9345")
+    page.get_by_role("link", name="Ownership and control").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("KOREA MINING DEVELOPMENT TRADING")
+    expect(page.locator("#standings tbody tr", has_text="OFAC")).to_contain_text("listed")
+
+
+def test_a_viewer_is_not_offered_the_link(browser: Browser, owned: Service) -> None:
+    page = browser.new_context().new_page()
+    log_in(page, owned, "viewer")
+    page.goto(f"{owned.url}/ui/entities/ofac-sdn:9345")
+    expect(page.get_by_role("heading", level=2, name="Names")).to_be_visible()
+    expect(page.get_by_role("link", name="Ownership and control")).to_have_count(0)
