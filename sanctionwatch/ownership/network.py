@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sanctionwatch.model import Entity, LinkKind, NameKind
+from sanctionwatch.model import Entity, LinkKind, NameKind, is_ftm_source
 from sanctionwatch.ownership.graph import Holding, HoldingKind
 from sanctionwatch.ownership.rules import Authority, authorities_of_source, parse_percentage
 from sanctionwatch.registry.ftm import FtmFragment
@@ -61,6 +61,8 @@ def listed_parties(entities: Iterable[Entity]) -> ListedParties:
 def list_holdings(entities: Iterable[Entity], known: set[str]) -> Iterator[Holding]:
     """A CONTROL holding for every ownership link; `known` holds the registry keys of listed parties."""
     for entity in entities:
+        if is_ftm_source(entity.source):
+            continue  # its links are read from the FtM entities themselves, with shares and dates (ftm_holdings)
         for link in entity.links:
             if link.kind not in _HOLDING_LINKS:
                 continue
