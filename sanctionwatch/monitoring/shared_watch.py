@@ -145,7 +145,8 @@ class SharedValueWatch:
                 ]
             ).encode()
         ).hexdigest()
-        versions = f"{party.split(':', 1)[0]}/{self.list_versions.get(party.split(':', 1)[0], '?')}"
+        source = entity.source if entity is not None else party.rsplit(":", 1)[0]
+        versions = f"{source}/{self.list_versions.get(source, '?')}"
         return Finding(customer_id, customer_hash, hit, state, versions, party, {"shared": shared})
 
 
