@@ -11,7 +11,7 @@ the EU and UK rules too, so that a holding stated against either record is weigh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -56,6 +56,20 @@ class ChainStep:
             "source": self.source,
             "owners": [owner.to_json() for owner in self.owners],
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ChainStep:
+        """The tree back from `to_json` (an alert keeps the chain that raised it)."""
+        share = data.get("share")
+        return cls(
+            node=str(data["node"]),
+            name=str(data["name"]),
+            standing=Standing(data["standing"]) if data.get("standing") else None,
+            share=None if share is None else round(float(share) * 10_000),
+            kind=HoldingKind(data["kind"]) if data.get("kind") else None,
+            source=data.get("source"),
+            owners=tuple(cls.from_json(owner) for owner in data.get("owners", ())),
+        )
 
     def lines(self, depth: int = 0) -> list[str]:
         """The tree as text, the owned party at the top and each owner below what it holds."""

@@ -18,6 +18,7 @@ from sanctionwatch.api.state import state_of
 from sanctionwatch.cases.workflow import STEPS, Actor, CaseError, Cases, NotAllowedError
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts, Decision
 from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.web.ownership import alert_chains
 from sanctionwatch.web.pages import page, signed_in
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -86,6 +87,7 @@ def _case(request: Request, alert_id: int, *, error: str | None = None, status: 
         listed=listed,
         listed_changed=listed is not None and listed.content_hash() != alert["record_hash"],
         hit={"explanation": alert["explanation"]},
+        chains=alert_chains(alert["explanation"], snapshot, alert["entity_id"]),
         offered=offered(alert["status"]),
         labels=STEP_LABELS,
         decisions=[d.value for d in Decision],

@@ -7,6 +7,8 @@ share; the EU and UK follow one designated person's holdings).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
@@ -16,17 +18,46 @@ from fastapi.responses import HTMLResponse, Response
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.routers.ownership import node_findings
 from sanctionwatch.api.state import state_of
+from sanctionwatch.ownership.assembly import ChainStep
 from sanctionwatch.ownership.rules import Authority
-from sanctionwatch.web.charts import ownership_tree
+from sanctionwatch.screening.live import Snapshot
+from sanctionwatch.web.charts import Tree, ownership_tree
 from sanctionwatch.web.pages import page, signed_in
 
-__all__ = ["ownership_href", "router"]
+__all__ = ["alert_chains", "ownership_href", "router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
 
 def ownership_href(node: str) -> str:
     return f"/ui/ownership/{quote(node, safe=':')}"
+
+
+def chain_links(tree: Tree, snapshot: Snapshot | None, top: str) -> dict[str, str]:
+    """Where each box of a drawn chain leads: a listed party's page, or the other party's ownership page."""
+    return {
+        box.node: (
+            f"/ui/entities/{quote(box.node, safe=':')}"
+            if snapshot is not None and snapshot.party(box.node) is not None
+            else ownership_href(box.node)
+        )
+        for box in tree.boxes
+        if box.node != top
+    }
+
+
+def alert_chains(explanation: Mapping[str, Any], snapshot: Snapshot | None, top: str) -> list[dict[str, Any]]:
+    """The rules' findings an ownership alert recorded, each with its chain drawn as it was then."""
+    recorded = explanation.get("ownership")
+    if not isinstance(recorded, Mapping):
+        return []  # a 'linked' or 'clear' alert, or not an ownership alert at all
+    out = []
+    for authority, finding in recorded.items():
+        tree = ownership_tree(ChainStep.from_json(finding["chain"]))
+        out.append(
+            {"authority": authority, **finding, "tree": tree, "links": chain_links(tree, snapshot, top)}
+        )
+    return out
 
 
 @router.get("/ownership/{key:path}", response_class=HTMLResponse)
@@ -39,14 +70,5 @@ async def ownership_page(request: Request, key: str = Path(..., max_length=400))
     rules = []
     for finding in body["findings"]:
         tree = ownership_tree(network.chain(key, Authority(finding["authority"])))
-        links = {
-            box.node: (
-                f"/ui/entities/{quote(box.node, safe=':')}"
-                if snapshot.party(box.node) is not None
-                else ownership_href(box.node)
-            )
-            for box in tree.boxes
-            if box.node != key
-        }
-        rules.append({**finding, "tree": tree, "links": links})
+        rules.append({**finding, "tree": tree, "links": chain_links(tree, snapshot, key)})
     return page(request, "ownership.html", principal, party=body, rules=rules)

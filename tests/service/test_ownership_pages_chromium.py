@@ -7,6 +7,11 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
+from sanctionwatch.monitoring.customer_store import Customers
+from sanctionwatch.monitoring.ownership_watch import OwnershipWatch
+from sanctionwatch.ownership.assembly import load_network
+from sanctionwatch.registry.store import Registry
+from sanctionwatch.screening.screener import Screener
 from tests.service.conftest import Service, log_in
 from tests.service.test_ownership_api import owned as owned  # the service with the holdings imported
 
@@ -60,3 +65,26 @@ def test_a_viewer_is_not_offered_the_link(browser: Browser, owned: Service) -> N
     page.goto(f"{owned.url}/ui/entities/ofac-sdn:9345")
     expect(page.get_by_role("heading", level=2, name="Names")).to_be_visible()
     expect(page.get_by_role("link", name="Ownership and control")).to_have_count(0)
+
+
+def test_an_ownership_case_shows_the_chain_that_raised_it(
+    browser: Browser, owned: Service, tmp_path: Path
+) -> None:
+    registry = Registry.open(owned.database)
+    try:
+        customers = tmp_path / "customers.csv"
+        customers.write_text("id,name,schema\nC-100,C-100 Trading,Company\n", encoding="utf-8")
+        Customers(registry.engine).import_file(customers)
+        screener = Screener.from_registry(registry)
+        versions = {v.source: v.number for v in registry.active_versions()}
+        run = OwnershipWatch(registry.engine, load_network(registry, screener), versions).run()
+    finally:
+        registry.close()
+    [alert] = [a for a in run.alerts if a["customer_id"] == "C-100"]
+    page = browser.new_context().new_page()
+    log_in(page, owned, "analyst")
+    page.goto(f"{owned.url}/ui/alerts/{alert['id']}")
+    expect(page.get_by_role("heading", name="OFAC: blocked, 50 %")).to_be_visible()
+    picture = page.get_by_role("img", name="Owners counted under the OFAC rule when the alert was raised")
+    expect(picture.locator("text.edge")).to_have_text(["40 %", "22.5 %", "50 %"])
+    expect(page.get_by_text("No active list names it")).to_be_visible()
