@@ -18,6 +18,7 @@ import pytest
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.routers import payments as router
+from sanctionwatch.ownership.assembly import Network
 from sanctionwatch.payments.screening import ListState
 from sanctionwatch.registry.store import VersionInfo
 from sanctionwatch.registry.tables import VersionStatus
@@ -120,12 +121,15 @@ def test_the_service_keeps_one_payment_screener_per_snapshot_lists_and_threshold
     by the next request, cost a lookup."""
     first = Snapshot(Screener.from_entities(listed()), (), 0.0)
     lists = ListState(("ofac-sdn/1",))
-    one = router._payment_screener(first, lists, None)
-    assert router._payment_screener(first, lists, None) is one
-    assert router._payment_screener(first, lists, 0.6) is not one
-    assert router._payment_screener(first, ListState(("ofac-sdn/1",), ("stale",)), None) is not one
+    network = Network.build(first.screener)
+    one = router._payment_screener(first, lists, None, network)
+    assert router._payment_screener(first, lists, None, network) is one
+    assert router._payment_screener(first, lists, 0.6, network) is not one
+    assert router._payment_screener(first, ListState(("ofac-sdn/1",), ("stale",)), None, network) is not one
+    # An ownership import makes a new network: the screener must screen against it.
+    assert router._payment_screener(first, lists, None, Network.build(first.screener)) is not one
     later = Snapshot(first.screener, (replace(_version(), id=2),), 0.0)
-    assert router._payment_screener(later, lists, None) is not one
+    assert router._payment_screener(later, lists, None, network) is not one
     assert len(router._screeners) == 1  # a new snapshot starts afresh
 
 
