@@ -161,7 +161,7 @@ def fold(kind: SharedKind, text: str) -> str:
     return value.lower()  # e-mail
 
 
-def _listed_fold(value: SharedValue) -> str:
+def listed_fold(value: SharedValue) -> str:
     """A listed value's fold: a phone's from its E.164 key (the list may write it nationally), with the
     extension the list writes after it, if any."""
     if value.kind is SharedKind.PHONE:
@@ -343,7 +343,7 @@ def near_misses(parties: Sequence[tuple[str, Entity]], count: int, rng: random.R
     for party, entity in parties:
         for value in listed_values(entity):
             listed[value.kind].append((party, value))
-    folds = {kind: {_listed_fold(v) for _, v in values} for kind, values in listed.items()}
+    folds = {kind: {listed_fold(v) for _, v in values} for kind, values in listed.items()}
     cities = cities_by_country(v for _, v in listed[SharedKind.ADDRESS])
     edits: dict[Variant, _Edit] = {
         Variant.PHONE_DIGIT: _phone_digit,
