@@ -259,12 +259,15 @@ def _address_city(value: SharedValue, rng: random.Random, cities: Mapping[str, S
 
 def _is_city(part: str, country: str) -> bool:
     """Whether an address part names a place inside `country` and not the country itself: a territory
-    below it ("Moscow" is ru-mow, "Dubai" ae-du) or one of the places rigour gives it ("Tehran")."""
+    below it ("Moscow" is ru-mow, "Dubai" ae-du, "Donetsk" ua-dpr) or one of the places rigour gives it
+    ("Tehran")."""
     if not part or any(c.isdigit() for c in part):
         return False
     territory = lookup_territory(part)
-    if territory is None or territory.ftm_country != country:
+    if territory is None:
         return False
+    if territory.ftm_country != country:
+        return territory.parent is not None and territory.parent.code == country
     if territory.code != country:
         return True
     return fold(SharedKind.ADDRESS, part) in {fold(SharedKind.ADDRESS, p) for p in territory.places}

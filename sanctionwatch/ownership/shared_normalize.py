@@ -192,10 +192,11 @@ def normalize_address(text: str, country: str | None = None) -> str | None:
 
     Case and compatibility forms are folded (casefold, NFKC) and punctuation and spacing collapse to one
     space. Trailing comma-separated parts that name a place FollowTheMoney's country vocabulary knows
-    give the country when `country` is not given (the outermost of them); those that name the country
+    give the country when `country` is not given (the outermost of them); those that name that country
     itself ("Russia", "United Arab Emirates") are taken off, those that name a place within it (a city
-    or region: "Moscow", "Dubai", "London") stay, so that "…, Dubai, UAE" and "…, Sharjah, UAE" stay
-    two addresses. An address is compared only when, before those places, it holds a house number and
+    or region: "Moscow", "Dubai", "London"; a territory with a code of its own inside it: "Donetsk" in
+    Ukraine) stay, so that "…, Dubai, UAE" and "…, Sharjah, UAE" stay two addresses, and "…, Donetsk,
+    Ukraine" and "…, Luhansk, Ukraine". An address is compared only when, before those places, it holds a house number and
     at least three other words (of two letters or more): "Dubai, UAE", "Tverskaya 12, Moscow" or a P.O.
     box locate a thousand parties and identify none. Words are never reordered or dropped inside the
     address, so "12 Lenina 3" and "3 Lenina 12" stay apart.
@@ -203,15 +204,15 @@ def normalize_address(text: str, country: str | None = None) -> str | None:
     if len(text) > MAX_TEXT:
         return None
     segments = [s for s in (_words(part) for part in _SEGMENTS.split(text)) if s]
-    found: str | None = None
-    within: list[list[str]] = []  # trailing places within a country, kept in the key
+    found = country  # the address's country: given, else the outermost place's
+    within: list[list[str]] = []  # trailing places within that country, kept in the key
     while len(segments) > 1:
         where = _place(" ".join(segments[-1]))
         if where is None:
             break
         found = found or where.country
         last = segments.pop()
-        if where.within:
+        if where.within or where.country != found:
             within.insert(0, last)
     street = [word for segment in segments for word in segment]
     numbers = [w for w in street if _HOUSE_NUMBER.fullmatch(w)]
@@ -219,7 +220,7 @@ def normalize_address(text: str, country: str | None = None) -> str | None:
     if not numbers or len(lettered) < MIN_ADDRESS_WORDS:
         return None
     words = street + [word for segment in within for word in segment]
-    return _scoped(country if country is not None else found, " ".join(words))
+    return _scoped(found, " ".join(words))
 
 
 def _words(text: str) -> list[str]:

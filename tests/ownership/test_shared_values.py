@@ -283,6 +283,17 @@ def test_the_same_street_in_another_city_of_the_country_is_another_address(liste
     }
 
 
+def test_a_territory_with_a_code_of_its_own_stays_in_an_address_of_another_country() -> None:
+    """Donetsk and Luhansk are ua-dpr and ua-lpr in the country vocabulary: in a Ukrainian address they
+    are places, kept, not a second country taken off."""
+    donetsk = normalize_address("Ulitsa Artema 97, Office 5, Donetsk, Ukraine")
+    assert donetsk == "ua:ulitsa artema 97 office 5 donetsk"
+    assert normalize_address("Ulitsa Artema 97, Office 5, Luhansk, Ukraine") != donetsk
+    assert (
+        normalize_address("Ulitsa Artema 97, Office 5, Donetsk", "ua") == donetsk
+    )  # the list's country field
+
+
 @pytest.mark.parametrize(
     ("text", "country", "within"),
     [
