@@ -1,7 +1,7 @@
 """Customers sharing a phone, an e-mail or a wallet with listed parties: found, without floods.
 
 Usage: .venv/bin/python -m bench.shared_values [--customers 1000000] [--planted 200] [--agents 5]
-       [--per-agent 50] [--max-parties 25] [--max-customers 20] [--seed N]
+       [--per-agent 50] [--near-miss 2400] [--max-parties 40] [--max-customers 20] [--seed N]
 
 1. The lists: the files of bench.screening_speed's LIST_FILES (OFAC SDN advanced XML, OFAC Consolidated,
    UN, UK), parsed by the project's parsers; the SharedValueIndex is built over every party of them, keyed
@@ -21,13 +21,26 @@ Usage: .venv/bin/python -m bench.shared_values [--customers 1000000] [--planted 
    networks use them), each given to --per-agent customers, written in varying case and with or without
    the country: more customers than --max-customers share each, so the scan must withhold them as
    common and report them with their counts.
-5. The scan: customer_values for every customer, then SharedValueScan (guards: --max-parties,
+5. Near misses (bench.shared_near_misses): --near-miss customers, each given a value built from another
+   real listed value (of any list) by one edit, so that it resembles it and is another value: a phone
+   with one digit changed or an extension added, an e-mail with another local part at the same
+   (not free-mail) domain or the same local part at another domain, an address with another floor /
+   office / room, another house number or another city of the same country, a wallet with one
+   character changed, a registration number with one digit changed (issued in the listed country), a
+   website on a subdomain or under another top-level domain, another valid IMO number one digit
+   apart. Twelve variants in turn; each near miss differs from every listed value of its kind by the
+   benchmark's own comparison (not the project's normalizers). Random Faker values never equal a
+   listed value, so without these the alert rate on the rest would say nothing about values that
+   resemble listed ones; with them it does. None of them may alert.
+6. The scan: customer_values for every customer, then SharedValueScan (guards: --max-parties,
    --max-customers), timed apart from the generation.
 
 Printed: planted found X/K (a planted customer alerted with the planted party), alert rate on the rest
-(every other customer alerted, agents' customers included), common values withheld (and customers),
-crowded listed values held by customers, and the times. Targets: every planted customer found; alert
-rate on the rest <= 0.1 %. Progress goes to stderr. Nothing is written to bench/RESULTS.md.
+(every other customer alerted: agents' customers and near misses included), near misses alerted X of N
+(and how many matched a listed value before the flood guards; by variant, with examples of each one
+alerted), common values withheld (and customers), crowded listed values held by customers, and the
+times. Targets: every planted customer found; alert rate on the rest <= 0.1 %; no near miss alerted.
+Progress goes to stderr. Nothing is written to bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -58,6 +71,7 @@ from bench.screening_speed import (
     proc_status_mb,
     render,
 )
+from bench.shared_near_misses import NearMiss, NearMissScore, Variant, near_misses, score
 from sanctionwatch.model import Entity
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.ownership.shared_index import (
@@ -74,6 +88,7 @@ ALERT_RATE_TARGET = 0.001  # of the customers that share nothing on purpose
 PLANTED = 200
 AGENTS = 5
 PER_AGENT = 50
+NEAR_MISSES = 2400  # 200 of each of the 12 variants
 PLANTED_KINDS = (SharedKind.PHONE, SharedKind.EMAIL, SharedKind.WALLET)
 OFAC_SOURCES = ("ofac-sdn", "ofac-cons")
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -336,12 +351,15 @@ def main() -> None:
     parser.add_argument("--planted", type=int, default=PLANTED)
     parser.add_argument("--agents", type=int, default=AGENTS)
     parser.add_argument("--per-agent", type=int, default=PER_AGENT)
+    parser.add_argument("--near-miss", type=int, default=NEAR_MISSES)
     parser.add_argument("--max-parties", type=int, default=DEFAULT_MAX_PARTIES)
     parser.add_argument("--max-customers", type=int, default=DEFAULT_MAX_CUSTOMERS)
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
-    if args.customers < args.planted + args.agents * args.per_agent:
-        parser.error("--customers: fewer than the planted and the agents' customers together")
+    if args.near_miss < 0:
+        parser.error(f"--near-miss: must be 0 or more, not {args.near_miss}")
+    if args.customers < args.planted + args.agents * args.per_agent + args.near_miss:
+        parser.error("--customers: fewer than the planted, the agents' and the near-miss customers together")
     if args.per_agent <= args.max_customers:
         parser.error(
             "--per-agent: must be more than --max-customers, or the agents' addresses are not common"
@@ -374,6 +392,11 @@ def main() -> None:
     for number, address in enumerate(agent_addresses):
         for at in sample[number * args.per_agent : (number + 1) * args.per_agent]:
             attributes[at]["address"] = agent_variants(address.shown, rng)
+    near = near_misses(parties, args.near_miss, rng)
+    if len(near) < args.near_miss:
+        _log(f"  near misses: only {len(near):,} of {args.near_miss:,} could be built from the lists")
+    taken = set(sample)
+    placed = place_near_misses(customers, attributes, near, [n for n in free if n not in taken], rng)
 
     _log("scan:")
     result, scan_s, compared = scan(index, customers, attributes, args.max_customers)
@@ -392,6 +415,7 @@ def main() -> None:
     rate = len(rest_alerts) / rest if rest else 0.0
     unguarded = (len(rest_alerts) + result.withheld) / rest if rest else 0.0  # common values not withheld
     common_customers = sum(c.customers for c in result.common)
+    near_score = score(placed, index, result)
 
     rows = [
         Row("lists", f"{index.parties:,} parties", "", ", ".join(p.name for p in LIST_FILES)),
@@ -416,6 +440,16 @@ def main() -> None:
             f"{rate:.4%} ({len(rest_alerts):,} of {rest:,})",
             "<= 0.1 %",
             _met(rate <= ALERT_RATE_TARGET) + f"; {unguarded:.3%} if common values were not withheld",
+        ),
+        Row(
+            "near misses alerted",
+            f"{near_score.alerted} of {len(placed):,}",
+            "0",
+            _met(near_score.alerted == 0)
+            + f"; {len(near_score.hits)} matched a listed value before the guards"
+            + "".join(
+                f"; {variant}: {count}" for variant in Variant if (count := near_score.by_variant(variant)[2])
+            ),
         ),
         Row(
             "common values withheld",
@@ -457,6 +491,40 @@ def main() -> None:
     missed = [p for p in planted if p not in found]
     for p in missed[:20]:
         print(f"missed: {p}")
+    print_near_misses(near_score)
+
+
+def place_near_misses(
+    customers: list[Customer],
+    attributes: list[dict[str, str]],
+    near: Sequence[NearMiss],
+    free: Sequence[int],
+    rng: random.Random,
+) -> list[tuple[str, NearMiss, dict[str, str], tuple[str, ...]]]:
+    """Each near miss given to a customer of `free` (positions), in its column instead of the
+    customer's own value, with the countries it needs; (customer id, near miss, attributes, countries)."""
+    placed: list[tuple[str, NearMiss, dict[str, str], tuple[str, ...]]] = []
+    for at, miss in zip(rng.sample(list(free), len(near)), near, strict=True):
+        attributes[at][miss.column] = miss.written
+        if miss.countries is not None:
+            customers[at] = replace(customers[at], countries=miss.countries)
+        placed.append((customers[at].id, miss, attributes[at], customers[at].countries))
+    return placed
+
+
+def print_near_misses(near_score: NearMissScore, examples: int = 3) -> None:
+    """Per variant: made, matched before the guards, alerted; then a few of each variant that matched."""
+    print("\nnear misses by variant (made / matched a listed value / alerted):")
+    for variant in Variant:
+        made, matched, alerted = near_score.by_variant(variant)
+        print(f"  {variant}: {made} / {matched} / {alerted}")
+    for variant in Variant:
+        for hit in [h for h in near_score.hits if h.near.variant is variant][:examples]:
+            how = "alerted" if hit.alerted else "matched, withheld by a guard"
+            print(
+                f"near miss {how}: {variant}: listed {hit.near.listed!r} ({hit.near.party}), "
+                f"written {hit.near.written!r} ({hit.customer}) ~ {list(hit.listed)[:3]}"
+            )
 
 
 def _met(ok: bool) -> str:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 import phonenumbers
 
 from sanctionwatch.refdata import PUBLIC_HOSTS
-from sanctionwatch.sources.countries import country_code
+from sanctionwatch.sources.countries import Place, place
 
 __all__ = [
     "MAX_TEXT",
@@ -181,8 +181,8 @@ _SEGMENTS = re.compile(r"[,\n\r]+")
 _WORD = re.compile(r"[^\W_]+")
 _HOUSE_NUMBER = re.compile(r"[^\W\d_]?\d{1,4}[^\W\d_]?")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# Words of two characters or more with a letter, besides the house number, once the trailing country and
-# known places are off: "4A Pionerski Bulvar, Kemerovo" is street-level, "P.O. Box 1318, Amman" is not.
+# Words of two characters or more with a letter, besides the house number, before the trailing country and
+# known places: "4A Pionerski Bulvar, Kemerovo" is street-level, "P.O. Box 1318, Amman" is not.
 MIN_ADDRESS_WORDS = 3
 _SCOPED = re.compile(r"([a-z]{2}(?:-[a-z]{3})?):(.+)", re.DOTALL)
 
@@ -190,42 +190,48 @@ _SCOPED = re.compile(r"([a-z]{2}(?:-[a-z]{3})?):(.+)", re.DOTALL)
 def normalize_address(text: str, country: str | None = None) -> str | None:
     """A street-level address as "cc:words" (or "words" when no country is known), or None.
 
-    Case and compatibility forms are folded (casefold, NFKC), punctuation and spacing collapse to one
-    space, and trailing comma-separated parts that name a country or a place FollowTheMoney's country
-    vocabulary knows ("Russia", "Dubai, United Arab Emirates") are taken off; the outermost of them
-    gives the country when `country` is not given. Only what remains is compared, in its order, and
-    only when it holds a house number and at least three other words (of two letters or more): "Dubai,
-    UAE", "Tverskaya 12, Moscow" or a P.O. box locate a thousand parties and identify none. Words are never reordered or dropped inside
-    the address, so "12 Lenina 3" and "3 Lenina 12" stay apart.
+    Case and compatibility forms are folded (casefold, NFKC) and punctuation and spacing collapse to one
+    space. Trailing comma-separated parts that name a place FollowTheMoney's country vocabulary knows
+    give the country when `country` is not given (the outermost of them); those that name that country
+    itself ("Russia", "United Arab Emirates") are taken off, those that name a place within it (a city
+    or region: "Moscow", "Dubai", "London"; a territory with a code of its own inside it: "Donetsk" in
+    Ukraine) stay, so that "…, Dubai, UAE" and "…, Sharjah, UAE" stay two addresses, and "…, Donetsk,
+    Ukraine" and "…, Luhansk, Ukraine". An address is compared only when, before those places, it holds a house number and
+    at least three other words (of two letters or more): "Dubai, UAE", "Tverskaya 12, Moscow" or a P.O.
+    box locate a thousand parties and identify none. Words are never reordered or dropped inside the
+    address, so "12 Lenina 3" and "3 Lenina 12" stay apart.
     """
     if len(text) > MAX_TEXT:
         return None
     segments = [s for s in (_words(part) for part in _SEGMENTS.split(text)) if s]
-    found: str | None = None
+    found = country  # the address's country: given, else the outermost place's
+    within: list[list[str]] = []  # trailing places within that country, kept in the key
     while len(segments) > 1:
-        code = _place_country(" ".join(segments[-1]))
-        if code is None:
+        where = _place(" ".join(segments[-1]))
+        if where is None:
             break
-        found = found or code
-        segments.pop()
-    words = [word for segment in segments for word in segment]
-    numbers = [w for w in words if _HOUSE_NUMBER.fullmatch(w)]
-    lettered = [w for w in words if len(w) > 1 and _HAS_LETTER.search(w) and w not in numbers]
+        found = found or where.country
+        last = segments.pop()
+        if where.within or where.country != found:
+            within.insert(0, last)
+    street = [word for segment in segments for word in segment]
+    numbers = [w for w in street if _HOUSE_NUMBER.fullmatch(w)]
+    lettered = [w for w in street if len(w) > 1 and _HAS_LETTER.search(w) and w not in numbers]
     if not numbers or len(lettered) < MIN_ADDRESS_WORDS:
         return None
-    return _scoped(country if country is not None else found, " ".join(words))
+    words = street + [word for segment in within for word in segment]
+    return _scoped(found, " ".join(words))
 
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-@lru_cache(maxsize=65536)
-def _place_country(words: str) -> str | None:
-    """The country a trailing address part names ("russian federation", "dubai"), or None."""
+def _place(words: str) -> Place | None:
+    """The place a trailing address part names ("russian federation", "dubai"), or None."""
     if not words or any(c.isdigit() for c in words):
-        return None  # a postal code or a street number is no country
-    return country_code(words)
+        return None  # a postal code or a street number is no place
+    return place(words)
 
 
 # ---- registration, wallet, IMO -----------------------------------------------------------------------

@@ -40,6 +40,7 @@ from sanctionwatch.ownership.shared_values import (
     listed_values,
 )
 from sanctionwatch.sources.catalog import parse_files
+from sanctionwatch.sources.countries import Place, place
 from sanctionwatch.sources.ofac_advanced_xml import parse
 
 # ---- the real list -----------------------------------------------------------------------------------
@@ -231,7 +232,9 @@ def test_website(text: str, key: str | None) -> None:
         ("4A Pionerski Bulvar, Kemerovo, 650054, Russia", "ru", "ru:4a pionerski bulvar kemerovo 650054"),
         ("4a pionerski bulvar, kemerovo, 650054, Russian Federation", None, "ru:4a pionerski bulvar kemerovo 650054"),
         ("4A Pionerski Bulvar, Kemerovo, 650054", None, "4a pionerski bulvar kemerovo 650054"),
-        ("E14 DAFZA, Dubai Airport Freezone, Dubai, United Arab Emirates", None, "ae:e14 dafza dubai airport freezone"),
+        ("E14 DAFZA, Dubai Airport Freezone, Dubai, United Arab Emirates", None, "ae:e14 dafza dubai airport freezone dubai"),
+        ("E14 DAFZA, Dubai Airport Freezone, Dubai", None, "ae:e14 dafza dubai airport freezone dubai"),  # the city's country
+        ("14 Spartakovskaya Square, Building 3, Office 245, Moscow, Russia", None, "ru:14 spartakovskaya square building 3 office 245 moscow"),
         ("Ul. Lenina, D. 219A, Sochi, 354364, Russia", None, "ru:ul lenina d 219a sochi 354364"),
         ("Dubai, United Arab Emirates", "ae", None),  # a city: not street-level
         ("Tverskaya 12, Moscow, Russia", None, None),  # one word besides the number
@@ -246,6 +249,67 @@ def test_address(text: str, country: str | None, key: str | None) -> None:
 
 def test_address_words_keep_their_order() -> None:
     assert normalize_address("12 Lenina Street 3, Sochi") != normalize_address("3 Lenina Street 12, Sochi")
+
+
+# Listed addresses (OFAC SDN, UK) and the same street in another city or region of the same country. The
+# country vocabulary knows both places, and reads each as the country: they were taken off with it, and
+# the two gave one key (found by bench.shared_values's near misses).
+ANOTHER_CITY = [
+    ("Unit 5452, Level 54, Almas Tower, Jumeirah Lakes Towers, Dubai, United Arab Emirates", "Sharjah"),
+    ("H.18 BLD.2 APP.390 Kantemirovskaya Street, Moscow, Russia", "Rostov Na Donu"),
+    ("55 Roebuck House, Palace Street, London, United Kingdom", "Merseyside"),
+    (
+        "Business Cluster Building 3, Sixth Floor, BCB3 618, Dubai CommerCity, Dubai, United Arab Emirates",
+        "Ajman",
+    ),
+    ("Ul. Sveaborgskaya D. 12, Lit. A, Pom.54-N, Office #1, Saint Petersburg, Russia", "Moscow"),
+]
+
+
+@pytest.mark.parametrize(("listed", "city"), ANOTHER_CITY)
+def test_the_same_street_in_another_city_of_the_country_is_another_address(listed: str, city: str) -> None:
+    street, old, country = listed.rsplit(", ", 2)
+    elsewhere = f"{street}, {city}, {country}"
+    assert normalize_address(listed) is not None
+    assert normalize_address(elsewhere) is not None
+    assert normalize_address(listed) != normalize_address(elsewhere)
+    party = _party("1", addresses=[Address(full=listed)])
+    assert _parties(_index(party), {"address": elsewhere}, []) == set()
+    assert _parties(_index(party), {"address": f"{street}, {city}"}, []) == set()
+    # ... while the listed address is found written with its country otherwise, or without it
+    assert _parties(_index(party), {"address": f"{street}, {old.upper()}"}, []) == {"ofac-sdn:1"}
+    assert _parties(_index(party), {"address": f"{street.lower()}, {old}, {country.upper()}"}, []) == {
+        "ofac-sdn:1"
+    }
+
+
+def test_a_territory_with_a_code_of_its_own_stays_in_an_address_of_another_country() -> None:
+    """Donetsk and Luhansk are ua-dpr and ua-lpr in the country vocabulary: in a Ukrainian address they
+    are places, kept, not a second country taken off."""
+    donetsk = normalize_address("Ulitsa Artema 97, Office 5, Donetsk, Ukraine")
+    assert donetsk == "ua:ulitsa artema 97 office 5 donetsk"
+    assert normalize_address("Ulitsa Artema 97, Office 5, Luhansk, Ukraine") != donetsk
+    assert (
+        normalize_address("Ulitsa Artema 97, Office 5, Donetsk", "ua") == donetsk
+    )  # the list's country field
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "within"),
+    [
+        ("Russia", "ru", False),
+        ("Russian Federation", "ru", False),
+        ("UAE", "ae", False),
+        ("Hong Kong", "hk", False),
+        ("Moscow", "ru", True),  # a territory below the country (ru-mow)
+        ("Dubai", "ae", True),
+        ("London", "gb", True),
+        ("Tehran", "ir", True),  # one of the places rigour names for the country
+        ("Kowloon City", "hk", True),
+    ],
+)
+def test_a_place_is_the_country_itself_or_within_it(text: str, country: str, within: bool) -> None:
+    assert place(text) == Place(country, within)
 
 
 @pytest.mark.parametrize(
