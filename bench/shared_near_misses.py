@@ -9,7 +9,8 @@ listed value of its kind by the benchmark's own comparison (`fold`), written apa
 may alert: `score` counts those that do (before and after the flood guards) and keeps them to show.
 
 The variants: a phone with one digit of its subscriber number changed (still a valid number, so that it
-is compared) or with an extension after it; an e-mail with another local part at the same domain (not a
+is compared), or with an extension after it (that one is the listed line itself, so it must alert:
+`SAME_VALUE`, reported apart); an e-mail with another local part at the same domain (not a
 free-mail domain: another name at gmail.com is no near miss worth the name) or the same local part at
 another domain; an address with another floor, office or room number in the same building, with another
 house number in the same street, or in another city of the same country; a wallet with one character
@@ -53,6 +54,11 @@ class Variant(StrEnum):
     WEBSITE_DOMAIN = "website: another top-level domain"
     IMO_DIGIT = "imo: another valid number"
 
+
+# Variants that hold the listed value itself: a listed line with an extension after it is the listed
+# party's own switchboard (no listed phone gives an extension of its own), so sharing it is a real tie
+# and the customer is alerted by design. They are made and reported, but are no near misses.
+SAME_VALUE: frozenset[Variant] = frozenset({Variant.PHONE_EXTENSION})
 
 KIND: Mapping[Variant, SharedKind] = {
     Variant.PHONE_DIGIT: SharedKind.PHONE,
@@ -413,7 +419,18 @@ class NearMissScore:
 
     @property
     def alerted(self) -> int:
-        return sum(1 for hit in self.hits if hit.alerted)
+        """Near misses alerted: what must be 0 (the SAME_VALUE variants are not near misses)."""
+        return sum(1 for hit in self.hits if hit.alerted and hit.near.variant not in SAME_VALUE)
+
+    @property
+    def near_misses(self) -> int:
+        return sum(count for variant, count in self.made.items() if variant not in SAME_VALUE)
+
+    @property
+    def same_value(self) -> tuple[int, int]:
+        """(made, alerted) of the variants that hold the listed value itself: alerted by design."""
+        made = sum(count for variant, count in self.made.items() if variant in SAME_VALUE)
+        return made, sum(1 for hit in self.hits if hit.alerted and hit.near.variant in SAME_VALUE)
 
     def by_variant(self, variant: Variant) -> tuple[int, int, int]:
         """(made, matched, alerted) of one variant."""

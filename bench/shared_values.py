@@ -71,7 +71,7 @@ from bench.screening_speed import (
     proc_status_mb,
     render,
 )
-from bench.shared_near_misses import NearMiss, NearMissScore, Variant, near_misses, score
+from bench.shared_near_misses import SAME_VALUE, NearMiss, NearMissScore, Variant, near_misses, score
 from sanctionwatch.model import Entity
 from sanctionwatch.monitoring.customer import Customer
 from sanctionwatch.ownership.shared_index import (
@@ -412,10 +412,13 @@ def main() -> None:
     ]
     rest = len(customers) - len(planted)
     rest_alerts = [a for a in result.alerts if a.customer not in planted_ids]
-    rate = len(rest_alerts) / rest if rest else 0.0
-    unguarded = (len(rest_alerts) + result.withheld) / rest if rest else 0.0  # common values not withheld
     common_customers = sum(c.customers for c in result.common)
     near_score = score(placed, index, result)
+    by_design = {c for c, near, _, _ in placed if near.variant in SAME_VALUE}  # the listed line itself
+    rest_alerts = [a for a in rest_alerts if a.customer not in by_design]
+    rest -= len(by_design)
+    rate = len(rest_alerts) / rest if rest else 0.0
+    unguarded = (len(rest_alerts) + result.withheld) / rest if rest else 0.0  # common values not withheld
 
     rows = [
         Row("lists", f"{index.parties:,} parties", "", ", ".join(p.name for p in LIST_FILES)),
@@ -443,13 +446,21 @@ def main() -> None:
         ),
         Row(
             "near misses alerted",
-            f"{near_score.alerted} of {len(placed):,}",
+            f"{near_score.alerted} of {near_score.near_misses:,}",
             "0",
             _met(near_score.alerted == 0)
             + f"; {len(near_score.hits)} matched a listed value before the guards"
             + "".join(
-                f"; {variant}: {count}" for variant in Variant if (count := near_score.by_variant(variant)[2])
+                f"; {variant}: {count}"
+                for variant in Variant
+                if variant not in SAME_VALUE and (count := near_score.by_variant(variant)[2])
             ),
+        ),
+        Row(
+            "a listed line with an extension (the listed value itself)",
+            f"{near_score.same_value[1]} of {near_score.same_value[0]} alerted",
+            "all",
+            _met(near_score.same_value[1] == near_score.same_value[0]) + "; not counted in the rest",
         ),
         Row(
             "common values withheld",
