@@ -449,7 +449,8 @@ def main() -> None:
             f"{near_score.alerted} of {near_score.near_misses:,}",
             "0",
             _met(near_score.alerted == 0)
-            + f"; {len(near_score.hits)} matched a listed value before the guards"
+            + f"; {sum(1 for h in near_score.hits if h.near.variant not in SAME_VALUE)} matched a listed value"
+            + " before the guards"
             + "".join(
                 f"; {variant}: {count}"
                 for variant in Variant

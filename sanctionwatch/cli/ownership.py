@@ -141,11 +141,7 @@ def show(
 
 def _nodes(network: Network, party: str) -> list[str]:
     """A key as given, or the entities blocked by ownership whose names resemble the text."""
-    if (
-        party in network.graph.on(network.day).by_owned
-        or party in network.graph.on(network.day).by_owner
-        or network.findings(party)
-    ):
+    if party in network.active.by_owned or party in network.active.by_owner or network.findings(party):
         return [party]
     if ":" in party and party.split(":", 1)[0] in ("customer", "party", "name"):
         return [party]

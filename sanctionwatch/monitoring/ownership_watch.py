@@ -90,7 +90,7 @@ class OwnershipWatch:
             for node, found in flagged.items()
             if node.startswith(CUSTOMER_NODE)
         }
-        active = self.network.graph.on(self.network.day)
+        active = self.network.active
         in_graph = {
             node[len(CUSTOMER_NODE) :]
             for node in itertools.chain(active.by_owner, active.by_owned)
@@ -229,7 +229,7 @@ class OwnershipWatch:
         """What the alerts depend on: every node a rule flags (with its name and standing) and every
         holding in force; a change in either is worth a run over the whole base."""
         flagged = self.network.flagged()
-        holdings = self.network.graph.on(self.network.day).by_owner
+        holdings = self.network.active.by_owner
         return _digest(
             [
                 sorted(

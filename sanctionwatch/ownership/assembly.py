@@ -19,7 +19,7 @@ from typing import Any
 
 from sanctionwatch.model import Entity, Name, Schema, is_ftm_source
 from sanctionwatch.ownership.aggregate import Assessor, Finding, Standing
-from sanctionwatch.ownership.graph import Holding, HoldingKind, OwnershipGraph
+from sanctionwatch.ownership.graph import ActiveGraph, Holding, HoldingKind, OwnershipGraph
 from sanctionwatch.ownership.network import ListedParties, ftm_holdings, list_holdings, listed_parties
 from sanctionwatch.ownership.rules import PARTS, RULES, Authority
 from sanctionwatch.ownership.store import OwnershipStore
@@ -100,7 +100,10 @@ class OwnershipHit:
 
 @dataclass
 class Network:
+    """The holdings of one snapshot and its imports, those in force on `day`, and each rule's result."""
+
     graph: OwnershipGraph
+    active: ActiveGraph  # the holdings in force on `day`, merged per pair: what every question reads
     names: dict[str, str]
     listed: ListedParties
     day: date | None = None
@@ -131,8 +134,8 @@ class Network:
         for holding in holdings:
             graph.add(holding)
         names = {**labels, **listed.names}
-        network = cls(graph, names, listed, day, problems)
         active = graph.on(day)
+        network = cls(graph, active, names, listed, day, problems)
         for (owner, owned), shares in sorted(active.disagreements.items()):
             problems.append(
                 f"{owner} holds {owned}: sources state different shares {shares}; the largest is used"
@@ -195,7 +198,7 @@ class Network:
         """Paths of at most `hops` links (ownership, control or directorship, either way) from the node
         to a party some list names: the ties a person should see even where no rule blocks anything.
         Each path alternates nodes and the links between them: (node, "owns 30 %", other, ...)."""
-        graph = self.graph.on(self.day)
+        graph = self.active
         listed = self.listed.records
         paths: list[tuple[str, ...]] = []
         frontier: list[tuple[str, ...]] = [(node,)]

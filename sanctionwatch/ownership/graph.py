@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-__all__ = ["Holding", "HoldingKind", "OwnershipGraph"]
+__all__ = ["ActiveGraph", "Holding", "HoldingKind", "OwnershipGraph"]
 
 
 class HoldingKind(StrEnum):
