@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the tests need beyond Python's: ICU headers (PyICU may compile against them) and
-# Debian's Chromium (the web pages are tested in it). Installed when missing and we may (root + apt);
+# Debian's Chromium (the web pages are tested in it), and a Java runtime for PySpark. Installed when missing and we may (root + apt);
 # otherwise a note, and the tests that need them say so.
 set -uo pipefail
 wanted=(libicu-dev pkg-config g++ chromium)
@@ -8,6 +8,8 @@ missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# A Java runtime for PySpark (the Spark job's tests run real Spark in local mode): any one will do.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   echo "installing system packages: ${missing[*]}"

@@ -43,6 +43,7 @@ from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
 from sanctionwatch.cli.serve import serve
+from sanctionwatch.cli.spark import snapshot, spark_screen
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.db.engine import connect
 from sanctionwatch.model import entity_source
@@ -724,6 +725,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(payments_app, name="payments")
 app.add_typer(ownership_app, name="ownership")
 app.command("screen-payment")(screen_payment)
+app.command("snapshot")(snapshot)
+app.command("spark-screen")(spark_screen)
 app.command("rescreen")(rescreen)
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)

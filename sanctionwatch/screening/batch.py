@@ -29,7 +29,7 @@ from sanctionwatch.screening.batchio import (
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
-__all__ = ["BatchSummary", "screen_file"]
+__all__ = ["BatchSummary", "screen_file", "screen_record"]
 
 
 class Screener(Protocol):
@@ -129,14 +129,15 @@ def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[O
     threshold, limit, fmt = settings
     outcomes: list[Outcome] = []
     for row, query in chunk:
-        record = _screen_one(screener, row, query, threshold, limit)
+        record = screen_record(screener, row, query, threshold, limit)
         outcomes.append((encode(fmt, record), bool(record["hits"]), "error" in record))
     return outcomes
 
 
-def _screen_one(
+def screen_record(
     screener: Screener, row: int, query: Query | QueryError, threshold: float | None, limit: int
 ) -> Record:
+    """One input row's result record, its error kept: what screen-file writes and the Spark job too."""
     if isinstance(query, RowError):
         return error_record(query)
     if isinstance(query, QueryError):

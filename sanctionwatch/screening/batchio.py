@@ -42,7 +42,19 @@ from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.limits import check_size
 from sanctionwatch.sources.workbooks import open_workbook
 
-__all__ = ["CellError", "Layout", "RowError", "cell_text", "read_queries", "read_records"]
+__all__ = [
+    "FIELDS",
+    "NEEDED",
+    "OUTPUT_COLUMNS",
+    "CellError",
+    "Layout",
+    "RowError",
+    "cell_text",
+    "flat_rows",
+    "parse_row",
+    "read_queries",
+    "read_records",
+]
 
 FIELDS = ("id", "name", "schema", "birth_date", "country", "identifier")
 NEEDED = ("name", "identifier")  # at least one of these columns, or no row could ever be screened
