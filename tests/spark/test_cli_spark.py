@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+import sanctionwatch.cli.spark_submit as entry
 from tests.cli.runner import run, run_json
 
 
@@ -40,3 +44,38 @@ def test_a_csv_screened_on_spark_against_a_frozen_snapshot(spark: Any, tmp_path:
     assert bad.returncode != 0 and "--column: 'full_name' is not NAME=VALUE" in bad.stderr
     unknown = run(db, *args, "--overwrite", "--changed-since", "eu=3", check=False)
     assert unknown.returncode != 0 and "--changed-since: 'eu' has no active version" in unknown.stderr
+
+
+def test_spark_submit_runs_the_same_command(spark: Any, tmp_path: Path) -> None:
+    """The file `spark-submit` is given runs `spark-screen` with the session spark-submit configures."""
+    db = tmp_path / "registry.db"
+    run(db, "update", "--sample")
+    run(db, "snapshot", str(tmp_path / "lists.swsnap"))
+    source = tmp_path / "in.csv"
+    source.write_text("id,name\nq1,KOREA MINING DEVELOPMENT TRADING CORPORATION\n", encoding="utf-8")
+    submit = Path(sys.executable).parent / "spark-submit"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    proc = subprocess.run(
+        [
+            str(submit),
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.ui.enabled=false",
+            str(Path(entry.__file__)),
+            "--input",
+            str(source),
+            "--output",
+            str(tmp_path / "out.parquet"),
+            "--snapshot",
+            str(tmp_path / "lists.swsnap"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout[proc.stdout.index("{") :])
+    assert (summary["rows"], summary["with_hits"]) == (1, 1)
