@@ -66,7 +66,8 @@ def session(master: str | None = None, app_name: str = "sanctionwatch") -> Spark
             builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"]).config(
                 "spark.ui.enabled", "false"
             )
-    spark = builder.getOrCreate()
+    # The console progress bars would mix with the command's own report on stderr.
+    spark = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
     return spark
 
