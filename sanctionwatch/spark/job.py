@@ -40,6 +40,9 @@ from sanctionwatch.screening.screener import Screener
 __all__ = ["OUTPUT_SCHEMA", "Status", "screen_dataframe", "ship_snapshot"]
 
 
+TASKS_PER_CORE = 4  # partitions per core the rows are spread over when the input has fewer
+
+
 class Status:
     HIT = "hit"
     NO_HIT = "no_hit"
@@ -106,6 +109,12 @@ def screen_dataframe(
         frozenset(only) if only is not None else None,
     )
     numbered = selected.rdd.zipWithIndex()
+    # A task screens one partition: an input of few large files gives fewer partitions than cores
+    # (one 4.4 MB Parquet file: one task, bench/RESULTS.md). The numbered rows are spread over several
+    # tasks per core, a shuffle that costs far less than an idle core.
+    wanted = spark.sparkContext.defaultParallelism * TASKS_PER_CORE
+    if numbered.getNumPartitions() < wanted:
+        numbered = numbered.repartition(wanted)
     results = numbered.mapPartitions(partial(_screen_partition, settings))
     return spark.createDataFrame(results, OUTPUT_SCHEMA)
 
