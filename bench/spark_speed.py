@@ -1,7 +1,7 @@
 """Spark speed (issue 21): the Spark job in local mode beside `screen-file`, on the same Parquet file.
 
 Usage: PYTHONPATH=$PWD .venv/bin/python -m bench.spark_speed [--rows 1000000] [--repeat 1] [--db PATH]
-       [--seed N] [--no-write]
+       [--seed N] [--mode local|cluster] [--no-write]
 
 1. The lists: the files of bench.screening_speed's LIST_FILES (OFAC SDN advanced XML, OFAC Consolidated,
    UN, UK) ingested into a scratch SQLite registry (in a child process, as that bench does; --db keeps
@@ -16,10 +16,11 @@ Usage: PYTHONPATH=$PWD .venv/bin/python -m bench.spark_speed [--rows 1000000] [-
    a. `screen_file(Screener.from_registry(...), rows.parquet, out.parquet, workers=2)` in a fresh fork of
       this process (bench.screening_speed.batch_in_fork): wall time = screen_file's own elapsed time
       (reading + screening + writing; the index is built before, not counted);
-   b. the Spark job in a fresh process (one JVM per run), session("local[2]"): wall time = read_table +
+   b. the Spark job in a fresh process (one JVM per run), session("local[2]") (with --mode cluster:
+      "local-cluster[1,2,1024]", an executor JVM apart from the driver's, as on a cluster): wall time = read_table +
       ship_snapshot + screen_dataframe + write Parquet, i.e. everything the job does once the session is
       up, the index builds in the Python workers included; the session start is reported apart;
-   c. the same with session("local[1]").
+   c. the same with session("local[1]") (--mode cluster: "local-cluster[1,1,1024]").
    rows/s = input rows / wall time; ratio = Spark's rows/s / screen-file's.
    [target: Spark local[2] >= 80 % of screen-file's throughput]
 4. Memory of each Spark run: a thread of this process reads /proc every SAMPLE_EVERY seconds for the
@@ -121,7 +122,8 @@ def customer_parquet(path: Path, rows: int, seed: int = SEED) -> Path:
 
 class Kind:
     DRIVER = "driver (Python)"
-    JVM = "JVM"
+    JVM = "JVM"  # the driver's (in local mode also the executor)
+    EXECUTOR = "executor JVM"  # a JVM started by a JVM: local-cluster's executor
     DAEMON = "PySpark daemon"
     WORKER = "Python worker"
     OTHER = "other"
@@ -220,13 +222,13 @@ def _kind(pid: int, root: int, parent: int, kinds: dict[int, str]) -> str:
         return Kind.OTHER
     program = Path(argv[0].decode(errors="replace")).name if argv else ""
     if program == "java":
-        return Kind.JVM
+        return Kind.EXECUTOR if kinds.get(parent) == Kind.JVM else Kind.JVM
     if program.startswith("python"):
         if kinds.get(parent) == Kind.DAEMON:
             return Kind.WORKER  # forked by the daemon: its cmdline is the daemon's
         if b"pyspark.daemon" in argv:
             return Kind.DAEMON
-        if kinds.get(parent) == Kind.JVM:
+        if kinds.get(parent) in (Kind.JVM, Kind.EXECUTOR):
             return Kind.WORKER  # started by the JVM itself (no daemon)
     return Kind.OTHER
 
@@ -405,14 +407,27 @@ class Round:
 
 
 SCREEN_FILE = "screen-file"
-MASTERS = {"local[2]": 2, "local[1]": 1}  # master: its cores
+# The two masters a run compares, by mode: the 2-core one first. `local` runs driver and executor in one
+# JVM; `cluster` is Spark's own local-cluster master: a driver JVM (with an in-process standalone master
+# and worker) and one executor JVM of its own, as on a real cluster, so that the executor's memory is
+# measured apart from the driver's. Its memory (MB) is the worker's; the executor takes Spark's default
+# 1 GB heap (spark.executor.memory).
+MODES = {
+    "local": {"local[2]": 2, "local[1]": 1},
+    "cluster": {"local-cluster[1,2,1024]": 2, "local-cluster[1,1,1024]": 1},
+}
 
 
 def run_round(
-    number: int, screener: Screener, input_path: Path, snapshot: Path, scratch: Path, rows: int
+    number: int,
+    screener: Screener,
+    input_path: Path,
+    snapshot: Path,
+    scratch: Path,
+    masters: dict[str, int],
 ) -> Round:
     result = Round()
-    order = [SCREEN_FILE, *MASTERS]
+    order = [SCREEN_FILE, *masters]
     if number % 2:
         order.reverse()
     result.order = order
@@ -424,7 +439,7 @@ def run_round(
             result.screen_file_rows = pq.read_metadata(output).num_rows
             output.unlink()
         else:
-            output = scratch / f"spark-{MASTERS[what]}-{number}.parquet"
+            output = scratch / f"spark-{masters[what]}-{number}.parquet"
             _log(f"round {number + 1}: Spark job, {what} ...")
             result.spark[what] = measure_spark(what, input_path, output, snapshot)
             result.counts[what] = count_spark_output(output)
@@ -442,8 +457,15 @@ def main() -> None:
     parser.add_argument(
         "--db", type=Path, default=None, help="SQLite file to keep the registry in; reused if it exists"
     )
+    parser.add_argument(
+        "--mode",
+        choices=sorted(MODES),
+        default="local",
+        help="local: local[2] and local[1]; cluster: local-cluster masters, the executor in a JVM of its own",
+    )
     parser.add_argument("--no-write", action="store_true", help=f"do not append to {RESULTS.name}")
     args = parser.parse_args()
+    masters = MODES[args.mode]
     if args.rows < 1 or args.repeat < 1:
         parser.error("--rows and --repeat must be 1 or more")
     command = command_line("bench.spark_speed")
@@ -484,10 +506,11 @@ def main() -> None:
             registry.close()
 
         rounds = [
-            run_round(n, screener, input_path, frozen.path, scratch, args.rows) for n in range(args.repeat)
+            run_round(n, screener, input_path, frozen.path, scratch, masters) for n in range(args.repeat)
         ]
         figures = Figures(
             rows=args.rows,
+            masters=masters,
             rounds=rounds,
             frozen=frozen,
             worker_build_s=read_s + index_s,
@@ -531,7 +554,7 @@ def main() -> None:
     if not args.no_write:
         section = (
             f"\n## Spark job beside screen-file (issue 21): {args.rows:,} rows, {date.today().isoformat()}\n\n"
-            f"Targets (2 cores): Spark local[2] >= {RATIO_TARGET:.0%} of screen-file's throughput, measured side "
+            f"Targets (2 cores): Spark {figures.two} >= {RATIO_TARGET:.0%} of screen-file's throughput, measured side "
             "by side in one run; executor memory per core <= 1 GB.\n"
             f"Machine: {machine}. Code: {revision}. CPU reference {reference_start:.2f} s at start, "
             f"{reference_end:.2f} s at end.\n"
@@ -555,6 +578,7 @@ def _met(ok: bool) -> str:
 @dataclass(slots=True)
 class Figures:
     rows: int
+    masters: dict[str, int]  # master: its cores, the 2-core one first
     rounds: list[Round]
     frozen: FrozenSnapshot
     worker_build_s: float
@@ -567,6 +591,14 @@ class Figures:
     snapshot_mb: float
     row_groups: int
     registry_note: str
+
+    @property
+    def two(self) -> str:
+        return next(m for m, cores in self.masters.items() if cores == 2)
+
+    @property
+    def one(self) -> str:
+        return next(m for m, cores in self.masters.items() if cores == 1)
 
     def screen_file_s(self) -> float:
         return statistics.median(r.screen_file.elapsed for r in self.rounds if r.screen_file)
@@ -623,17 +655,17 @@ class Figures:
                     f"({round_.screen_file_cpu / summary.elapsed:.2f} cores busy)",
                 )
             )
-            for master in MASTERS:
+            for master in self.masters:
                 measure = round_.spark[master]
                 count = round_.counts[master]
                 rate = self.rows / measure.timing.job_s
                 ratio = rate / base
                 target = f"{ratio:.0%} of screen-file"
-                if master == "local[2]":
+                if master == self.two:
                     target += f" (>= {RATIO_TARGET:.0%}: {_met(ratio >= RATIO_TARGET)})"
                 cpu = {
                     kind: sum(p.cpu_s for p in measure.of_kind(kind))
-                    for kind in (Kind.JVM, Kind.WORKER, Kind.DAEMON)
+                    for kind in (Kind.JVM, Kind.EXECUTOR, Kind.WORKER, Kind.DAEMON)
                 }
                 problems = accounting_problems(self.rows, count, summary, round_.screen_file_rows)
                 out.append(
@@ -645,34 +677,46 @@ class Figures:
                         f"{measure.timing.partitions} input partitions, rows per task "
                         f"{' + '.join(f'{n:,}' for n in count.per_task)}; "
                         f"{len(measure.of_kind(Kind.WORKER))} Python workers; CPU (sampled) JVM {cpu[Kind.JVM]:.0f} s, "
-                        f"Python workers {cpu[Kind.WORKER]:.0f} s; accounting: {count.distinct_rows:,} rows with a status "
+                        + (
+                            f"executor JVM {cpu[Kind.EXECUTOR]:.0f} s, "
+                            if measure.of_kind(Kind.EXECUTOR)
+                            else ""
+                        )
+                        + f"Python workers {cpu[Kind.WORKER]:.0f} s; accounting: {count.distinct_rows:,} rows with a status "
                         f"({count.output_rows:,} output rows), {count.with_hits:,} with hits, {count.errors} errors: "
                         + ("as screen-file" if not problems else "PROBLEM: " + "; ".join(problems)),
                     )
                 )
-        for master in MASTERS:
-            workers = [p for r in self.rounds for p in r.spark[master].of_kind(Kind.WORKER)]
-            jvms = [p for r in self.rounds for p in r.spark[master].of_kind(Kind.JVM)]
-            cores = MASTERS[master]
+        for master, cores in self.masters.items():
+            measures = [r.spark[master] for r in self.rounds]
+            workers = [p for m in measures for p in m.of_kind(Kind.WORKER)]
+            executors = [p for m in measures for p in m.of_kind(Kind.EXECUTOR)]
+            drivers = [p for m in measures for p in m.of_kind(Kind.JVM)]
             worker_mb = max((p.peak_mb for p in workers), default=0.0)
-            jvm_mb = max((p.peak_mb for p in jvms), default=0.0)
+            driver_mb = max((p.peak_mb for p in drivers), default=0.0)
+            if executors:  # an executor JVM of its own: the driver's JVM is not executor memory
+                jvm_mb = max(p.peak_mb for p in executors)
+                jvm = f"executor JVM peak {jvm_mb:,.0f} MB / {cores} (the driver's JVM, {driver_mb:,.0f} MB, apart)"
+            else:  # local mode: one JVM is driver and executor
+                jvm_mb = driver_mb
+                jvm = f"JVM (driver and executor) peak {jvm_mb:,.0f} MB / {cores}"
             per_core = worker_mb + jvm_mb / cores
             out.append(
                 Row(
                     f"memory, Spark {master}",
                     f"{per_core:,.0f} MB per core",
                     f"<= 1 GB: {_met(per_core <= MEMORY_TARGET_MB)}",
-                    f"largest Python worker peak {worker_mb:,.0f} MB + JVM peak {jvm_mb:,.0f} MB / {cores}; "
+                    f"largest Python worker peak {worker_mb:,.0f} MB + {jvm}; "
                     "Python workers' peaks: " + ", ".join(f"{p.peak_mb:,.0f}" for p in workers) + " MB",
                 )
             )
-        one, two = self.job_s("local[1]"), self.job_s("local[2]")
+        one, two = self.job_s(self.one), self.job_s(self.two)
         out.append(
             Row(
-                "scaling local[1] -> local[2]",
+                f"scaling {self.one} -> {self.two}",
                 f"{one / two:.2f}x",
                 "2.00x if linear",
-                f"wall time local[1] {one:.1f} s / local[2] {two:.1f} s (medians)",
+                f"wall time {self.one} {one:.1f} s / {self.two} {two:.1f} s (medians)",
             )
         )
         return out
@@ -683,16 +727,18 @@ class Figures:
             f"Memory: each Spark run's process tree was read from /proc every {SAMPLE_EVERY} s ({samples} reads in "
             "all). A process's peak is the larger of its largest sampled VmRSS and its VmHWM (the kernel's "
             "high-water mark of resident memory) at its last read. In local mode one JVM is driver and executor; "
-            "the PySpark daemon forks one Python worker per running task and reuses it, each building its own "
-            "index once. Per core = the largest Python worker's peak + the JVM's peak / cores (one worker per core); "
-            "the daemon and the driver's Python process are not executor memory and are left out. "
+            "with a local-cluster master the executor is a JVM of its own, started by the driver's JVM (which "
+            "holds the standalone master and worker), as on a cluster. The PySpark daemon forks one Python worker "
+            "per running task and reuses it, each building its own index once. Per core = the largest Python "
+            "worker's peak + the executor's JVM's peak (in local mode: the one JVM's) / cores (one worker per "
+            "core); the daemon and the driver's Python process are not executor memory and are left out. "
             "RSS counts pages shared with the daemon (the workers fork from it) in each worker."
         )
 
     def extrapolation(self) -> str:
         build = self.worker_build_s
-        steady = {m: self.rows / max(self.job_s(m) - build, 1e-9) for m in MASTERS}
-        one, two = steady["local[1]"], steady["local[2]"]
+        steady = {m: self.rows / max(self.job_s(m) - build, 1e-9) for m in self.masters}
+        one, two = steady[self.one], steady[self.two]
         per_core = two / 2
         cluster = CLUSTER_CORES * per_core
         hours = (build + CLUSTER_ROWS / cluster) / 3600
@@ -700,7 +746,7 @@ class Figures:
         text = (
             f"Extrapolation to a {CLUSTER_CORES}-core cluster screening {CLUSTER_ROWS / 1e6:,.0f} million rows. "
             f"Steady rate once the indexes are built (rows / (job wall time - one worker's index build of "
-            f"{build:.1f} s), medians): local[1] {one:,.0f} rows/s, local[2] {two:,.0f} rows/s, i.e. "
+            f"{build:.1f} s), medians): {self.one} {one:,.0f} rows/s, {self.two} {two:,.0f} rows/s, i.e. "
             f"{per_core:,.0f} rows/s per core at 2 cores ({per_core / one:.0%} of the single core's rate). "
             f"Assuming linear scaling per core at that measured 2-core rate, the index built once per Python "
             f"worker (one per core, all in parallel at the start: {build:.1f} s of wall time, {CLUSTER_CORES} x "
