@@ -1,0 +1,7 @@
+"""Evidence an examiner can check without trusting the bank's database (issue 22).
+
+Signed screening receipts that verify offline and replay against the list versions they name, the
+signed no-match certificate of a customer file, case files as PDF, and the management reports. It
+sits above `cases`, `payments` and `spark` (a case file reads cases and payment holds) and below the
+interfaces, which only call it.
+"""
