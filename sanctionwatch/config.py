@@ -14,6 +14,7 @@ __all__ = [
     "cache_dir",
     "cli_actor",
     "database_url",
+    "signing_key_path",
     "webhook_allow_private",
 ]
 
@@ -43,6 +44,16 @@ def cache_dir() -> Path:
     directory = Path(override) if override else Path(user_cache_dir(APP_NAME))
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+def signing_key_path() -> Path:
+    """The deployment's Ed25519 private key that signs receipts and certificates (PEM, PKCS#8):
+    SANCTIONWATCH_SIGNING_KEY, else `signing-key.pem` in the user's data directory. Kept apart from the
+    database on purpose: whoever can write the database must not thereby be able to sign."""
+    override = os.environ.get("SANCTIONWATCH_SIGNING_KEY")
+    if override:
+        return Path(override).expanduser()
+    return Path(user_data_dir(APP_NAME)) / "signing-key.pem"
 
 
 def cli_actor() -> str:

@@ -58,7 +58,7 @@ from sanctionwatch.registry import tables
 from sanctionwatch.registry.tables import VersionStatus, audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
-__all__ = ["AuditLog", "append"]
+__all__ = ["GENESIS", "AuditLog", "AuditRecord", "append", "canonical_json", "record_hash"]
 
 GENESIS = "0" * 64
 ExportFormat = Literal["csv", "json"]
