@@ -53,6 +53,8 @@ class VersionInfo:
     status: VersionStatus
     status_reason: str | None
     activated_at: datetime | None
+    # SHA-256 over the version's sorted (entity id, record hash) pairs: the parties exactly as they were.
+    digest: str = ""
 
     @property
     def active(self) -> bool:
@@ -469,7 +471,13 @@ class Registry:
     def iter_entities(self, sources: Iterable[str] | None = None) -> Iterator[Entity]:
         """Every party of the active versions (all sources, or those named): what screening runs against."""
         wanted = set(sources) if sources else None
-        version_ids = [v.id for v in self.active_versions() if wanted is None or v.source in wanted]
+        yield from self.version_entities(
+            [v for v in self.active_versions() if wanted is None or v.source in wanted]
+        )
+
+    def version_entities(self, versions: Iterable[VersionInfo]) -> Iterator[Entity]:
+        """Every party of the given versions, active or not: a past screening replayed as it was."""
+        version_ids = [v.id for v in versions]
         if not version_ids:
             return
         query = (
@@ -718,6 +726,7 @@ def _version(row: Any) -> VersionInfo:
         status=VersionStatus(row["status"]),
         status_reason=row["status_reason"],
         activated_at=row["activated_at"],
+        digest=row.get("digest") or "",
     )
 
 

@@ -29,7 +29,7 @@ from sanctionwatch.matching.score import (
 )
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
-from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.registry.terms import program_matches
 from sanctionwatch.screening.explanation import (
     EvidenceShown,
@@ -181,7 +181,17 @@ class Screener:
         cls, registry: Registry, *, sources: Sequence[str] = (), programs: Sequence[str] = ()
     ) -> Screener:
         """The active versions of the given sources (all by default), optionally only some programmes."""
-        entities = registry.iter_entities(sources or None)
+        return cls._of(registry.iter_entities(sources or None), programs)
+
+    @classmethod
+    def from_versions(
+        cls, registry: Registry, versions: Sequence[VersionInfo], *, programs: Sequence[str] = ()
+    ) -> Screener:
+        """The given list versions, active or not (a past screening replayed), optionally some programmes."""
+        return cls._of(registry.version_entities(versions), programs)
+
+    @classmethod
+    def _of(cls, entities: Iterable[Entity], programs: Sequence[str]) -> Screener:
         if programs:
             entities = (
                 e for e in entities if any(program_matches(p, w) for p in e.programs for w in programs)
