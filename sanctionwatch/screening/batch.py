@@ -20,7 +20,6 @@ from sanctionwatch.screening.batchio import (
     Row,
     RowError,
     encode,
-    error_record,
     open_writer,
     output_format,
     read_queries,
@@ -29,7 +28,7 @@ from sanctionwatch.screening.batchio import (
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
-__all__ = ["BatchSummary", "screen_file", "screen_record"]
+__all__ = ["BatchSummary", "RowResult", "screen_file", "screen_record"]
 
 
 class Screener(Protocol):
@@ -41,6 +40,18 @@ class Screener(Protocol):
 CHUNK_SIZE = 250  # queries per task: big enough to amortize the round trip, small enough to balance load
 
 Chunk = list[Row]
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """One row as screened, the hits as objects: for a caller that keeps more than the output file
+    (the receipts of every row). `query` is None when the row could not be read as a query."""
+
+    row: int
+    id: str  # the caller's id, else the row number: what the output echoes
+    query: Query | None
+    hits: list[Hit]
+    error: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,24 +73,30 @@ def screen_file(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    on_result: Callable[[RowResult], None] | None = None,
 ) -> BatchSummary:
     """Screen every record of `input_path` into `output_path`, one result per record, in input order.
 
     `workers=None` uses every available core, but a file that fits in one chunk is screened in this
     process (forking costs more than it saves). `progress` receives the number of rows written so
-    far after each chunk. A bad input file or output name raises before any output exists.
+    far after each chunk. `on_result` receives every row's `RowResult`, in input order (the workers
+    then send the hits back as objects too). A bad input file or output name raises before any output
+    exists.
     """
     started = time.perf_counter()
     fmt = output_format(output_path)
     rows = read_queries(input_path)
     chunks = _chunked(rows, chunk_size)
     wanted = available_cores() if workers is None else max(1, workers)
-    used, results = _screened(screener, chunks, (threshold, limit, fmt), wanted, auto=workers is None)
+    settings = (threshold, limit, fmt, on_result is not None)
+    used, results = _screened(screener, chunks, settings, wanted, auto=workers is None)
     count = with_hits = errors = 0
     with open_writer(output_path) as writer:
         for outcomes in results:
-            for encoded, has_hits, failed in outcomes:
+            for encoded, has_hits, failed, kept in outcomes:
                 writer.write_encoded(encoded)
+                if on_result is not None and kept is not None:
+                    on_result(kept)
                 with_hits += has_hits
                 errors += failed
             count += len(outcomes)
@@ -94,9 +111,10 @@ def _chunked(rows: Iterable[Row], size: int) -> Iterator[Chunk]:
         yield chunk
 
 
-Settings = tuple[float | None, int, str]  # threshold, limit, output format
-# One row's result as a worker sends it back: encoded for the output, with hits?, an error?
-Outcome = tuple[Encoded, bool, bool]
+Settings = tuple[float | None, int, str, bool]  # threshold, limit, output format, keep the RowResults?
+# One row's result as a worker sends it back: encoded for the output, with hits?, an error?, the row
+# as screened (when kept)
+Outcome = tuple[Encoded, bool, bool, RowResult | None]
 
 
 def _screened(
@@ -126,11 +144,15 @@ def _screen_chunk(screener: Screener, chunk: Chunk, *, settings: Settings) -> li
 
 def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[Outcome]:
     """Screen and encode a chunk: the output's encoding is done here too, in parallel in the workers."""
-    threshold, limit, fmt = settings
+    threshold, limit, fmt, keep = settings
     outcomes: list[Outcome] = []
     for row, query in chunk:
-        record = screen_record(screener, row, query, threshold, limit)
-        outcomes.append((encode(fmt, record), bool(record["hits"]), "error" in record))
+        if keep:
+            kept = screen_row(screener, row, query, threshold, limit)
+            record = kept_record(kept)
+        else:
+            kept, record = None, screen_record(screener, row, query, threshold, limit)
+        outcomes.append((encode(fmt, record), bool(record["hits"]), "error" in record, kept))
     return outcomes
 
 
@@ -138,12 +160,26 @@ def screen_record(
     screener: Screener, row: int, query: Query | QueryError, threshold: float | None, limit: int
 ) -> Record:
     """One input row's result record, its error kept: what screen-file writes and the Spark job too."""
-    if isinstance(query, RowError):
-        return error_record(query)
+    return kept_record(screen_row(screener, row, query, threshold, limit))
+
+
+def screen_row(
+    screener: Screener, row: int, query: Query | QueryError, threshold: float | None, limit: int
+) -> RowResult:
+    """One row screened, its hits kept as objects (what `screen_record` makes its record of)."""
     if isinstance(query, QueryError):
-        return error_record(RowError(row, str(query)))
+        error = query if isinstance(query, RowError) else RowError(row, str(query))
+        return RowResult(row, error.id, None, [], str(error))
     try:
         hits = screener.screen(query, threshold=threshold, limit=limit)
     except QueryError as exc:  # the screener's own checks, should they be stricter than the reader's
-        return error_record(RowError(row, str(exc), id=query.id))
-    return result_record(query.id or str(row), hits)
+        error = RowError(row, str(exc), id=query.id)
+        return RowResult(row, error.id, query, [], str(error))
+    return RowResult(row, query.id or str(row), query, hits, None)
+
+
+def kept_record(kept: RowResult) -> Record:
+    """The output record of a screened row."""
+    if kept.error is not None:
+        return {"id": kept.id, "hits": [], "error": kept.error}
+    return result_record(kept.id, kept.hits)

@@ -1,0 +1,224 @@
+"""Replaying a receipt: the same query, the same settings, the list versions it names, screened again.
+
+The registry keeps every list version it ever ingested, with its parties as they were (records are
+stored once by content hash and versions point at them; nothing is pruned), so a screening made
+against a version that was later replaced is replayed against that version, not today's. Before
+screening, each version is checked against the receipt: present, with the same parties (the version's
+digest) and ingested from the same official files (their SHA-256). The outcome says whether the result
+is the same (the hits, their order, their scores to 6 decimals and matched names) and, if not, why:
+the engine that replays is another one (its fingerprint differs), a list version is no longer there
+or holds other parties, or, with `against_current`, the lists changed since (which versions, and for
+each differing party whether it was added, removed or changed in the newer version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sanctionwatch.errors import InputError
+from sanctionwatch.evidence.engine import engine_identity
+from sanctionwatch.evidence.receipt import FORMAT, SCORE_DIGITS
+from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
+from sanctionwatch.screening.query import Query, QueryError
+from sanctionwatch.screening.screener import Screener
+
+__all__ = ["Difference", "Replay", "ReplayOutcome", "replay_receipt"]
+
+
+class ReplayOutcome(StrEnum):
+    SAME = "same"
+    DIFFERENT = "different"
+    NOT_REPLAYABLE = "not replayable"
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    entity_id: str
+    then: float | None  # the receipt's score (None: not a hit then)
+    now: float | None  # the replay's (None: not a hit now)
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entity_id": self.entity_id, "then": self.then, "now": self.now, "why": self.why}
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    outcome: ReplayOutcome
+    against: dict[str, int]  # the list versions screened against in the replay
+    reasons: list[str] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "against": self.against,
+            "reasons": self.reasons,
+            "differences": [d.to_json() for d in self.differences],
+        }
+
+
+Hits = list[tuple[str, float, str]]  # entity id, score, matched name, best first
+
+
+def replay_receipt(
+    document: Mapping[str, Any], registry: Registry, *, against_current: bool = False
+) -> Replay:
+    """Screen the receipt's query again, against its own list versions (or today's active ones)."""
+    if document.get("format") != FORMAT:
+        raise InputError(f"not a {FORMAT} receipt")
+    try:
+        given = document["query"]["given"]
+        settings = document["settings"]
+        then_hits = _receipt_hits(document["result"])
+        lists = list(document["lists"])
+        then_error = document["result"].get("error")
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"receipt: missing or malformed member {exc}") from None
+    if against_current:
+        versions = [
+            v
+            for v in registry.active_versions()
+            if not settings["sources"] or v.source in settings["sources"]
+        ]
+        reasons = _list_changes(lists, versions)
+    else:
+        found = _versions_as_receipt(registry, lists)
+        if isinstance(found, str):
+            return Replay(ReplayOutcome.NOT_REPLAYABLE, {}, [found])
+        versions, reasons = found, []
+    against = {v.source: v.number for v in versions}
+    screener = Screener.from_versions(registry, versions, programs=settings["programs"])
+    query = Query(
+        given["name"],
+        given["schema"],
+        given["birth_date"],
+        given["country"],
+        given["identifier"],
+        given.get("id"),
+    )
+    try:
+        hits = screener.screen(query, threshold=float(settings["threshold"]), limit=int(settings["limit"]))
+        now_hits: Hits = [(h.entity_id, round(h.score, SCORE_DIGITS), h.matched_name) for h in hits]
+        now_error = None
+    except QueryError as exc:
+        now_hits, now_error = [], str(exc)
+    engine_now = engine_identity()
+    engine_then = document.get("engine", {})
+    if then_error is not None or now_error is not None:
+        if then_error == now_error:
+            return Replay(
+                ReplayOutcome.SAME, against, [*reasons, f"the query is refused as it was: {now_error}"]
+            )
+        return Replay(
+            ReplayOutcome.DIFFERENT,
+            against,
+            [*reasons, f"then: {then_error or 'screened'}; now: {now_error or 'screened'}"],
+        )
+    if now_hits == then_hits:
+        return Replay(ReplayOutcome.SAME, against, reasons)
+    differences = _differences(then_hits, now_hits, registry, lists, versions, against_current)
+    if engine_then.get("fingerprint") != engine_now.fingerprint:
+        reasons.append(
+            f"the engine changed: the receipt's {engine_then.get('version')} (fingerprint "
+            f"{str(engine_then.get('fingerprint'))[:16]}…), now {engine_now.version} ({engine_now.fingerprint[:16]}…)"
+        )
+    elif not against_current:
+        reasons.append("the same engine on the same list versions gave another result: report this")
+    return Replay(ReplayOutcome.DIFFERENT, against, reasons, differences)
+
+
+def _receipt_hits(result: Mapping[str, Any]) -> Hits:
+    return [
+        (str(h["entity_id"]), round(float(h["score"]), SCORE_DIGITS), str(h["matched_name"]))
+        for h in result["hits"]
+    ]
+
+
+def _versions_as_receipt(registry: Registry, lists: Sequence[Mapping[str, Any]]) -> list[VersionInfo] | str:
+    """The receipt's versions from the registry, each checked; or why they cannot be replayed."""
+    versions = []
+    for item in lists:
+        source, number = str(item["source"]), int(item["version"])
+        try:
+            version = registry.version(source, number)
+        except RegistryError:
+            return f"list version {source}/{number} is no longer in this registry"
+        if version.digest != item["digest"]:
+            return (
+                f"the registry's {source}/{number} holds other parties than the receipt's "
+                f"(digest {version.digest[:16]}…, receipt {str(item['digest'])[:16]}…)"
+            )
+        files = sorted((f["name"], f["sha256"]) for f in version.files)
+        if files != sorted((f["name"], f["sha256"]) for f in item["files"]):
+            return f"the registry's {source}/{number} was ingested from other files than the receipt names"
+        versions.append(version)
+    return versions
+
+
+def _list_changes(lists: Sequence[Mapping[str, Any]], versions: Sequence[VersionInfo]) -> list[str]:
+    then = {str(item["source"]): int(item["version"]) for item in lists}
+    now = {v.source: v.number for v in versions}
+    changes = [
+        f"{s}: version {then[s]} then, {now[s]} now" for s in sorted(then) if s in now and now[s] != then[s]
+    ]
+    changes += [
+        f"{s}: screened then (version {then[s]}), not active now" for s in sorted(then) if s not in now
+    ]
+    changes += [
+        f"{s}: active now (version {now[s]}), not screened then" for s in sorted(now) if s not in then
+    ]
+    return changes or ["the same list versions are active now"]
+
+
+def _differences(
+    then: Hits,
+    now: Hits,
+    registry: Registry,
+    lists: Sequence[Mapping[str, Any]],
+    versions: Sequence[VersionInfo],
+    against_current: bool,
+) -> list[Difference]:
+    then_by = {entity: score for entity, score, _ in then}
+    now_by = {entity: score for entity, score, _ in now}
+    old = {str(item["source"]): int(item["version"]) for item in lists}
+    out = []
+    for entity in dict.fromkeys([*then_by, *now_by]):
+        before, after = then_by.get(entity), now_by.get(entity)
+        if before == after:
+            continue
+        why = (
+            "its score changed"
+            if before is not None and after is not None
+            else ("no longer a hit" if after is None else "a hit now, not then")
+        )
+        if against_current:
+            why += _party_change(entity, registry, old, versions)
+        out.append(Difference(entity, before, after, why))
+    return out
+
+
+def _party_change(
+    entity: str, registry: Registry, old: Mapping[str, int], versions: Sequence[VersionInfo]
+) -> str:
+    source = entity.split(":", 1)[0]
+    current = next((v for v in versions if v.source == source), None)
+    if source not in old or current is None:
+        return ""
+    if current.number == old[source]:
+        return f" ({source} is at the same version)"
+    try:
+        before = registry.entity(entity, version=registry.version(source, old[source]))
+    except RegistryError:
+        return f" ({source}/{old[source]} is no longer in the registry)"
+    after = registry.entity(entity, version=current)
+    if before is None and after is not None:
+        return f": listed in {source}/{current.number}, not in {source}/{old[source]}"
+    if before is not None and after is None:
+        return f": removed from {source}/{current.number}"
+    if before is not None and after is not None and before.content_hash() != after.content_hash():
+        return f": its record changed between {source}/{old[source]} and {source}/{current.number}"
+    return f": its record is unchanged in {source}/{current.number}"
