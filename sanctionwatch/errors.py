@@ -35,6 +35,7 @@ error class outside it):
     │   └── sources.jsonsafe.JsonNestingError         (ValueError)
     ├── NotFoundError                   404
     │   ├── access.roles.AccessNotFoundError          (also AccessError) no such key or user
+    │   ├── evidence.case_file.CaseFileNotFoundError  no alert to export a case file of
     │   ├── monitoring.webhooks.UnknownWebhookError   (LookupError)
     │   └── registry.store.RegistryError              unknown version; also duplicate ids, a held version
     ├── ForbiddenError                  403

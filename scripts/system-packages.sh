@@ -3,8 +3,9 @@
 # Debian's Chromium (the web pages are tested in it), and a Java runtime for PySpark. Installed when missing and we may (root + apt);
 # otherwise a note, and the tests that need them say so.
 set -uo pipefail
-# Pango and a font: WeasyPrint renders the case files' PDFs with them.
-wanted=(libicu-dev pkg-config g++ chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# Pango and fonts: WeasyPrint renders the case files' PDFs with them (DejaVu for Latin, Cyrillic, Arabic,
+# Greek, Hebrew; Noto CJK for the Korean, Chinese and Japanese names the lists hold).
+wanted=(libicu-dev pkg-config g++ chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cjk)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

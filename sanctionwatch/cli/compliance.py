@@ -1,4 +1,5 @@
-"""`sanctionwatch customers|alerts|cases|rescreen|webhooks ...`: the monitoring and case work from a shell.
+"""`sanctionwatch customers|alerts|cases|rescreen|webhooks ...`: the monitoring and case work from a shell
+(and a case's file for an examiner: `cases export`).
 
 Case steps need to know who takes them, beyond doubt, or the four-eyes rule would be one `--as` away
 from meaningless: the CLI authenticates like the service does, with a user's password (--user, the
@@ -8,6 +9,7 @@ password from SANCTIONWATCH_PASSWORD or a prompt) or an API key issued for a use
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,8 @@ from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, Cases
 from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
 from sanctionwatch.config import cli_actor
+from sanctionwatch.evidence.case_export import export_case_file
+from sanctionwatch.evidence.case_file import CaseFileFormat
 from sanctionwatch.monitoring.after_update import (
     mark_screened_through,
     network_runs,
@@ -363,6 +367,60 @@ def comment_case(
     db: DbOption = None,
 ) -> None:
     _case_step(db, user, "comment", alert_id, text=text)
+
+
+@cases_app.command("export")
+def export_case(
+    alert_id: AlertArg,
+    pdf: Annotated[bool, typer.Option("--pdf", help="The case file as an A4 PDF.")] = False,
+    html: Annotated[bool, typer.Option("--html", help="The HTML page the PDF is rendered from.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (standard output if omitted, or '-')."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The case file of an alert for an examiner: both sides, why it matched, the list versions with
+    their files' SHA-256, every step, the four-eyes decision, the audit records and the chain head.
+
+    The export is itself an audit record (case.export), in the name of this system account.
+    """
+    if pdf == html:
+        raise typer.BadParameter("give exactly one of --pdf or --html", param_hint="'--pdf' / '--html'")
+    fmt = CaseFileFormat.PDF if pdf else CaseFileFormat.HTML
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and fmt is CaseFileFormat.PDF and sys.stdout.isatty():
+        raise typer.BadParameter(
+            "a PDF is not for a terminal: --output FILE, or redirect", param_hint="'--pdf'"
+        )
+    if output is not None and not to_stdout and not output.parent.is_dir():
+        raise typer.BadParameter(f"{output.parent}: no such directory", param_hint="'--output'")
+    with database(db) as engine:
+        exported = export_case_file(engine, alert_id, actor=cli_actor(), fmt=fmt)
+    head = exported.case.head
+    where = "standard output" if to_stdout else str(output)
+    try:
+        if to_stdout:
+            sys.stdout.buffer.write(exported.content)
+            sys.stdout.flush()
+        else:
+            assert output is not None
+            output.write_bytes(exported.content)
+    except OSError as exc:  # the export is on record already: say so, not "nothing was written"
+        err.print(
+            f"error writing the case file to {where}: {exc}; the export is audit record {head.seq}",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(1) from None
+    err.print(
+        f"case file of alert {alert_id} ({fmt.value}, {len(exported.content)} bytes) written to {where}; "
+        f"audit record {head.seq}, head {head.hash}",
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+    )
 
 
 # ---- webhooks ------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from sanctionwatch.ownership.store import CUSTOMER_NODE
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
-__all__ = ["OWNERSHIP_TRIGGER", "OwnershipWatch"]
+__all__ = ["CLEAR", "LINKED", "OWNERSHIP_TRIGGER", "OwnershipWatch"]
 
 OWNERSHIP_TRIGGER = "ownership"
 CLEAR = "clear"

@@ -43,13 +43,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Generator, Mapping
+from collections.abc import Collection, Generator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, insert, or_, select, update
 
 import sanctionwatch
 from sanctionwatch.db.engine import as_utc
@@ -58,7 +58,7 @@ from sanctionwatch.registry import tables
 from sanctionwatch.registry.tables import VersionStatus, audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
-__all__ = ["GENESIS", "AuditLog", "AuditRecord", "append", "canonical_json", "record_hash"]
+__all__ = ["GENESIS", "AuditLog", "AuditRecord", "append", "canonical_json", "record_hash", "records_about"]
 
 GENESIS = "0" * 64
 ExportFormat = Literal["csv", "json"]
@@ -281,6 +281,31 @@ def append(
     )
     conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=digest))
     return replace(record, hash=digest)
+
+
+def records_about(
+    conn: Connection,
+    *,
+    subjects: Collection[str] = (),
+    subject_prefix: str | None = None,
+    since: datetime | None = None,
+) -> list[AuditRecord]:
+    """The records whose subject is one of `subjects`, or starts with `subject_prefix`, oldest first;
+    with `since`, only those written at or after it.
+
+    Read in the caller's transaction, so that a document citing the log (a case file) cites the
+    records its own audit record was appended after. The subject is not indexed: this reads the whole
+    log, which suits an occasional export, not a per-request path.
+    """
+    wanted: list[ColumnElement[bool]] = [audit_log.c.subject.in_(list(subjects))] if subjects else []
+    if subject_prefix:
+        wanted.append(audit_log.c.subject.startswith(subject_prefix, autoescape=True))
+    if not wanted:
+        return []
+    stmt = select(audit_log).where(or_(*wanted)).order_by(audit_log.c.seq)
+    if since is not None:
+        stmt = stmt.where(audit_log.c.at >= since)
+    return [_from_row(row) for row in conn.execute(stmt)]
 
 
 def _hash_of(record: AuditRecord) -> str:

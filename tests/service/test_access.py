@@ -47,6 +47,7 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/alerts"): Role.ANALYST,
     ("GET", "/alerts/{alert_id}"): Role.ANALYST,
     ("POST", "/alerts/{alert_id}/steps"): Role.ANALYST,  # confirm and send back: approver (the workflow says)
+    ("GET", "/cases/{alert_id}/export.pdf"): Role.ANALYST,  # whoever may read a case; the export is audited
     ("POST", "/customers"): Role.ANALYST,
     ("GET", "/customers/{customer_id}"): Role.ANALYST,
     ("DELETE", "/customers/{customer_id}"): Role.ANALYST,
@@ -110,6 +111,7 @@ CALLS: dict[tuple[str, str], dict[str, object]] = {
     },
     ("GET", "/alerts/{alert_id}"): {"url": "/alerts/999999"},
     ("POST", "/alerts/{alert_id}/steps"): {"url": "/alerts/999999/steps", "json": {"action": "review"}},
+    ("GET", "/cases/{alert_id}/export.pdf"): {"url": "/cases/999999/export.pdf"},
     ("POST", "/customers"): {
         "url": "/customers",
         "files": {"file": ("c.csv", b"id,name\nx-1,Maria Schmidt\n")},

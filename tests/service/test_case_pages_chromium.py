@@ -16,17 +16,19 @@ from sanctionwatch.screening.screener import Screener
 from tests.service.conftest import Service, log_in
 
 
-def _alert_for_a_customer(database: str) -> int:
+def _alert_for_a_customer(database: str, customer_id: str = "web-1") -> int:
     """A customer named like a listed party, imported and screened as the monitoring does it."""
     registry = Registry.open(database)
     try:
         customer = Customer(
-            "web-1", "Person", ("Kim Jong-un",), ("1984-01-08",), ("KP",), attributes={"branch": "Zurich"}
+            customer_id, "Person", ("Kim Jong-un",), ("1984-01-08",), ("KP",), attributes={"branch": "Zurich"}
         )
         Customers(registry.engine).upsert([customer])
         versions = {v.source: v.number for v in registry.active_versions()}
-        run = Monitor(registry.engine, Screener.from_registry(registry), versions).screen_customers(["web-1"])
-        return int(next(a["id"] for a in run.alerts if a["customer_id"] == "web-1"))
+        run = Monitor(registry.engine, Screener.from_registry(registry), versions).screen_customers(
+            [customer_id]
+        )
+        return int(next(a["id"] for a in run.alerts if a["customer_id"] == customer_id))
     finally:
         registry.close()
 
@@ -101,4 +103,19 @@ def test_the_proposer_cannot_confirm_even_as_approver(browser: Browser, service:
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("alert")).to_contain_text("four-eyes")
     expect(page.get_by_role("heading", level=1)).to_contain_text("proposed")
+    context.close()
+
+
+def test_the_case_page_links_its_case_file_as_pdf(browser: Browser, service: Service) -> None:
+    alert_id = _alert_for_a_customer(service.database, "web-casefile")
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, service, "analyst")
+    page.goto(f"{service.url}/ui/alerts/{alert_id}")
+    link = page.get_by_role("link", name="Case file (PDF)")
+    expect(link).to_have_attribute("href", f"/cases/{alert_id}/export.pdf")
+    # The page's session is enough: the link is the API's route, which takes a signed-in analyst.
+    answer = page.request.get(f"{service.url}/cases/{alert_id}/export.pdf")
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    assert answer.body().startswith(b"%PDF-")
     context.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import time
 
 import httpx
+from pypdf import PdfReader
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
@@ -170,3 +172,34 @@ def test_a_disabled_persons_key_decides_nothing_even_while_the_service_remembers
         f"{service.url}/alerts/{alert_id}", headers={"Authorization": f"ApiKey {analyst}"}
     ).json()["status"]
     assert status == "proposed"
+
+
+def test_a_case_file_as_pdf_for_whoever_may_read_the_case_and_its_export_on_record(service: Service) -> None:
+    alert_id = _alert(service.database, "api-customer-casefile")
+    analyst = person_key(service.database, "casefile-analyst", "analyst")
+    assert _step(service, analyst, alert_id, action="review").status_code == 200
+    url = f"{service.url}/cases/{alert_id}/export.pdf"
+
+    answer = httpx.get(url, headers={"Authorization": f"ApiKey {analyst}"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"] == f'attachment; filename="case-{alert_id}.pdf"'
+    text = "".join(PdfReader(io.BytesIO(answer.content)).pages[0].extract_text().split())
+    assert "api-customer-casefile" in text and "KIM,JongUn" in text  # as ofac-sdn/2 lists it
+
+    engine = connect(service.database)
+    try:
+        exports = [r for r in AuditLog(engine).records() if r.action == "case.export"]
+        assert (exports[-1].subject, exports[-1].actor) == (f"alert {alert_id}", "user:casefile-analyst")
+    finally:
+        engine.dispose()
+
+    viewer = httpx.get(url, headers={"Authorization": f"ApiKey {service.keys[Role.VIEWER]}"})
+    assert viewer.status_code == 403 and "analyst" in viewer.json()["detail"]
+    assert httpx.get(url).status_code == 401
+    unknown = httpx.get(
+        f"{service.url}/cases/999999/export.pdf", headers={"Authorization": f"ApiKey {analyst}"}
+    )
+    assert unknown.status_code == 404 and "no such alert" in unknown.json()["detail"]
+    extra = httpx.get(url, params={"format": "docx"}, headers={"Authorization": f"ApiKey {analyst}"})
+    assert extra.status_code == 400 and "format" in extra.json()["detail"]

@@ -1,4 +1,5 @@
-"""Alerts and their review over HTTP: the queue, one alert with its history, and every case step.
+"""Alerts and their review over HTTP: the queue, one alert with its history, every case step, and the
+case file for an examiner (`/cases/{alert_id}/export.pdf`, whose export is itself audited).
 
 Thin on purpose: each step calls the same `Cases` method the CLI and the pages call, with the caller
 the service authenticated, so the four-eyes rule and the status checks cannot differ between them.
@@ -9,14 +10,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from sanctionwatch.access.roles import Role
 from sanctionwatch.api.contracts.monitoring import AlertBody, AlertDetail, StepAction
+from sanctionwatch.api.costly import Costly
 from sanctionwatch.api.security import Principal, require
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
+from sanctionwatch.api.yente_params import refuse_unknown_params
 from sanctionwatch.cases.workflow import Actor, Cases
+from sanctionwatch.evidence.case_export import export_case_file
+from sanctionwatch.evidence.case_file import CaseFileFormat
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts, Decision
 
 router = APIRouter(tags=["Alerts and cases"])
@@ -78,3 +84,34 @@ def take_step(request: Request, alert_id: AlertId, body: StepRequest, caller: Ca
     alert = Alerts(engine).get(alert_id)
     assert alert is not None
     return alert
+
+
+@router.get(
+    "/cases/{alert_id}/export.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The case file, an A4 PDF",
+        },
+        **ERRORS,
+        503: {"model": ErrorResponse},
+    },
+    dependencies=[Depends(refuse_unknown_params)],
+    summary="The case file of an alert as PDF, for an examiner (the export is audited)",
+)
+def export_case_pdf(request: Request, alert_id: AlertId, caller: Caller, _slot: None = Costly) -> Response:
+    """Both sides of the alert, why it matched, the list versions with their files' SHA-256, every step,
+    the four-eyes decision, the audit records about it and the chain head. Rendering takes about a
+    second of CPU: it shares the costly requests' slots."""
+    exported = export_case_file(
+        state_of(request).registry.engine,
+        alert_id,
+        actor=caller.person or caller.label,
+        fmt=CaseFileFormat.PDF,
+    )
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
