@@ -42,10 +42,13 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
+from sanctionwatch.cli.receipts import ReceiptsOut, receipt_app, receipt_target, screened_versions
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.cli.spark import snapshot, spark_screen
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.db.engine import connect
+from sanctionwatch.evidence.receipt import Channel, ReceiptBatch, Screened, Settings, sign_one
+from sanctionwatch.evidence.signing import load_signing_key
 from sanctionwatch.model import entity_source
 from sanctionwatch.monitoring.after_update import Rescreen, rescreen_owed
 from sanctionwatch.ownership.assembly import load_network
@@ -60,7 +63,7 @@ from sanctionwatch.registry.update import (
     update_from_files,
     update_official,
 )
-from sanctionwatch.screening.batch import screen_file
+from sanctionwatch.screening.batch import RowResult, screen_file
 from sanctionwatch.screening.query import Hit, Query
 from sanctionwatch.screening.screener import Screener
 from sanctionwatch.screening.trail import file_digest, note_for
@@ -598,14 +601,32 @@ def screen(
     limit: Annotated[int, typer.Option("--limit", help="Most hits to show.")] = 5,
     source: SourceFilter = None,
     program: ProgramFilter = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipt", help="Write a signed receipt of this screening to FILE (never overwritten)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Screen one name against the active lists, with an explanation for every hit."""
     query = Query(name, schema, dob, country, identifier)
+    key = load_signing_key() if receipt is not None else None
+    if receipt is not None:
+        receipt_target(receipt, "--receipt")
     with _opened(db) as registry:
+        versions = screened_versions(registry, source or [])
         screener = _screener(registry, source, program)
         hits = screener.screen(query, threshold=threshold, limit=limit)
+        if receipt is not None and key is not None:
+            settings = Settings(screener.threshold if threshold is None else threshold, limit,
+                                tuple(source or ()), tuple(program or ()))  # fmt: skip
+            line = sign_one(registry.engine, key, Screened(query, hits), channel=Channel.CLI, actor=cli_actor(),
+                            settings=settings, versions=versions, subject="one query")  # fmt: skip
+            with receipt.open("x", encoding="utf-8") as out:
+                out.write(line)
+            err.print(f"receipt written to {receipt}")
         # Entities an ownership rule blocks though no list names them: weighed against the whole
         # registry, so not when the screen is narrowed to some lists or programmes.
         owned = [] if source or program else _ownership_hits(registry, screener, query, threshold, limit)
@@ -654,21 +675,44 @@ def screen_file_command(
     workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: every core).")] = None,
     source: SourceFilter = None,
     program: ProgramFilter = None,
+    receipts: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipts",
+            help="Write a signed receipt per row: FILE.jsonl (one per line) or a new directory (one file each).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Screen a file of parties: one result per input record, in input order; bad rows are reported in place."""
     if not input_path.is_file():
         raise typer.BadParameter(f"no such file: {input_path}", param_hint="INPUT")
+    key = load_signing_key() if receipts is not None else None
     with _opened(db) as registry:
+        versions = screened_versions(registry, source or [])
         screener = _screener(registry, source, program)
         digest = file_digest(input_path)
+    batch = None
+    if receipts is not None:
+        settings = Settings(screener.threshold if threshold is None else threshold, limit,
+                            tuple(source or ()), tuple(program or ()))  # fmt: skip
+        batch = ReceiptBatch(channel=Channel.FILE, actor=cli_actor(), settings=settings, versions=versions)
+        out = ReceiptsOut(receipts, "--receipts")
     columns = (SpinnerColumn(), TextColumn("screening"), BarColumn(), TextColumn("{task.completed} rows"))
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("screening", total=None)
         summary = screen_file(
             screener, input_path, output, threshold=threshold, limit=limit, workers=workers,
             progress=lambda done: bar.update(task, completed=done),
+            on_result=None if batch is None else lambda kept: batch.add(_screened_row(kept)),
         )  # fmt: skip
+    if batch is not None and key is not None:
+        with _opened(db) as registry, batch:
+            try:
+                issued = batch.sign(registry.engine, key, out.writer, subject=input_path.name)
+            finally:
+                out.close()
+        err.print(f"{issued.count} receipts (audit record {issued.audit_seq}) -> {receipts}")
     with _opened(db) as registry:
         AuditLog(registry.engine).record(actor=cli_actor(), action="screening.file", subject=input_path.name,
                          details={"sha256": digest, "rows": summary.rows, "with_hits": summary.with_hits,
@@ -678,6 +722,12 @@ def screen_file_command(
         f"screened {summary.rows} records ({summary.with_hits} with hits, {summary.errors} bad rows) "
         f"in {summary.elapsed:.1f} s ({rate:.0f}/s, {summary.workers} worker(s)) -> {output}"
     )
+
+
+def _screened_row(kept: RowResult) -> Screened:
+    """A screened file's row as its receipt tells it: the query as read, or the row's error."""
+    query = kept.query if kept.query is not None else Query(id=kept.id)
+    return Screened(query, kept.hits, kept.error, row=kept.row)
 
 
 def _why(hit: Hit) -> str:
@@ -722,6 +772,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(cases_app, name="cases")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(audit_app, name="audit")
+app.add_typer(receipt_app, name="receipt")
 app.add_typer(payments_app, name="payments")
 app.add_typer(ownership_app, name="ownership")
 app.command("screen-payment")(screen_payment)

@@ -55,14 +55,15 @@ __all__ = [
     "Channel",
     "Issued",
     "Outcome",
+    "ReceiptBatch",
     "Screened",
     "Settings",
     "body_of",
-    "issue_receipts",
     "leaf_of",
     "lists_json",
     "query_json",
     "receipt_body",
+    "sign_one",
 ]
 
 FORMAT = "sanctionwatch-receipt/1"
@@ -211,56 +212,100 @@ class Issued:
     merkle_root: str
     key_id: str
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "receipts": self.count,
+            "audit_seq": self.audit_seq,
+            "merkle_root": self.merkle_root,
+            "key_id": self.key_id,
+        }
 
-def issue_receipts(
-    engine: Engine,
-    key: SigningKey,
-    bodies: Iterable[dict[str, Any]],
-    write: Callable[[str], None],
-    *,
-    actor: str,
-    channel: Channel,
-    list_versions: Mapping[str, int],
-    subject: str,
-) -> Issued:
-    """Sign `bodies` as one batch: one audit record holds their Merkle root, each receipt its path.
 
-    The bodies are spooled to a temporary file as they come (a file of a million rows is never held
-    in memory), the audit record is appended in its own transaction once all are known, and each signed
-    receipt goes to `write` as one canonical JSON line (newline included), in the order given."""
-    leaves: list[bytes] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        for body in bodies:
-            text = canonical_json(body)
-            leaves.append(leaf_hash(text.encode("utf-8")))
-            spool.write(text + "\n")
-        tree = MerkleTree(leaves)
+class ReceiptBatch:
+    """The receipts of screenings made together, signed as one batch once all are added.
+
+    One audit record holds the batch's Merkle root, each receipt its path. The bodies are spooled to a
+    temporary file as they come (a file of a million rows is never held in memory); `sign` appends the
+    audit record in its own transaction and hands each signed receipt to `write` as one canonical JSON
+    line (newline included) with its index, in the order added."""
+
+    def __init__(
+        self,
+        *,
+        channel: Channel,
+        actor: str,
+        settings: Settings,
+        versions: Sequence[VersionInfo],
+    ) -> None:
+        self.channel, self.actor, self.settings = channel, actor, settings
+        self.lists = lists_json(versions)
+        self.list_versions = {v.source: v.number for v in versions}
+        self._leaves: list[bytes] = []
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by __exit__)
+
+    def __enter__(self) -> ReceiptBatch:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._spool.close()
+
+    def __len__(self) -> int:
+        return len(self._leaves)
+
+    def add(self, screened: Screened) -> None:
+        body = receipt_body(
+            screened, channel=self.channel, actor=self.actor, settings=self.settings, lists=self.lists
+        )
+        text = canonical_json(body)
+        self._leaves.append(leaf_hash(text.encode("utf-8")))
+        self._spool.write(text + "\n")
+
+    def sign(
+        self, engine: Engine, key: SigningKey, write: Callable[[str, int], None], *, subject: str
+    ) -> Issued:
+        tree = MerkleTree(self._leaves)
         root = tree.root.hex()
+        details = {
+            "channel": self.channel.value,
+            "receipts": len(self._leaves),
+            "merkle_root": root,
+            "key_id": key.id,
+        }
         with engine.begin() as conn:
             record = append(
-                conn,
-                actor=actor,
-                action=AUDIT_ACTION,
-                subject=subject,
-                details={
-                    "channel": channel.value,
-                    "receipts": len(leaves),
-                    "merkle_root": root,
-                    "key_id": key.id,
-                },
-                list_versions=list_versions,
-            )
+                conn, actor=self.actor, action=AUDIT_ACTION, subject=subject, details=details,
+                list_versions=self.list_versions,
+            )  # fmt: skip
         audit = record.to_json()
-        spool.seek(0)
-        for index, line in enumerate(spool):
+        self._spool.seek(0)
+        for index, line in enumerate(self._spool):
             document = json.loads(line)
             document["audit"] = audit
             document["inclusion"] = {
                 "index": index,
-                "size": len(leaves),
+                "size": len(self._leaves),
                 "path": [h.hex() for h in tree.path(index)],
             }
             signature = key.sign(canonical_json(document).encode("utf-8"))
             document["signature"] = {"algorithm": ALGORITHM, "key_id": key.id, "value": signature}
-            write(canonical_json(document) + "\n")
-    return Issued(len(leaves), record.seq, root, key.id)
+            write(canonical_json(document) + "\n", index)
+        return Issued(len(self._leaves), record.seq, root, key.id)
+
+
+def sign_one(
+    engine: Engine,
+    key: SigningKey,
+    screened: Screened,
+    *,
+    channel: Channel,
+    actor: str,
+    settings: Settings,
+    versions: Sequence[VersionInfo],
+    subject: str,
+) -> str:
+    """The receipt of a single screening, as its canonical JSON line."""
+    lines: list[str] = []
+    with ReceiptBatch(channel=channel, actor=actor, settings=settings, versions=versions) as batch:
+        batch.add(screened)
+        batch.sign(engine, key, lambda line, _index: lines.append(line), subject=subject)
+    return lines[0]
