@@ -42,6 +42,7 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
+from sanctionwatch.cli.reports import report_command
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.cli.spark import snapshot, spark_screen
 from sanctionwatch.config import cache_dir, cli_actor, database_url
@@ -731,6 +732,7 @@ app.command("rescreen")(rescreen)
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
 app.command("watch")(watch_command)
+app.command("report")(report_command)
 
 
 def main() -> None:
