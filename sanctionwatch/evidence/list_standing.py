@@ -34,6 +34,8 @@ class ListStanding:
 
     def to_json(self) -> dict[str, Any]:
         def iso(value: date | datetime | None) -> str | None:
+            if isinstance(value, datetime):
+                return value.isoformat(timespec="seconds")
             return value.isoformat() if value is not None else None
 
         return {

@@ -34,7 +34,10 @@ def test_json_and_table_show_the_periods_figures(db: Path) -> None:
     assert body["false_positives"]["overall"]["rate"] == 0.75
 
     shown = run(db, "report", *MARCH).stdout  # --format table is the default
-    assert "Alerts raised in the period, by status" in shown and "False-positive rate of name hits, by list" in shown
+    assert (
+        "Alerts raised in the period, by status" in shown
+        and "False-positive rate of name hits, by list" in shown
+    )
     assert "internal:deny" in shown and FORMULA in shown  # text, shown as it is (not read as markup)
 
 

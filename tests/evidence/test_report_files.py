@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 
 from sanctionwatch.db.engine import connect
-from sanctionwatch.evidence.period import Period
 from sanctionwatch.evidence.report_files import CSV_COLUMNS, report_csv, report_xlsx
 from sanctionwatch.evidence.reports import ManagementReport, management_report, sections
 from sanctionwatch.sources.csvsafe import FORMULA_STARTS
@@ -60,7 +59,9 @@ def test_the_xlsx_has_a_sheet_per_section_with_the_same_figures(march: Managemen
         assert len(values) == len(section.rows) + 1
         # No cell of any sheet is a formula.
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), section.name
-    by_programme = {row[0]: row[1:] for row in book["false_positives_by_programme"].iter_rows(values_only=True)}
+    by_programme = {
+        row[0]: row[1:] for row in book["false_positives_by_programme"].iter_rows(values_only=True)
+    }
     assert by_programme["'" + FORMULA] == (1, 1, 1.0)
     assert by_programme["DPRK3"] == (1, 0, 0.0)
     status = dict(book["alerts_by_status"].iter_rows(min_row=2, values_only=True))

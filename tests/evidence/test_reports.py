@@ -32,7 +32,9 @@ def engine(world: World) -> Iterator[Engine]:
         eng.dispose()
 
 
-def report(engine: Engine, period: Period = MARCH, now: datetime = T0 + timedelta(hours=12)) -> ManagementReport:
+def report(
+    engine: Engine, period: Period = MARCH, now: datetime = T0 + timedelta(hours=12)
+) -> ManagementReport:
     return management_report(engine, period, now)
 
 
@@ -50,7 +52,13 @@ def test_alerts_by_status_and_the_time_decisions_took(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("hours", "band"),
-    [(12, "<1 day"), (24, "1-7 days"), (24 * 7 - 1, "1-7 days"), (24 * 10, "7-30 days"), (24 * 30, ">30 days")],
+    [
+        (12, "<1 day"),
+        (24, "1-7 days"),
+        (24 * 7 - 1, "1-7 days"),
+        (24 * 10, "7-30 days"),
+        (24 * 30, ">30 days"),
+    ],
 )
 def test_undecided_alerts_by_age_at_the_reports_time(engine: Engine, hours: int, band: str) -> None:
     """Open, in review and proposed (three alerts, all raised at T0); a band includes its lower end."""
@@ -84,7 +92,12 @@ def test_the_period_counts_alerts_raised_and_decisions_confirmed_in_it(engine: E
     third = report(engine, Period(date(2026, 3, 3), date(2026, 3, 3))).to_json()
     assert third["alerts"]["raised"] == 0  # all were raised on the 2nd
     assert third["alerts"]["time_to_decision"]["decided"] == 1  # HWANG, 30 h after: the 3rd at 15:00
-    assert third["false_positives"]["overall"] == {"key": "all", "decided": 1, "false_positives": 1, "rate": 1.0}
+    assert third["false_positives"]["overall"] == {
+        "key": "all",
+        "decided": 1,
+        "false_positives": 1,
+        "rate": 1.0,
+    }
     assert rates(third["false_positives"]["by_programme"]) == {"DPRK2": (1, 1, 1.0)}
 
     rest = report(engine, Period(date(2026, 3, 3), date(2026, 3, 31))).to_json()["alerts"]["time_to_decision"]
@@ -147,7 +160,11 @@ def test_the_lists_freshness_is_the_one_the_system_judges(engine: Engine) -> Non
         (None, "31/03/2026", "--until: '31/03/2026' is not a date"),
         (None, "9999-12-31", "--until: 9999-12-31 is out of range"),
         ("2026-04-01", "2026-03-01", "--since: 2026-04-01 is after --until 2026-03-01"),
-        ("1990-01-01", "2026-03-01", f"--since: 1990-01-01 to 2026-03-01 is 13209 days; a report lists at most {MAX_DAYS}"),
+        (
+            "1990-01-01",
+            "2026-03-01",
+            f"--since: 1990-01-01 to 2026-03-01 is 13209 days; a report lists at most {MAX_DAYS}",
+        ),
     ],
 )
 def test_bad_periods_are_refused_by_name(since: str | None, until: str | None, refusal: str) -> None:

