@@ -33,6 +33,7 @@ from sanctionwatch.api.routers import (
     ownership,
     payments,
     reconcile,
+    reports,
     screen,
     search,
 )
@@ -95,6 +96,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(reconcile.router)
     app.include_router(payments.router)
     app.include_router(ownership.router)
+    app.include_router(reports.router)
     app.include_router(admin.router)
     app.include_router(metrics.router)
 

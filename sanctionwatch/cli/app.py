@@ -43,6 +43,7 @@ from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
 from sanctionwatch.cli.receipts import ReceiptsOut, receipt_app, receipt_target, screened_versions
+from sanctionwatch.cli.reports import report_command
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.cli.spark import snapshot, spark_screen
 from sanctionwatch.config import cache_dir, cli_actor, database_url
@@ -782,6 +783,7 @@ app.command("rescreen")(rescreen)
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
 app.command("watch")(watch_command)
+app.command("report")(report_command)
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from sanctionwatch.db.tables import metadata
 
-__all__ = ["VersionStatus", "list_versions"]
+__all__ = ["VersionStatus", "list_versions", "record_terms", "version_entities"]
 
 sources = Table(
     "sources",

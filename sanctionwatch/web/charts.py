@@ -1,4 +1,4 @@
-"""Small pictures drawn as SVG on the server: a party's network and designations over time.
+"""Small pictures drawn as SVG on the server: a party's network, designations over time, report figures.
 
 Plain geometry handed to the templates (no charting library, no script): the pages stay fast, work
 without JavaScript, and pass a strict Content-Security-Policy.
@@ -7,7 +7,8 @@ without JavaScript, and pass a strict Content-Security-Policy.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from sanctionwatch.ownership.assembly import ChainStep
 from sanctionwatch.ownership.graph import HoldingKind
@@ -53,44 +54,73 @@ class Chart:
     width: int
     height: int
     bars: list[Bar]
-    years: list[tuple[float, int]]  # (x, year) of the axis labels
-    legend: list[tuple[str, str]]  # (colour, programme)
-    top: int  # the largest yearly total
+    labels: list[tuple[float, str]]  # (x, text) of the axis labels under the columns
+    legend: list[tuple[str, str]]  # (colour, series)
+    top: float  # the value a full-height column stands for: the largest column's total, or the scale given
+    totals: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, text) over each column
+
+
+MAX_STEP = 64  # px per column at most: three columns are three bars, not three walls
+HEAD = 14  # px over the tallest column, for its total
+SPELLED_OUT = 31  # columns up to which each column's total is written over it (a month of days)
+
+
+def _count_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def stacked_bars(
+    series: dict[str, dict[str, float]],
+    columns: Sequence[str],
+    *,
+    width: int = 720,
+    height: int = 240,
+    scale: float | None = None,
+    value_text: Callable[[float], str] = _count_text,
+) -> Chart:
+    """One column per entry of `columns` (days, bands, lists), each stacked by series, in `series`' order.
+
+    `scale` is the value of a full-height column (100 for percentages); by default the largest column's
+    total. Every bar carries its column, series and value as a tooltip (the SVG <title>); up to
+    SPELLED_OUT columns, each column's total is also written over it. A few columns make a narrower
+    chart (`MAX_STEP` each)."""
+    legend = [(PALETTE[i % len(PALETTE)], name) for i, name in enumerate(series)]
+    if not columns:
+        return Chart(width, height, [], [], legend, 0)
+    sums = [sum(values.get(column, 0) for values in series.values()) for column in columns]
+    top = scale if scale is not None else max(sums)
+    floor = height - 30
+    plot = floor - HEAD
+    step = min((width - 40) / len(columns), MAX_STEP)
+    bars: list[Bar] = []
+    totals: list[tuple[float, float, str]] = []
+    for index, column in enumerate(columns):
+        base = float(floor)
+        for colour, name in legend:
+            value = series[name].get(column, 0)
+            if not value or not top:
+                continue
+            bar_height = plot * value / top
+            base -= bar_height
+            bars.append(
+                Bar(30 + index * step, base, max(step - 2, 1), bar_height, colour,
+                    f"{column} {name}: {value_text(value)}")
+            )  # fmt: skip
+        if len(columns) <= SPELLED_OUT:
+            totals.append((30 + index * step + step / 2, base - 3, value_text(sums[index])))
+    labels_every = max(1, len(columns) // 10)
+    axis = [(30 + i * step + step / 2, column) for i, column in enumerate(columns) if i % labels_every == 0]
+    return Chart(int(40 + step * len(columns)), height, bars, axis, legend, top, totals)
 
 
 def stacked_years(series: dict[str, dict[int, int]], width: int = 720, height: int = 240) -> Chart:
-    """Designations per year, stacked by programme."""
+    """Designations per year, stacked by programme (every year of the span, empty ones too)."""
     years = sorted({year for counts in series.values() for year in counts})
-    legend = [(PALETTE[i % len(PALETTE)], program) for i, program in enumerate(series)]
-    if not years:
-        return Chart(width, height, [], [], legend, 0)
-    span = list(range(years[0], years[-1] + 1))
-    totals = {year: sum(counts.get(year, 0) for counts in series.values()) for year in span}
-    top = max(totals.values()) or 1
-    plot = height - 30
-    step = (width - 40) / len(span)
-    bars: list[Bar] = []
-    for column, year in enumerate(span):
-        base = float(plot)
-        for colour, program in legend:
-            count = series[program].get(year, 0)
-            if not count:
-                continue
-            bar_height = plot * count / top
-            base -= bar_height
-            bars.append(
-                Bar(
-                    30 + column * step,
-                    base,
-                    max(step - 2, 1),
-                    bar_height,
-                    colour,
-                    f"{year} {program}: {count}",
-                )
-            )
-    labels_every = max(1, len(span) // 10)
-    axis = [(30 + i * step + step / 2, year) for i, year in enumerate(span) if i % labels_every == 0]
-    return Chart(width, height, bars, axis, legend, top)
+    span = [str(year) for year in range(years[0], years[-1] + 1)] if years else []
+    by_text: dict[str, dict[str, float]] = {
+        program: {str(year): count for year, count in counts.items()} for program, counts in series.items()
+    }
+    return stacked_bars(by_text, span, width=width, height=height)
 
 
 BOX_WIDTH, BOX_HEIGHT, BOX_GAP, LEVEL_HEIGHT = 190, 46, 20, 100

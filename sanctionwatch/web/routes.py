@@ -23,7 +23,7 @@ from sanctionwatch.registry.freshness import freshness_of
 from sanctionwatch.registry.timeline import change_timeline, designations_by_year
 from sanctionwatch.screening.query import Query as ScreeningQuery
 from sanctionwatch.screening.query import QueryError
-from sanctionwatch.web import cases, ownership, payments
+from sanctionwatch.web import cases, ownership, payments, reports
 from sanctionwatch.web.charts import network, stacked_years
 from sanctionwatch.web.pages import HERE, LoginRequiredError, page, signed_in
 
@@ -232,6 +232,7 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(cases.router)
     app.include_router(payments.router)
     app.include_router(ownership.router)
+    app.include_router(reports.router)
     app.mount("/ui/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(LoginRequiredError)

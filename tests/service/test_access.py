@@ -56,6 +56,9 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/payments/{payment_id}"): Role.ANALYST,
     ("GET", "/ownership"): Role.ANALYST,
     ("GET", "/ownership/{key:path}"): Role.ANALYST,
+    ("GET", "/reports"): Role.ANALYST,  # who reads the alerts reads their figures
+    ("GET", "/reports.csv"): Role.ANALYST,
+    ("GET", "/reports.xlsx"): Role.ANALYST,
     ("GET", "/webhooks"): Role.ADMIN,
     ("POST", "/webhooks"): Role.ADMIN,
     ("GET", "/admin/keys"): Role.ADMIN,
@@ -75,6 +78,7 @@ EXPECTED: dict[tuple[str, str], Role | None] = {
     ("GET", "/ui/payments"): Role.ANALYST,
     ("GET", "/ui/payments/{payment_id}"): Role.ANALYST,
     ("GET", "/ui/ownership/{key:path}"): Role.ANALYST,
+    ("GET", "/ui/reports"): Role.ANALYST,
     ("GET", "/"): None,  # a redirect to /ui/, which asks for a login
 }
 # A request that passes validation for each API route, so that only access decides the status.

@@ -31,7 +31,7 @@ from sanctionwatch.access.roles import Role
 from sanctionwatch.access.users import Users
 from sanctionwatch.api.app import create_app
 from sanctionwatch.api.contracts import CaseAction, StepAction
-from sanctionwatch.api.routers import cases, customers, health, lists, match, reconcile, search
+from sanctionwatch.api.routers import cases, customers, health, lists, match, reconcile, reports, search
 from sanctionwatch.api.security import Principal
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.api.state import ServiceState
@@ -221,6 +221,13 @@ def test_monitoring_bodies_are_unchanged(served: Served) -> None:
     added = customers.add_webhook(admin, customers.NewWebhook(url="https://93.184.215.14/hooks"), ADMIN)
     served.unchanged("/webhooks", "POST", added)
     served.unchanged("/webhooks", "GET", customers.list_webhooks(admin))
+
+
+def test_the_report_body_is_unchanged(served: Served) -> None:
+    body = reports.report(served.request(), None, None)
+    assert body["alerts"]["by_age"] and body["lists"] and body["screenings"]["days"], body
+    served.unchanged("/reports", "GET", body)
+    served.unchanged("/reports", "GET", reports.report(served.request(), "2026-01-01", "2026-01-02"))
 
 
 def test_reconciliation_bodies_are_unchanged(served: Served) -> None:
