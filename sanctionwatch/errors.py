@@ -40,6 +40,8 @@ error class outside it):
     │   └── registry.store.RegistryError              unknown version; also duplicate ids, a held version
     ├── ForbiddenError                  403
     ├── ConflictError                   409
+    │   ├── evidence.certificate.CertificateRefusedError  a hit or an unscreened row: no no-match certificate
+    │   └── evidence.signing.SigningKeyError          no signing key configured, or a key that is not Ed25519
     ├── UnavailableError                503 with Retry-After: come back later, nothing is wrong
     │   ├── api.limits.BusyError                      every slot of a concurrency limit taken
     │   └── api.state.NotReadyError                   the index is being built

@@ -15,6 +15,7 @@ from sanctionwatch.api.limits import ConcurrencyLimit, RateLimiter
 from sanctionwatch.api.ownership import NetworkCache
 from sanctionwatch.api.settings import ServiceSettings
 from sanctionwatch.errors import UnavailableError
+from sanctionwatch.evidence.signing import SigningKey, load_signing_key
 from sanctionwatch.ownership.assembly import Network
 from sanctionwatch.payments.embargo import prepare_embargoes
 from sanctionwatch.registry.ftm import FtmEntities
@@ -51,6 +52,7 @@ class ServiceState:
         self.bad_keys = RateLimiter(settings.bad_keys_per_minute / 60, settings.bad_keys_per_minute)
         self.costly = ConcurrencyLimit(settings.costly_concurrency, what="registry scans and uploads")
         self.trail = ScreeningTrail(self.registry.engine)
+        self._signing_key: SigningKey | None = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
 
@@ -74,6 +76,13 @@ class ServiceState:
     def network(self, snapshot: Snapshot) -> Network:
         """The ownership network of `snapshot` and of the holdings imported so far (api.ownership)."""
         return self._networks.get(snapshot)
+
+    def signing_key(self) -> SigningKey:
+        """The deployment's key, read on the first receipt asked for (a service without one still
+        screens; a receipt request then fails naming what to set up)."""
+        if self._signing_key is None:
+            self._signing_key = load_signing_key()
+        return self._signing_key
 
     def start(self) -> None:
         """Build the index in the background (readiness says when) and keep it current."""

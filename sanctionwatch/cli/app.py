@@ -48,6 +48,7 @@ from sanctionwatch.cli.serve import serve
 from sanctionwatch.cli.spark import snapshot, spark_screen
 from sanctionwatch.config import cache_dir, cli_actor, database_url
 from sanctionwatch.db.engine import connect
+from sanctionwatch.evidence.certificate import certify_file
 from sanctionwatch.evidence.receipt import Channel, ReceiptBatch, Screened, Settings, sign_one
 from sanctionwatch.evidence.signing import load_signing_key
 from sanctionwatch.model import entity_source
@@ -722,6 +723,47 @@ def screen_file_command(
     err.print(
         f"screened {summary.rows} records ({summary.with_hits} with hits, {summary.errors} bad rows) "
         f"in {summary.elapsed:.1f} s ({rate:.0f}/s, {summary.workers} worker(s)) -> {output}"
+    )
+
+
+@app.command("certify")
+def certify_command(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT", help="The customer file: CSV, JSONL, XLSX or Parquet, as screen-file."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The certificate to write (never overwritten).")
+    ],
+    threshold: ThresholdOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Most hits per record (a refusal names the best).")
+    ] = 5,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes (default: every core).")] = None,
+    source: SourceFilter = None,
+    program: ProgramFilter = None,
+    db: DbOption = None,
+) -> None:
+    """A signed no-match certificate of a customer file: issued only when no row is a hit and every row
+    was screened; otherwise refused (exit 1), naming the rows."""
+    if not input_path.is_file():
+        raise typer.BadParameter(f"no such file: {input_path}", param_hint="INPUT")
+    key = load_signing_key()
+    receipt_target(output, "--output")
+    with _opened(db) as registry:
+        versions = screened_versions(registry, source or [])
+        screener = _screener(registry, source, program)
+        settings = Settings(screener.threshold if threshold is None else threshold, limit,
+                            tuple(source or ()), tuple(program or ()))  # fmt: skip
+        certified = certify_file(registry.engine, key, screener, input_path, settings=settings,
+                                 versions=versions, actor=cli_actor(), workers=workers)  # fmt: skip
+    with output.open("x", encoding="utf-8") as out:
+        out.write(certified.line)
+    err.print(
+        f"no-match certificate for {certified.rows} customers of {input_path.name} (audit record "
+        f"{certified.audit_seq}) -> {output}"
     )
 
 

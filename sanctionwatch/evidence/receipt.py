@@ -49,8 +49,10 @@ from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import validate
 
 __all__ = [
+    "CERTIFICATE_FORMAT",
     "FORMAT",
     "SCORE_DIGITS",
+    "SIGNED_FORMATS",
     "UNSIGNED",
     "Channel",
     "Issued",
@@ -67,6 +69,8 @@ __all__ = [
 ]
 
 FORMAT = "sanctionwatch-receipt/1"
+CERTIFICATE_FORMAT = "sanctionwatch-certificate/1"
+SIGNED_FORMATS = (FORMAT, CERTIFICATE_FORMAT)  # what `evidence.verify` checks, signed the same way
 SCORE_DIGITS = 6
 UNSIGNED = ("audit", "inclusion", "signature")  # what the Merkle leaf leaves out
 AUDIT_ACTION = "screening.receipts"
@@ -77,6 +81,7 @@ class Channel(StrEnum):
     API = "api"
     MATCH = "match"  # the yente-compatible /match
     FILE = "screen-file"
+    CERTIFICATE = "certificate"  # a no-match certificate of a customer file
 
 
 class Outcome(StrEnum):
@@ -253,10 +258,15 @@ class ReceiptBatch:
         return len(self._leaves)
 
     def add(self, screened: Screened) -> None:
-        body = receipt_body(
-            screened, channel=self.channel, actor=self.actor, settings=self.settings, lists=self.lists
+        self.add_body(
+            receipt_body(
+                screened, channel=self.channel, actor=self.actor, settings=self.settings, lists=self.lists
+            )
         )
-        text = canonical_json(body)
+
+    def add_body(self, body: Mapping[str, Any]) -> None:
+        """A body made elsewhere (a certificate's), signed with the batch like any receipt."""
+        text = canonical_json(dict(body))
         self._leaves.append(leaf_hash(text.encode("utf-8")))
         self._spool.write(text + "\n")
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.evidence.merkle import root_from_path
-from sanctionwatch.evidence.receipt import FORMAT, body_of, leaf_of
+from sanctionwatch.evidence.receipt import SIGNED_FORMATS, body_of, leaf_of
 from sanctionwatch.evidence.signing import ALGORITHM, PublicKey
 from sanctionwatch.registry.audit import AuditLog, canonical_json, record_hash
 
@@ -97,7 +97,7 @@ def verify_document(
     if document is None:
         return ReceiptCheck(line, None, [CheckResult(Check.FORM, False, problem)])
     receipt_id = str(document.get("id"))
-    results = [CheckResult(Check.FORM, True, FORMAT)]
+    results = [CheckResult(Check.FORM, True, str(document["format"]))]
     results.append(_signature(document, public))
     audit = document.get("audit")
     if not isinstance(audit, dict):
@@ -115,8 +115,8 @@ def _parse(raw: bytes) -> tuple[dict[str, Any] | None, str]:
         document = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         return None, f"not JSON ({exc})"
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return None, f"not a {FORMAT} receipt"
+    if not isinstance(document, dict) or document.get("format") not in SIGNED_FORMATS:
+        return None, f"neither a {' nor a '.join(SIGNED_FORMATS)} document"
     try:
         canonical = canonical_json(document)
     except ValueError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from sanctionwatch.api.contracts.ownership import OwnershipHitBody
@@ -90,6 +92,11 @@ class ScreenResponse(BaseModel):
         description="Entities an ownership or control rule blocks, or sends to review, though no list names them",
     )
     list_versions: list[ListVersionRef] = Field(description="The list versions screened against")
+    receipt: dict[str, Any] | None = Field(
+        None,
+        description="With ?receipt=true: the signed receipt (format sanctionwatch-receipt/1). Saved as canonical "
+        "JSON (keys sorted, no whitespace, UTF-8) and a newline, it is the file `sanctionwatch receipt verify` checks",
+    )
 
 
 class JobBody(BaseModel):
