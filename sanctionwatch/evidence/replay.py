@@ -21,6 +21,7 @@ from typing import Any
 from sanctionwatch.errors import InputError
 from sanctionwatch.evidence.engine import engine_identity
 from sanctionwatch.evidence.receipt import FORMAT, SCORE_DIGITS
+from sanctionwatch.model import entity_source
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import Screener
@@ -204,7 +205,7 @@ def _differences(
 def _party_change(
     entity: str, registry: Registry, old: Mapping[str, int], versions: Sequence[VersionInfo]
 ) -> str:
-    source = entity.split(":", 1)[0]
+    source = entity_source(entity)  # not the id's first part: "internal:deny:C-1" is of internal:deny
     current = next((v for v in versions if v.source == source), None)
     if source not in old or current is None:
         return ""
