@@ -77,6 +77,7 @@ def replay_receipt(
         then_hits = _receipt_hits(document["result"])
         lists = list(document["lists"])
         then_error = document["result"].get("error")
+        row = document["query"].get("row")  # a screened file's row: its errors name the row
     except (KeyError, TypeError) as exc:
         raise InputError(f"receipt: missing or malformed member {exc}") from None
     if against_current:
@@ -106,7 +107,7 @@ def replay_receipt(
         now_hits: Hits = [(h.entity_id, round(h.score, SCORE_DIGITS), h.matched_name) for h in hits]
         now_error = None
     except QueryError as exc:
-        now_hits, now_error = [], str(exc)
+        now_hits, now_error = [], str(exc) if row is None else f"row {row}: {exc}"  # as screen-file says it
     engine_now = engine_identity()
     engine_then = document.get("engine", {})
     if then_error is not None or now_error is not None:
