@@ -40,6 +40,7 @@ error class outside it):
     │   └── registry.store.RegistryError              unknown version; also duplicate ids, a held version
     ├── ForbiddenError                  403
     ├── ConflictError                   409
+    │   └── evidence.signing.SigningKeyError          no signing key where one is configured, or not Ed25519
     ├── UnavailableError                503 with Retry-After: come back later, nothing is wrong
     │   ├── api.limits.BusyError                      every slot of a concurrency limit taken
     │   └── api.state.NotReadyError                   the index is being built
