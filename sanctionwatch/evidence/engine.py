@@ -20,7 +20,7 @@ from sanctionwatch.matching.model import MODEL_FILE
 
 __all__ = ["EngineIdentity", "engine_identity"]
 
-_ROOT = Path(sanctionwatch.__file__).parent
+_ROOT = Path(__file__).parent.parent  # the sanctionwatch package
 # (package directory, file suffixes): what decides a screening's result.
 _PARTS = (("matching", (".py", ".pyx", ".json")), ("refdata", (".tsv", ".py")), ("screening", (".py",)))
 
