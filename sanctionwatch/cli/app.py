@@ -42,7 +42,7 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
-from sanctionwatch.cli.receipts import ReceiptsOut, receipt_app, receipt_target, screened_versions
+from sanctionwatch.cli.receipts import ReceiptsOut, receipt_app, receipt_file, screened_versions
 from sanctionwatch.cli.reports import report_command
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.cli.spark import snapshot, spark_screen
@@ -616,7 +616,7 @@ def screen(
     query = Query(name, schema, dob, country, identifier)
     key = load_signing_key() if receipt is not None else None
     if receipt is not None:
-        receipt_target(receipt, "--receipt")
+        receipt_file(receipt, "--receipt")
     with _opened(db) as registry:
         versions = screened_versions(registry, source or [])
         screener = _screener(registry, source, program)

@@ -26,7 +26,7 @@ from sanctionwatch.evidence.verify import verify_file
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.registry.store import Registry, VersionInfo
 
-__all__ = ["ReceiptsOut", "receipt_app", "receipt_target", "screened_versions"]
+__all__ = ["ReceiptsOut", "receipt_app", "receipt_file", "receipt_target", "screened_versions"]
 
 receipt_app = command_group(
     help="Signed screening receipts: the deployment's key, and checking or replaying a receipt.",
@@ -180,6 +180,16 @@ def receipt_target(path: Path, option: str) -> Path:
     """Where receipts go: never over an existing file (evidence is not overwritten)."""
     if path.exists() and not (path.is_dir() and not any(path.iterdir())):
         raise InputError(f"{option} {path}: exists already; receipts are never overwritten")
+    return path
+
+
+def receipt_file(path: Path, option: str) -> Path:
+    """Where one receipt goes, checked before screening: a new file in an existing directory. Signing
+    appends its audit record, so a receipt that could not be written after it would leave a record of
+    a receipt that nobody holds."""
+    receipt_target(path, option)
+    if not path.parent.is_dir():
+        raise InputError(f"{option} {path}: no directory {path.parent} to write it in")
     return path
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from sanctionwatch.errors import InputError
 from sanctionwatch.evidence.engine import engine_identity
 from sanctionwatch.evidence.receipt import FORMAT, SCORE_DIGITS
+from sanctionwatch.model import entity_source
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import Screener
@@ -76,6 +77,7 @@ def replay_receipt(
         then_hits = _receipt_hits(document["result"])
         lists = list(document["lists"])
         then_error = document["result"].get("error")
+        row = document["query"].get("row")  # a screened file's row: its errors name the row
     except (KeyError, TypeError) as exc:
         raise InputError(f"receipt: missing or malformed member {exc}") from None
     if against_current:
@@ -105,7 +107,7 @@ def replay_receipt(
         now_hits: Hits = [(h.entity_id, round(h.score, SCORE_DIGITS), h.matched_name) for h in hits]
         now_error = None
     except QueryError as exc:
-        now_hits, now_error = [], str(exc)
+        now_hits, now_error = [], str(exc) if row is None else f"row {row}: {exc}"  # as screen-file says it
     engine_now = engine_identity()
     engine_then = document.get("engine", {})
     if then_error is not None or now_error is not None:
@@ -204,7 +206,7 @@ def _differences(
 def _party_change(
     entity: str, registry: Registry, old: Mapping[str, int], versions: Sequence[VersionInfo]
 ) -> str:
-    source = entity.split(":", 1)[0]
+    source = entity_source(entity)  # not the id's first part: "internal:deny:C-1" is of internal:deny
     current = next((v for v in versions if v.source == source), None)
     if source not in old or current is None:
         return ""

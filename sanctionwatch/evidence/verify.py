@@ -180,9 +180,10 @@ def _audit_record(document: dict[str, Any], audit: dict[str, Any]) -> CheckResul
             False,
             f"record {audit['seq']}: its fields hash to {expected}, not {audit['hash']}",
         )
+    lists = document.get("lists")
     named = {
         str(item.get("source")): item.get("version")
-        for item in document.get("lists", [])
+        for item in (lists if isinstance(lists, list) else [])
         if isinstance(item, dict)
     }
     if named != audit["list_versions"]:
@@ -224,21 +225,24 @@ def _inclusion(document: dict[str, Any], audit: dict[str, Any]) -> CheckResult:
 
 
 def _chain(audit: dict[str, Any], log: AuditLog | None) -> CheckResult:
+    # Read with .get: a changed receipt may lack any member, and is reported, never raised on.
+    seq, receipt_hash = audit.get("seq"), audit.get("hash")
     if log is None:
         return CheckResult(
             Check.AUDIT_CHAIN,
             None,
-            f"not checked (no database given): record {audit['seq']} follows {audit['prev_hash']}",
+            f"not checked (no database given): record {seq} follows {audit.get('prev_hash')}",
         )
-    seq = int(audit["seq"])
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        return CheckResult(Check.AUDIT_CHAIN, False, f"the audit record has no record number ({seq!r})")
     found = log.records(since_seq=seq - 1, limit=1)
     if not found or found[0].seq != seq:
         return CheckResult(Check.AUDIT_CHAIN, False, f"the database's log has no record {seq}")
-    if found[0].hash != audit["hash"]:
+    if found[0].hash != receipt_hash:
         return CheckResult(
             Check.AUDIT_CHAIN,
             False,
-            f"the database's record {seq} has hash {found[0].hash}, the receipt {audit['hash']}",
+            f"the database's record {seq} has hash {found[0].hash}, the receipt {receipt_hash}",
         )
     verification = log.verify()
     if not verification.ok:

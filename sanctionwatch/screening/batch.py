@@ -45,7 +45,8 @@ Chunk = list[Row]
 @dataclass(frozen=True, slots=True)
 class RowResult:
     """One row as screened, the hits as objects: for a caller that keeps more than the output file
-    (the receipts of every row). `query` is None when the row could not be read as a query."""
+    (the receipts of every row). `query` is the row as read, also when it was refused (`error`); None
+    when the row could not be read as a query at all."""
 
     row: int
     id: str  # the caller's id, else the row number: what the output echoes
@@ -169,7 +170,7 @@ def screen_row(
     """One row screened, its hits kept as objects (what `screen_record` makes its record of)."""
     if isinstance(query, QueryError):
         error = query if isinstance(query, RowError) else RowError(row, str(query))
-        return RowResult(row, error.id, None, [], str(error))
+        return RowResult(row, error.id, error.query, [], str(error))
     try:
         hits = screener.screen(query, threshold=threshold, limit=limit)
     except QueryError as exc:  # the screener's own checks, should they be stricter than the reader's

@@ -90,21 +90,23 @@ FlatRow = tuple[str, int | None, str | None, float | None, str | None, str | Non
 
 
 class RowError(QueryError):
-    """A QueryError tied to its row, carrying the caller's id so the output can still echo it."""
+    """A QueryError tied to its row, carrying the caller's id so the output can still echo it, and the
+    query as read when the row's cells were read but the query is refused (a receipt states it)."""
 
-    def __init__(self, row: int, message: str, *, id: str | None = None) -> None:
+    def __init__(self, row: int, message: str, *, id: str | None = None, query: Query | None = None) -> None:
         self.row = row
         self.id = id if id is not None else str(row)
         self.reason = message
+        self.query = query
         super().__init__(f"row {row}: {message}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Chunks of rows cross process boundaries in the batch runner.
-        return (_rebuild_row_error, (self.row, self.reason, self.id))
+        return (_rebuild_row_error, (self.row, self.reason, self.id, self.query))
 
 
-def _rebuild_row_error(row: int, message: str, id: str) -> RowError:
-    return RowError(row, message, id=id)
+def _rebuild_row_error(row: int, message: str, id: str, query: Query | None = None) -> RowError:
+    return RowError(row, message, id=id, query=query)
 
 
 class OutputFormatError(InputError, ValueError):
@@ -166,10 +168,13 @@ def parse_row(row: int, raw: Mapping[str, object] | RowError) -> Query | QueryEr
     query_id = _safe_id(raw.get("id")) or str(row)
     try:
         values = {name: cell_text(name, raw.get(name)) for name in FIELDS[1:]}
-        query = Query(name=values["name"] or "", id=query_id, **{k: values[k] for k in FIELDS[2:]})
-        return validate(query)
-    except (QueryError, CellError) as exc:
+    except CellError as exc:
         return RowError(row, str(exc), id=query_id)
+    query = Query(name=values["name"] or "", id=query_id, **{k: values[k] for k in FIELDS[2:]})
+    try:
+        return validate(query)
+    except QueryError as exc:
+        return RowError(row, str(exc), id=query_id, query=query)
 
 
 def _safe_id(value: object) -> str | None:
