@@ -57,10 +57,9 @@ def screen(
         "ownership": [network.hit_json(found) for found in owned],
         "list_versions": [{"source": v.source, "version": v.number} for v in snapshot.versions],
     }
+    state.trail.note(actor, "screen", body.model_dump(), hits, snapshot.list_versions)
     if key is None:
-        state.trail.note(actor, "screen", body.model_dump(), hits, snapshot.list_versions)
         return answer
-    # The receipt's own audit record stands for this call: it is not noted in the trail twice.
     line = sign_one(
         state.registry.engine, key, Screened(query, hits), channel=Channel.API, actor=actor,
         settings=Settings(threshold, body.limit), versions=snapshot.versions, subject="one query",
