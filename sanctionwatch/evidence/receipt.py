@@ -161,7 +161,10 @@ def lists_json(versions: Iterable[VersionInfo]) -> list[dict[str, Any]]:
             "digest": v.digest,
             "entities": v.entity_count,
             "published": v.published.isoformat() if v.published else None,
-            "fetched": v.fetched.astimezone(UTC).isoformat() if v.fetched.tzinfo else v.fetched.isoformat(),
+            # the registry stores UTC; SQLite gives it back without a zone
+            "fetched": (v.fetched if v.fetched.tzinfo else v.fetched.replace(tzinfo=UTC))
+            .astimezone(UTC)
+            .isoformat(),
             "files": [{"name": f["name"], "sha256": f["sha256"], "size": f["size"]} for f in v.files],
         }
         for v in sorted(versions, key=lambda v: v.source)
