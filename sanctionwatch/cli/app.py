@@ -751,7 +751,7 @@ def certify_command(
     if not input_path.is_file():
         raise typer.BadParameter(f"no such file: {input_path}", param_hint="INPUT")
     key = load_signing_key()
-    receipt_target(output, "--output")
+    receipt_file(output, "--output")
     with _opened(db) as registry:
         versions = screened_versions(registry, source or [])
         screener = _screener(registry, source, program)
