@@ -97,10 +97,8 @@ class PaymentDesk:
     def screen(self, data: bytes, source: str, *, actor: str) -> list[Screened]:
         """Every message of the payload, screened and (with `holds`) recorded, in payload order."""
         decisions = decide(self.screener, data, source)
-        return [
-            self._recorded(decision, Received(data, source, index, len(decisions)), actor)
-            for index, decision in enumerate(decisions)
-        ]
+        received = (Received(data, source, index, len(decisions)) for index in range(len(decisions)))
+        return list(self._recorded(zip(decisions, received, strict=True), actor))
 
     def screen_files(self, paths: Sequence[Path], *, actor: str, workers: int = 1) -> Iterator[Screened]:
         """Every message of the files, in file order: read and screened in `workers` forked processes that
@@ -117,13 +115,21 @@ class PaymentDesk:
         else:
             decided = (_decide_files(self.screener, chunk) for chunk in chunks)
         for batch in decided:
-            for decision, received in batch:
-                yield self._recorded(decision, received, actor)
+            yield from self._recorded(batch, actor)
 
-    def _recorded(self, decision: PaymentDecision, received: Received, actor: str) -> Screened:
-        if self.holds is None:
-            return Screened(decision, None, received)
-        return Screened(decision, self.holds.record(decision, actor=actor, message=received.text), received)
+    def _recorded(
+        self, decided: Iterable[tuple[PaymentDecision, Received]], actor: str
+    ) -> Iterator[Screened]:
+        """Each decision recorded (with `holds`), in order, with its payload's text: decoded once per
+        payload, however many messages it holds (the messages of one payload share its bytes)."""
+        decoded: tuple[bytes, str] | None = None
+        for decision, received in decided:
+            if self.holds is None:
+                yield Screened(decision, None, received)
+                continue
+            if decoded is None or decoded[0] is not received.data:
+                decoded = (received.data, received.text)
+            yield Screened(decision, self.holds.record(decision, actor=actor, message=decoded[1]), received)
 
 
 FILES_PER_CHUNK = 16  # files a worker screens per round trip
