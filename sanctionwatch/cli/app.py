@@ -42,7 +42,13 @@ from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, r
 from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
-from sanctionwatch.cli.receipts import ReceiptsOut, receipt_app, receipt_file, screened_versions
+from sanctionwatch.cli.receipts import (
+    ReceiptsOut,
+    receipt_app,
+    receipt_file,
+    receipt_target,
+    screened_versions,
+)
 from sanctionwatch.cli.reports import report_command
 from sanctionwatch.cli.serve import serve
 from sanctionwatch.cli.spark import snapshot, spark_screen

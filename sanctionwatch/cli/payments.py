@@ -1,11 +1,15 @@
 """`sanctionwatch screen-payment` and `sanctionwatch payments list|show`: payment screening from a shell.
 
 A held message is a case: it is reviewed, proposed (false_positive: release; true_match: reject) and
-confirmed by a second person with the `cases` commands, on the case id the hold names.
+confirmed by a second person with the `cases` commands, on the case id the hold names. With
+`--receipts`, every message screened gets a signed receipt that carries the message itself
+(evidence.payment_receipt), checked by `receipt verify` and replayed by `receipt replay`.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,8 +18,12 @@ import typer
 from rich.table import Table
 
 from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
+from sanctionwatch.cli.receipts import ReceiptsOut
 from sanctionwatch.config import cli_actor
 from sanctionwatch.errors import InputError
+from sanctionwatch.evidence.payment_receipt import PaymentReceipts, PaymentSettings
+from sanctionwatch.evidence.signing import SigningKey, load_signing_key
+from sanctionwatch.ownership.store import OwnershipStore
 from sanctionwatch.payments.decision import Decision, HitKind
 from sanctionwatch.payments.desk import PaymentDesk, Screened
 from sanctionwatch.payments.holds import PaymentHolds, PaymentState
@@ -51,6 +59,14 @@ def screen_payment(
     record: Annotated[
         bool, typer.Option("--record/--dry-run", help="Record each screening; holds open cases (default).")
     ] = True,
+    receipts: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipts",
+            help="Write a signed receipt per message, the message in it: FILE.jsonl (one per line) or a "
+            "new directory (one file each). Never overwritten.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -60,21 +76,62 @@ def screen_payment(
     files = list(message_files(paths))
     if not files:
         raise InputError("no message file in " + ", ".join(str(p) for p in paths))
-    with database(db) as engine:
-        registry = Registry(engine, actor=cli_actor())
-        if not registry.active_versions():
-            err.print("[red]error[/red] the registry holds no active list: run `sanctionwatch update` first")
-            raise typer.Exit(2)
-        age = timedelta(days=max_list_age) if max_list_age is not None else None
-        desk = PaymentDesk.from_registry(registry, max_list_age=age, threshold=threshold, record=record)
-        cores = workers if workers is not None else available_cores()
-        results = list(desk.screen_files(files, actor=cli_actor(), workers=cores))
+    key = load_signing_key() if receipts is not None else None  # no key: refused before screening
+    out = ReceiptsOut(receipts, "--receipts") if receipts is not None else None
+    try:
+        results = _screen_files(files, max_list_age, threshold, workers, record, key, out, db)
+    finally:
+        if out is not None:
+            out.close()
     if as_json:
         print_json({"messages": [s.to_json() for s in results]})
     else:
         _report(results)
     if any(s.decision.decision is Decision.HOLD for s in results):
         raise typer.Exit(EXIT_HELD)
+
+
+def _screen_files(
+    files: list[Path],
+    max_list_age: float | None,
+    threshold: float | None,
+    workers: int | None,
+    record: bool,
+    key: SigningKey | None,
+    out: ReceiptsOut | None,
+    db: str | None,
+) -> list[Screened]:
+    """The files screened (and recorded), and with `out` each message's receipt signed and written."""
+    with database(db) as engine:
+        registry = Registry(engine, actor=cli_actor())
+        versions = registry.active_versions()  # read once: what the desk screens against, what receipts name
+        if not versions:
+            err.print("[red]error[/red] the registry holds no active list: run `sanctionwatch update` first")
+            raise typer.Exit(2)
+        age = timedelta(days=max_list_age) if max_list_age is not None else None
+        desk = PaymentDesk.from_registry(
+            registry, max_list_age=age, threshold=threshold, record=record, versions=versions
+        )
+        cores = workers if workers is not None else available_cores()
+        with ExitStack() as stack:
+            batch = None
+            if out is not None:
+                batch = stack.enter_context(
+                    PaymentReceipts(
+                        actor=cli_actor(), settings=PaymentSettings.of(desk.screener, age),
+                        versions=versions, holdings_revision=OwnershipStore(engine).revision(),
+                    )
+                )  # fmt: skip
+            results = []
+            for screened in desk.screen_files(files, actor=cli_actor(), workers=cores):
+                if batch is not None:
+                    batch.add(screened)  # spooled to disk: the message is not kept past its receipt
+                results.append(replace(screened, received=None))
+            if batch is not None and key is not None and out is not None:
+                subject = f"{len(files)} message file(s): " + ", ".join(p.name for p in files[:5])
+                issued = batch.sign(engine, key, out.writer, subject=subject[:200])
+                err.print(f"{issued.count} receipts (audit record {issued.audit_seq}) -> {out.path}")
+    return results
 
 
 def _report(results: list[Screened]) -> None:

@@ -4,17 +4,19 @@ The format (`sanctionwatch-receipt/1`) is one JSON object per receipt, written a
 sorted, no whitespace, UTF-8, numbers as Python writes them) and one newline. A file of receipts holds
 one per line. The members:
 
-- `format`, `id` (a UUID), `issued_at` (UTC, ISO 8601), `channel` (cli, api, screen-file, ...), `actor`;
+- `format`, `id` (a UUID), `issued_at` (UTC, ISO 8601), `channel` (cli, api, screen-file, payment, ...),
+  `actor`;
 - `query`: `given` (the fields as the caller gave them) and `normalized` (as the engine read them: the
   cleaned name and its words, the schema, the birth date, the ISO country, the identifier), or `error`
-  when the query could not be screened; `row` for a line of a screened file;
+  when the query could not be screened; `row` for a line of a screened file. A payment message's
+  receipt (channel `payment`, `evidence.payment_receipt`) holds `message` instead: the message itself;
 - `settings`: threshold, limit, and the lists or programmes the screening was narrowed to;
 - `engine`: version, fingerprint (SHA-256 of the engine's files) and the name model's SHA-256;
 - `lists`: every list version screened against: source, version number, the SHA-256 digest of its
   parties (sorted entity id and record hash pairs), party count, publication and fetch times, and each
   official file it was ingested from with the file's SHA-256 and size;
-- `result`: `outcome` ("hit", "no match" or "error") and every hit with its score (6 decimals), matched
-  name, programmes and explanation;
+- `result`: `outcome` ("hit", "no match" or "error"; "pass" or "hold" for a payment message) and every
+  hit with its score (6 decimals), matched name, programmes and explanation;
 - `audit`: the audit record this receipt belongs to, every field of it (an examiner recomputes its hash
   as `registry.audit` documents); its `details.merkle_root` is the root of an RFC 6962 Merkle tree over
   the receipts issued together (one for a single screening, one per row for a file);
@@ -61,6 +63,7 @@ __all__ = [
     "Screened",
     "Settings",
     "body_of",
+    "common_members",
     "leaf_of",
     "lists_json",
     "query_json",
@@ -82,6 +85,7 @@ class Channel(StrEnum):
     MATCH = "match"  # the yente-compatible /match
     FILE = "screen-file"
     CERTIFICATE = "certificate"  # a no-match certificate of a customer file
+    PAYMENT = "payment"  # a payment message (screen-payment, POST /payments/screen)
 
 
 class Outcome(StrEnum):
@@ -171,6 +175,25 @@ def lists_json(versions: Iterable[VersionInfo]) -> list[dict[str, Any]]:
     ]
 
 
+def common_members(
+    *, channel: Channel, actor: str, lists: list[dict[str, Any]], issued_at: datetime | None = None
+) -> dict[str, Any]:
+    """The members every receipt has, whatever was screened: its format, id, time, channel, actor, the
+    engine and the list versions."""
+    return {
+        "format": FORMAT,
+        "id": str(uuid.uuid4()),
+        "issued_at": (issued_at or datetime.now(UTC)).isoformat(timespec="microseconds"),
+        "channel": channel.value,
+        "actor": actor,
+        "engine": engine_identity().to_json(),
+        "lists": lists,
+    }
+
+
+_OWN_MEMBERS = frozenset({"query", "settings", "result"})  # what a screening's own receipt must say
+
+
 def receipt_body(
     screened: Screened,
     *,
@@ -189,15 +212,9 @@ def receipt_body(
     if screened.error is not None:
         result["error"] = screened.error
     body = {
-        "format": FORMAT,
-        "id": str(uuid.uuid4()),
-        "issued_at": (issued_at or datetime.now(UTC)).isoformat(timespec="microseconds"),
-        "channel": channel.value,
-        "actor": actor,
+        **common_members(channel=channel, actor=actor, lists=lists, issued_at=issued_at),
         "query": query,
         "settings": settings.to_json(),
-        "engine": engine_identity().to_json(),
-        "lists": lists,
         "result": result,
     }
     if screened.extra:
@@ -242,8 +259,8 @@ class ReceiptBatch:
         *,
         channel: Channel,
         actor: str,
-        settings: Settings,
         versions: Sequence[VersionInfo],
+        settings: Settings | None = None,  # None: a batch of bodies made elsewhere (add_members, add_body)
     ) -> None:
         self.channel, self.actor, self.settings = channel, actor, settings
         self.lists = lists_json(versions)
@@ -261,11 +278,28 @@ class ReceiptBatch:
         return len(self._leaves)
 
     def add(self, screened: Screened) -> None:
+        if self.settings is None:
+            raise ValueError("a batch made without Settings takes bodies made elsewhere, not screenings")
         self.add_body(
             receipt_body(
                 screened, channel=self.channel, actor=self.actor, settings=self.settings, lists=self.lists
             )
         )
+
+    def add_members(self, members: Mapping[str, Any]) -> None:
+        """The receipt of another kind of screening (a payment message's: evidence.payment_receipt): its
+        own `query`, `settings` and `result` (and any other member it needs) on the members every receipt
+        has, which the batch fills in, so that `receipt verify` checks it as any receipt. `engine` may be
+        given when more than the matching engine decided: it must then extend the common identity."""
+        missing = sorted(_OWN_MEMBERS - members.keys())
+        common = common_members(channel=self.channel, actor=self.actor, lists=self.lists)
+        taken = sorted((common.keys() - {"engine"}) & members.keys())
+        if missing or taken:
+            raise ValueError(f"a receipt's members: missing {missing}, the batch's own given {taken}")
+        engine = members.get("engine", common["engine"])
+        if not isinstance(engine, Mapping) or any(engine.get(k) != v for k, v in common["engine"].items()):
+            raise ValueError("a receipt's engine must extend the engine identity, not replace it")
+        self.add_body({**common, **members})
 
     def add_body(self, body: Mapping[str, Any]) -> None:
         """A body made elsewhere (a certificate's), signed with the batch like any receipt."""

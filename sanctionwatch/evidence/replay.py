@@ -9,6 +9,12 @@ is the same (the hits, their order, their scores to 6 decimals and matched names
 the engine that replays is another one (its fingerprint differs), a list version is no longer there
 or holds other parties, or, with `against_current`, the lists changed since (which versions, and for
 each differing party whether it was added, removed or changed in the newer version).
+
+A payment message's receipt (channel `payment`) is replayed from the message it carries: read and
+screened again by the payment path (`evidence.payment_replay`) on the same list versions, checked the
+same way; the same means the same decision and the same hits, field by field, with the same listed
+parties and scores to 6 decimals. What it cannot make again (the lists' age as judged then, holdings
+imported since) is named in the reasons.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from enum import StrEnum
 from typing import Any
 
 from sanctionwatch.errors import InputError
-from sanctionwatch.evidence.engine import engine_identity
-from sanctionwatch.evidence.receipt import FORMAT, SCORE_DIGITS
+from sanctionwatch.evidence.engine import engine_identity, payments_fingerprint
+from sanctionwatch.evidence.payment_replay import HitKey, Rescreened, rescreen_payment
+from sanctionwatch.evidence.receipt import FORMAT, SCORE_DIGITS, Channel
 from sanctionwatch.model import entity_source
 from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.screening.query import Query, QueryError
@@ -71,6 +78,8 @@ def replay_receipt(
     """Screen the receipt's query again, against its own list versions (or today's active ones)."""
     if document.get("format") != FORMAT:
         raise InputError(f"not a {FORMAT} receipt")
+    if document.get("channel") == Channel.PAYMENT.value:
+        return _replay_payment(document, registry, against_current)
     try:
         given = document["query"]["given"]
         settings = document["settings"]
@@ -131,6 +140,62 @@ def replay_receipt(
     elif not against_current:
         reasons.append("the same engine on the same list versions gave another result: report this")
     return Replay(ReplayOutcome.DIFFERENT, against, reasons, differences)
+
+
+def _replay_payment(document: Mapping[str, Any], registry: Registry, against_current: bool) -> Replay:
+    """A payment message's receipt: on its own list versions (or every list active today)."""
+    try:
+        lists = list(document["lists"])
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"receipt: missing or malformed member {exc}") from None
+    if against_current:
+        versions, reasons = registry.active_versions(), _list_changes(lists, registry.active_versions())
+    else:
+        found = _versions_as_receipt(registry, lists)
+        if isinstance(found, str):
+            return Replay(ReplayOutcome.NOT_REPLAYABLE, {}, [found])
+        versions, reasons = found, []
+    against = {v.source: v.number for v in versions}
+    again = rescreen_payment(document, registry, versions, today=against_current)
+    if isinstance(again, str):
+        return Replay(ReplayOutcome.NOT_REPLAYABLE, against, [*reasons, again])
+    reasons += again.reasons
+    if again.same:
+        return Replay(ReplayOutcome.SAME, against, reasons)
+    if again.then != again.now:
+        reasons.append(f"then: {again.then}; now: {again.now or 'no such message'}")
+    engine_then = document.get("engine", {})
+    engine_now = engine_identity()
+    if engine_then.get("fingerprint") != engine_now.fingerprint:
+        reasons.append(
+            f"the engine changed: the receipt's {engine_then.get('version')}, now {engine_now.version}"
+        )
+    elif engine_then.get("payments_fingerprint") != payments_fingerprint():
+        reasons.append("the payment readers, embargoes or ownership rules changed since the receipt")
+    elif not against_current:
+        reasons.append("the same engine on the same list versions gave another result: report this")
+    return Replay(ReplayOutcome.DIFFERENT, against, reasons, _payment_differences(again))
+
+
+def _payment_differences(again: Rescreened) -> list[Difference]:
+    """Each hit (field, kind, what it matched) that is not the same then and now."""
+
+    def scored(hits: list[HitKey]) -> dict[tuple[str, str, str], float | None]:
+        return {(f, kind, what): score for f, kind, what, score in hits}
+
+    then, now = scored(again.then_hits), scored(again.now_hits)
+    out = []
+    for key in dict.fromkeys([*then, *now]):
+        if key in then and key in now and then[key] == now[key]:
+            continue
+        where = f"{key[0]} ({key[1]})"
+        why = (
+            f"{where}: its score changed"
+            if key in then and key in now
+            else (f"{where}: no longer a hit" if key in then else f"{where}: a hit now, not then")
+        )
+        out.append(Difference(key[2], then.get(key), now.get(key), why))
+    return out
 
 
 def _receipt_hits(result: Mapping[str, Any]) -> Hits:

@@ -11,7 +11,7 @@ the EU and UK rules too, so that a holding stated against either record is weigh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -24,7 +24,7 @@ from sanctionwatch.ownership.network import ListedParties, ftm_holdings, list_ho
 from sanctionwatch.ownership.rules import PARTS, RULES, Authority
 from sanctionwatch.ownership.store import OwnershipStore
 from sanctionwatch.registry.ftm import FtmEntities, FtmFragment
-from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.query import Hit, Query
 from sanctionwatch.screening.screener import Screener
 
@@ -294,9 +294,17 @@ def _listed_by_party(screener: Screener) -> ListedParties:
     return listed
 
 
-def load_network(registry: Registry, screener: Screener | None = None, *, day: date | None = None) -> Network:
-    """The network of the registry's active lists, their FtM datasets and the imported holdings."""
-    screener = screener if screener is not None else Screener.from_registry(registry)
-    ftm_versions = [v.id for v in registry.active_versions() if is_ftm_source(v.source)]
+def load_network(
+    registry: Registry,
+    screener: Screener | None = None,
+    *,
+    day: date | None = None,
+    versions: Sequence[VersionInfo] | None = None,
+) -> Network:
+    """The network of the registry's active lists (or of the `versions` given: a past screening
+    replayed, with the `screener` of those versions), their FtM datasets and the imported holdings."""
+    versions = registry.active_versions() if versions is None else versions
+    screener = screener if screener is not None else Screener.from_versions(registry, versions)
+    ftm_versions = [v.id for v in versions if is_ftm_source(v.source)]
     fragments = FtmEntities(registry.engine).every(ftm_versions)
     return Network.build(screener, fragments, OwnershipStore(registry.engine).holdings(), day=day)

@@ -21,17 +21,35 @@ from sanctionwatch.payments.lists import list_state
 from sanctionwatch.payments.message import MessageError
 from sanctionwatch.payments.reader import read_messages
 from sanctionwatch.payments.screening import PaymentScreener, unreadable_decision
-from sanctionwatch.registry.store import Registry
+from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.screening.pool import can_fork, map_in_workers
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["PaymentDesk", "Screened", "decide"]
+__all__ = ["PaymentDesk", "Received", "Screened", "decide"]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A message as it came: the bytes of its payload (a file or a request body, which may hold several
+    messages), where the payload was read, and the message's place among the payload's messages. What
+    a receipt carries so that the screening can be replayed from the message itself."""
+
+    data: bytes
+    source: str  # as given to the reader: a file's path, "request body"
+    index: int  # 0-based, in payload order
+    count: int  # the decisions the payload gave (one, held, when it could not be read)
+
+    @property
+    def text(self) -> str:
+        """The payload as text, for the record a reviewer reads (undecodable bytes replaced)."""
+        return self.data.decode("utf-8", errors="replace")
 
 
 @dataclass(slots=True)
 class Screened:
     decision: PaymentDecision
     stored: dict[str, Any] | None  # the recorded screening (id, state, case), None when not recorded
+    received: Received | None = None  # None once let go (a long run keeps the decisions, not the bytes)
 
     def to_json(self) -> dict[str, Any]:
         out = self.decision.to_json()
@@ -61,21 +79,26 @@ class PaymentDesk:
         max_list_age: timedelta | None = None,
         threshold: float | None = None,
         record: bool = True,
+        versions: Sequence[VersionInfo] | None = None,
     ) -> PaymentDesk:
-        """A desk over the registry's active lists (indexed now), judged by their age (lists.list_state),
-        recording into the registry's database unless `record` is False. With no active
-        list at all, every message is held ("nothing to screen against")."""
-        screener = Screener.from_registry(registry)
-        lists = list_state(registry, registry.active_versions(), max_age=max_list_age)
+        """A desk over the registry's active lists (indexed now; or the `versions` given, read once by
+        a caller that names them, in a receipt), judged by their age (lists.list_state), recording
+        into the registry's database unless `record` is False. With no active list at all, every
+        message is held ("nothing to screen against")."""
+        versions = registry.active_versions() if versions is None else versions
+        screener = Screener.from_versions(registry, versions)
+        lists = list_state(registry, versions, max_age=max_list_age)
+        network = load_network(registry, screener, versions=versions)
         return cls(
-            PaymentScreener(screener, lists, threshold=threshold, network=load_network(registry, screener)),
+            PaymentScreener(screener, lists, threshold=threshold, network=network),
             PaymentHolds(registry.engine) if record else None,
         )
 
     def screen(self, data: bytes, source: str, *, actor: str) -> list[Screened]:
         """Every message of the payload, screened and (with `holds`) recorded, in payload order."""
-        text = data.decode("utf-8", errors="replace")
-        return [self._recorded(decision, text, actor) for decision in decide(self.screener, data, source)]
+        decisions = decide(self.screener, data, source)
+        received = (Received(data, source, index, len(decisions)) for index in range(len(decisions)))
+        return list(self._recorded(zip(decisions, received, strict=True), actor))
 
     def screen_files(self, paths: Sequence[Path], *, actor: str, workers: int = 1) -> Iterator[Screened]:
         """Every message of the files, in file order: read and screened in `workers` forked processes that
@@ -86,19 +109,27 @@ class PaymentDesk:
                 # No open database connection may be inherited by the forks: a child that closed one
                 # (PostgreSQL's Terminate on the shared socket) would end the parent's. Reopened on use.
                 self.holds.engine.dispose()
-            decided: Iterable[list[tuple[PaymentDecision, str]]] = map_in_workers(
+            decided: Iterable[list[tuple[PaymentDecision, Received]]] = map_in_workers(
                 self.screener, _decide_files, chunks, min(workers, len(chunks))
             )
         else:
             decided = (_decide_files(self.screener, chunk) for chunk in chunks)
         for batch in decided:
-            for decision, text in batch:
-                yield self._recorded(decision, text, actor)
+            yield from self._recorded(batch, actor)
 
-    def _recorded(self, decision: PaymentDecision, text: str, actor: str) -> Screened:
-        if self.holds is None:
-            return Screened(decision, None)
-        return Screened(decision, self.holds.record(decision, actor=actor, message=text))
+    def _recorded(
+        self, decided: Iterable[tuple[PaymentDecision, Received]], actor: str
+    ) -> Iterator[Screened]:
+        """Each decision recorded (with `holds`), in order, with its payload's text: decoded once per
+        payload, however many messages it holds (the messages of one payload share its bytes)."""
+        decoded: tuple[bytes, str] | None = None
+        for decision, received in decided:
+            if self.holds is None:
+                yield Screened(decision, None, received)
+                continue
+            if decoded is None or decoded[0] is not received.data:
+                decoded = (received.data, received.text)
+            yield Screened(decision, self.holds.record(decision, actor=actor, message=decoded[1]), received)
 
 
 FILES_PER_CHUNK = 16  # files a worker screens per round trip
@@ -113,11 +144,15 @@ def decide(screener: PaymentScreener, data: bytes, source: str) -> list[PaymentD
     return [screener.screen(message) for message in messages]
 
 
-def _decide_files(screener: PaymentScreener, paths: list[Path]) -> list[tuple[PaymentDecision, str]]:
-    """The decisions on the messages of these files, each with its file's text (for the record)."""
-    out: list[tuple[PaymentDecision, str]] = []
+def _decide_files(screener: PaymentScreener, paths: list[Path]) -> list[tuple[PaymentDecision, Received]]:
+    """The decisions on the messages of these files, each with its file as received (for the record
+    and the receipt; one bytes object per file, pickled once for all of its messages)."""
+    out: list[tuple[PaymentDecision, Received]] = []
     for path in paths:
-        data = path.read_bytes()
-        text = data.decode("utf-8", errors="replace")
-        out.extend((decision, text) for decision in decide(screener, data, str(path)))
+        data, source = path.read_bytes(), str(path)
+        decisions = decide(screener, data, source)
+        out.extend(
+            (decision, Received(data, source, index, len(decisions)))
+            for index, decision in enumerate(decisions)
+        )
     return out

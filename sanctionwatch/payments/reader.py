@@ -14,10 +14,10 @@ from pathlib import Path
 from sanctionwatch.errors import InputError
 from sanctionwatch.payments.iso20022 import looks_like_iso20022, parse_iso20022
 from sanctionwatch.payments.iso_schema import validate_iso20022
-from sanctionwatch.payments.message import MessageError, PaymentMessage
+from sanctionwatch.payments.message import MessageError, MessageFamily, PaymentMessage
 from sanctionwatch.payments.swift_mt import looks_like_swift_mt, parse_swift_mt
 
-__all__ = ["MAX_MESSAGE_BYTES", "message_files", "read_messages"]
+__all__ = ["MAX_MESSAGE_BYTES", "message_files", "payload_format", "read_messages"]
 
 MAX_MESSAGE_BYTES = 20_000_000  # a file of messages larger than this is refused, not read half
 
@@ -28,13 +28,14 @@ def read_messages(data: bytes, source: str) -> list[PaymentMessage]:
         raise MessageError(f"larger than {MAX_MESSAGE_BYTES} bytes: refused", source=source)
     if not data.strip():
         raise MessageError("empty: no message", source=source)
-    if looks_like_iso20022(data):
+    family = payload_format(data)
+    if family is MessageFamily.ISO20022:
         messages = parse_iso20022(data, source)
         # With a schema directory configured (SANCTIONWATCH_ISO20022_XSD_DIR), a message that breaks its
         # official schema is refused (held); what was validated, or could not be, is noted on each.
         checked = tuple(str(check) for check in validate_iso20022(data, source))
         messages = [replace(m, notes=m.notes + checked) for m in messages] if checked else messages
-    elif looks_like_swift_mt(data):
+    elif family is MessageFamily.SWIFT_MT:
         messages = parse_swift_mt(data, source)
     else:
         raise MessageError(
@@ -43,6 +44,15 @@ def read_messages(data: bytes, source: str) -> list[PaymentMessage]:
     if not messages:
         raise MessageError("no payment message in it", source=source)
     return messages
+
+
+def payload_format(data: bytes) -> MessageFamily | None:
+    """Which format the bytes are in, from their content (None: neither)."""
+    if looks_like_iso20022(data):
+        return MessageFamily.ISO20022
+    if looks_like_swift_mt(data):
+        return MessageFamily.SWIFT_MT
+    return None
 
 
 def message_files(paths: Iterable[Path]) -> Iterator[Path]:
