@@ -46,7 +46,6 @@ from sanctionwatch.cli.receipts import (
     ReceiptsOut,
     receipt_app,
     receipt_file,
-    receipt_target,
     screened_versions,
 )
 from sanctionwatch.cli.reports import report_command

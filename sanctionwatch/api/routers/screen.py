@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi import Query as QueryParam
 from pydantic import BaseModel, Field
 
@@ -13,6 +13,7 @@ from sanctionwatch.api.contracts.screening import ScreenResponse
 from sanctionwatch.api.security import Analyst
 from sanctionwatch.api.state import state_of
 from sanctionwatch.api.yente import ErrorResponse
+from sanctionwatch.api.yente_params import refuse_unknown_params
 from sanctionwatch.evidence.receipt import Channel, Screened, Settings, sign_one
 from sanctionwatch.screening.query import Query
 
@@ -31,7 +32,7 @@ class ScreenRequest(BaseModel):
 
 @router.post(
     "/screen",
-    dependencies=[Analyst],
+    dependencies=[Analyst, Depends(refuse_unknown_params)],
     response_model=ScreenResponse,
     response_model_exclude_unset=True,  # an explanation leaves out what does not apply to its hit
     responses={400: {"model": ErrorResponse}, 409: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
