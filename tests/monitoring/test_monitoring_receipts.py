@@ -72,7 +72,11 @@ def monitor_with(engine: Engine, sample: SampleRegistry, receipts: MonitoringRec
 
 def signed(receipts: MonitoringReceipts, registry: Registry, key: SigningKey, path: Path) -> Signed:
     with receipts, path.open("x", encoding="utf-8") as out:
-        issued = receipts.sign(registry.engine, key, lambda line, _index: out.write(line))
+
+        def write(line: str, _index: int) -> None:
+            out.write(line)
+
+        issued = receipts.sign(registry.engine, key, write)
     lines = path.read_text(encoding="utf-8").splitlines()
     return Signed(path, issued, [json.loads(line) for line in lines])
 
