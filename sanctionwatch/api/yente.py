@@ -101,6 +101,12 @@ class EntityMatches(BaseModel):
         description="Properties of the example that the scores did not weigh (an address, an e-mail; with "
         "algorithm=name-based, everything but the names): said, so that no one takes them as checked",
     )
+    receipt: dict[str, Any] | None = Field(
+        None,
+        description="With ?receipt=true (not Yente's): the signed receipt of this query's screening (format "
+        "sanctionwatch-receipt/1). Saved as canonical JSON (keys sorted, no whitespace, UTF-8) and a newline, "
+        "it is the file `sanctionwatch receipt verify` checks",
+    )
 
 
 class FeatureDoc(BaseModel):

@@ -39,6 +39,7 @@ from sanctionwatch.cli.common import (
     report,
 )
 from sanctionwatch.cli.compliance import alerts_app, cases_app, customers_app, rescreen, webhooks_app
+from sanctionwatch.cli.customer_receipts import CustomerReceiptsOption, customer_receipts
 from sanctionwatch.cli.freshness import freshness_table, report_degraded, watch_command
 from sanctionwatch.cli.ownership import ownership_app
 from sanctionwatch.cli.payments import payments_app, screen_payment
@@ -46,6 +47,7 @@ from sanctionwatch.cli.receipts import (
     ReceiptsOut,
     receipt_app,
     receipt_file,
+    receipt_target,
     screened_versions,
 )
 from sanctionwatch.cli.reports import report_command
@@ -154,6 +156,7 @@ def update(
     ] = False,
     force: ForceOption = False,
     rescreen: RescreenOption = True,
+    receipts: CustomerReceiptsOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -172,6 +175,7 @@ def update(
             )
     if file and sample:
         raise typer.BadParameter("--file and --sample exclude each other")
+    _receipts_checked(receipts, rescreen)
     if mirror and (file or sample):
         raise typer.BadParameter(
             "--mirror is where official files are downloaded from: it does not apply to --file or --sample",
@@ -226,10 +230,25 @@ def update(
                 progress=progress,
             )
         if rescreen:
-            after = rescreen_owed(registry, progress=progress)
+            with customer_receipts(receipts, registry) as signed:
+                on_screened = None if signed is None else signed.on_screened
+                after = rescreen_owed(registry, progress=progress, on_screened=on_screened)
     _report_update(outcomes, as_json, mirror)
     if rescreen:
         _report_rescreen(after)
+
+
+def _receipts_checked(receipts: Path | None, rescreen: bool) -> None:
+    """--receipts refused before the lists are touched: without a re-screen, without a signing key, or
+    to a file that exists (the re-screen is made up by the next update if this one is stopped)."""
+    if receipts is None:
+        return
+    if not rescreen:
+        raise typer.BadParameter(
+            "nothing is screened with --no-rescreen: no receipt to write", param_hint="--receipts"
+        )
+    load_signing_key()
+    receipt_target(receipts, "--receipts")
 
 
 def _report_rescreen(after: Rescreen) -> None:
@@ -360,6 +379,7 @@ def activate(
     version: Annotated[int, typer.Argument(help="Version number (see `sanctionwatch lists`).")],
     force: ForceOption = False,
     rescreen: RescreenOption = True,
+    receipts: CustomerReceiptsOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -368,10 +388,15 @@ def activate(
     Then the customers are screened against what the change added or changed (as after an update).
     """
     _check_source(source)
+    _receipts_checked(receipts, rescreen)
     with _opened(db) as registry:
         try:
             info = registry.activate(source, version, force=force)
-            after = rescreen_owed(registry) if rescreen else Rescreen(None)
+            after = Rescreen(None)
+            if rescreen:
+                with customer_receipts(receipts, registry) as signed:
+                    on_screened = None if signed is None else signed.on_screened
+                    after = rescreen_owed(registry, on_screened=on_screened)
         except RegistryError as exc:  # held back by the guard (or no such version): exit 2, as documented
             report(exc, exit_code=EXIT_HELD)
     if as_json:

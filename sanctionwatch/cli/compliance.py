@@ -21,6 +21,7 @@ from sanctionwatch.access.keys import ApiKeys
 from sanctionwatch.access.users import Users
 from sanctionwatch.cases.workflow import Actor, Cases
 from sanctionwatch.cli.common import DbOption, JsonOption, command_group, console, database, err, print_json
+from sanctionwatch.cli.customer_receipts import CustomerReceiptsOption, customer_receipts
 from sanctionwatch.config import cli_actor
 from sanctionwatch.evidence.case_export import export_case_file
 from sanctionwatch.evidence.case_file import CaseFileFormat
@@ -32,7 +33,7 @@ from sanctionwatch.monitoring.after_update import (
 )
 from sanctionwatch.monitoring.alerts import STATUSES, Alerts
 from sanctionwatch.monitoring.customer_store import Customers
-from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
+from sanctionwatch.monitoring.rescreen import Monitor, OnScreened, ScreeningRun
 from sanctionwatch.monitoring.webhooks import Delivery, Webhooks
 from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.screener import Screener
@@ -71,13 +72,13 @@ def _actor(engine: Engine, user: str | None) -> Actor:
     return Actor(f"user:{found.name}", found.role)
 
 
-def _monitor(engine: Engine) -> Monitor:
+def _monitor(engine: Engine, on_screened: OnScreened | None = None) -> Monitor:
     registry = Registry(engine)
     versions = {v.source: v.number for v in registry.active_versions()}
     if not versions:
         err.print("[red]error[/red] no lists in the registry yet: run `sanctionwatch update` first")
         raise typer.Exit(1)
-    return Monitor(engine, Screener.from_registry(registry), versions)
+    return Monitor(engine, Screener.from_registry(registry), versions, on_screened=on_screened)
 
 
 def _network_runs(engine: Engine, monitor: Monitor, new_ids: list[str]) -> list[ScreeningRun]:
@@ -122,12 +123,17 @@ def import_customers(
     screen: Annotated[
         bool, typer.Option("--screen/--no-screen", help="Screen the new and changed customers at once.")
     ] = True,
+    receipts: CustomerReceiptsOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Add or update customers by id (columns: id, name, aliases, schema, birth_date, country, identifier;
     any other column is kept as an attribute). Rows with errors are reported and skipped."""
-    with database(db) as engine:
+    if receipts is not None and not screen:
+        raise typer.BadParameter(
+            "nothing is screened with --no-screen: no receipt to write", param_hint="--receipts"
+        )
+    with database(db) as engine, customer_receipts(receipts, Registry(engine)) as signed:
         summary, rejected = Customers(engine).import_file(file, actor=cli_actor())
         for problem in rejected:
             err.print(f"[yellow]skipped[/yellow] {file.name} row {problem.row}: {problem}")
@@ -136,7 +142,7 @@ def import_customers(
         # left its customers stored but unscreened, and importing the same file again changes nothing.
         network: list[ScreeningRun] = []
         if screen and Customers(engine).unscreened_count():
-            monitor = _monitor(engine)
+            monitor = _monitor(engine, None if signed is None else signed.on_screened)
             new_ids = unscreened_ids(Customers(engine))
             run = monitor.screen_new_customers()
             network = _network_runs(engine, monitor, new_ids)
@@ -213,15 +219,17 @@ def rescreen(
     full: Annotated[
         bool, typer.Option("--full", help="Every customer, not only those new or changed.")
     ] = False,
+    receipts: CustomerReceiptsOption = None,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Screen the customers not screened since they were added or changed, or (--full) all of them."""
     with database(db) as engine:
-        monitor = _monitor(engine)
-        run = monitor.full() if full else monitor.screen_new_customers()
-        if full:  # every customer against the active versions: nothing older is owed
-            mark_screened_through(engine, monitor.list_versions)
+        with customer_receipts(receipts, Registry(engine)) as signed:
+            monitor = _monitor(engine, None if signed is None else signed.on_screened)
+            run = monitor.full() if full else monitor.screen_new_customers()
+            if full:  # every customer against the active versions: nothing older is owed
+                mark_screened_through(engine, monitor.list_versions)
         _report_run(run, _notified(engine, run, monitor), as_json)
 
 

@@ -9,7 +9,10 @@ one per line. The members:
 - `query`: `given` (the fields as the caller gave them) and `normalized` (as the engine read them: the
   cleaned name and its words, the schema, the birth date, the ISO country, the identifier), or `error`
   when the query could not be screened; `row` for a line of a screened file. A payment message's
-  receipt (channel `payment`, `evidence.payment_receipt`) holds `message` instead: the message itself;
+  receipt (channel `payment`, `evidence.payment_receipt`) holds `message` instead: the message itself.
+  A party screened with several values (a monitored customer, a /match example) also has `screened`:
+  the screening call and its arguments, and `normalized` is then the list of the single queries it made
+  (`evidence.party_receipt`).
 - `settings`: threshold, limit, and the lists or programmes the screening was narrowed to;
 - `engine`: version, fingerprint (SHA-256 of the engine's files) and the name model's SHA-256;
 - `lists`: every list version screened against: source, version number, the SHA-256 digest of its
@@ -66,6 +69,7 @@ __all__ = [
     "common_members",
     "leaf_of",
     "lists_json",
+    "normalized_json",
     "query_json",
     "receipt_body",
     "sign_one",
@@ -86,6 +90,7 @@ class Channel(StrEnum):
     FILE = "screen-file"
     CERTIFICATE = "certificate"  # a no-match certificate of a customer file
     PAYMENT = "payment"  # a payment message (screen-payment, POST /payments/screen)
+    MONITORING = "monitoring"  # a customer screened by a monitoring run (rescreen, import, update, activate)
 
 
 class Outcome(StrEnum):
@@ -138,7 +143,8 @@ def query_json(query: Query) -> dict[str, Any]:
     }
 
 
-def _normalized(query: Query) -> dict[str, Any]:
+def normalized_json(query: Query) -> dict[str, Any]:
+    """The query as the engine reads it (or why it refuses it): what a receipt's `normalized` holds."""
     try:
         clean = validate(query)
     except QueryError as exc:
@@ -205,7 +211,10 @@ def receipt_body(
 ) -> dict[str, Any]:
     """Everything a receipt says but its audit record, inclusion path and signature."""
     outcome = Outcome.of(screened)
-    query: dict[str, Any] = {"given": query_json(screened.query), "normalized": _normalized(screened.query)}
+    query: dict[str, Any] = {
+        "given": query_json(screened.query),
+        "normalized": normalized_json(screened.query),
+    }
     if screened.row is not None:
         query["row"] = screened.row
     result: dict[str, Any] = {"outcome": outcome.value, "hits": [_hit_json(h) for h in screened.hits]}

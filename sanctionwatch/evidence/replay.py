@@ -1,4 +1,5 @@
-"""Replaying a receipt: the same query, the same settings, the list versions it names, screened again.
+"""Replaying a receipt: the same query, the same settings, the list versions it names, screened again
+(a party screened with several values by the same call: `evidence.party_receipt.screen_again`).
 
 The registry keeps every list version it ever ingested, with its parties as they were (records are
 stored once by content hash and versions point at them; nothing is pruned), so a screening made
@@ -26,6 +27,7 @@ from typing import Any
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.evidence.engine import engine_identity, payments_fingerprint
+from sanctionwatch.evidence.party_receipt import screen_again
 from sanctionwatch.evidence.payment_replay import HitKey, Rescreened, rescreen_payment
 from sanctionwatch.evidence.receipt import FORMAT, SCORE_DIGITS, Channel
 from sanctionwatch.model import entity_source
@@ -87,6 +89,7 @@ def replay_receipt(
         lists = list(document["lists"])
         then_error = document["result"].get("error")
         row = document["query"].get("row")  # a screened file's row: its errors name the row
+        screened = document["query"].get("screened")  # a party's screening call (evidence.party_receipt)
     except (KeyError, TypeError) as exc:
         raise InputError(f"receipt: missing or malformed member {exc}") from None
     if against_current:
@@ -103,16 +106,20 @@ def replay_receipt(
         versions, reasons = found, []
     against = {v.source: v.number for v in versions}
     screener = Screener.from_versions(registry, versions, programs=settings["programs"])
-    query = Query(
-        given["name"],
-        given["schema"],
-        given["birth_date"],
-        given["country"],
-        given["identifier"],
-        given.get("id"),
-    )
+    threshold, limit = float(settings["threshold"]), int(settings["limit"])
     try:
-        hits = screener.screen(query, threshold=float(settings["threshold"]), limit=int(settings["limit"]))
+        if screened is not None:
+            hits = screen_again(screened, screener, threshold=threshold, limit=limit)
+        else:
+            query = Query(
+                given["name"],
+                given["schema"],
+                given["birth_date"],
+                given["country"],
+                given["identifier"],
+                given.get("id"),
+            )
+            hits = screener.screen(query, threshold=threshold, limit=limit)
         now_hits: Hits = [(h.entity_id, round(h.score, SCORE_DIGITS), h.matched_name) for h in hits]
         now_error = None
     except QueryError as exc:

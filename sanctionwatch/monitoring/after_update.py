@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from sanctionwatch.monitoring.customer_store import Customers
 from sanctionwatch.monitoring.ownership_watch import OwnershipWatch
-from sanctionwatch.monitoring.rescreen import Monitor, ScreeningRun
+from sanctionwatch.monitoring.rescreen import Monitor, OnScreened, ScreeningRun
 from sanctionwatch.monitoring.shared_watch import SharedValueWatch
 from sanctionwatch.monitoring.tables import screened_through
 from sanctionwatch.monitoring.webhooks import ALERTS_CREATED, Delivery, Webhooks, alerts_payload, notify
@@ -82,10 +82,16 @@ def owed_parties(registry: Registry) -> tuple[list[str], dict[str, int]]:
     return ids, {source: v.number for source, v in active.items()}
 
 
-def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambda _m: None) -> Rescreen:
+def rescreen_owed(
+    registry: Registry,
+    *,
+    progress: Callable[[str], None] = lambda _m: None,
+    on_screened: OnScreened | None = None,
+) -> Rescreen:
     """All screening owed to the customers: the delta against every party added or changed since they
     were last screened (then the marks move), and a whole screen of every customer not screened since it
-    was added or changed (an import or a screen that was killed half-way). Webhooks get the new alerts."""
+    was added or changed (an import or a screen that was killed half-way). Webhooks get the new alerts.
+    `on_screened` receives each customer the delta and the catch-up screen (see Monitor)."""
     ids, versions = owed_parties(registry)
     customers = Customers(registry.engine)
     unscreened = customers.unscreened_count()
@@ -95,7 +101,7 @@ def rescreen_owed(registry: Registry, *, progress: Callable[[str], None] = lambd
         return Rescreen(None)
     progress("indexing the lists to re-screen the customers")
     screener = Screener.from_registry(registry)
-    monitor = Monitor(registry.engine, screener, versions)
+    monitor = Monitor(registry.engine, screener, versions, on_screened=on_screened)
     result = Rescreen(None)
     new_ids = unscreened_ids(customers) if unscreened else []
     if delta_owed:

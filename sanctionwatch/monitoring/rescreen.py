@@ -6,6 +6,10 @@ full re-screen would raise. The delta only decides *which* customers are worth s
 listed parties are added or changed: those whose names share a token, or a lookalike of one (the
 matcher's own lookup keys, verified by its token similarity), with a new party's name, or share an
 identifier with it. Of those, only hits on the new or changed parties are kept.
+
+Whoever must keep a record of each customer's screening (evidence's signed receipts) passes
+`on_screened`: it receives every customer of a run as screened, with all the hits of its screening;
+monitoring knows nothing of what is done with them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,10 +35,10 @@ from sanctionwatch.monitoring.customer_store import MAX_TOKEN, Customers, lookup
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.party import party_key, screen_party
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
-from sanctionwatch.screening.query import QueryError
+from sanctionwatch.screening.query import Hit, QueryError
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["HITS_PER_CUSTOMER", "Monitor", "ScreeningRun"]
+__all__ = ["HITS_PER_CUSTOMER", "CustomerScreen", "Monitor", "OnScreened", "ScreeningRun"]
 
 WORK_CHUNK = 250  # customers per worker task
 # Hits kept per customer above the threshold, in every kind of screen alike (so that a delta raises what
@@ -54,9 +59,12 @@ class ScreeningRun:
     suppressed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (customer id, why it could not be screened)
     seconds: float = 0.0
+    # Names the run in its audit record, in the command's report and in what `on_screened` is handed.
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "run": self.id,
             "trigger": self.trigger,
             "customers_screened": self.customers,
             "parties": self.parties,
@@ -68,6 +76,26 @@ class ScreeningRun:
             "seconds": round(self.seconds, 3),
             "alerts": self.alerts,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerScreen:
+    """One customer as a run screened it: what `Monitor(on_screened=...)` receives, in run order.
+
+    `hits` are all the hits of the customer's screening (`screen_party` with this threshold and limit,
+    against the whole registry), best first: a delta run raises alerts only for those on the parties it
+    looks at, but screens, and hands over, the customer as a full run would."""
+
+    run: ScreeningRun
+    customer: Customer
+    hits: tuple[Hit, ...]
+    error: str | None  # why the customer could not be screened (then no hits)
+    threshold: float
+    limit: int
+    list_versions: Mapping[str, int]  # source -> the version screened against
+
+
+OnScreened = Callable[[CustomerScreen], None]
 
 
 def _quiet(_done: int) -> None:
@@ -86,8 +114,10 @@ class Monitor:
         threshold: float = TUNING.threshold,
         actor: str = "system",
         workers: int | None = None,
+        on_screened: OnScreened | None = None,
     ) -> None:
         self.engine = engine
+        self.on_screened = on_screened  # every customer screened, with its hits (a receipt per customer)
         self.screener = screener
         self.list_versions = list_versions  # source -> active version number, for every alert's record
         self.threshold = threshold
@@ -191,7 +221,9 @@ class Monitor:
         started = time.perf_counter()
         trigger = run.trigger
         jobs = (
-            ScreenJob(tuple(part), self.threshold, limit, only, self.list_versions)
+            ScreenJob(
+                tuple(part), self.threshold, limit, only, self.list_versions, self.on_screened is not None
+            )
             for batch in batches
             for part in _parts(batch, WORK_CHUNK)
         )
@@ -208,6 +240,11 @@ class Monitor:
             if only is None:
                 failed = {customer_id for customer_id, _error in screened.failed}
                 self.customers.mark_screened([(i, h) for i, h in screened.states if i not in failed])
+            if self.on_screened is not None:
+                for customer, hits, error in screened.screens:
+                    self.on_screened(
+                        CustomerScreen(run, customer, hits, error, self.threshold, limit, self.list_versions)
+                    )
             progress(run.customers)
         run.seconds = time.perf_counter() - started
         self._audit(run)
@@ -228,6 +265,7 @@ class Monitor:
             action=f"screening.{run.trigger}",
             subject=f"{run.customers} customers",
             details={
+                "run": run.id,
                 "customers": run.customers,
                 "parties": run.parties,
                 "candidates": run.candidates,
@@ -251,6 +289,7 @@ class ScreenJob:
     limit: int
     only: frozenset[str] | None  # keep only hits on these listed records (a delta screen)
     list_versions: dict[str, int]
+    keep: bool = False  # send every customer back with all its hits (for Monitor's on_screened)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +297,8 @@ class Screened:
     states: list[tuple[str, str]]  # (id, hash) of every customer of the job, as it was screened
     findings: list[Finding]
     failed: list[tuple[str, str]]
+    # With ScreenJob.keep: every customer of the job, all its hits and why it failed, in job order.
+    screens: list[tuple[Customer, tuple[Hit, ...], str | None]] = field(default_factory=list)
 
 
 def screen_job(screener: Screener, job: ScreenJob) -> Screened:
@@ -266,6 +307,7 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
     findings: list[Finding] = []
     failed: list[tuple[str, str]] = []
     states: list[tuple[str, str]] = []
+    screens: list[tuple[Customer, tuple[Hit, ...], str | None]] = []
     for customer in job.customers:
         customer_hash = customer.hash  # (a JSON dump and a SHA-256: computed once per customer)
         states.append((customer.id, customer_hash))
@@ -273,7 +315,11 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
             hits = screen_party(screener, customer.party(), threshold=job.threshold, limit=job.limit)
         except QueryError as exc:
             failed.append((customer.id, str(exc)))
+            if job.keep:
+                screens.append((customer, (), str(exc)))
             continue
+        if job.keep:
+            screens.append((customer, tuple(hits), None))
         for hit in hits:
             if job.only is not None and job.only.isdisjoint(hit.source_ids):
                 continue
@@ -290,7 +336,7 @@ def screen_job(screener: Screener, job: ScreenJob) -> Screened:
                     party_key(hit),
                 )
             )
-    return Screened(states, findings, failed)
+    return Screened(states, findings, failed, screens)
 
 
 def _party_hash(records: Sequence[Entity]) -> str:

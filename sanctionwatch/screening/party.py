@@ -17,7 +17,7 @@ from sanctionwatch.model import entity_source
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.screening.screener import Admits
 
-__all__ = ["PartyQuery", "party_key", "screen_party"]
+__all__ = ["PartyQuery", "party_key", "party_queries", "screen_party"]
 
 MAX_VALUES = 5  # names, birth dates, countries or identifiers of one kind screened per party
 MAX_COMBINATIONS = 25  # name x birth date x country queries per party, at most

@@ -351,6 +351,7 @@ def test_a_good_guy_stays_quiet_until_either_side_changes_or_the_entry_expires(
 
 def _audit_details(run: ScreeningRun, monitor: Monitor) -> dict[str, Any]:
     return {
+        "run": run.id,
         "customers": run.customers,
         "parties": run.parties,
         "candidates": run.candidates,

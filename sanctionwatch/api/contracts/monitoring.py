@@ -94,6 +94,7 @@ class FailedCustomer(BaseModel):
 class ScreeningRunBody(BaseModel):
     """One screening of customers (monitoring.rescreen.ScreeningRun.to_json), with the alerts it raised."""
 
+    run: str = Field(description="The run's id, as its audit record and the receipts of it name it")
     trigger: str
     customers_screened: int
     parties: int

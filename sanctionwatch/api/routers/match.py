@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from sanctionwatch.api.deps import dataset_sources
+from sanctionwatch.api.match_receipts import MatchReceipts, refuse_unrecorded_filters
 from sanctionwatch.api.responses import FastJSONResponse
 from sanctionwatch.api.security import Analyst, Viewer
 from sanctionwatch.api.state import state_of
@@ -33,6 +34,7 @@ from sanctionwatch.api.yente_params import (
     result_filter,
 )
 from sanctionwatch.errors import InputError
+from sanctionwatch.evidence.receipt import Settings
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.screening.examples import (
     NAME_PART_PROPERTIES,
@@ -116,7 +118,12 @@ def _names_only(party: PartyQuery) -> PartyQuery:
     "/match/{dataset}",
     response_model=EntityMatchResponse,
     response_model_by_alias=True,
-    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses={
+        400: {"model": ErrorResponse},
+        404: {"model": ErrorResponse},
+        409: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
     dependencies=[Analyst, Depends(refuse_unknown_params)],
     summary="Query-by-example matching (yente-compatible)",
 )
@@ -140,10 +147,18 @@ async def match(
     topics: Topics = (),
     changed_since: ChangedSince = None,
     exclude_entity_ids: ExcludeEntityIds = (),
+    receipt: Annotated[
+        bool,
+        Query(
+            description="Also return, in each query's response, a signed receipt of its screening "
+            "(not Yente's; not with the result filters, which a receipt does not record)"
+        ),
+    ] = False,
 ) -> FastJSONResponse:
     """Each example (`schema` and FtM `properties`: name, birthDate, nationality, idNumber ...) is
     screened against the dataset's lists; results carry yente's fields plus our explanation. The
-    `query` echoed is the example as FollowTheMoney reads it (lists of cleaned strings).
+    `query` echoed is the example as FollowTheMoney reads it (lists of cleaned strings). With
+    `receipt=true` each response also holds a `receipt` (api.match_receipts).
 
     (The answer is built as the schema says and sent without a second validation.)
     """
@@ -154,6 +169,14 @@ async def match(
         raise HTTPException(400, "queries: none provided")
     if len(body.queries) > state.settings.max_match_queries:
         raise HTTPException(400, f"queries: more than {state.settings.max_match_queries} in one request")
+    if receipt:
+        unrecorded = {
+            "include_dataset": include_dataset, "exclude_dataset": exclude_dataset,
+            "exclude_schema": exclude_schema, "exclude_entity_ids": exclude_entity_ids,
+            "changed_since": changed_since, "topics": topics,
+        }  # fmt: skip
+        refuse_unrecorded_filters(unrecorded)
+    signing_key = state.signing_key() if receipt else None  # no key: refused before screening
     snapshot = state.snapshot()
     sources = dataset_sources(snapshot, dataset)
     filtered = (
@@ -174,6 +197,17 @@ async def match(
     )
     caller = request.state.principal.label
     versions = snapshot.list_versions
+    receipts = (
+        None
+        if signing_key is None
+        else MatchReceipts(
+            signing_key,
+            actor=caller,
+            settings=Settings(min(cutoff, threshold), limit),
+            versions=snapshot.versions,
+            extra={"dataset": dataset, "algorithm": chosen.name, "threshold": threshold, "cutoff": cutoff},
+        )
+    )
 
     def answer() -> dict[str, Any]:
         responses: dict[str, Any] = {}
@@ -190,6 +224,9 @@ async def match(
             except QueryError as exc:  # named by where it is in the request
                 raise QueryError(f"queries.{key}.{exc}") from None
             state.trail.note(caller, "match", [example.schema_, example.properties], hits, versions)
+            if receipts is not None:
+                given = {"id": example.id, "schema": example.schema_, "properties": echoed}
+                receipts.add(key, party, hits, given)
             results = []
             for hit in hits:
                 shown = state.entity_json.get(snapshot, hit.entity_id)
@@ -203,13 +240,21 @@ async def match(
                 "query": {"id": example.id, "schema": example.schema_, "properties": echoed},
                 "unscreened": sorted(p for p in echoed if p not in weighed),
             }
+        if receipts is not None:
+            receipts.sign(
+                state.registry.engine, responses, subject=f"match {dataset}: {len(responses)} queries"
+            )
         return responses
 
     # One example (the common call, a millisecond of CPU) is answered on the event loop: a thread hop
     # would cost more than it frees. Batches of examples go to a worker thread, so that a request of a
     # hundred does not hold up every other connection (health checks included) while it runs.
-    single = len(body.queries) == 1
-    responses = answer() if single else await run_in_threadpool(answer)
+    single = len(body.queries) == 1 and not receipt  # signing writes to the database: not on the loop
+    try:
+        responses = answer() if single else await run_in_threadpool(answer)
+    finally:
+        if receipts is not None:
+            receipts.close()
     evidence = tuple(sorted(snapshot.screener.model.evidence.items()))
     return FastJSONResponse(
         {"responses": responses, "matcher": matcher_docs(evidence), "limit": limit},
