@@ -92,18 +92,10 @@ def replay_receipt(
         screened = document["query"].get("screened")  # a party's screening call (evidence.party_receipt)
     except (KeyError, TypeError) as exc:
         raise InputError(f"receipt: missing or malformed member {exc}") from None
-    if against_current:
-        versions = [
-            v
-            for v in registry.active_versions()
-            if not settings["sources"] or v.source in settings["sources"]
-        ]
-        reasons = _list_changes(lists, versions)
-    else:
-        found = _versions_as_receipt(registry, lists)
-        if isinstance(found, str):
-            return Replay(ReplayOutcome.NOT_REPLAYABLE, {}, [found])
-        versions, reasons = found, []
+    found = _replay_versions(registry, lists, against_current, settings["sources"])
+    if isinstance(found, Replay):
+        return found
+    versions, reasons = found
     against = {v.source: v.number for v in versions}
     screener = Screener.from_versions(registry, versions, programs=settings["programs"])
     threshold, limit = float(settings["threshold"]), int(settings["limit"])
@@ -155,13 +147,10 @@ def _replay_payment(document: Mapping[str, Any], registry: Registry, against_cur
         lists = list(document["lists"])
     except (KeyError, TypeError) as exc:
         raise InputError(f"receipt: missing or malformed member {exc}") from None
-    if against_current:
-        versions, reasons = registry.active_versions(), _list_changes(lists, registry.active_versions())
-    else:
-        found = _versions_as_receipt(registry, lists)
-        if isinstance(found, str):
-            return Replay(ReplayOutcome.NOT_REPLAYABLE, {}, [found])
-        versions, reasons = found, []
+    found = _replay_versions(registry, lists, against_current, ())
+    if isinstance(found, Replay):
+        return found
+    versions, reasons = found
     against = {v.source: v.number for v in versions}
     again = rescreen_payment(document, registry, versions, today=against_current)
     if isinstance(again, str):
@@ -210,6 +199,21 @@ def _receipt_hits(result: Mapping[str, Any]) -> Hits:
         (str(h["entity_id"]), round(float(h["score"]), SCORE_DIGITS), str(h["matched_name"]))
         for h in result["hits"]
     ]
+
+
+def _replay_versions(
+    registry: Registry, lists: Sequence[Mapping[str, Any]], against_current: bool, sources: Sequence[str]
+) -> tuple[list[VersionInfo], list[str]] | Replay:
+    """The versions to screen against, and what is to be said of them: today's active ones (of `sources`,
+    all when empty) with how they differ from the receipt's, or the receipt's own, each checked; or the
+    replay that cannot be made."""
+    if against_current:
+        versions = [v for v in registry.active_versions() if not sources or v.source in sources]
+        return versions, _list_changes(lists, versions)
+    found = _versions_as_receipt(registry, lists)
+    if isinstance(found, str):
+        return Replay(ReplayOutcome.NOT_REPLAYABLE, {}, [found])
+    return found, []
 
 
 def _versions_as_receipt(registry: Registry, lists: Sequence[Mapping[str, Any]]) -> list[VersionInfo] | str:

@@ -27,7 +27,7 @@ from sanctionwatch.errors import InputError
 from sanctionwatch.evidence.merkle import root_from_path
 from sanctionwatch.evidence.receipt import SIGNED_FORMATS, body_of, leaf_of
 from sanctionwatch.evidence.signing import ALGORITHM, PublicKey
-from sanctionwatch.registry.audit import AuditLog, canonical_json, record_hash
+from sanctionwatch.registry.audit import RECORD_FIELDS, AuditLog, canonical_json, record_hash
 
 __all__ = ["Check", "CheckResult", "ReceiptCheck", "verify_document", "verify_file"]
 
@@ -142,22 +142,8 @@ def _signature(document: dict[str, Any], public: PublicKey) -> CheckResult:
     return CheckResult(Check.SIGNATURE, True, f"{ALGORITHM}, key {public.id}")
 
 
-_AUDIT_FIELDS = (
-    "seq",
-    "at",
-    "actor",
-    "action",
-    "subject",
-    "details",
-    "list_versions",
-    "engine_version",
-    "prev_hash",
-    "hash",
-)
-
-
 def _audit_record(document: dict[str, Any], audit: dict[str, Any]) -> CheckResult:
-    missing = [name for name in _AUDIT_FIELDS if name not in audit]
+    missing = [name for name in RECORD_FIELDS if name not in audit]
     if missing:
         return CheckResult(Check.AUDIT_RECORD, False, f"audit record without {', '.join(missing)}")
     try:

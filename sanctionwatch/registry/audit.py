@@ -58,13 +58,22 @@ from sanctionwatch.registry import tables
 from sanctionwatch.registry.tables import VersionStatus, audit_head, audit_log
 from sanctionwatch.sources.csvsafe import formula_safe_row
 
-__all__ = ["GENESIS", "AuditLog", "AuditRecord", "append", "canonical_json", "record_hash", "records_about"]
+__all__ = [
+    "GENESIS",
+    "RECORD_FIELDS",
+    "AuditLog",
+    "AuditRecord",
+    "append",
+    "canonical_json",
+    "record_hash",
+    "records_about",
+]
 
 GENESIS = "0" * 64
 ExportFormat = Literal["csv", "json"]
 
 _BATCH = 1000  # rows fetched at a time when streaming the log (verify, export)
-_FIELDS = (
+RECORD_FIELDS = (  # every field of a record, in the order exports give them
     "seq",
     "at",
     "actor",
@@ -587,7 +596,7 @@ class AuditLog:
         with self.engine.connect() as conn:
             if fmt == "csv":
                 writer = csv.writer(out)
-                writer.writerow(_FIELDS)
+                writer.writerow(RECORD_FIELDS)
                 for row in _stream(conn):
                     rec = _from_row(row)
                     head = AuditHead(rec.seq, rec.hash)

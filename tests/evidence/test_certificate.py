@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sanctionwatch.db.engine import connect
 from sanctionwatch.evidence.certificate import CertificateRefusedError, certify_file
 from sanctionwatch.evidence.receipt import CERTIFICATE_FORMAT, Settings
-from sanctionwatch.evidence.signing import create_signing_key
 from sanctionwatch.evidence.verify import Check, verify_document
 from sanctionwatch.registry.audit import AuditLog
-from sanctionwatch.registry.store import Registry
 from sanctionwatch.screening.screener import Screener
-from tests.evidence.receipt_lists import NO_MATCH, UN_FILE, UN_HIT, WATCH, WATCHED, watch_list
-from tests.evidence.test_receipts import World, ingest, world_of
-
-
-@pytest.fixture(scope="module")
-def world(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    scratch = tmp_path_factory.mktemp("certificates")
-    registry = Registry(connect(f"sqlite:///{scratch / 'registry.db'}"))
-    try:
-        ingest(registry, shared_data.joinpath(*UN_FILE))
-        ingest(registry, watch_list(scratch / "watch.csv", version=1), WATCH)
-        yield world_of(registry, create_signing_key(scratch / "signing-key.pem"))
-    finally:
-        registry.close()
+from tests.evidence.receipt_lists import NO_MATCH, UN_HIT, WATCH, WATCHED
+from tests.evidence.test_receipts import World, world  # noqa: F401 (the module's registry and key)
 
 
 def _customers(path: Path, *names: str) -> Path:
