@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from sanctionwatch.evidence.verify import Check, verify_document
 from sanctionwatch.registry.audit import AuditLog
 from sanctionwatch.screening.screener import Screener
 from tests.evidence.receipt_lists import NO_MATCH, UN_HIT, WATCH, WATCHED
-from tests.evidence.test_receipts import World, world  # noqa: F401 (the module's registry and key)
+from tests.evidence.test_receipts import World, receipts_world
+
+
+@pytest.fixture(scope="module")
+def world(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    yield from receipts_world(shared_data, tmp_path_factory.mktemp("certificates"))
 
 
 def _customers(path: Path, *names: str) -> Path:

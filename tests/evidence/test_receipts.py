@@ -80,7 +80,11 @@ def ingest(registry: Registry, path: Path, source: str | None = None) -> None:
 
 @pytest.fixture(scope="module")
 def world(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    scratch = tmp_path_factory.mktemp("receipts")
+    yield from receipts_world(shared_data, tmp_path_factory.mktemp("receipts"))
+
+
+def receipts_world(shared_data: Path, scratch: Path) -> Iterator[World]:
+    """A registry of the UN list and the internal watch list, with a signing key of its own."""
     registry = Registry(connect(f"sqlite:///{scratch / 'registry.db'}"))
     try:
         ingest(registry, shared_data.joinpath(*UN_FILE))
