@@ -86,7 +86,8 @@ def replayed(db: Path, receipt: Path, *args: str, code: int = 0) -> list[dict[st
 
 
 def joined(text: str) -> str:
-    return " ".join(text.split())
+    """The text without its whitespace: the console wraps long lines, inside a path too."""
+    return "".join(text.split())
 
 
 def test_a_receipt_made_today_verifies_offline_with_the_public_key_alone(
@@ -95,7 +96,7 @@ def test_a_receipt_made_today_verifies_offline_with_the_public_key_alone(
     receipt = tmp_path / "r.json"
     screened = run(db, "screen", UN_HIT, "--receipt", str(receipt), "--json")
     assert json.loads(screened.stdout)["hits"][0]["entity_id"] == "un:KPi.013"
-    assert f"receipt written to {receipt}" in joined(screened.stderr)
+    assert joined(f"receipt written to {receipt}") in joined(screened.stderr)
     [document] = receipts_in(receipt)
     assert document["result"]["outcome"] == "hit" and document["channel"] == "cli"
     public = public_key_file(db, tmp_path)
@@ -155,7 +156,7 @@ def test_a_receipt_replays_to_the_same_result(db: Path, tmp_path: Path, name: st
         [],
     )
     shown = run(db, "receipt", "replay", str(receipt)).stdout
-    assert f"receipt {document['id']}: same (against {WATCH}/1, un/1)" in joined(shown)
+    assert joined(f"receipt {document['id']}: same (against {WATCH}/1, un/1)") in joined(shown)
 
 
 def test_a_replaced_list_version_still_replays_until_it_is_purged(db: Path, tmp_path: Path) -> None:
@@ -185,7 +186,7 @@ def test_a_replaced_list_version_still_replays_until_it_is_purged(db: Path, tmp_
         }
     ]
     shown = joined(run(db, "receipt", "replay", str(receipt), "--current").stdout)
-    assert f"removed from {WATCH}/2" in shown
+    assert joined(f"removed from {WATCH}/2") in shown
 
     # The archive purged of version 1 (its rows deleted): the receipt says so rather than replaying.
     engine = connect(f"sqlite:///{db}")
@@ -221,7 +222,7 @@ def test_a_screened_file_has_a_receipt_per_row_under_one_audit_record(db: Path, 
     proc = run(
         db, "screen-file", str(queries), "-o", str(tmp_path / "out.jsonl"), "--receipts", str(receipts)
     )
-    assert "5 receipts (audit record" in joined(proc.stderr)
+    assert joined("5 receipts (audit record") in joined(proc.stderr)
     documents = receipts_in(receipts)
     assert [d["result"]["outcome"] for d in documents] == OUTCOMES
     assert [d["query"]["row"] for d in documents] == [1, 2, 3, 4, 5]
@@ -306,7 +307,7 @@ def test_a_receipt_is_never_written_over_an_existing_file(db: Path, tmp_path: Pa
     existing.write_text("kept\n", encoding="utf-8")
     refused = CliRunner().invoke(app, ["screen", UN_HIT, "--receipt", str(existing), "--db", str(db)])
     assert refused.exit_code == InputError.exit_code, refused.output
-    assert f"--receipt {existing}: exists already" in joined(refused.stderr)
+    assert joined(f"--receipt {existing}: exists already") in joined(refused.stderr)
     assert existing.read_text(encoding="utf-8") == "kept\n"
 
     queries = tmp_path / "queries.csv"
@@ -314,7 +315,7 @@ def test_a_receipt_is_never_written_over_an_existing_file(db: Path, tmp_path: Pa
     args = ["screen-file", str(queries), "-o", str(tmp_path / "out.jsonl"), "--db", str(db)]
     refused = CliRunner().invoke(app, [*args, "--receipts", str(existing)])
     assert refused.exit_code == InputError.exit_code, refused.output
-    assert f"--receipts {existing}: exists already" in joined(refused.stderr)
+    assert joined(f"--receipts {existing}: exists already") in joined(refused.stderr)
     assert existing.read_text(encoding="utf-8") == "kept\n" and not (tmp_path / "out.jsonl").exists()
 
 
@@ -323,7 +324,7 @@ def test_a_receipt_in_a_missing_directory_is_refused_before_screening(db: Path, 
     before = _audit_count(db)
     refused = CliRunner().invoke(app, ["screen", UN_HIT, "--receipt", str(target), "--db", str(db)])
     assert refused.exit_code == InputError.exit_code, refused.output
-    assert f"--receipt {target}" in joined(refused.stderr)
+    assert joined(f"--receipt {target}") in joined(refused.stderr)
     assert not target.exists() and _audit_count(db) == before  # no record of a receipt not written
 
 
@@ -334,7 +335,7 @@ def test_no_signing_key_names_the_command_that_makes_one(
     receipt = tmp_path / "r.json"
     refused = CliRunner().invoke(app, ["screen", UN_HIT, "--receipt", str(receipt), "--db", str(db)])
     assert refused.exit_code == SigningKeyError.exit_code, refused.output
-    assert "sanctionwatch receipt init-key" in joined(refused.stderr)
+    assert joined("sanctionwatch receipt init-key") in joined(refused.stderr)
     assert not receipt.exists()
 
     queries = tmp_path / "queries.csv"
@@ -343,7 +344,7 @@ def test_no_signing_key_names_the_command_that_makes_one(
     args = ["screen-file", str(queries), "-o", str(tmp_path / "out.jsonl"), "--receipts", str(folder)]
     refused = CliRunner().invoke(app, [*args, "--db", str(db)])
     assert refused.exit_code == SigningKeyError.exit_code, refused.output
-    assert "sanctionwatch receipt init-key" in joined(refused.stderr)
+    assert joined("sanctionwatch receipt init-key") in joined(refused.stderr)
     assert not folder.exists() and not (tmp_path / "out.jsonl").exists()
 
 
@@ -357,7 +358,7 @@ def test_init_key_never_replaces_a_key(tmp_path: Path, monkeypatch: pytest.Monke
     kept = key.read_bytes()
     again = CliRunner().invoke(app, ["receipt", "init-key"])
     assert again.exit_code == SigningKeyError.exit_code and again.exit_code != 0
-    assert "a signing key exists already; it is never replaced" in joined(again.stderr)
+    assert joined("a signing key exists already; it is never replaced") in joined(again.stderr)
     assert key.read_bytes() == kept
     shown = CliRunner().invoke(app, ["receipt", "public-key"])
     assert shown.exit_code == 0 and shown.stdout == first.stdout  # still the key first handed out
