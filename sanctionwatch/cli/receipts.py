@@ -15,7 +15,7 @@ from sanctionwatch.cli.common import DbOption, JsonOption, command_group, consol
 from sanctionwatch.config import database_url
 from sanctionwatch.db.engine import connect
 from sanctionwatch.errors import InputError
-from sanctionwatch.evidence.replay import ReplayOutcome, replay_receipt
+from sanctionwatch.evidence.replay import ReplayOutcome, ScreenerCache, replay_receipt
 from sanctionwatch.evidence.signing import (
     PublicKey,
     create_signing_key,
@@ -105,9 +105,11 @@ def replay(
     documents = _documents(file)
     url = database_url(db)
     registry = Registry(connect(url))
+    screeners: ScreenerCache = {}  # one index per set of versions, whatever the number of receipts
     try:
         results = [
-            (document, replay_receipt(document, registry, against_current=current)) for document in documents
+            (document, replay_receipt(document, registry, against_current=current, screeners=screeners))
+            for document in documents
         ]
     finally:
         registry.close()

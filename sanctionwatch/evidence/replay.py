@@ -35,7 +35,7 @@ from sanctionwatch.registry.store import Registry, RegistryError, VersionInfo
 from sanctionwatch.screening.query import Query, QueryError
 from sanctionwatch.screening.screener import Screener
 
-__all__ = ["Difference", "Replay", "ReplayOutcome", "replay_receipt"]
+__all__ = ["Difference", "Replay", "ReplayOutcome", "ScreenerCache", "replay_receipt"]
 
 
 class ReplayOutcome(StrEnum):
@@ -74,10 +74,20 @@ class Replay:
 Hits = list[tuple[str, float, str]]  # entity id, score, matched name, best first
 
 
+ScreenerCache = dict[tuple[tuple[int, ...], tuple[str, ...]], Screener]
+
+
 def replay_receipt(
-    document: Mapping[str, Any], registry: Registry, *, against_current: bool = False
+    document: Mapping[str, Any],
+    registry: Registry,
+    *,
+    against_current: bool = False,
+    screeners: ScreenerCache | None = None,
 ) -> Replay:
-    """Screen the receipt's query again, against its own list versions (or today's active ones)."""
+    """Screen the receipt's query again, against its own list versions (or today's active ones).
+
+    `screeners` keeps the index built for each set of versions and programmes across calls: the
+    receipts of one file all name the same versions, and an index of the full lists takes seconds."""
     if document.get("format") != FORMAT:
         raise InputError(f"not a {FORMAT} receipt")
     if document.get("channel") == Channel.PAYMENT.value:
@@ -97,7 +107,7 @@ def replay_receipt(
         return found
     versions, reasons = found
     against = {v.source: v.number for v in versions}
-    screener = Screener.from_versions(registry, versions, programs=settings["programs"])
+    screener = _screener(registry, versions, tuple(settings["programs"]), screeners)
     threshold, limit = float(settings["threshold"]), int(settings["limit"])
     try:
         if screened is not None:
@@ -199,6 +209,21 @@ def _receipt_hits(result: Mapping[str, Any]) -> Hits:
         (str(h["entity_id"]), round(float(h["score"]), SCORE_DIGITS), str(h["matched_name"]))
         for h in result["hits"]
     ]
+
+
+def _screener(
+    registry: Registry,
+    versions: Sequence[VersionInfo],
+    programs: tuple[str, ...],
+    cache: ScreenerCache | None,
+) -> Screener:
+    key = (tuple(sorted(v.id for v in versions)), programs)
+    if cache is not None and key in cache:
+        return cache[key]
+    screener = Screener.from_versions(registry, versions, programs=programs)
+    if cache is not None:
+        cache[key] = screener
+    return screener
 
 
 def _replay_versions(

@@ -31,7 +31,7 @@ from sanctionwatch.evidence.receipt import (
     leaf_of,
     sign_one,
 )
-from sanctionwatch.evidence.replay import ReplayOutcome, replay_receipt
+from sanctionwatch.evidence.replay import ReplayOutcome, ScreenerCache, replay_receipt
 from sanctionwatch.evidence.signing import ALGORITHM, SigningKey, create_signing_key
 from sanctionwatch.evidence.verify import Check, ReceiptCheck, verify_document, verify_file
 from sanctionwatch.registry.audit import AuditLog, canonical_json, record_hash
@@ -293,6 +293,15 @@ def test_a_receipt_replays_to_the_same_result(world: World, name: str, outcome: 
     current = replay_receipt(document, world.registry, against_current=True)
     assert current.outcome is ReplayOutcome.SAME
     assert current.reasons == ["the same list versions are active now"]
+
+
+def test_receipts_of_the_same_versions_replay_on_one_index(world: World) -> None:
+    """A file's receipts name the same versions: one index is built for all of them, not one each."""
+    screeners: ScreenerCache = {}
+    documents = [json.loads(world.issue(name)) for name in (UN_HIT, NO_MATCH, WATCHED)]
+    outcomes = [replay_receipt(d, world.registry, screeners=screeners).outcome for d in documents]
+    assert outcomes == [ReplayOutcome.SAME] * 3
+    assert len(screeners) == 1
 
 
 @pytest.mark.parametrize(
