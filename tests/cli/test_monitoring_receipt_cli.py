@@ -93,12 +93,15 @@ def test_import_rescreen_and_an_update_delta_write_receipts_that_verify_and_repl
     # Nothing owed: no receipt, and no empty file left behind.
     nothing = tmp_path / "nothing.jsonl"
     quiet = run(db, "rescreen", "--receipts", str(nothing))
-    assert "no customer was screened: no receipt written" in joined(quiet.stderr) and not nothing.exists()
+    assert (
+        joined("no customer was screened: no receipt written") in joined(quiet.stderr)
+        and not nothing.exists()
+    )
 
     # A full re-screen, one file per customer in a new directory.
     folder = tmp_path / "full"
     full = run(db, "rescreen", "--full", "--receipts", str(folder))
-    assert "3 receipts (audit record" in joined(full.stderr)
+    assert joined("3 receipts (audit record") in joined(full.stderr)
     files = sorted(folder.iterdir())
     assert [f.name for f in files] == [f"{n:07d}.receipt.json" for n in (1, 2, 3)]
     assert {receipts_in(f)[0]["extra"]["kind"] for f in files} == {"full"}
@@ -111,7 +114,7 @@ def test_import_rescreen_and_an_update_delta_write_receipts_that_verify_and_repl
     delta = tmp_path / "delta.jsonl"
     again = watch_list(tmp_path / "watch-3.csv", version=1)
     updated = run(db, "update", "--source", WATCH, "--file", str(again), "--receipts", str(delta))
-    assert "1 receipts (audit record" in joined(updated.stderr)
+    assert joined("1 receipts (audit record") in joined(updated.stderr)
     [document] = receipts_in(delta)
     assert (document["extra"]["customer"], document["extra"]["kind"]) == ("c-corvin", "delta")
     assert {v["source"]: v["version"] for v in document["lists"]} == {WATCH: 3}
@@ -139,7 +142,7 @@ def test_receipts_without_a_screening_or_over_a_file_are_refused_before_anything
         app,
         ["customers", "import", str(customers), "--no-screen", "--receipts", str(target), "--db", str(db)],
     )
-    assert no_screen.exit_code == 2 and "--no-screen" in joined(no_screen.stderr)
+    assert no_screen.exit_code == 2 and joined("--no-screen") in joined(no_screen.stderr)
     newer = str(watch_list(tmp_path / "watch-2.csv", version=2))
     no_rescreen = CliRunner().invoke(
         app,
@@ -156,13 +159,13 @@ def test_receipts_without_a_screening_or_over_a_file_are_refused_before_anything
             str(db),
         ],
     )
-    assert no_rescreen.exit_code == 2 and "--no-rescreen" in joined(no_rescreen.stderr)
+    assert no_rescreen.exit_code == 2 and joined("--no-rescreen") in joined(no_rescreen.stderr)
 
     target.write_text("kept\n", encoding="utf-8")
     exists = CliRunner().invoke(
         app, ["update", "--source", WATCH, "--file", newer, "--receipts", str(target), "--db", str(db)]
     )
-    assert exists.exit_code == 1 and f"--receipts {target}: exists already" in joined(exists.stderr)
+    assert exists.exit_code == 1 and joined(f"--receipts {target}: exists already") in joined(exists.stderr)
     assert target.read_text(encoding="utf-8") == "kept\n"
     assert [v["version"] for v in run_json(db, "lists") if v["source"] == WATCH] == [1]  # not updated
     assert run_json(db, "customers", "count")["customers"] == 0
