@@ -741,7 +741,7 @@ def screen_file_command(
     if batch is not None and key is not None:
         with _opened(db) as registry, batch:
             try:
-                issued = batch.sign(registry.engine, key, out.writer, subject=input_path.name)
+                issued = batch.sign(registry.engine, key, out.write, subject=input_path.name)
             finally:
                 out.close()
         err.print(f"{issued.count} receipts (audit record {issued.audit_seq}) -> {receipts}")

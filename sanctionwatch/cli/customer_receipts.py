@@ -49,7 +49,7 @@ class CustomerReceipts:
         """Sign what was collected and write it; with no customer screened, no receipt and no file."""
         with self.collected:
             try:
-                issued = self.collected.sign(registry.engine, self.key, self.out.writer)
+                issued = self.collected.sign(registry.engine, self.key, self.out.write)
             finally:
                 self.out.close()
         if issued is None:

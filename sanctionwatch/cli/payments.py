@@ -129,7 +129,7 @@ def _screen_files(
                 results.append(replace(screened, received=None))
             if batch is not None and key is not None and out is not None:
                 subject = f"{len(files)} message file(s): " + ", ".join(p.name for p in files[:5])
-                issued = batch.sign(engine, key, out.writer, subject=subject[:200])
+                issued = batch.sign(engine, key, out.write, subject=subject[:200])
                 err.print(f"{issued.count} receipts (audit record {issued.audit_seq}) -> {out.path}")
     return results
 

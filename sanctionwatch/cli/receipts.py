@@ -4,7 +4,7 @@ that `screen --receipt` and `screen-file --receipts` write."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -218,7 +218,3 @@ class ReceiptsOut:
     def close(self) -> None:
         if self.as_lines:
             self._file.close()
-
-    @property
-    def writer(self) -> Callable[[str, int], None]:
-        return self.write
