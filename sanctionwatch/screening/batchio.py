@@ -21,15 +21,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
-
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from sanctionwatch.errors import InputError
 from sanctionwatch.screening.csv_lines import CsvLines, CsvRecord, decoded_lines
@@ -40,7 +35,6 @@ from sanctionwatch.sources.csvsafe import formula_safe_row
 from sanctionwatch.sources.files import CORRUPT_XLSX_ERRORS, open_binary
 from sanctionwatch.sources.jsonsafe import loads_shallow
 from sanctionwatch.sources.limits import check_size
-from sanctionwatch.sources.workbooks import open_workbook
 
 __all__ = [
     "FIELDS",
@@ -82,6 +76,9 @@ COMPRESSED = (".gz", ".gzip")  # decompressed by magic bytes; only the text form
 OUTPUT_COLUMNS = ("id", "rank", "entity_id", "score", "matched_name", "source_ids", "programs", "error")
 PARQUET_BATCH = 4096
 XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included
+# _LAZY: pyarrow and openpyxl are imported where a Parquet or XLSX file is read or written, not with this
+# module: what parses and lays out rows (parse_row, flat_rows) is also what every Spark Python worker
+# imports, and there the two libraries would be ~120 MB of resident memory per core for nothing.
 
 Record = dict[str, Any]
 Row = tuple[int, "Query | QueryError"]
@@ -317,6 +314,8 @@ def _json_object(row: int, line: int, text: str | None) -> Mapping[str, object] 
 
 
 def _xlsx_records(path: Path, layout: Layout) -> Iterator[Raw]:
+    from sanctionwatch.sources.workbooks import open_workbook  # see _LAZY
+
     workbook = open_workbook(path)  # refuses an unreadable workbook, or one beyond the size cap
     try:
         if not workbook.worksheets:
@@ -352,6 +351,9 @@ def _xlsx_rows(
 
 
 def _parquet_records(path: Path, layout: Layout) -> Iterator[Raw]:
+    import pyarrow as pa  # type: ignore[import-untyped]  # see _LAZY
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
@@ -367,6 +369,8 @@ def _parquet_records(path: Path, layout: Layout) -> Iterator[Raw]:
 
 def _parquet_rows(path: Path, parquet: Any, wanted: Mapping[str, str]) -> Iterator[Raw]:
     """Record batches keep memory flat however long the file; only the query columns are decoded."""
+    import pyarrow as pa  # see _LAZY
+
     row = 0
     try:
         for batch in parquet.iter_batches(batch_size=PARQUET_BATCH, columns=list(wanted)):
@@ -531,6 +535,8 @@ class _XlsxWriter(_FlatWriter):
     format = "xlsx"
 
     def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook  # see _LAZY
+
         super().__init__(path)
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("results")
@@ -549,6 +555,9 @@ class _XlsxWriter(_FlatWriter):
 
     def _cell(self, value: object) -> object:
         """Text stays text: a name starting with '=' must not become a formula in the analyst's Excel."""
+        from openpyxl.cell import WriteOnlyCell  # see _LAZY (imported once, then a dictionary lookup)
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         if not isinstance(value, str):
             return value
         cell = WriteOnlyCell(self._sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -561,26 +570,32 @@ class _XlsxWriter(_FlatWriter):
             self._book.save(self.partial)
 
 
-_PARQUET_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("rank", pa.int32()),
-        ("entity_id", pa.string()),
-        ("score", pa.float64()),
-        ("matched_name", pa.string()),
-        ("source_ids", pa.string()),
-        ("programs", pa.string()),
-        ("error", pa.string()),
-    ]
-)
+@cache
+def _parquet_schema() -> Any:
+    import pyarrow as pa  # see _LAZY
+
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("rank", pa.int32()),
+            ("entity_id", pa.string()),
+            ("score", pa.float64()),
+            ("matched_name", pa.string()),
+            ("source_ids", pa.string()),
+            ("programs", pa.string()),
+            ("error", pa.string()),
+        ]
+    )
 
 
 class _ParquetWriter(_FlatWriter):
     format = "parquet"
 
     def __init__(self, path: Path) -> None:
+        import pyarrow.parquet as pq  # see _LAZY
+
         super().__init__(path)
-        self._writer = pq.ParquetWriter(self.partial, _PARQUET_SCHEMA)
+        self._writer = pq.ParquetWriter(self.partial, _parquet_schema())
         self._pending: list[FlatRow] = []
 
     def _rows(self, rows: list[FlatRow]) -> None:
@@ -590,8 +605,10 @@ class _ParquetWriter(_FlatWriter):
 
     def _flush(self) -> None:
         if self._pending:
+            import pyarrow as pa  # see _LAZY
+
             columns = list(zip(*self._pending, strict=True))
-            self._writer.write_table(pa.Table.from_arrays(columns, schema=_PARQUET_SCHEMA))
+            self._writer.write_table(pa.Table.from_arrays(columns, schema=_parquet_schema()))
             self._pending = []
 
     def _finish(self) -> None:

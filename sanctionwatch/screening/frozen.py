@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanctionwatch import __version__
 from sanctionwatch.model import Entity
-from sanctionwatch.registry.store import Registry
 from sanctionwatch.sources.base import SourceFormatError
+
+if TYPE_CHECKING:  # reading a snapshot (what an executor does) needs no database layer
+    from sanctionwatch.registry.store import Registry
 
 __all__ = [
     "FORMAT",

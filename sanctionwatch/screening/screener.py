@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sanctionwatch.matching.evidence import Effect, Evidence, EvidenceFeature, EvidenceKind
 from sanctionwatch.matching.index import Alignment, FormScoring, IndexedName, MatchIndex, ScoredForm
@@ -29,7 +29,6 @@ from sanctionwatch.matching.score import (
 )
 from sanctionwatch.matching.tuning import TUNING
 from sanctionwatch.model import ORGANIZATION_SCHEMAS, Entity, Schema
-from sanctionwatch.registry.store import Registry, VersionInfo
 from sanctionwatch.registry.terms import program_matches
 from sanctionwatch.screening.explanation import (
     EvidenceShown,
@@ -40,6 +39,9 @@ from sanctionwatch.screening.explanation import (
 )
 from sanctionwatch.screening.query import Hit, Query, QueryError
 from sanctionwatch.sources.countries import country_code
+
+if TYPE_CHECKING:  # the registry's database layer is not needed to screen (a Spark worker never loads it)
+    from sanctionwatch.registry.store import Registry, VersionInfo
 
 __all__ = ["Admits", "Screener", "validate"]
 
