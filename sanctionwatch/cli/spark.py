@@ -79,6 +79,13 @@ def spark_screen(
             help="SOURCE=VERSION (repeatable): keep only hits on parties added or changed since that version.",
         ),
     ] = None,
+    conf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--conf",
+            help="spark.KEY=VALUE (repeatable), as spark-submit's, e.g. spark.executor.memory=512m.",
+        ),
+    ] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing output.")] = False,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -92,6 +99,7 @@ def spark_screen(
             f"spark-screen needs PySpark: pip install 'sanctionwatch[spark]' ({exc})"
         ) from None
     columns = dict(_pair(value, "--column") for value in column or [])
+    settings = dict(_pair(value, "--conf") for value in conf or [])
     only: set[str] | None = None
     with tempfile.TemporaryDirectory(prefix="sw-spark-") as scratch:
         if snapshot_uri is None or changed_since:
@@ -103,7 +111,7 @@ def spark_screen(
                     )
                 if snapshot_uri is None:
                     snapshot_uri = str(freeze(registry, Path(scratch) / "lists.swsnap").path)
-        spark = session(master)
+        spark = session(master, conf=settings)
         result = run_screen(
             spark,
             input_uri=input_uri,

@@ -53,12 +53,27 @@ class SparkRun:
         }
 
 
-def session(master: str | None = None, app_name: str = "sanctionwatch") -> SparkSession:
+def session(
+    master: str | None = None, app_name: str = "sanctionwatch", conf: Mapping[str, str] | None = None
+) -> SparkSession:
     """The active session, or a new one; with `master` (local[2], spark://..., yarn) it is built for it.
 
     In local mode the Python workers run this interpreter, so that they import what the driver imports
-    (a cluster sets its own, e.g. PYSPARK_PYTHON in its environment)."""
+    (a cluster sets its own, e.g. PYSPARK_PYTHON in its environment). `conf` is Spark's own settings
+    (spark.executor.memory ...); a key outside spark.* is refused, as Spark would only ignore it, and so
+    is any setting when a session is already running (spark-submit's own session): it keeps the settings
+    it started with, so they go to spark-submit's --conf instead."""
+    unknown = sorted(key for key in conf or {} if not key.startswith("spark."))
+    if unknown:
+        raise InputError(f"--conf: {', '.join(unknown)} is not a Spark setting (spark.*)")
+    if conf and SparkSession.getActiveSession() is not None:
+        raise InputError(
+            f"--conf: a Spark session is already running and keeps its settings ({', '.join(sorted(conf))}): "
+            "give them to spark-submit's --conf"
+        )
     builder = SparkSession.builder.appName(app_name)
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
     if master is not None:
         builder = builder.master(master)
         if master.startswith("local"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import pytest
 
 import sanctionwatch.cli.spark_submit as entry
 from tests.cli.runner import run, run_json
@@ -38,12 +39,19 @@ def test_a_csv_screened_on_spark_against_a_frozen_snapshot(spark: Any, tmp_path:
     again = run(db, *args, check=False)
     assert again.returncode != 0 and f"--output {output}" in again.stderr and "Traceback" not in again.stderr
     assert json.loads(run(db, *args, "--overwrite", "--json").stdout)["rows"] == 2
+    # Spark's own settings pass through, as spark-submit's --conf.
+    tuned = run(db, *args, "--overwrite", "--conf", "spark.executor.memory=512m", "--json")
+    assert json.loads(tuned.stdout)["rows"] == 2
 
     # Options that cannot be right are refused by name, before Spark starts.
     bad = run(db, *args[:-4], "--column", "full_name", check=False)
     assert bad.returncode != 0 and "--column: 'full_name' is not NAME=VALUE" in bad.stderr
     unknown = run(db, *args, "--overwrite", "--changed-since", "eu=3", check=False)
     assert unknown.returncode != 0 and "--changed-since: 'eu' has no active version" in unknown.stderr
+    not_spark = run(db, *args, "--overwrite", "--conf", "executor.memory=512m", check=False)
+    assert not_spark.returncode != 0 and "--conf: executor.memory is not a Spark setting" in not_spark.stderr
+    no_value = run(db, *args, "--overwrite", "--conf", "spark.executor.memory", check=False)
+    assert no_value.returncode != 0 and "--conf: 'spark.executor.memory' is not NAME=VALUE" in no_value.stderr
 
 
 def test_spark_submit_runs_the_same_command(spark: Any, tmp_path: Path) -> None:
@@ -79,3 +87,13 @@ def test_spark_submit_runs_the_same_command(spark: Any, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout[proc.stdout.index("{") :])
     assert (summary["rows"], summary["with_hits"]) == (1, 1)
+
+
+def test_settings_for_a_session_already_running_are_refused(spark: Any) -> None:
+    """spark-submit starts the session: settings given afterwards could not reach it, so they are refused."""
+    from sanctionwatch.errors import InputError
+    from sanctionwatch.spark.run import session
+
+    with pytest.raises(InputError, match=r"already running .*spark.executor.memory.*spark-submit's --conf"):
+        session("local[2]", conf={"spark.executor.memory": "512m"})
+    assert session("local[2]") is spark  # without settings, the running session is the one used
