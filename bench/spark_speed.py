@@ -1,7 +1,8 @@
 """Spark speed (issue 21): the Spark job in local mode beside `screen-file`, on the same Parquet file.
 
 Usage: PYTHONPATH=$PWD .venv/bin/python -m bench.spark_speed [--rows 1000000] [--repeat 1] [--db PATH]
-       [--seed N] [--mode local|cluster] [--no-write]
+       [--seed N] [--mode local|cluster] [--executor-memory MB]
+       [--executor-java-options OPTS] [--cores 1,2|2] [--no-write]
 
 1. The lists: the files of bench.screening_speed's LIST_FILES (OFAC SDN advanced XML, OFAC Consolidated,
    UN, UK) ingested into a scratch SQLite registry (in a child process, as that bench does; --db keeps
@@ -17,10 +18,11 @@ Usage: PYTHONPATH=$PWD .venv/bin/python -m bench.spark_speed [--rows 1000000] [-
       this process (bench.screening_speed.batch_in_fork): wall time = screen_file's own elapsed time
       (reading + screening + writing; the index is built before, not counted);
    b. the Spark job in a fresh process (one JVM per run), session("local[2]") (with --mode cluster:
-      "local-cluster[1,2,1024]", an executor JVM apart from the driver's, as on a cluster): wall time = read_table +
+      "local-cluster[1,2,MB]", an executor JVM apart from the driver's, as on a cluster, with a heap
+      of --executor-memory MB, default 512): wall time = read_table +
       ship_snapshot + screen_dataframe + write Parquet, i.e. everything the job does once the session is
       up, the index builds in the Python workers included; the session start is reported apart;
-   c. the same with session("local[1]") (--mode cluster: "local-cluster[1,1,1024]").
+   c. the same with session("local[1]") (--mode cluster: "local-cluster[1,1,MB]").
    rows/s = input rows / wall time; ratio = Spark's rows/s / screen-file's.
    [target: Spark local[2] >= 80 % of screen-file's throughput]
 4. Memory of each Spark run: a thread of this process reads /proc every SAMPLE_EVERY seconds for the
@@ -279,14 +281,19 @@ def spark_job(
 
 
 def _spark_child(
-    master: str, input_path: Path, output_path: Path, snapshot: Path, sender: Connection
+    master: str,
+    settings: dict[str, str],
+    input_path: Path,
+    output_path: Path,
+    snapshot: Path,
+    sender: Connection,
 ) -> None:
     """A Spark run in a fresh process: its own JVM, its own Python workers, nothing warmed before it."""
     try:
         from sanctionwatch.spark.run import session
 
         started = time.perf_counter()
-        spark = session(master, f"sanctionwatch-bench-{master}")
+        spark = session(master, f"sanctionwatch-bench-{master}", conf=settings)
         session_s = time.perf_counter() - started
         try:
             timing = spark_job(spark, master, input_path, output_path, snapshot)
@@ -307,11 +314,15 @@ class SparkMeasure:
         return [p for p in self.processes if p.kind == kind]
 
 
-def measure_spark(master: str, input_path: Path, output_path: Path, snapshot: Path) -> SparkMeasure:
+def measure_spark(
+    master: str, settings: dict[str, str], input_path: Path, output_path: Path, snapshot: Path
+) -> SparkMeasure:
     """The Spark job in a spawned process (a fresh interpreter, then its JVM), its processes sampled."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_spark_child, args=(master, input_path, output_path, snapshot, sender))
+    child = context.Process(
+        target=_spark_child, args=(master, settings, input_path, output_path, snapshot, sender)
+    )
     child.start()
     assert child.pid is not None
     sampler = ProcessSampler(child.pid)
@@ -410,12 +421,28 @@ SCREEN_FILE = "screen-file"
 # The two masters a run compares, by mode: the 2-core one first. `local` runs driver and executor in one
 # JVM; `cluster` is Spark's own local-cluster master: a driver JVM (with an in-process standalone master
 # and worker) and one executor JVM of its own, as on a real cluster, so that the executor's memory is
-# measured apart from the driver's. Its memory (MB) is the worker's; the executor takes Spark's default
-# 1 GB heap (spark.executor.memory).
-MODES = {
-    "local": {"local[2]": 2, "local[1]": 1},
-    "cluster": {"local-cluster[1,2,1024]": 2, "local-cluster[1,1,1024]": 1},
-}
+# measured apart from the driver's. Its last figure is the executor's heap in MB (spark.executor.memory,
+# --executor-memory): the JVM needs little of its own, since the rows are screened in the Python workers.
+MODES = ("local", "cluster")
+EXECUTOR_MEMORY_MB = 512
+
+
+def settings_of(master: str, java_options: str | None) -> dict[str, str]:
+    """A local-cluster master's worker offers its last figure in MB: the executor asks for all of it
+    (Spark's default ask, 1 GB, would not fit a smaller worker), with the executor JVM's options if any."""
+    if not master.startswith("local-cluster["):
+        return {}
+    settings = {"spark.executor.memory": f"{master.rstrip(']').split(',')[-1]}m"}
+    if java_options:
+        settings["spark.executor.extraJavaOptions"] = java_options
+    return settings
+
+
+def masters_of(mode: str, executor_mb: int, cores: tuple[int, ...] = (2, 1)) -> dict[str, int]:
+    """The 2-core and the 1-core master of a mode (or those of `cores`), with their cores."""
+    if mode == "local":
+        return {f"local[{n}]": n for n in cores}
+    return {f"local-cluster[1,{n},{executor_mb}]": n for n in cores}
 
 
 def run_round(
@@ -425,6 +452,7 @@ def run_round(
     snapshot: Path,
     scratch: Path,
     masters: dict[str, int],
+    java_options: str | None = None,
 ) -> Round:
     result = Round()
     order = [SCREEN_FILE, *masters]
@@ -441,7 +469,9 @@ def run_round(
         else:
             output = scratch / f"spark-{masters[what]}-{number}.parquet"
             _log(f"round {number + 1}: Spark job, {what} ...")
-            result.spark[what] = measure_spark(what, input_path, output, snapshot)
+            result.spark[what] = measure_spark(
+                what, settings_of(what, java_options), input_path, output, snapshot
+            )
             result.counts[what] = count_spark_output(output)
             shutil.rmtree(output)
     return result
@@ -463,11 +493,37 @@ def main() -> None:
         default="local",
         help="local: local[2] and local[1]; cluster: local-cluster masters, the executor in a JVM of its own",
     )
+    parser.add_argument(
+        "--executor-memory",
+        type=int,
+        default=None,
+        help=f"--mode cluster: the executor JVM's heap in MB (default {EXECUTOR_MEMORY_MB})",
+    )
+    parser.add_argument(
+        "--executor-java-options",
+        default=None,
+        help="--mode cluster: spark.executor.extraJavaOptions, e.g. '-XX:+UseSerialGC'",
+    )
+    parser.add_argument(
+        "--cores",
+        choices=("1,2", "2"),
+        default="1,2",
+        help="2: the 2-core Spark run only (no scaling figure), to measure the targets in half the time",
+    )
     parser.add_argument("--no-write", action="store_true", help=f"do not append to {RESULTS.name}")
     args = parser.parse_args()
-    masters = MODES[args.mode]
     if args.rows < 1 or args.repeat < 1:
         parser.error("--rows and --repeat must be 1 or more")
+    for given, option in (
+        (args.executor_memory, "--executor-memory"),
+        (args.executor_java_options, "--executor-java-options"),
+    ):
+        if given is not None and args.mode != "cluster":
+            parser.error(f"{option}: only --mode cluster starts an executor JVM of its own")
+    if args.executor_memory is not None and args.executor_memory < 256:
+        parser.error("--executor-memory: at least 256 (MB)")
+    cores = (2, 1) if args.cores == "1,2" else (2,)
+    masters = masters_of(args.mode, args.executor_memory or EXECUTOR_MEMORY_MB, cores)
     command = command_line("bench.spark_speed")
     machine = (
         f"{nproc()} cores, {cpu_model()}, {platform.python_implementation()} {platform.python_version()}"
@@ -506,7 +562,8 @@ def main() -> None:
             registry.close()
 
         rounds = [
-            run_round(n, screener, input_path, frozen.path, scratch, masters) for n in range(args.repeat)
+            run_round(n, screener, input_path, frozen.path, scratch, masters, args.executor_java_options)
+            for n in range(args.repeat)
         ]
         figures = Figures(
             rows=args.rows,
@@ -597,8 +654,9 @@ class Figures:
         return next(m for m, cores in self.masters.items() if cores == 2)
 
     @property
-    def one(self) -> str:
-        return next(m for m, cores in self.masters.items() if cores == 1)
+    def one(self) -> str | None:
+        """The 1-core master, None when only the 2-core one ran (--cores 2)."""
+        return next((m for m, cores in self.masters.items() if cores == 1), None)
 
     def screen_file_s(self) -> float:
         return statistics.median(r.screen_file.elapsed for r in self.rounds if r.screen_file)
@@ -710,6 +768,11 @@ class Figures:
                     "Python workers' peaks: " + ", ".join(f"{p.peak_mb:,.0f}" for p in workers) + " MB",
                 )
             )
+        if self.one is None:
+            out.append(
+                Row("scaling 1 -> 2 cores", "not measured", "", "--cores 2: the 1-core run was left out")
+            )
+            return out
         one, two = self.job_s(self.one), self.job_s(self.two)
         out.append(
             Row(
@@ -738,6 +801,8 @@ class Figures:
     def extrapolation(self) -> str:
         build = self.worker_build_s
         steady = {m: self.rows / max(self.job_s(m) - build, 1e-9) for m in self.masters}
+        if self.one is None:
+            return "No extrapolation to a cluster: it needs the 1-core run (--cores 2 left it out)."
         one, two = steady[self.one], steady[self.two]
         per_core = two / 2
         cluster = CLUSTER_CORES * per_core
