@@ -175,6 +175,8 @@ class ProcessSampler(threading.Thread):
                 continue
             rss, hwm, cpu = figures
             peak = self.peaks.setdefault(pid, ProcessPeak(pid, kind))
+            if kind != Kind.OTHER:  # first seen as the shell that then exec'd the JVM: it is the JVM now
+                peak.kind = kind
             peak.rss_mb = max(peak.rss_mb, rss)
             peak.hwm_mb = max(peak.hwm_mb, hwm)
             peak.cpu_s = max(peak.cpu_s, cpu)
@@ -224,6 +226,8 @@ def _kind(pid: int, root: int, parent: int, kinds: dict[int, str]) -> str:
         return Kind.OTHER
     program = Path(argv[0].decode(errors="replace")).name if argv else ""
     if program == "java":
+        if b"org.apache.spark.launcher.Main" in argv:
+            return Kind.OTHER  # spark-class's short-lived JVM that only prints the real JVM's command line
         return Kind.EXECUTOR if kinds.get(parent) == Kind.JVM else Kind.JVM
     if program.startswith("python"):
         if kinds.get(parent) == Kind.DAEMON:

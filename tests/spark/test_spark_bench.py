@@ -66,6 +66,22 @@ def test_the_sampler_sees_a_process_tree_and_its_memory(tmp_path: Path) -> None:
     assert sampler.samples >= 5
 
 
+def test_a_process_is_known_by_what_it_execs_not_by_the_shell_first_seen(tmp_path: Path) -> None:
+    # spark-submit's shell scripts exec the JVM: the pid first seen as a shell becomes the JVM. Here a
+    # shell sleeps, then execs a Python process that names itself the PySpark daemon.
+    program = f"import time; time.sleep(2)  # {sys.executable}"
+    shell = f"sleep 1; exec {sys.executable} -c '{program}' pyspark.daemon"
+    process = subprocess.Popen(
+        [sys.executable, "-c", f"import subprocess; subprocess.run(['sh', '-c', {shell!r}])"]
+    )
+    sampler = ProcessSampler(process.pid, every=0.2)
+    sampler.start()
+    process.wait()
+    sampler.stop()
+    [daemon] = sampler.of_kind(Kind.DAEMON)
+    assert daemon.pid != process.pid and daemon.peak_mb > 0
+
+
 def test_spark_runs_account_for_every_row_as_screen_file_does(
     spark: Any, dev_lists: tuple[str, FrozenSnapshot], tmp_path: Path
 ) -> None:
