@@ -20,6 +20,7 @@ from sanctionwatch.screening.batchio import (
     Row,
     RowError,
     encode,
+    hit_rows,
     open_writer,
     output_format,
     read_queries,
@@ -28,7 +29,7 @@ from sanctionwatch.screening.batchio import (
 from sanctionwatch.screening.pool import available_cores, can_fork, map_in_workers
 from sanctionwatch.screening.query import Hit, Query, QueryError
 
-__all__ = ["BatchSummary", "RowResult", "screen_file", "screen_record"]
+__all__ = ["BatchSummary", "RowResult", "screen_file", "screen_row"]
 
 
 class Screener(Protocol):
@@ -148,26 +149,24 @@ def _screen_rows(screener: Screener, chunk: Chunk, settings: Settings) -> list[O
     threshold, limit, fmt, keep = settings
     outcomes: list[Outcome] = []
     for row, query in chunk:
-        if keep:
-            kept = screen_row(screener, row, query, threshold, limit)
-            record = kept_record(kept)
-        else:
-            kept, record = None, screen_record(screener, row, query, threshold, limit)
-        outcomes.append((encode(fmt, record), bool(record["hits"]), "error" in record, kept))
+        kept = screen_row(screener, row, query, threshold, limit)
+        outcomes.append(
+            (encoded_row(fmt, kept), bool(kept.hits), kept.error is not None, kept if keep else None)
+        )
     return outcomes
 
 
-def screen_record(
-    screener: Screener, row: int, query: Query | QueryError, threshold: float | None, limit: int
-) -> Record:
-    """One input row's result record, its error kept: what screen-file writes and the Spark job too."""
-    return kept_record(screen_row(screener, row, query, threshold, limit))
+def encoded_row(fmt: str, kept: RowResult) -> Encoded:
+    """A screened row as format `fmt` puts it down; a flat format's rows without the hits' explanations."""
+    if fmt == "jsonl":
+        return encode(fmt, kept_record(kept))
+    return hit_rows(kept.id, kept.hits, kept.error)
 
 
 def screen_row(
     screener: Screener, row: int, query: Query | QueryError, threshold: float | None, limit: int
 ) -> RowResult:
-    """One row screened, its hits kept as objects (what `screen_record` makes its record of)."""
+    """One row screened, its hits kept as objects: what screen-file writes, and the Spark job too."""
     if isinstance(query, QueryError):
         error = query if isinstance(query, RowError) else RowError(row, str(query))
         return RowResult(row, error.id, error.query, [], str(error))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -499,7 +500,6 @@ class Screener:
             LinkedRecord(other.id, record.reason)
             for record, other in zip(records[1:], linked[1:], strict=True)
         ]
-        explanation = self._explanation(found, entity.caption, others)
         return Hit(
             entity_id=entity.id,
             score=found.score,
@@ -508,7 +508,7 @@ class Screener:
             caption=entity.caption,
             schema=entity.schema,
             programs=list(dict.fromkeys(p for e in linked for p in e.programs)),
-            explanation=explanation,
+            explain=partial(self._explanation, found, entity.caption, others),  # built if read
         )
 
 

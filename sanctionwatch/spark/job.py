@@ -7,9 +7,9 @@ Why it is built this way:
   partition costs its rows, not an index build.
 - The driver never collects the input: rows are numbered with `zipWithIndex` (the row number a query
   without an id is known by, as in `screen-file`) and screened inside `mapPartitions`.
-- Each input row goes through `parse_row` and `screen_record`, the functions `screen-file` uses, and
-  leaves as `flat_rows` does it: one row per hit, one row without hit columns for a query without hits,
-  an `error` for a row that cannot be screened. Nothing is dropped: every input row gives at least one
+- Each input row goes through `parse_row` and `screen_row`, the functions `screen-file` uses, and
+  leaves as `hit_rows` lays out screen-file's flat outputs: one row per hit, one row without hit columns
+  for a query without hits, an `error` for a row that cannot be screened. Nothing is dropped: every input row gives at least one
   output row, with a `status` (hit, no_hit, error), the snapshot's hash, its list versions and the
   engine's version.
 """
@@ -31,8 +31,8 @@ from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, 
 from sanctionwatch import __version__
 from sanctionwatch.errors import InputError
 from sanctionwatch.model import Entity
-from sanctionwatch.screening.batch import screen_record
-from sanctionwatch.screening.batchio import FIELDS, NEEDED, flat_rows, parse_row
+from sanctionwatch.screening.batch import screen_row
+from sanctionwatch.screening.batchio import FIELDS, NEEDED, hit_rows, parse_row
 from sanctionwatch.screening.frozen import FrozenSnapshot, describe_frozen, file_digest, read_frozen
 from sanctionwatch.screening.query import Hit, Query
 from sanctionwatch.screening.screener import Screener
@@ -151,8 +151,8 @@ def _screen_partition(settings: _Settings, rows: Iterator[tuple[Row, int]]) -> I
     for row, index in rows:
         number = index + 1
         raw = {key: value for key, value in row.asDict().items() if value is not None}
-        record = screen_record(screener, number, parse_row(number, raw), settings.threshold, settings.limit)
-        for flat in flat_rows(record):
+        kept = screen_row(screener, number, parse_row(number, raw), settings.threshold, settings.limit)
+        for flat in hit_rows(kept.id, kept.hits, kept.error):
             status = Status.ERROR if flat[7] else (Status.HIT if flat[1] is not None else Status.NO_HIT)
             yield (*flat, status, number, settings.digest, settings.list_versions, __version__)
 

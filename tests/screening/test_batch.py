@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import pickle
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -249,3 +250,47 @@ def test_the_real_screener_gives_the_same_file_on_one_core_or_two(
             real_screener, source, tmp_path / f"w{workers}.jsonl", workers=workers, threshold=0, chunk_size=13
         )
     assert (tmp_path / "w1.jsonl").read_bytes() == (tmp_path / "w2.jsonl").read_bytes()
+
+
+# ---- explanations: built only where the output shows them -------------------------------------------
+
+
+class _CountingScreener(Screener):
+    """The real screener, counting the explanations it builds."""
+
+    built = 0
+
+    def _explanation(self, *args: Any) -> Any:
+        type(self).built += 1
+        return super()._explanation(*args)
+
+
+@pytest.mark.parametrize(("suffix", "explained"), [(".csv", False), (".parquet", False), (".jsonl", True)])
+def test_a_flat_output_builds_no_explanation_and_jsonl_shows_them(
+    tmp_path: Path, suffix: str, explained: bool
+) -> None:
+    screener = _CountingScreener.from_entities(ENTITIES)
+    _CountingScreener.built = 0
+    source = write_csv(tmp_path / "in.csv", HEADER, INPUT)
+    summary = screen_file(screener, source, tmp_path / f"out{suffix}", workers=1)
+    assert summary.with_hits == 2
+    assert (_CountingScreener.built > 0) is explained
+    if explained:
+        lines = [
+            json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        assert all(hit["explanation"]["matched_name"] for line in lines for hit in line["hits"])
+
+
+def test_a_hit_explained_on_first_read_is_the_one_built_at_once_and_survives_pickling() -> None:
+    screener = Screener.from_entities(ENTITIES)
+    [lazy] = screener.screen(Query("KIM Jong Un", schema="Person"))
+    [other] = screener.screen(Query("KIM Jong Un", schema="Person"))
+    eager = Hit(other.entity_id, other.score, other.source_ids, other.matched_name, other.caption, other.schema,
+                other.programs, other.explanation)  # fmt: skip
+    copy = pickle.loads(pickle.dumps(lazy))  # the index behind the explanation's function does not travel
+    assert copy == lazy == eager
+    assert copy.to_json() == lazy.to_json() == eager.to_json()
+    assert lazy.to_json()["explanation"]["token_pairs"]  # the words that matched are in it
+    with pytest.raises(TypeError, match="explanation or explain"):
+        Hit("x", 1.0, [], "X", "X", "Person", [], lazy.explanation, explain=lambda: lazy.explanation)  # type: ignore[arg-type,return-value]
