@@ -83,8 +83,10 @@ def _linking_keys(entity: Entity, names: Collection[str]) -> Iterator[tuple[tupl
     """(schema family, kind, value) keys that identify the party, each with a reason to show."""
     family = _family(entity.schema)
     if entity.schema == Schema.PERSON:
-        for birth in full_birth_dates(entity):
-            for name in names:
+        # In a fixed order: the first key that links two records gives the reason shown, and sets iterate
+        # by hash, which differs from one process to the next.
+        for birth in sorted(full_birth_dates(entity)):
+            for name in sorted(names):
                 yield (family, "name+birth", f"{name}|{birth}"), f"same name and birth date {birth}"
     if is_ftm_source(entity.source):  # FtM: one id is one entity, whichever datasets carry it
         yield ("ftm", "ftm-id", entity.source_id), f"FtM id {entity.source_id}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -134,3 +137,27 @@ def test_the_new_lists_link_to_the_others_on_their_real_files(shared_data: Path)
         tuple(sorted({entities[r.position].source for r in records})) for records in parties.members.values()
     )
     assert shared == {("au", "un"): 755, ("au", "ca"): 89, ("au", "uk", "un"): 12}
+
+
+def test_the_reason_shown_for_a_link_is_the_same_in_every_process() -> None:
+    """Two records sharing a name and two birth dates: which date the reason names must not depend on the
+    process's hash seed (receipts replayed later, and two workers, must show the same explanation)."""
+    program = (
+        "from sanctionwatch.matching.parties import link_parties\n"
+        "from sanctionwatch.model import DateValue, Entity, Name\n"
+        "def person(source, id):\n"
+        "    return Entity(source, id, 'Person', names=[Name('RI Won Ho'), Name('RI Won-ho')],\n"
+        "                  birth_dates=[DateValue('1964-01-01'), DateValue('1964-02-01'), DateValue('1964-07-17')])\n"
+        "parties = link_parties([person('ofac-sdn', '1'), person('uk', '2')],\n"
+        "                       [{'ri won ho', 'won ho ri', 'ri wonho'}, {'ri won ho', 'won ho ri', 'ri wonho'}])\n"
+        "print([r.reason for r in parties.records(0)])\n"
+    )
+    shown = {
+        subprocess.run(
+            [sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            check=True, capture_output=True, text=True,
+        ).stdout
+        for seed in range(8)
+    }  # fmt: skip
+    assert len(shown) == 1, shown
+    assert "same name and birth date 1964-01-01" in shown.pop()
