@@ -22,7 +22,9 @@ from bench.spark_speed import (
     accounting_problems,
     count_spark_output,
     customer_parquet,
+    masters_of,
     measure_spark,
+    settings_of,
     spark_job,
 )
 from sanctionwatch.registry.store import Registry
@@ -110,7 +112,7 @@ def test_spark_runs_account_for_every_row_as_screen_file_does(
 
     # As the benchmark runs it: a spawned process with its own JVM, its processes sampled.
     spawned = tmp_path / "spawned.parquet"
-    measure = measure_spark("local[1]", rows, spawned, frozen.path)
+    measure = measure_spark("local[1]", settings_of("local[1]", None), rows, spawned, frozen.path)
     assert measure.timing.master == "local[1]"
     assert accounting_problems(ROWS, count_spark_output(spawned), summary, expected_rows) == []
     [jvm] = measure.of_kind(Kind.JVM)
@@ -118,3 +120,13 @@ def test_spark_runs_account_for_every_row_as_screen_file_does(
     workers = measure.of_kind(Kind.WORKER)
     assert workers, [(p.kind, p.pid) for p in measure.processes]
     assert all(worker.peak_mb > 0 for worker in workers)
+
+
+def test_a_local_cluster_executor_asks_for_the_memory_its_worker_offers() -> None:
+    assert masters_of("cluster", 512) == {"local-cluster[1,2,512]": 2, "local-cluster[1,1,512]": 1}
+    assert masters_of("local", 512, (2,)) == {"local[2]": 2}
+    assert settings_of("local-cluster[1,2,512]", "-XX:+UseSerialGC") == {
+        "spark.executor.memory": "512m",
+        "spark.executor.extraJavaOptions": "-XX:+UseSerialGC",
+    }
+    assert settings_of("local[2]", None) == {}
