@@ -44,7 +44,7 @@ __all__ = [
     "Layout",
     "RowError",
     "cell_text",
-    "flat_rows",
+    "hit_rows",
     "parse_row",
     "read_queries",
     "read_records",
